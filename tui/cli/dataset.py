@@ -1,0 +1,5 @@
+"""Commands: dataset."""
+
+from __future__ import annotations
+
+from tui.cli.main import cli  # noqa: F401
