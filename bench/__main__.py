@@ -41,7 +41,9 @@ def print_table(rows: list[Row]) -> None:
         ]
         for r in rows
     ]
-    widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(headers)]
+    widths = [
+        max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(headers)
+    ]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
     print(line)
     print("-" * len(line))
@@ -52,7 +54,9 @@ def print_table(rows: list[Row]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="smaller inputs, for a smoke run")
-    parser.add_argument("names", nargs="*", help="run only benchmarks whose module name contains these")
+    parser.add_argument(
+        "names", nargs="*", help="run only benchmarks whose module name contains these"
+    )
     args = parser.parse_args()
     rows: list[Row] = []
     for name in _modules(args.names):

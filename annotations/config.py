@@ -1,0 +1,142 @@
+"""Settings: command-line options over environment over the config file over defaults.
+
+The config file is YAML at `~/.config/hashiya/config.yaml` (platformdirs). Every key is
+validated, and an error names the file, line and key in one line.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import yaml
+
+APP_NAME = "hashiya"
+BIDI_MODES = ("app", "terminal")
+
+
+class ConfigError(ValueError):
+    """A bad config file; the message is one line naming file, line and key."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path
+    annotator: str
+    schema_path: Path | None = None  # None: the bundled news schema
+    bidi: str = "app"  # app: Hashiya reorders; terminal: the terminal does
+    shape: bool = True  # join Arabic letters (presentation forms)
+    snap_to_words: bool = True  # selections grow to whole words
+    show_panel: bool = True  # the passages side panel starts open
+    keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys
+    config_path: Path | None = None
+
+
+def default_db_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "hashiya.db"
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.yaml"
+
+
+def default_annotator() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return "annotator"
+
+
+# key -> (type, description) of what the config file may hold
+CONFIG_KEYS: dict[str, tuple[type, str]] = {
+    "database": (str, "path of the SQLite database"),
+    "annotator": (str, "your annotator name"),
+    "schema": (str, "path of a label schema YAML"),
+    "bidi": (str, "app or terminal"),
+    "shape": (bool, "join Arabic letters (true/false)"),
+    "snap_to_words": (bool, "selections grow to whole words (true/false)"),
+    "show_panel": (bool, "open the passages panel at start (true/false)"),
+    "keymap": (dict, "binding id -> keys, e.g. {tag: t}"),
+}
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Line number (1-based) of each top-level key, for error messages."""
+    lines: dict[str, int] = {}
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return lines
+    if isinstance(node, yaml.MappingNode):
+        for key, _value in node.value:
+            lines[str(key.value)] = key.start_mark.line + 1
+    return lines
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """The validated contents of a config file ({} when it does not exist)."""
+    if not path.exists():
+        return {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise ConfigError(f"{path}{line}: not valid YAML: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1: expected a mapping of keys to values")
+    lines = _key_lines(text)
+    for key, value in data.items():
+        where = f"{path}:{lines.get(str(key), 1)}"
+        if key not in CONFIG_KEYS:
+            known = ", ".join(CONFIG_KEYS)
+            raise ConfigError(f"{where}: unknown key '{key}' (known: {known})")
+        kind, what = CONFIG_KEYS[key]
+        if not isinstance(value, kind):
+            raise ConfigError(f"{where}: key '{key}': expected {what}, got {value!r}")
+        if key == "bidi" and value not in BIDI_MODES:
+            raise ConfigError(f"{where}: key 'bidi': expected app or terminal, got {value!r}")
+        if isinstance(value, dict) and not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise ConfigError(f"{where}: key 'keymap': expected binding id -> keys strings")
+    return data
+
+
+def load_settings(
+    config_path: Path | None = None,
+    *,
+    db_path: Path | None = None,
+    annotator: str | None = None,
+    schema_path: Path | None = None,
+    bidi: str | None = None,
+    shape: bool | None = None,
+) -> Settings:
+    """Resolve settings; arguments that are None fall back to env, config, then defaults."""
+    path = config_path or default_config_path()
+    config = read_config(path)
+    env_db = os.environ.get("HASHIYA_DB")
+    env_annotator = os.environ.get("HASHIYA_ANNOTATOR")
+    config_schema = config.get("schema")
+    return Settings(
+        db_path=Path(db_path or env_db or config.get("database") or default_db_path()).expanduser(),
+        annotator=(annotator or env_annotator or config.get("annotator") or default_annotator()),
+        schema_path=schema_path or (Path(config_schema).expanduser() if config_schema else None),
+        bidi=bidi or config.get("bidi", "app"),
+        shape=shape if shape is not None else config.get("shape", True),
+        snap_to_words=config.get("snap_to_words", True),
+        show_panel=config.get("show_panel", True),
+        keymap=dict(config.get("keymap", {})),
+        config_path=path,
+    )

@@ -1,0 +1,24 @@
+"""The bundled sample articles, imported on first start so the app never opens empty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotations.importer import ImportReport, import_paths
+from annotations.store import Store
+
+
+def seeds_dir() -> Path:
+    """The seeds folder: inside the installed package, or at the top of a source checkout."""
+    packaged = Path(__file__).parent / "seeds"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "seeds"
+
+
+def import_seeds_if_empty(store: Store) -> ImportReport | None:
+    """Import the seeds into an empty database; None when it already has articles."""
+    if store.article_count():
+        return None
+    files = sorted(str(p) for p in seeds_dir().glob("*.txt"))
+    return import_paths(store, files)

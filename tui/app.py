@@ -1,0 +1,78 @@
+"""The Textual app: built by one factory, `make_app`, for the CLI and the tests alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from annotations.config import Settings, default_annotator
+from annotations.seeds import import_seeds_if_empty
+from annotations.store import Store
+from tui.screens.article_list import ArticleListScreen
+from tui.screens.help import HelpScreen
+from tui.terminal import explicit_bidi
+
+
+class HashiyaApp(App[None]):
+    """Read and annotate Arabic news."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Hashiya حاشية"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Keys", id="help"),
+    ]
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        super().__init__()
+        self.settings = settings
+        self.store = store
+        self.sub_title = f"{settings.db_path} · {settings.annotator}"
+
+    def get_default_screen(self) -> ArticleListScreen:
+        return ArticleListScreen()
+
+    def on_mount(self) -> None:
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def on_unmount(self) -> None:
+        self.store.close()
+
+
+def make_app(
+    db_path: Path | str,
+    *,
+    annotator: str | None = None,
+    schema_path: Path | None = None,
+    bidi: str = "app",
+    shape: bool = True,
+    import_seeds: bool = True,
+    settings: Settings | None = None,
+) -> HashiyaApp:
+    """The app on a database; an empty one gets the bundled seed articles."""
+    if settings is None:
+        settings = Settings(
+            db_path=Path(db_path),
+            annotator=annotator or default_annotator(),
+            schema_path=schema_path,
+            bidi=bidi,
+            shape=shape,
+        )
+    store = Store(settings.db_path)
+    if import_seeds:
+        import_seeds_if_empty(store)
+    return HashiyaApp(settings, store)
+
+
+def run_app(settings: Settings) -> None:
+    """Start the app in this terminal (the CLI's default command)."""
+    app = make_app(settings.db_path, settings=settings)
+    with explicit_bidi(settings.bidi == "app"):
+        app.run()
