@@ -19,7 +19,8 @@ from typing import Any
 
 import sqlite_utils
 
-from annotations.models import Article
+from annotations.articles import now_iso
+from annotations.models import Article, Passage
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -122,6 +123,47 @@ def _article_from_row(row: dict[str, Any]) -> Article:
         imported_at=row["imported_at"],
         metadata=json.loads(row["metadata"] or "{}"),
     )
+
+
+PASSAGE_COLUMNS = (
+    "id",
+    "article_id",
+    "start",
+    "end",
+    "text",
+    "annotator",
+    "actor",
+    "stance",
+    "target",
+    "claim_type",
+    "note",
+    "schema_name",
+    "schema_version",
+    "created_at",
+    "updated_at",
+)
+_PASSAGE_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS) + " FROM passages"
+STATUSES = ("todo", "in_progress", "done")
+
+
+def passage_to_dict(p: Passage) -> dict[str, Any]:
+    return {c: getattr(p, c) for c in PASSAGE_COLUMNS}
+
+
+def _passage_from_row(row: Sequence[Any]) -> Passage:
+    return Passage(*row)
+
+
+@dataclass(frozen=True)
+class UserActor:
+    """An actor added by a user from the tag dialog (beside the schema's)."""
+
+    id: str
+    name_ar: str
+    name_en: str
+    aliases: tuple[str, ...] = ()
+    created_by: str = ""
+    created_at: str = ""
 
 
 class Store:
@@ -297,3 +339,185 @@ class Store:
             sql += " LIMIT ? OFFSET ?"
             params = (limit, offset)
         return [ArticleSummary(*row) for row in self.conn.execute(sql, params)]
+
+    # -- passages --------------------------------------------------------------------
+    # Every change is committed with its audit row in one transaction before returning,
+    # so a passage the UI shows as saved survives a crash the next instant.
+
+    def _audit(
+        self,
+        passage_id: str,
+        action: str,
+        annotator: str,
+        before: Passage | None,
+        after: Passage | None,
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO audit (passage_id, action, annotator, at, before, after)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                passage_id,
+                action,
+                annotator,
+                now_iso(),
+                None if before is None else json.dumps(passage_to_dict(before), ensure_ascii=False),
+                None if after is None else json.dumps(passage_to_dict(after), ensure_ascii=False),
+            ),
+        )
+
+    def _insert_passage(self, p: Passage) -> None:
+        marks = ", ".join("?" * len(PASSAGE_COLUMNS))
+        columns = ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS)
+        self.conn.execute(
+            f"INSERT INTO passages ({columns}) VALUES ({marks})",
+            tuple(getattr(p, c) for c in PASSAGE_COLUMNS),
+        )
+
+    def add_passage(self, p: Passage, *, by: str | None = None, action: str = "create") -> None:
+        """Save a new passage (and mark the article in progress for its annotator)."""
+        with self.transaction():
+            self._insert_passage(p)
+            self._audit(p.id, action, by or p.annotator, None, p)
+            self.conn.execute(
+                "INSERT OR IGNORE INTO article_status (article_id, annotator, status, updated_at)"
+                " VALUES (?, ?, 'in_progress', ?)",
+                (p.article_id, p.annotator, now_iso()),
+            )
+
+    def update_passage(self, p: Passage, *, by: str | None = None, action: str = "update") -> None:
+        """Replace a passage's fields (same id); the audit keeps the version before."""
+        with self.transaction():
+            before = self.passage(p.id)
+            if before is None:
+                raise StoreError(f"passage {p.id} does not exist")
+            sets = ", ".join(f'"{c}" = ?' for c in PASSAGE_COLUMNS[1:])
+            self.conn.execute(
+                f"UPDATE passages SET {sets} WHERE id = ?",
+                (*(getattr(p, c) for c in PASSAGE_COLUMNS[1:]), p.id),
+            )
+            self._audit(p.id, action, by or p.annotator, before, p)
+
+    def delete_passage(self, passage_id: str, *, by: str, action: str = "delete") -> Passage:
+        """Delete a passage; returns it as it was (the audit keeps it too)."""
+        with self.transaction():
+            before = self.passage(passage_id)
+            if before is None:
+                raise StoreError(f"passage {passage_id} does not exist")
+            self.conn.execute("DELETE FROM passages WHERE id = ?", (passage_id,))
+            self._audit(passage_id, action, by, before, None)
+        return before
+
+    def passage(self, passage_id: str) -> Passage | None:
+        row = self.conn.execute(_PASSAGE_SELECT + " WHERE id = ?", (passage_id,)).fetchone()
+        return None if row is None else _passage_from_row(row)
+
+    def passages(self, article_id: str, annotator: str | None = None) -> list[Passage]:
+        """An article's passages (one annotator's, or everyone's), by start, end, id."""
+        sql = _PASSAGE_SELECT + " WHERE article_id = ?"
+        params: list[Any] = [article_id]
+        if annotator is not None:
+            sql += " AND annotator = ?"
+            params.append(annotator)
+        sql += ' ORDER BY start, "end", id'
+        return [_passage_from_row(r) for r in self.conn.execute(sql, params)]
+
+    def all_passages(self, annotators: Sequence[str] | None = None) -> Iterator[Passage]:
+        """Every passage, by article, start, end, id (streamed)."""
+        sql = _PASSAGE_SELECT
+        params: list[Any] = []
+        if annotators:
+            sql += f" WHERE annotator IN ({','.join('?' * len(annotators))})"
+            params.extend(annotators)
+        sql += ' ORDER BY article_id, start, "end", id'
+        for row in self.conn.execute(sql, params):
+            yield _passage_from_row(row)
+
+    def annotators(self, article_id: str | None = None) -> list[str]:
+        sql = "SELECT DISTINCT annotator FROM passages"
+        params: list[Any] = []
+        if article_id is not None:
+            sql += " WHERE article_id = ?"
+            params.append(article_id)
+        return [r[0] for r in self.conn.execute(sql + " ORDER BY annotator", params)]
+
+    def audit_trail(self, passage_id: str) -> list[dict[str, Any]]:
+        rows = self.db.query(
+            "SELECT action, annotator, at, before, after FROM audit WHERE passage_id = ?"
+            " ORDER BY id",
+            [passage_id],
+        )
+        return [dict(r) for r in rows]
+
+    def stale_passages(self) -> Iterator[tuple[Passage, str]]:
+        """Passages whose quoted text no longer matches the article at their offsets."""
+        columns = ", ".join(f'p."{c}"' for c in PASSAGE_COLUMNS)
+        sql = (
+            f"SELECT {columns}, a.text FROM passages p JOIN articles a ON a.id = p.article_id"
+            " ORDER BY p.article_id, p.start"
+        )
+        for row in self.conn.execute(sql):
+            p = _passage_from_row(row[:-1])
+            actual = row[-1][p.start : p.end]
+            if actual != p.text:
+                yield p, actual
+
+    # -- user actors -----------------------------------------------------------------
+
+    def add_actor(self, actor: UserActor) -> bool:
+        """Store an actor added by a user; False when the id exists already."""
+        with self.transaction():
+            cur = self.conn.execute(
+                "INSERT OR IGNORE INTO actors (id, name_ar, name_en, aliases, created_by,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    actor.id,
+                    actor.name_ar,
+                    actor.name_en,
+                    json.dumps(list(actor.aliases), ensure_ascii=False),
+                    actor.created_by,
+                    actor.created_at or now_iso(),
+                ),
+            )
+        return cur.rowcount == 1
+
+    def user_actors(self) -> list[UserActor]:
+        rows = self.conn.execute(
+            "SELECT id, name_ar, name_en, aliases, created_by, created_at FROM actors ORDER BY id"
+        )
+        return [
+            UserActor(r[0], r[1], r[2], tuple(json.loads(r[3])), r[4], r[5]) for r in rows
+        ]
+
+    # -- per-article status ----------------------------------------------------------
+
+    def set_status(self, article_id: str, annotator: str, status: str) -> None:
+        if status not in STATUSES:
+            raise StoreError(f"unknown status '{status}' (one of {', '.join(STATUSES)})")
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO article_status (article_id, annotator, status, updated_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (article_id, annotator)"
+                " DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
+                (article_id, annotator, status, now_iso()),
+            )
+
+    def status(self, article_id: str, annotator: str) -> str:
+        row = self.conn.execute(
+            "SELECT status FROM article_status WHERE article_id = ? AND annotator = ?",
+            (article_id, annotator),
+        ).fetchone()
+        return row[0] if row else "todo"
+
+    def progress(self, annotator: str) -> dict[str, tuple[str, int]]:
+        """Per article id: (this annotator's status, their passage count), where not todo/0."""
+        out: dict[str, tuple[str, int]] = {}
+        for article_id, status in self.conn.execute(
+            "SELECT article_id, status FROM article_status WHERE annotator = ?", (annotator,)
+        ):
+            out[article_id] = (status, 0)
+        for article_id, count in self.conn.execute(
+            "SELECT article_id, count(*) FROM passages WHERE annotator = ? GROUP BY article_id",
+            (annotator,),
+        ):
+            out[article_id] = (out.get(article_id, ("todo", 0))[0], count)
+        return out
