@@ -53,3 +53,68 @@ class Passage:
             "claim_type": self.claim_type,
             "note": self.note,
         }
+
+
+@dataclass(frozen=True)
+class GoldPassage:
+    """A passage of the adjudicated (gold) layer, with where it came from."""
+
+    id: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+    actor: str | None
+    stance: str | None
+    target: str | None
+    claim_type: str | None
+    note: str | None
+    origin: str  # "unanimous" (every annotator agreed) or "adjudicated" (a reviewer chose)
+    sources: tuple[str, ...]  # ids of the annotators' passages it came from
+    adjudicator: str
+    schema_name: str = ""
+    schema_version: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+
+    def as_passage(self) -> Passage:
+        """The gold passage as a Passage of the annotator "gold" (for display and export)."""
+        return Passage(
+            id=self.id,
+            article_id=self.article_id,
+            start=self.start,
+            end=self.end,
+            text=self.text,
+            annotator="gold",
+            actor=self.actor,
+            stance=self.stance,
+            target=self.target,
+            claim_type=self.claim_type,
+            note=self.note,
+            schema_name=self.schema_name,
+            schema_version=self.schema_version,
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+        )
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A reviewer's verdict on one comparison item (a group of competing passages)."""
+
+    article_id: str
+    item: str  # the item's key: its passage ids, sorted, joined by ","
+    verdict: str  # accept | edit | reject | discuss | unanimous
+    reviewer: str
+    gold_id: str | None = None
+    comment: str | None = None
+    at: str = ""
+
+
+@dataclass(frozen=True)
+class Comment:
+    passage_id: str
+    author: str
+    body: str
+    at: str = ""
+    id: int | None = None

@@ -20,7 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from annotations.articles import now_iso
-from annotations.models import Article, Passage
+from annotations.models import Article, Comment, Decision, GoldPassage, Passage
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -95,7 +95,51 @@ M2_PASSAGES = """
         );
 """
 
-MIGRATIONS: list[str] = [M1_ARTICLES, M2_PASSAGES]
+M3_REVIEW = """
+        CREATE TABLE gold_passages (       -- the adjudicated layer
+            id TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            actor TEXT,
+            stance TEXT,
+            target TEXT,
+            claim_type TEXT,
+            note TEXT,
+            origin TEXT NOT NULL CHECK (origin IN ('unanimous', 'adjudicated')),
+            sources TEXT NOT NULL DEFAULT '[]',   -- JSON ids of the passages it came from
+            adjudicator TEXT NOT NULL,
+            schema_name TEXT NOT NULL DEFAULT '',
+            schema_version TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (start >= 0 AND start < "end")
+        );
+        CREATE INDEX gold_article ON gold_passages(article_id, start);
+        CREATE TABLE decisions (           -- one reviewer verdict on one comparison item
+            id INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            item TEXT NOT NULL,            -- the item's key: its passage ids, sorted, joined
+            verdict TEXT NOT NULL CHECK (verdict IN
+                ('accept', 'edit', 'reject', 'discuss', 'unanimous')),
+            gold_id TEXT,
+            reviewer TEXT NOT NULL,
+            comment TEXT,
+            at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX decisions_item ON decisions(article_id, item);
+        CREATE TABLE comments (            -- short threads on any passage
+            id INTEGER PRIMARY KEY,
+            passage_id TEXT NOT NULL,
+            author TEXT NOT NULL,
+            body TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX comments_passage ON comments(passage_id, id);
+"""
+
+MIGRATIONS: list[str] = [M1_ARTICLES, M2_PASSAGES, M3_REVIEW]
 
 
 @dataclass(frozen=True)
@@ -144,6 +188,32 @@ PASSAGE_COLUMNS = (
 )
 _PASSAGE_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS) + " FROM passages"
 STATUSES = ("todo", "in_progress", "done")
+GOLD_COLUMNS = (
+    "id",
+    "article_id",
+    "start",
+    "end",
+    "text",
+    "actor",
+    "stance",
+    "target",
+    "claim_type",
+    "note",
+    "origin",
+    "sources",
+    "adjudicator",
+    "schema_name",
+    "schema_version",
+    "created_at",
+    "updated_at",
+)
+_GOLD_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in GOLD_COLUMNS) + " FROM gold_passages"
+
+
+def _gold_from_row(row: Sequence[Any]) -> GoldPassage:
+    values = list(row)
+    values[GOLD_COLUMNS.index("sources")] = tuple(json.loads(values[GOLD_COLUMNS.index("sources")]))
+    return GoldPassage(*values)
 
 
 def passage_to_dict(p: Passage) -> dict[str, Any]:
@@ -164,6 +234,45 @@ class UserActor:
     aliases: tuple[str, ...] = ()
     created_by: str = ""
     created_at: str = ""
+
+
+@dataclass(frozen=True)
+class CatalogRow:
+    """One row of the article list: the article and its progress."""
+
+    id: str
+    title: str
+    source: str
+    published: str | None
+    n_chars: int
+    status: str  # the viewing annotator's: todo | in_progress | done
+    my_passages: int
+    all_passages: int
+    annotators: int
+
+
+SORT_KEYS = {
+    "imported": "a.rowid",
+    "title": "a.title",
+    "source": "a.source",
+    "date": "coalesce(a.published, a.imported_at)",
+    "length": "a.n_chars",
+    "status": "coalesce(s.status, 'todo')",
+    "passages": "(SELECT count(*) FROM passages p WHERE p.article_id = a.id)",
+}
+
+
+@dataclass(frozen=True)
+class CatalogQuery:
+    """What the article list shows: sort order and filters."""
+
+    annotator: str
+    sort: str = "imported"
+    descending: bool = False
+    source: str | None = None
+    status: str | None = None  # the viewing annotator's status
+    annotated_by: str | None = None  # has passages by this annotator
+    ids: tuple[str, ...] | None = None  # restrict to these (search results)
 
 
 class Store:
@@ -521,3 +630,154 @@ class Store:
         ):
             out[article_id] = (out.get(article_id, ("todo", 0))[0], count)
         return out
+
+    # -- review: the gold layer, decisions, comments -----------------------------------
+
+    def decide(self, decision: Decision, gold: GoldPassage | None = None) -> Decision | None:
+        """Save a verdict (and its gold passage) in one transaction, replacing an earlier
+        verdict on the same item and its gold passage. Returns the verdict replaced."""
+        with self.transaction():
+            previous = self.decision(decision.article_id, decision.item)
+            if previous is not None:
+                self._drop_decision(previous)
+            if gold is not None:
+                self._insert_gold(gold)
+            self.conn.execute(
+                "INSERT INTO decisions (article_id, item, verdict, gold_id, reviewer, comment, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    decision.article_id,
+                    decision.item,
+                    decision.verdict,
+                    gold.id if gold is not None else decision.gold_id,
+                    decision.reviewer,
+                    decision.comment,
+                    decision.at or now_iso(),
+                ),
+            )
+        return previous
+
+    def undo_decision(self, article_id: str, item: str) -> Decision | None:
+        """Remove the verdict on an item and its gold passage; returns what was removed."""
+        with self.transaction():
+            previous = self.decision(article_id, item)
+            if previous is not None:
+                self._drop_decision(previous)
+        return previous
+
+    def _drop_decision(self, decision: Decision) -> None:
+        if decision.gold_id:
+            self.conn.execute("DELETE FROM gold_passages WHERE id = ?", (decision.gold_id,))
+        self.conn.execute(
+            "DELETE FROM decisions WHERE article_id = ? AND item = ?",
+            (decision.article_id, decision.item),
+        )
+
+    def _insert_gold(self, g: GoldPassage) -> None:
+        values = [getattr(g, c) for c in GOLD_COLUMNS]
+        values[GOLD_COLUMNS.index("sources")] = json.dumps(list(g.sources))
+        columns = ", ".join(f'"{c}"' for c in GOLD_COLUMNS)
+        marks = ", ".join("?" * len(GOLD_COLUMNS))
+        self.conn.execute(f"INSERT INTO gold_passages ({columns}) VALUES ({marks})", values)
+
+    def decision(self, article_id: str, item: str) -> Decision | None:
+        row = self.conn.execute(
+            "SELECT article_id, item, verdict, reviewer, gold_id, comment, at FROM decisions"
+            " WHERE article_id = ? AND item = ?",
+            (article_id, item),
+        ).fetchone()
+        return None if row is None else Decision(*row)
+
+    def decisions(self, article_id: str | None = None) -> list[Decision]:
+        sql = "SELECT article_id, item, verdict, reviewer, gold_id, comment, at FROM decisions"
+        params: list[Any] = []
+        if article_id is not None:
+            sql += " WHERE article_id = ?"
+            params.append(article_id)
+        return [Decision(*r) for r in self.conn.execute(sql + " ORDER BY id", params)]
+
+    def gold_passages(self, article_id: str | None = None) -> list[GoldPassage]:
+        sql = _GOLD_SELECT
+        params: list[Any] = []
+        if article_id is not None:
+            sql += " WHERE article_id = ?"
+            params.append(article_id)
+        sql += ' ORDER BY article_id, start, "end", id'
+        return [_gold_from_row(r) for r in self.conn.execute(sql, params)]
+
+    def add_comment(self, comment: Comment) -> int:
+        with self.transaction():
+            cur = self.conn.execute(
+                "INSERT INTO comments (passage_id, author, body, at) VALUES (?, ?, ?, ?)",
+                (comment.passage_id, comment.author, comment.body, comment.at or now_iso()),
+            )
+        return int(cur.lastrowid or 0)
+
+    def comments(self, passage_id: str) -> list[Comment]:
+        rows = self.conn.execute(
+            "SELECT passage_id, author, body, at, id FROM comments WHERE passage_id = ?"
+            " ORDER BY id",
+            (passage_id,),
+        )
+        return [Comment(*r) for r in rows]
+
+    # -- the article list ------------------------------------------------------------
+
+    def catalog_ids(self, query: CatalogQuery) -> list[str]:
+        """Article ids in the list's order, filtered: cheap enough for 100,000 articles."""
+        if query.sort not in SORT_KEYS:
+            raise StoreError(f"unknown sort '{query.sort}' (one of {', '.join(SORT_KEYS)})")
+        where: list[str] = []
+        params: list[Any] = [query.annotator]
+        if query.source is not None:
+            where.append("a.source = ?")
+            params.append(query.source)
+        if query.status is not None:
+            where.append("coalesce(s.status, 'todo') = ?")
+            params.append(query.status)
+        if query.annotated_by is not None:
+            where.append(
+                "EXISTS (SELECT 1 FROM passages p WHERE p.article_id = a.id AND p.annotator = ?)"
+            )
+            params.append(query.annotated_by)
+        sql = (
+            "SELECT a.id FROM articles a LEFT JOIN article_status s"
+            " ON s.article_id = a.id AND s.annotator = ?"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        order = SORT_KEYS[query.sort] + (" DESC" if query.descending else "")
+        sql += f" ORDER BY {order}, a.rowid"
+        ids = [r[0] for r in self.conn.execute(sql, params)]
+        if query.ids is not None:
+            wanted = set(query.ids)
+            ids = [i for i in ids if i in wanted]
+        return ids
+
+    def catalog_rows(self, ids: Sequence[str], annotator: str) -> dict[str, CatalogRow]:
+        """The list's rows for these ids (the visible ones)."""
+        out: dict[str, CatalogRow] = {}
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            sql = (
+                "SELECT a.id, a.title, a.source, a.published, a.n_chars,"
+                " coalesce(s.status, 'todo'),"
+                " (SELECT count(*) FROM passages p WHERE p.article_id = a.id AND p.annotator = ?),"
+                " (SELECT count(*) FROM passages p WHERE p.article_id = a.id),"
+                " (SELECT count(DISTINCT annotator) FROM passages p WHERE p.article_id = a.id)"
+                " FROM articles a LEFT JOIN article_status s"
+                " ON s.article_id = a.id AND s.annotator = ?"
+                f" WHERE a.id IN ({marks})"
+            )
+            for row in self.conn.execute(sql, [annotator, annotator, *chunk]):
+                out[row[0]] = CatalogRow(*row)
+        return out
+
+    def sources(self) -> list[tuple[str, int]]:
+        """Each source with its number of articles, most first."""
+        return list(
+            self.conn.execute(
+                "SELECT source, count(*) FROM articles GROUP BY source ORDER BY 2 DESC, 1"
+            )
+        )

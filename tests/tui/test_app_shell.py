@@ -6,6 +6,8 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
+from tui.widgets.article_table import ArticleTable
+
 from tui.app import make_app
 from tui.screens.article_list import ArticleListScreen
 from tui.screens.help import HelpScreen
@@ -17,8 +19,8 @@ async def test_first_start_imports_seeds_and_opens_an_article(tmp_path: Path) ->
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ArticleListScreen)
-        table = app.screen.query_one(DataTable)
-        assert table.row_count == 5
+        table = app.screen.query_one(ArticleTable)
+        assert len(table.ids) == 5
         assert "sara" in app.sub_title and "h.db" in app.sub_title
         await pilot.press("down", "enter")
         await pilot.pause()

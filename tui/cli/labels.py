@@ -1,5 +1,106 @@
-"""Commands: labels."""
+"""Commands: labels (`hashiya schema check`, `hashiya schema show`)."""
 
 from __future__ import annotations
 
-from tui.cli.main import cli  # noqa: F401
+import json
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from annotations.schema import LabelSchema, SchemaError, load_schema, load_schema_or_default
+from tui.cli.main import cli, settings_of
+
+
+def _cell_width(text: str) -> int:
+    """Terminal cells `text` takes: combining marks take none, wide characters two."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) == "Cf":
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """Plain-text columns, two spaces apart; the last column is not padded."""
+    widths = [max(_cell_width(row[i]) for row in (headers, *rows)) for i in range(len(headers))]
+    lines = []
+    for row in (headers, *rows):
+        cells = [cell + " " * (widths[i] - _cell_width(cell)) for i, cell in enumerate(row[:-1])]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    return lines
+
+
+def _describe_schema(schema: LabelSchema) -> list[str]:
+    """The schema as readable text: a header, then a table per field."""
+    lines = [f"{schema.name} {schema.version}  ({schema.source or 'built in'})"]
+    if schema.description:
+        lines.append(schema.description)
+    # Arabic goes last: a bidi terminal may reorder a line around it, and nothing follows
+    # the last column to be pushed out of place.
+    headers = ("id", "key", "English", "colour", "Arabic")
+    sections = (
+        ("actor", schema.actors, ""),
+        ("stance", schema.stances, f"target: {'allowed' if schema.target_allowed else 'not used'}"),
+        ("claim_type", schema.claim_types, ""),
+    )
+    for field_name, values, extra in sections:
+        lines.append("")
+        lines.append(f"{field_name} ({len(values)})" + (f"  {extra}" if extra else ""))
+        rows = [
+            (value.id, value.shortcut or "", value.label_en, value.color, value.label_ar)
+            for value in values
+        ]
+        lines.extend(_table(headers, rows))
+    lines.append("")
+    lines.append(f"note: {'allowed' if schema.note_allowed else 'not used'}")
+    return lines
+
+
+@cli.group("schema")
+def schema_group() -> None:
+    """Check and show label schemas (what a passage label may hold).
+
+    Example: hashiya schema check my-schema.yaml
+    """
+
+
+@schema_group.command("check")
+@click.argument("file", type=click.Path(path_type=Path))
+def schema_check(file: Path) -> None:
+    """Check the label schema FILE and count its values.
+
+    Prints 'FILE: ok (...)', or one line 'FILE:LINE: FIELD: problem' and exits 1.
+
+    Example: hashiya schema check annotations/schemas/news.yaml
+    """
+    try:
+        schema = load_schema(file)
+    except SchemaError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from None
+    click.echo(
+        f"{file}: ok ({len(schema.actors)} actors, {len(schema.stances)} stances, "
+        f"{len(schema.claim_types)} claim types)"
+    )
+
+
+@schema_group.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
+@click.pass_context
+def schema_show(ctx: click.Context, as_json: bool) -> None:
+    """Show the label schema in effect (from --schema, the config file, or the bundled one).
+
+    Example: hashiya --schema my-schema.yaml schema show --json
+    """
+    try:
+        schema = load_schema_or_default(settings_of(ctx).schema_path)
+    except SchemaError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from None
+    if as_json:
+        click.echo(json.dumps(schema.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(_describe_schema(schema)))

@@ -1,73 +1,101 @@
-"""The first screen: the articles in the database."""
+"""The first screen: the articles in the database, with sort and filters."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import Footer, Header, Static
 
-from annotations.text import printable
+from annotations.store import SORT_KEYS, STATUSES, CatalogQuery
+from tui.widgets.article_table import ArticleTable, RowSource
 
 if TYPE_CHECKING:
     from tui.app import HashiyaApp
 
+SORTS = tuple(SORT_KEYS)
+STATUS_FILTERS: tuple[str | None, ...] = (None, *STATUSES)
+
 
 class ArticleListScreen(Screen[None]):
     BINDINGS = [
-        Binding("enter", "open_article", "Open", id="list.open"),
+        Binding("s", "cycle_sort", "Sort", id="list.sort"),
+        Binding("S", "reverse_sort", "Reverse", id="list.reverse", show=False),
+        Binding("f", "cycle_status", "Status filter", id="list.status"),
+        Binding("F", "cycle_source", "Source filter", id="list.source", show=False),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_state = CatalogQuery(annotator=self.hashiya.settings.annotator)
 
     @property
     def hashiya(self) -> HashiyaApp:
-        from tui.app import HashiyaApp
-
-        assert isinstance(self.app, HashiyaApp)
-        return self.app
+        return cast("HashiyaApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="article-table", cursor_type="row", zebra_stripes=True)
+        store = self.hashiya.store
+        annotator = self.hashiya.settings.annotator
+        source = RowSource(fetch=lambda ids: store.catalog_rows(ids, annotator))
+        yield ArticleTable(source, id="article-table")
+        yield Static("", id="list-status")
         yield Footer()
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("source", "chars", "¶", "title", "id")
-        self.refresh_rows()
-        table.focus()
+    @property
+    def table(self) -> ArticleTable:
+        return self.query_one(ArticleTable)
 
-    def refresh_rows(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
-        for a in self.hashiya.store.list_articles():
-            table.add_row(
-                printable(a.source),
-                a.n_chars,
-                a.n_paragraphs,
-                printable(a.title),
-                a.id,
-                key=a.id,
-            )
+    def on_mount(self) -> None:
+        self.reload()
+        self.table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.table.invalidate()  # statuses and counts may have changed in the reader
+
+    def reload(self, keep: str | None = None) -> None:
+        ids = self.hashiya.store.catalog_ids(self.query_state)
+        self.table.set_ids(ids, keep=keep or self.table.current_id)
+        q = self.query_state
+        parts = [f"{len(ids):,} articles", f"sorted by {q.sort}{' ↓' if q.descending else ''}"]
+        if q.status:
+            parts.append(f"status: {q.status}")
+        if q.source:
+            parts.append(f"source: {q.source}")
+        self.query_one("#list-status", Static).update(" · ".join(parts))
 
     @property
     def article_ids(self) -> list[str]:
-        table = self.query_one(DataTable)
-        return [str(row.key.value) for row in table.ordered_rows]
+        return self.table.ids
 
-    def action_open_article(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count:
-            self.open_row(table.cursor_row)
+    def action_cycle_sort(self) -> None:
+        q = self.query_state
+        self.query_state = replace(q, sort=SORTS[(SORTS.index(q.sort) + 1) % len(SORTS)])
+        self.reload()
 
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        self.open_row(event.cursor_row)
+    def action_reverse_sort(self) -> None:
+        self.query_state = replace(self.query_state, descending=not self.query_state.descending)
+        self.reload()
 
-    def open_row(self, index: int) -> None:
+    def action_cycle_status(self) -> None:
+        q = self.query_state
+        at = STATUS_FILTERS.index(q.status)
+        self.query_state = replace(q, status=STATUS_FILTERS[(at + 1) % len(STATUS_FILTERS)])
+        self.reload()
+
+    def action_cycle_source(self) -> None:
+        sources: list[str | None] = [None, *(s for s, _ in self.hashiya.store.sources())]
+        q = self.query_state
+        at = sources.index(q.source) if q.source in sources else 0
+        self.query_state = replace(q, source=sources[(at + 1) % len(sources)])
+        self.reload()
+
+    @on(ArticleTable.Selected)
+    def _open(self, event: ArticleTable.Selected) -> None:
         from tui.screens.reader import ReaderScreen
 
-        ids = self.article_ids
-        self.app.push_screen(ReaderScreen(ids, index))
+        self.app.push_screen(ReaderScreen(self.table.ids, event.index))

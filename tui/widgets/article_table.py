@@ -1,0 +1,184 @@
+"""The article list: a virtual table that draws only its visible rows.
+
+It holds just the ordered article ids (100,000 of them cost a few milliseconds) and
+fetches the visible rows from the store as they scroll into view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from annotations.store import CatalogRow
+from tui.widgets.bidi_text import fit_line
+
+STATUS_MARK = {"todo": " ", "in_progress": "…", "done": "✓"}
+# (header, width) of the fixed columns; the title takes the rest.
+COLUMNS = (("", 2), ("mine", 5), ("all", 5), ("chars", 7), ("source", 18))
+
+
+@dataclass
+class RowSource:
+    """Where rows come from: fetch(ids) -> {id: CatalogRow}."""
+
+    fetch: Callable[[list[str]], dict[str, CatalogRow]]
+
+
+class ArticleTable(ScrollView, can_focus=True):
+    """Rows of articles; Enter posts `ArticleTable.Selected`."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("enter", "select", "Open", id="list.open"),
+    ]
+
+    COMPONENT_CLASSES = {"article-table--header", "article-table--cursor", "article-table--done"}
+
+    DEFAULT_CSS = """
+    ArticleTable { height: 1fr; }
+    ArticleTable > .article-table--header { text-style: bold; background: $panel; }
+    ArticleTable > .article-table--cursor { background: $accent 40%; }
+    ArticleTable:focus > .article-table--cursor { background: $accent; }
+    ArticleTable > .article-table--done { color: $success; }
+    """
+
+    cursor: reactive[int] = reactive(0)
+
+    class Selected(Message):
+        def __init__(self, article_id: str, index: int) -> None:
+            super().__init__()
+            self.article_id = article_id
+            self.index = index
+
+    def __init__(self, source: RowSource, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.source = source
+        self.ids: list[str] = []
+        self._rows: dict[str, CatalogRow] = {}
+        self.header = ""
+
+    # -- data ------------------------------------------------------------------------
+
+    def set_ids(self, ids: list[str], keep: str | None = None) -> None:
+        """Show these articles in this order; keep the cursor on `keep` if present."""
+        self.ids = ids
+        self._rows.clear()
+        self.virtual_size = Size(self.size.width, len(ids) + 1)
+        index = ids.index(keep) if keep in ids else 0
+        self.cursor = min(index, max(len(ids) - 1, 0))
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    def invalidate(self) -> None:
+        """Rows changed in the database (status, counts): fetch them again when drawn."""
+        self._rows.clear()
+        self.refresh()
+
+    @property
+    def current_id(self) -> str | None:
+        return self.ids[self.cursor] if self.ids else None
+
+    def _row(self, index: int) -> CatalogRow | None:
+        article_id = self.ids[index]
+        if article_id not in self._rows:
+            top = int(self.scroll_offset.y)
+            window = self.ids[max(0, top - 1) : top + self.size.height + 1]
+            if article_id not in window:
+                window = [article_id]
+            self._rows.update(self.source.fetch(window))
+        return self._rows.get(article_id)
+
+    # -- drawing ---------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        fixed_width = sum(w for _, w in COLUMNS)
+        title_width = max(width - fixed_width, 0)
+        if y == 0:  # the header stays put
+            style = self.get_component_rich_style("article-table--header")
+            text = "".join(h.ljust(w) for h, w in COLUMNS) + "title".rjust(title_width)
+            text = self.header or text
+            return Strip([Segment(text[:width].ljust(width), style)], width)
+        index = int(self.scroll_offset.y) + y - 1
+        if index >= len(self.ids):
+            return Strip.blank(width, self.rich_style)
+        row = self._row(index)
+        if row is None:
+            return Strip.blank(width, self.rich_style)
+        fixed = [
+            STATUS_MARK.get(row.status, "?"),
+            str(row.my_passages or ""),
+            str(row.all_passages or ""),
+            f"{row.n_chars:,}",
+            fit_line(row.source, COLUMNS[4][1] - 1).text,
+        ]
+        line = "".join(
+            (v.rjust(w - 1) + " ") if i in (1, 2, 3) else v.ljust(w)
+            for i, (v, (_, w)) in enumerate(zip(fixed, COLUMNS, strict=True))
+        )
+        title = fit_line(row.title, title_width)
+        line += title.text.rjust(title_width) if title.rtl else title.text.ljust(title_width)
+        style = self.rich_style
+        if index == self.cursor:
+            style += self.get_component_rich_style("article-table--cursor")
+        elif row.status == "done":
+            style += self.get_component_rich_style("article-table--done")
+        return Strip([Segment(line, style)], width).crop(0, width)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh()
+
+    # -- moving ----------------------------------------------------------------------
+
+    def _scroll_cursor_into_view(self) -> None:
+        height = max(self.size.height - 1, 1)
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False)
+
+    def _move_to(self, index: int) -> None:
+        if not self.ids:
+            return
+        self.cursor = max(0, min(index, len(self.ids) - 1))
+        self._scroll_cursor_into_view()
+
+    def action_cursor(self, delta: int) -> None:
+        self._move_to(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        self._move_to(self.cursor + direction * max(self.size.height - 2, 1))
+
+    def action_jump(self, where: int) -> None:
+        self._move_to(len(self.ids) - 1 if where < 0 else where)
+
+    def action_select(self) -> None:
+        if self.ids:
+            self.post_message(self.Selected(self.ids[self.cursor], self.cursor))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y == 0 or not self.ids:
+            return
+        index = int(self.scroll_offset.y) + event.y - 1
+        if index < len(self.ids):
+            self._move_to(index)
+            if event.chain >= 2:
+                self.action_select()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.ids) + 1)
