@@ -493,6 +493,31 @@ class Store:
                 (p.article_id, p.annotator, now_iso()),
             )
 
+    def add_passages(self, passages: Sequence[Passage], *, by: str, action: str) -> None:
+        """Save many new passages at once (imports), each with its audit row."""
+        marks = ", ".join("?" * len(PASSAGE_COLUMNS))
+        columns = ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS)
+        stamp = now_iso()
+        with self.transaction():
+            self.conn.executemany(
+                f"INSERT INTO passages ({columns}) VALUES ({marks})",
+                [tuple(getattr(p, c) for c in PASSAGE_COLUMNS) for p in passages],
+            )
+            self.conn.executemany(
+                "INSERT INTO audit (passage_id, action, annotator, at, before, after)"
+                " VALUES (?, ?, ?, ?, NULL, ?)",
+                [
+                    (
+                        p.id,
+                        action,
+                        by or p.annotator,
+                        stamp,
+                        json.dumps(passage_to_dict(p), ensure_ascii=False),
+                    )
+                    for p in passages
+                ],
+            )
+
     def update_passage(self, p: Passage, *, by: str | None = None, action: str = "update") -> None:
         """Replace a passage's fields (same id); the audit keeps the version before."""
         with self.transaction():

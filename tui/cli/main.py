@@ -11,6 +11,7 @@ import click
 
 from annotations import __version__
 from annotations.config import ConfigError, Settings, load_settings
+from annotations.schema import LabelSchema, SchemaError, load_schema_or_default
 from annotations.store import Store, StoreError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
@@ -105,3 +106,11 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None] | Non
         return
     with click.progressbar(length=max(total, 1), label=label, file=sys.stderr) as bar:
         yield bar.update
+
+
+def load_label_schema(ctx: click.Context) -> LabelSchema:
+    """The label schema in effect (--schema, config, or the bundled one), or a one-line error."""
+    try:
+        return load_schema_or_default(settings_of(ctx).schema_path)
+    except SchemaError as exc:
+        raise click.ClickException(str(exc)) from None

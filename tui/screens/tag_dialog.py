@@ -1,0 +1,339 @@
+"""The tag dialog: actor, stance (+ target), claim type and note for one passage.
+
+The quick path is one key per field: the actor's shortcut, the stance's, the claim
+type's, and the passage is saved. Anything else is reachable by Tab and typing:
+`/` searches actors by any of their names (Arabic or English), Enter picks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from annotations.schema import Actor, LabelSchema, LabelValue
+from tui.widgets.bidi_text import fit_line
+
+NEW_ACTOR = "__new__"
+NONE = "__none__"
+
+
+@dataclass(frozen=True)
+class TagResult:
+    actor: str | None
+    stance: str | None
+    target: str | None
+    claim_type: str | None
+    note: str | None
+    new_actor: Actor | None = None  # an actor the user added here, to be stored
+
+
+def bidi(text: str, width: int = 60) -> str:
+    """Text for a one-line Textual label, in visual order (Textual does no bidi)."""
+    return fit_line(text, width).text
+
+
+def slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    return slug or "actor"
+
+
+class ValueList(OptionList):
+    """An OptionList whose values can also be picked by their one-key shortcuts."""
+
+    class Picked(OptionList.OptionSelected):
+        pass
+
+    def __init__(self, field: str, values: list[tuple[str, str, str | None]], **kwargs: object):
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.field = field
+        self.shortcuts: dict[str, str] = {}
+        self.set_values(values)
+
+    def set_values(self, values: list[tuple[str, str, str | None]]) -> None:
+        """(id, label, shortcut) rows."""
+        self.clear_options()
+        self.shortcuts = {key: value_id for value_id, _label, key in values if key}
+        for value_id, label, key in values:
+            prefix = f"[{key}] " if key else "    "
+            self.add_option(Option(prefix + label, id=value_id))
+        if values:
+            self.highlighted = 0
+
+    def select_id(self, value_id: str | None) -> None:
+        if value_id is None:
+            return
+        for index in range(self.option_count):
+            if self.get_option_at_index(index).id == value_id:
+                self.highlighted = index
+                return
+
+    async def _on_key(self, event: events.Key) -> None:
+        value_id = self.shortcuts.get(event.character or "")
+        if value_id is not None:
+            event.stop()
+            event.prevent_default()
+            self.select_id(value_id)
+            self.action_select()
+            return
+        await super()._on_key(event)
+
+
+class TagDialog(ModalScreen[TagResult | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="tag.cancel"),
+        Binding("ctrl+s", "save", "Save", id="tag.save"),
+        Binding("slash", "search_actor", "Find actor", id="tag.find_actor"),
+    ]
+
+    DEFAULT_CSS = """
+    TagDialog { align: center middle; }
+    #tag-box { width: 110; height: auto; max-height: 95%; border: thick $accent;
+               background: $surface; padding: 0 1; }
+    #tag-quote { color: $text; text-style: italic; margin-bottom: 1; }
+    #tag-fields { height: auto; }
+    #tag-fields > Vertical { width: 1fr; height: auto; }
+    #tag-fields OptionList { height: 12; }
+    #actor-search { margin-bottom: 0; }
+    #tag-guide { color: $text-muted; height: 3; margin-top: 1; }
+    .preview { color: $text-muted; height: 1; }
+    #tag-free Input { width: 1fr; }
+    """
+
+    def __init__(
+        self,
+        schema: LabelSchema,
+        quote: str,
+        initial: TagResult | None = None,
+        *,
+        title: str = "Tag passage",
+    ) -> None:
+        super().__init__()
+        self.schema = schema
+        self.quote = quote
+        self.initial = initial
+        self.heading = title
+        self.new_actor: Actor | None = None
+
+    # -- building --------------------------------------------------------------------
+
+    def _actor_rows(self, actors: list[Actor]) -> list[tuple[str, str, str | None]]:
+        rows: list[tuple[str, str, str | None]] = [
+            (a.id, bidi(f"{a.name_ar} · {a.name_en}", 32), a.shortcut) for a in actors
+        ]
+        rows.append((NEW_ACTOR, "+ new actor…", "+"))
+        rows.append((NONE, "(no actor)", None))
+        return rows
+
+    def _value_rows(self, values: tuple[LabelValue, ...]) -> list[tuple[str, str, str | None]]:
+        rows: list[tuple[str, str, str | None]] = [
+            (v.id, bidi(f"{v.label_en} · {v.label_ar}", 32), v.shortcut) for v in values
+        ]
+        rows.append((NONE, "(none)", None))
+        return rows
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="tag-box"):
+            yield Label(self.heading, id="tag-title")
+            yield Static(bidi("«" + " ".join(self.quote.split()) + "»", 104), id="tag-quote")
+            with Horizontal(id="tag-fields"):
+                with Vertical():
+                    yield Label("Actor  (/ to search)")
+                    yield Input(placeholder="name, alias…", id="actor-search")
+                    yield Static("", classes="preview", id="actor-preview")
+                    yield ValueList("actor", self._actor_rows(list(self.schema.actors)), id="actor")
+                with Vertical():
+                    yield Label("Stance")
+                    yield ValueList("stance", self._value_rows(self.schema.stances), id="stance")
+                with Vertical():
+                    yield Label("Claim type")
+                    yield ValueList(
+                        "claim_type", self._value_rows(self.schema.claim_types), id="claim_type"
+                    )
+            with Horizontal(id="tag-free"):
+                yield Input(placeholder="stance target (optional)", id="target")
+                yield Input(placeholder="note (optional)", id="note")
+            yield Static("", classes="preview", id="free-preview")
+            yield Static("", id="tag-guide")
+
+    def on_mount(self) -> None:
+        lists = {
+            name: self.query_one(f"#{name}", ValueList)
+            for name in ("actor", "stance", "claim_type")
+        }
+        if self.initial is not None:
+            lists["actor"].select_id(self.initial.actor)
+            lists["stance"].select_id(self.initial.stance)
+            lists["claim_type"].select_id(self.initial.claim_type)
+            self.query_one("#target", Input).value = self.initial.target or ""
+            self.query_one("#note", Input).value = self.initial.note or ""
+        if not self.schema.target_allowed:
+            self.query_one("#target", Input).display = False
+        lists["actor"].focus()
+        self._show_guide(lists["actor"])
+
+    # -- guidelines and previews ---------------------------------------------------------
+
+    def _show_guide(self, values: ValueList) -> None:
+        index = values.highlighted
+        if index is None:
+            return
+        value_id = values.get_option_at_index(index).id or ""
+        described: Actor | LabelValue | None
+        if values.field == "actor":
+            described = self.schema.actor(value_id) or (
+                self.new_actor if self.new_actor and self.new_actor.id == value_id else None
+            )
+        elif values.field == "stance":
+            described = self.schema.stance(value_id)
+        else:
+            described = self.schema.claim_type(value_id)
+        text = " ".join(described.description.split()) if described else ""
+        self.query_one("#tag-guide", Static).update(bidi(text, 300) if text else "")
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if isinstance(event.option_list, ValueList):
+            self._show_guide(event.option_list)
+
+    @on(Input.Changed, "#actor-search")
+    def _search(self, event: Input.Changed) -> None:
+        actors = self.schema.find_actors(event.value)
+        self.query_one("#actor", ValueList).set_values(self._actor_rows(actors))
+        self.query_one("#actor-preview", Static).update(bidi(event.value, 34))
+
+    @on(Input.Changed, "#target, #note")
+    def _free_text(self, event: Input.Changed) -> None:
+        self.query_one("#free-preview", Static).update(bidi(event.value, 104))
+
+    @on(Input.Submitted, "#actor-search")
+    def _search_done(self) -> None:
+        actors = self.query_one("#actor", ValueList)
+        actors.focus()
+        if actors.option_count:
+            actors.highlighted = 0
+            actors.action_select()
+
+    @on(Input.Submitted, "#target, #note")
+    def _free_done(self) -> None:
+        self.action_save()
+
+    # -- picking -----------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        values = event.option_list
+        if not isinstance(values, ValueList):
+            return
+        if values.field == "actor" and event.option.id == NEW_ACTOR:
+            self._ask_new_actor()
+            return
+        if values.field == "actor":
+            self.query_one("#stance", ValueList).focus()
+        elif values.field == "stance":
+            self.query_one("#claim_type", ValueList).focus()
+        else:
+            self.action_save()
+
+    def _ask_new_actor(self) -> None:
+        def added(actor: Actor | None) -> None:
+            if actor is None:
+                return
+            existing = self.schema.actor(actor.id)
+            if existing is None:
+                self.new_actor = actor
+                self.schema = self.schema.with_extra_actors([actor])
+            actors = self.query_one("#actor", ValueList)
+            actors.set_values(self._actor_rows(list(self.schema.actors)))
+            actors.select_id(actor.id)
+            self.query_one("#stance", ValueList).focus()
+
+        self.app.push_screen(NewActorDialog(self.schema), added)
+
+    def _chosen(self, name: str) -> str | None:
+        values = self.query_one(f"#{name}", ValueList)
+        if values.highlighted is None:
+            return None
+        value_id = values.get_option_at_index(values.highlighted).id
+        return None if value_id in (NONE, NEW_ACTOR) else value_id
+
+    def action_search_actor(self) -> None:
+        self.query_one("#actor-search", Input).focus()
+
+    def action_save(self) -> None:
+        target = self.query_one("#target", Input).value.strip() or None
+        note = self.query_one("#note", Input).value.strip() or None
+        actor = self._chosen("actor")
+        new_actor = self.new_actor if self.new_actor and self.new_actor.id == actor else None
+        self.dismiss(
+            TagResult(
+                actor=actor,
+                stance=self._chosen("stance"),
+                target=target,
+                claim_type=self._chosen("claim_type"),
+                note=note,
+                new_actor=new_actor,
+            )
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NewActorDialog(ModalScreen[Actor | None]):
+    """Add an actor the schema does not have: stored in the database with the labels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="new_actor.cancel")]
+
+    DEFAULT_CSS = """
+    NewActorDialog { align: center middle; }
+    #new-actor-box { width: 70; height: auto; border: thick $accent; background: $surface;
+                     padding: 0 1; }
+    #new-actor-error { color: $error; height: 1; }
+    """
+
+    def __init__(self, schema: LabelSchema) -> None:
+        super().__init__()
+        self.schema = schema
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="new-actor-box"):
+            yield Label("New actor")
+            yield Input(placeholder="Arabic name", id="name-ar")
+            yield Input(placeholder="English name", id="name-en")
+            yield Input(placeholder="aliases, comma-separated (optional)", id="aliases")
+            yield Static("", classes="preview", id="new-actor-preview")
+            yield Static("", id="new-actor-error")
+
+    @on(Input.Changed)
+    def _preview(self, event: Input.Changed) -> None:
+        self.query_one("#new-actor-preview", Static).update(bidi(event.value, 66))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "aliases":
+            self.focus_next()
+            return
+        name_ar = self.query_one("#name-ar", Input).value.strip()
+        name_en = self.query_one("#name-en", Input).value.strip()
+        if not (name_ar or name_en):
+            self.query_one("#new-actor-error", Static).update("give at least one name")
+            return
+        aliases = tuple(
+            a.strip() for a in self.query_one("#aliases", Input).value.split(",") if a.strip()
+        )
+        base = slugify(name_en) if name_en else "actor"
+        actor_id, n = base, 2
+        while self.schema.actor(actor_id) is not None:
+            actor_id, n = f"{base}_{n}", n + 1
+        self.dismiss(Actor(actor_id, name_ar or name_en, name_en or name_ar, aliases))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
