@@ -129,10 +129,19 @@ def load_settings(
     env_db = os.environ.get("HASHIYA_DB")
     env_annotator = os.environ.get("HASHIYA_ANNOTATOR")
     config_schema = config.get("schema")
+    config_db = config.get("database")
+
+    def from_config(value: str) -> Path:
+        """Relative paths in the config file are relative to the file's folder."""
+        candidate = Path(value).expanduser()
+        return candidate if candidate.is_absolute() else path.parent / candidate
+
     return Settings(
-        db_path=Path(db_path or env_db or config.get("database") or default_db_path()).expanduser(),
+        db_path=Path(
+            db_path or env_db or (from_config(config_db) if config_db else default_db_path())
+        ).expanduser(),
         annotator=(annotator or env_annotator or config.get("annotator") or default_annotator()),
-        schema_path=schema_path or (Path(config_schema).expanduser() if config_schema else None),
+        schema_path=schema_path or (from_config(config_schema) if config_schema else None),
         bidi=bidi or config.get("bidi", "app"),
         shape=shape if shape is not None else config.get("shape", True),
         snap_to_words=config.get("snap_to_words", True),

@@ -1,0 +1,184 @@
+"""`hashiya schema check` and `hashiya schema show`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from annotations.schema import default_schema
+from tui.cli import cli
+
+MINI = textwrap.dedent(
+    """\
+    name: mini
+    version: "0.3"
+    actor:
+      - id: isis
+        name_ar: داعش
+        name_en: ISIS
+        shortcut: d
+        color: firebrick
+    stance:
+      - id: neutral
+        label_ar: محايد
+        label_en: Neutral
+        description: No side.
+        shortcut: n
+        color: gray
+    target:
+      allowed: false
+    claim_type:
+      - id: denial
+        label_ar: نفي
+        label_en: Denial
+        description: Rejects a claim.
+        shortcut: d
+        color: "#fc0"
+    """
+)
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    path = tmp_path / "mini.yaml"
+    path.write_text(MINI, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def bad(tmp_path: Path) -> Path:
+    path = tmp_path / "bad.yaml"
+    path.write_text(MINI.replace("color: gray", "color: greyish"), encoding="utf-8")
+    return path
+
+
+def test_check_good_file(mini: Path) -> None:
+    result = run("schema", "check", str(mini))
+    assert result.exit_code == 0
+    assert result.stdout == f"{mini}: ok (1 actors, 1 stances, 1 claim types)\n"
+
+
+def test_check_bundled_schema() -> None:
+    schema = default_schema()
+    result = run("schema", "check", schema.source)
+    assert result.exit_code == 0
+    assert result.stdout == (
+        f"{schema.source}: ok ({len(schema.actors)} actors, 4 stances, 8 claim types)\n"
+    )
+
+
+def test_check_bad_file_prints_one_line_and_exits_1(bad: Path) -> None:
+    result = run("schema", "check", str(bad))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"{bad}:15: stance[0].color: unknown colour 'greyish' "
+        "(use #rgb, #rrggbb or a CSS colour name)\n"
+    )
+    assert "Traceback" not in result.output
+
+
+def test_check_not_yaml(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("name: mini\nactor: [\n", encoding="utf-8")
+    result = run("schema", "check", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{path}:3: (yaml): ")
+    assert result.stderr.count("\n") == 1
+
+
+def test_check_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere.yaml"
+    result = run("schema", "check", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == f"{path}: (file): cannot read: No such file or directory\n"
+
+
+def test_show_default_schema_as_tables() -> None:
+    result = run("schema", "show")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.startswith("news ")
+    assert f"actor ({len(default_schema().actors)})" in out
+    assert "stance (4)  target: allowed" in out
+    assert "claim_type (8)" in out
+    assert "note: allowed" in out
+    lines = out.splitlines()
+    header = next(line for line in lines if line.startswith("id "))
+    assert header.split() == ["id", "key", "English", "colour", "Arabic"]
+    isis = next(line for line in lines if line.startswith("isis "))
+    assert isis.split()[:4] == ["isis", "d", "ISIS", "firebrick"]
+    assert isis.endswith("داعش")
+    # Columns line up: the English column starts at the same place in every row.
+    assert isis.index("ISIS") == header.index("English")
+
+
+def test_show_json_is_one_object_with_arabic_as_is() -> None:
+    result = run("schema", "show", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data == default_schema().to_json()
+    assert "داعش" in result.stdout  # ensure_ascii=False
+
+
+def test_show_uses_the_root_schema_option(mini: Path) -> None:
+    result = run("--schema", str(mini), "schema", "show", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert (data["name"], data["version"]) == ("mini", "0.3")
+    assert [a["id"] for a in data["actor"]] == ["isis"]
+    assert data["target"]["allowed"] is False
+    tables = run("--schema", str(mini), "schema", "show").stdout
+    assert tables.startswith(f"mini 0.3  ({mini})")
+    assert "stance (1)  target: not used" in tables
+
+
+def test_show_uses_the_schema_from_the_config_file(tmp_path: Path, mini: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(f"schema: {mini}\n", encoding="utf-8")
+    result = run("--config", str(config), "schema", "show", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["name"] == "mini"
+
+
+def test_show_bad_schema_prints_one_line_and_exits_1(bad: Path) -> None:
+    result = run("--schema", str(bad), "schema", "show")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"{bad}:15: stance[0].color: unknown colour 'greyish'")
+    assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "args", [["schema", "-h"], ["schema", "check", "-h"], ["schema", "show", "--help"]]
+)
+def test_help_has_an_example(args: list[str]) -> None:
+    result = run(*args)
+    assert result.exit_code == 0
+    assert "Example: hashiya " in result.stdout
+
+
+def test_schema_commands_do_not_import_textual(mini: Path) -> None:
+    code = textwrap.dedent(
+        f"""\
+        import sys
+        from click.testing import CliRunner
+        from tui.cli import cli
+        for args in (["schema", "check", {str(mini)!r}], ["schema", "show", "--json"]):
+            result = CliRunner().invoke(cli, args)
+            assert result.exit_code == 0, result.output
+        print(sorted({{m.split(".")[0] for m in sys.modules}} & {{"textual", "rich"}}))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

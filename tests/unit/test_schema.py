@@ -1,0 +1,706 @@
+"""The label schema: loading, one-line errors, lookups, extra actors and actor search."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from annotations.schema import (
+    ACTOR_KINDS,
+    FIELDS,
+    Actor,
+    LabelSchema,
+    SchemaError,
+    color_to_hex,
+    default_schema,
+    is_valid_color,
+    load_schema,
+    load_schema_or_default,
+    normalize_for_search,
+    parse_schema,
+)
+
+# A small valid schema; the error tests break one line of it at a time. Line numbers
+# in the tests refer to this text.
+GOOD = textwrap.dedent(
+    """\
+    name: mini
+    version: 2
+    actor:
+      - id: isis
+        name_ar: داعش
+        name_en: ISIS
+        aliases: [تنظيم الدولة, Daesh]
+        shortcut: d
+        color: firebrick
+      - id: sdf
+        name_ar: قوات سوريا الديمقراطية
+        name_en: Syrian Democratic Forces
+        aliases: [قسد, SDF]
+    stance:
+      - id: supportive
+        label_ar: مؤيد
+        label_en: Supportive
+        description: Approves.
+        shortcut: s
+        color: "#0a0"
+    target:
+      allowed: false
+    claim_type:
+      - id: factual_report
+        label_ar: خبر
+        label_en: Factual report
+        description: Events as fact.
+        shortcut: f
+        color: SteelBlue
+      - id: denial
+        label_ar: نفي
+        label_en: Denial
+        description: Rejects a claim.
+        shortcut: d
+        color: "#AbCdEf"
+    """
+)
+
+
+def write(tmp_path: Path, text: str, name: str = "my.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def error_of(tmp_path: Path, text: str) -> SchemaError:
+    path = write(tmp_path, text)
+    with pytest.raises(SchemaError) as info:
+        load_schema(path)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}:")
+    return info.value
+
+
+def replace_line(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+# --- loading a good file -----------------------------------------------------------------
+
+
+def test_good_schema_loads(tmp_path: Path) -> None:
+    schema = load_schema(write(tmp_path, GOOD))
+    assert (schema.name, schema.version) == ("mini", "2")
+    assert [a.id for a in schema.actors] == ["isis", "sdf"]
+    assert [s.id for s in schema.stances] == ["supportive"]
+    assert [c.id for c in schema.claim_types] == ["factual_report", "denial"]
+    assert schema.target_allowed is False
+    assert schema.note_allowed is True  # no `note:` section: the default
+    sdf = schema.actors[1]
+    assert sdf.shortcut is None and sdf.kind == "other" and sdf.color == "grey"
+    assert sdf.aliases == ("قسد", "SDF")
+    assert schema.claim_types[0].color == "steelblue"
+    assert schema.claim_types[1].color_hex == "#abcdef"
+    assert schema.stances[0].color_hex == "#00aa00"
+    assert schema.source == str(tmp_path / "my.yaml")
+
+
+def test_version_is_read_as_typed(tmp_path: Path) -> None:
+    schema = load_schema(write(tmp_path, GOOD.replace("version: 2", "version: 1.10")))
+    assert schema.version == "1.10"
+
+
+def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    assert load_schema(path).name == "mini"
+
+
+# --- one-line errors: file, line, field, message ------------------------------------------
+
+BAD_CASES = [
+    pytest.param(
+        replace_line(GOOD, "version: 2\n", "version: [2\n"),
+        3,
+        "(yaml)",
+        "while parsing a flow sequence",
+        id="not-yaml",
+    ),
+    pytest.param(
+        replace_line(GOOD, "  - id: sdf\n", "  - id: isis\n"),
+        10,
+        "actor[1].id",
+        "duplicate id 'isis' (also used by actor[0])",
+        id="duplicate-id",
+    ),
+    pytest.param(
+        replace_line(
+            GOOD, "    shortcut: d\n    color: firebrick", "    shortcut: x\n    color: red"
+        ).replace("aliases: [قسد, SDF]", "aliases: [قسد, SDF]\n    shortcut: x"),
+        14,
+        "actor[1].shortcut",
+        "duplicate shortcut 'x' (also used by actor[0])",
+        id="duplicate-actor-shortcut",
+    ),
+    pytest.param(
+        replace_line(
+            GOOD, '    shortcut: d\n    color: "#AbCdEf"', "    shortcut: f\n    color: red"
+        ),
+        34,
+        "claim_type[1].shortcut",
+        "duplicate shortcut 'f' (also used by claim_type[0])",
+        id="duplicate-shortcut",
+    ),
+    pytest.param(
+        replace_line(GOOD, "color: SteelBlue", "color: steel-blue"),
+        29,
+        "claim_type[0].color",
+        "unknown colour 'steel-blue'",
+        id="unknown-colour",
+    ),
+    pytest.param(
+        replace_line(GOOD, '"#0a0"', '"#0a0f"'),
+        20,
+        "stance[0].color",
+        "unknown colour '#0a0f'",
+        id="bad-hex-colour",
+    ),
+    pytest.param(
+        replace_line(GOOD, "    label_en: Supportive\n", ""),
+        15,
+        "stance[0].label_en",
+        "missing field",
+        id="missing-field",
+    ),
+    pytest.param(
+        replace_line(GOOD, "name: mini\n", ""),
+        1,
+        "name",
+        "missing field",
+        id="missing-top-field",
+    ),
+    pytest.param(
+        replace_line(GOOD, "description: Approves.", "description: [Approves]"),
+        18,
+        "stance[0].description",
+        "expected text, got a list",
+        id="wrong-type-list",
+    ),
+    pytest.param(
+        replace_line(GOOD, "label_en: Denial", "label_en: yes"),
+        32,
+        "claim_type[1].label_en",
+        "expected text, got true/false ('yes') (quote it)",
+        id="wrong-type-bool",
+    ),
+    pytest.param(
+        replace_line(GOOD, "  allowed: false", "  allowed: sometimes"),
+        22,
+        "target.allowed",
+        "expected true or false, got text ('sometimes')",
+        id="wrong-type-flag",
+    ),
+    pytest.param(
+        replace_line(GOOD, "aliases: [قسد, SDF]", "aliases: قسد"),
+        13,
+        "actor[1].aliases",
+        "expected a list, got text ('قسد')",
+        id="aliases-not-a-list",
+    ),
+    pytest.param(
+        replace_line(GOOD, "aliases: [قسد, SDF]", "aliases: [قسد, [SDF]]"),
+        13,
+        "actor[1].aliases[1]",
+        "expected text, got a list",
+        id="alias-not-text",
+    ),
+    pytest.param(
+        replace_line(GOOD, "color: firebrick", "colour: firebrick"),
+        9,
+        "actor[0].colour",
+        "unknown key 'colour' (did you mean 'color'?)",
+        id="unknown-key",
+    ),
+    pytest.param(
+        GOOD + "fields: {}\n",
+        36,
+        "fields",
+        "unknown key 'fields' (expected: name, version,",
+        id="unknown-top-key",
+    ),
+    pytest.param(
+        GOOD.split("claim_type:")[0] + "claim_type: []\n",
+        23,
+        "claim_type",
+        "empty list: declare at least one value",
+        id="empty-value-list",
+    ),
+    pytest.param(
+        replace_line(GOOD, "  - id: supportive", "  - id: Supportive"),
+        15,
+        "stance[0].id",
+        "bad id 'Supportive': use lowercase a-z, digits, '_' or '-'",
+        id="bad-id",
+    ),
+    pytest.param(
+        replace_line(GOOD, "shortcut: s\n", "shortcut: sp\n"),
+        19,
+        "stance[0].shortcut",
+        "a shortcut is one printable character, got 'sp'",
+        id="long-shortcut",
+    ),
+    pytest.param(
+        replace_line(GOOD, "    name_en: ISIS\n", "    name_en: ISIS\n    name_en: IS\n"),
+        7,
+        "actor[0].name_en",
+        "duplicate key (also on line 6)",
+        id="duplicate-key",
+    ),
+    pytest.param(
+        replace_line(GOOD, "    name_en: ISIS\n", "    name_en:\n"),
+        6,
+        "actor[0].name_en",
+        "missing value",
+        id="null-value",
+    ),
+    pytest.param(
+        replace_line(GOOD, "aliases: [قسد, SDF]", "aliases: [قسد, SDF]\n    kind: militia"),
+        14,
+        "actor[1].kind",
+        "unknown kind 'militia'",
+        id="unknown-kind",
+    ),
+    pytest.param(
+        GOOD + "  - junk\n",
+        36,
+        "claim_type[2]",
+        "expected a mapping, got text ('junk')",
+        id="value-not-a-mapping",
+    ),
+    pytest.param("- a\n- b\n", 1, "(top level)", "expected a mapping, got a list", id="root-list"),
+    pytest.param("", 1, "(top level)", "empty file", id="empty-file"),
+    pytest.param(
+        GOOD + "---\nname: other\n",
+        36,
+        "(yaml)",
+        "expected a single document in the stream, but found another document",
+        id="two-documents",
+    ),
+    pytest.param(
+        replace_line(GOOD, "    name_en: ISIS\n", "    name_en: ISIS\n\tkind: person\n"),
+        7,
+        "(yaml)",
+        "found character '\\t' that cannot start any token",
+        id="tab-indent",
+    ),
+    pytest.param(
+        replace_line(GOOD, "name_en: ISIS", "name_en: IS\x07IS"),
+        6,
+        "(yaml)",
+        "special characters are not allowed: U+0007",
+        id="control-character",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "field", "message"), BAD_CASES)
+def test_bad_schema_gives_one_line_error(
+    tmp_path: Path, text: str, line: int, field: str, message: str
+) -> None:
+    error = error_of(tmp_path, text)
+    assert (error.line, error.field) == (line, field), str(error)
+    assert message in error.message, str(error)
+    assert str(error) == f"{tmp_path / 'my.yaml'}:{line}: {field}: {error.message}"
+
+
+def test_error_format_matches_the_documented_example(tmp_path: Path) -> None:
+    text = replace_line(
+        GOOD, '    shortcut: d\n    color: "#AbCdEf"', "    shortcut: f\n    color: red"
+    )
+    error = error_of(tmp_path, text)
+    assert str(error) == (
+        f"{tmp_path / 'my.yaml'}:34: claim_type[1].shortcut: "
+        "duplicate shortcut 'f' (also used by claim_type[0])"
+    )
+
+
+def test_missing_file_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere.yaml"
+    with pytest.raises(SchemaError) as info:
+        load_schema(path)
+    assert str(info.value) == f"{path}: (file): cannot read: No such file or directory"
+    assert info.value.line is None
+
+
+def test_not_utf8_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"name: mini\nversion: 1\n# caf\xe9\n")
+    with pytest.raises(SchemaError) as info:
+        load_schema(path)
+    assert str(info.value) == f"{path}:3: (file): not UTF-8 text (byte 0xe9)"
+
+
+def test_yaml_tags_are_not_executed(tmp_path: Path) -> None:
+    text = replace_line(GOOD, "name: mini", "name: !!python/object/apply:os.getcwd []")
+    error = error_of(tmp_path, text)
+    assert (error.line, error.field) == (1, "name")
+    assert "expected text, got a list" in error.message or "tagged" in error.message
+
+
+def test_parse_schema_names_the_given_file() -> None:
+    with pytest.raises(SchemaError, match=r"^inline:1: \(top level\): empty file"):
+        parse_schema("", filename="inline")
+
+
+# --- the bundled schema ----------------------------------------------------------------------
+
+
+def test_default_schema_loads_from_package_resources() -> None:
+    schema = default_schema()
+    assert schema.name == "news"
+    assert schema.version
+    assert schema.source.endswith("news.yaml")
+    assert load_schema_or_default(None) is schema
+    assert len(schema.stances) == 4 and len(schema.claim_types) == 8
+    assert schema.target_allowed and schema.note_allowed
+
+
+def test_default_schema_values_are_the_agreed_sets() -> None:
+    schema = default_schema()
+    assert [s.id for s in schema.stances] == ["supportive", "critical", "neutral", "mixed"]
+    assert {c.id for c in schema.claim_types} == {
+        "factual_report",
+        "official_statement",
+        "warning",
+        "prediction",
+        "opinion",
+        "denial",
+        "allegation",
+        "statistic",
+    }
+    for value in (*schema.stances, *schema.claim_types):
+        assert value.label_ar and value.label_en and value.description and value.shortcut
+
+
+@pytest.mark.parametrize(
+    ("query", "actor_id"),
+    [
+        ("داعش", "isis"),
+        ("تنظيم الدولة", "isis"),
+        ("ISIS", "isis"),
+        ("قسد", "sdf"),
+        ("قوات سوريا الديمقراطية", "sdf"),
+        ("SDF", "sdf"),
+        ("السفارة الأمريكية", "us_embassy"),
+        ("US Embassy", "us_embassy"),
+        ("القيادة المركزية الأمريكية", "centcom"),
+        ("سنتكوم", "centcom"),
+        ("CENTCOM", "centcom"),
+        ("الحكومة العراقية", "iraqi_government"),
+        ("القوات الأمنية العراقية", "iraqi_security_forces"),
+        ("الآسايش", "asayish"),
+        ("مصدر أمني", "anonymous_security_source"),
+        ("صباح النعمان", "sabah_al_numan"),
+        ("عمران الكركوشي", "imran_al_karkoshi"),
+        ("هيثم الزركاني", "haitham_al_zarkani"),
+        ("علي نعمة البنداوي", "ali_nima_al_bandawi"),
+        ("محمد شياع السوداني", "mohammed_shia_al_sudani"),
+        ("قاسم الأعرجي", "qasim_al_araji"),
+        ("ريبر أحمد", "rebar_ahmed"),
+        ("مظلوم عبدي", "mazloum_abdi"),
+        ("محسن رضائي", "mohsen_rezaei"),
+        ("أنتوني بلينكن", "antony_blinken"),
+        ("دانييل شابيرو", "daniel_shapiro"),
+        ("كوريلا", "michael_kurilla"),
+        ("مقتدى الصدر", "muqtada_al_sadr"),
+        ("حميد العبيدي", "hamid_al_obaidi"),
+        ("علي المعماري", "ali_al_maamari"),
+        ("عدنان الكناني", "adnan_al_kinani"),
+        ("سيف رعد", "saif_raad"),
+        ("فراس إلياس", "firas_elias"),
+        ("سرمد البياتي", "sarmad_al_bayati"),
+        ("شفق نيوز", "shafaq_news"),
+        ("إرم نيوز", "erem_news"),
+        ("العرب", "al_arab"),
+        ("واشنطن", "us_government"),
+        ("الولايات المتحدة", "us_government"),
+        ("دمشق", "syrian_government"),
+        ("الحكومة السورية", "syrian_government"),
+        ("التحالف الدولي", "international_coalition"),
+        ("تركيا", "turkey"),
+        ("إيران", "iran"),
+        ("البيشمركة", "peshmerga"),
+    ],
+)
+def test_default_schema_covers_the_seed_actors(query: str, actor_id: str) -> None:
+    assert [a.id for a in default_schema().find_actors(query, limit=1)] == [actor_id]
+
+
+def test_named_people_of_the_default_schema_appear_in_the_seeds(seeds_dir: Path) -> None:
+    seeds = normalize_for_search(
+        " ".join(path.read_text(encoding="utf-8") for path in sorted(seeds_dir.glob("*.txt")))
+    )
+    missing = [
+        actor.id
+        for actor in default_schema().actors
+        if actor.kind == "person"
+        and not any(normalize_for_search(name) in seeds for name in actor.names)
+    ]
+    assert missing == []
+
+
+def test_default_schema_names_are_unambiguous() -> None:
+    """No two actors share a name or alias once normalised, so an exact name finds one."""
+    owner: dict[str, str] = {}
+    clashes = []
+    for actor in default_schema().actors:
+        for name in {normalize_for_search(n) for n in actor.names}:
+            if owner.setdefault(name, actor.id) != actor.id:
+                clashes.append((name, owner[name], actor.id))
+    assert clashes == []
+
+
+def test_every_default_actor_is_found_first_by_its_names() -> None:
+    schema = default_schema()
+    for actor in schema.actors:
+        for name in actor.names:
+            assert schema.find_actors(name)[0] is actor, (name, actor.id)
+
+
+def test_default_schema_kinds_and_colours_are_valid() -> None:
+    schema = default_schema()
+    for actor in schema.actors:
+        assert actor.kind in ACTOR_KINDS
+        assert actor.color_hex.startswith("#")
+
+
+# --- model: lookups, JSON, extra actors, validation --------------------------------------------
+
+
+def test_lookups_by_id_and_shortcut() -> None:
+    schema = default_schema()
+    isis = schema.actor("isis")
+    assert isis is not None and isis.name_ar == "داعش" and isis.name_en == "ISIS"
+    assert isis.label_ar == isis.name_ar  # actors answer to the value interface too
+    assert schema.actor("nobody") is None
+    critical = schema.stance("critical")
+    assert critical is not None and critical.label_en == "Critical"
+    assert schema.stance("isis") is None
+    denial = schema.claim_type("denial")
+    assert denial is not None
+    assert schema.by_shortcut("claim_type", denial.shortcut) is denial
+    assert schema.by_shortcut("actor", "d") is isis
+    assert schema.by_shortcut("stance", "c") is critical
+    assert schema.by_shortcut("stance", "?") is None
+    with pytest.raises(ValueError, match="unknown field 'colour'"):
+        schema.by_shortcut("colour", "d")
+    assert schema.values("stance") == schema.stances
+    assert FIELDS == ("actor", "stance", "claim_type")
+
+
+def test_to_json_lists_values_with_ids_and_round_trips(tmp_path: Path) -> None:
+    schema = default_schema()
+    data = schema.to_json()
+    assert set(data) == {
+        "name",
+        "version",
+        "description",
+        "actor",
+        "stance",
+        "target",
+        "claim_type",
+        "note",
+    }
+    assert data["actor"][0] == {
+        "id": "isis",
+        "name_ar": "داعش",
+        "name_en": "ISIS",
+        "aliases": list(schema.actors[0].aliases),
+        "kind": "armed_group",
+        "description": schema.actors[0].description,
+        "shortcut": "d",
+        "color": "firebrick",
+    }
+    assert [s["id"] for s in data["stance"]] == ["supportive", "critical", "neutral", "mixed"]
+    assert set(data["claim_type"][0]) == {
+        "id",
+        "label_ar",
+        "label_en",
+        "description",
+        "shortcut",
+        "color",
+    }
+    assert data["target"] == {"allowed": True, "description": schema.target.description}
+    # JSON is YAML: the dump reads back as the same schema.
+    path = write(tmp_path, json.dumps(data, ensure_ascii=False), "dump.json")
+    assert load_schema(path) == schema
+
+
+def test_with_extra_actors_adds_user_actors_after_the_schema() -> None:
+    schema = default_schema()
+    mine = Actor(
+        id="tribal_council", name_ar="مجلس العشائر", name_en="Tribal council", shortcut="z"
+    )
+    clash = Actor(id="isis", name_ar="شيء آخر", name_en="Something else")
+    taken = Actor(id="new_one", name_ar="جديد", name_en="New one", shortcut="d")
+    again = Actor(id="tribal_council", name_ar="مكرر", name_en="Repeat")
+    extended = schema.with_extra_actors([mine, clash, taken, again])
+    assert [a.id for a in extended.actors[len(schema.actors) :]] == ["tribal_council", "new_one"]
+    added = extended.actor("tribal_council")
+    assert added is not None and added.user_added and added.name_ar == "مجلس العشائر"
+    assert extended.actor("isis") == schema.actor("isis")  # the schema wins
+    new_one = extended.actor("new_one")
+    assert new_one is not None and new_one.shortcut is None  # 'd' is ISIS's
+    assert extended.by_shortcut("actor", "z") is added
+    assert extended.find_actors("العشائر")[0] is added
+    assert schema.actor("tribal_council") is None  # the original is untouched
+    assert schema.with_extra_actors([]) is schema
+    assert extended.to_json()["actor"][-1]["user_added"] is True
+    listed = Actor("listed", "مدرج", "Listed", ["a", "b"])  # type: ignore[arg-type]
+    assert listed.aliases == ("a", "b") and hash(listed)
+
+
+def test_validate_passage_attributes() -> None:
+    schema = default_schema()
+    assert schema.validate_passage_attributes("isis", "critical", "warning") == []
+    assert schema.validate_passage_attributes(None, None, None) == []
+    assert schema.validate_passage_attributes("mine", None, None, extra_actor_ids=["mine"]) == []
+    problems = schema.validate_passage_attributes("nobody", "angry", "rumour")
+    assert problems[0] == "unknown actor 'nobody'"
+    assert problems[1].startswith("unknown stance 'angry' (expected one of: supportive,")
+    assert problems[2].startswith("unknown claim_type 'rumour' (expected one of:")
+    assert len(problems) == 3
+
+
+def test_target_not_allowed_is_reported(tmp_path: Path) -> None:
+    schema = load_schema(write(tmp_path, GOOD))
+    assert schema.validate_passage_attributes(None, "supportive", None, target="x") == [
+        "schema 'mini' does not allow a stance target"
+    ]
+    assert default_schema().validate_passage_attributes(None, "supportive", None, target="x") == []
+
+
+def test_schemas_are_immutable() -> None:
+    schema = default_schema()
+    with pytest.raises(AttributeError):
+        schema.name = "other"  # type: ignore[misc]
+    assert isinstance(schema, LabelSchema)
+
+
+# --- colours ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("color", "hex_value"),
+    [
+        ("#abc", "#aabbcc"),
+        ("#A0B1C2", "#a0b1c2"),
+        ("red", "#ff0000"),
+        ("DarkSlateGrey", "#2f4f4f"),
+        ("rebeccapurple", "#663399"),
+    ],
+)
+def test_valid_colours(color: str, hex_value: str) -> None:
+    assert is_valid_color(color)
+    assert color_to_hex(color) == hex_value
+
+
+@pytest.mark.parametrize("color", ["#abcd", "#ggg", "reddish", "bright_red", "", "rgb(1,2,3)"])
+def test_invalid_colours(color: str) -> None:
+    assert not is_valid_color(color)
+    with pytest.raises(ValueError):
+        color_to_hex(color)
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "normalized"),
+    [
+        ("دَاعِشُ", "داعش"),  # harakat
+        ("داعـــش", "داعش"),  # tatweel
+        ("أإآٱا", "ااااا"),  # alef forms
+        ("مستشفى", "مستشفي"),  # alef maksura
+        ("السفارة", "السفاره"),  # teh marbuta
+        ("Türkiye  U.S.", "turkiye u s"),  # accents, case, punctuation
+        ("ﺩﺍﻋﺶ", "داعش"),  # presentation forms
+    ],
+)
+def test_normalize_for_search(text: str, normalized: str) -> None:
+    assert normalize_for_search(text) == normalized
+
+
+@pytest.mark.parametrize(
+    ("query", "actor_id"),
+    [
+        ("قسد", "sdf"),
+        ("sdf", "sdf"),
+        ("Sdf", "sdf"),
+        ("سوريا الديمقراطية", "sdf"),
+        ("الديمقراطيه", "sdf"),  # teh marbuta typed as heh
+        ("democratic syrian", "sdf"),  # words in any order
+        ("داعش", "isis"),
+        ("دَاعِش", "isis"),
+        ("داعـــش", "isis"),
+        ("daesh", "isis"),
+        ("اسايش", "asayish"),  # no article, no madda
+        ("الاسايش", "asayish"),
+        ("سفارة امريكية", "us_embassy"),  # no article, no hamza
+        ("centcom", "centcom"),
+        ("cent", "centcom"),  # prefix
+        ("سنتك", "centcom"),
+        ("sudani", "mohammed_shia_al_sudani"),  # al- optional
+        ("al-sudani", "mohammed_shia_al_sudani"),
+        ("shaf", "shafaq_news"),
+        ("كركوشي", "imran_al_karkoshi"),  # ال optional in the query too
+        ("coalition", "international_coalition"),
+        ("مصدر امني", "anonymous_security_source"),
+        ("kurilla", "michael_kurilla"),
+        ("ktrlla", None),  # letters not in order anywhere
+    ],
+)
+def test_find_actors_ranks_the_intended_actor_first(query: str, actor_id: str | None) -> None:
+    found = default_schema().find_actors(query)
+    if actor_id is None:
+        assert found == []
+    else:
+        assert found and found[0].id == actor_id, [a.id for a in found[:5]]
+
+
+def test_find_actors_ranks_exact_before_prefix_before_substring_before_subsequence() -> None:
+    actors = tuple(
+        Actor(id=actor_id, name_ar="", name_en=name)
+        for actor_id, name in [
+            ("subsequence", "Bxaxsxrxa"),
+            ("substring", "Abasra"),
+            ("word_prefix", "Old Basra"),
+            ("prefix", "Basra Province"),
+            ("exact", "basra"),
+        ]
+    )
+    schema = LabelSchema(name="t", version="1", actors=actors, stances=(), claim_types=())
+    assert [a.id for a in schema.find_actors("Basra")] == [
+        "exact",
+        "prefix",
+        "word_prefix",
+        "substring",
+        "subsequence",
+    ]
+    assert [a.id for a in schema.find_actors("basra", limit=2)] == ["exact", "prefix"]
+    assert [a.id for a in schema.find_actors("  ")] == [a.id for a in actors]
+
+
+def test_subsequence_query_finds_an_abbreviation() -> None:
+    assert default_schema().find_actors("cntcm")[0].id == "centcom"
+
+
+def test_the_example_in_the_docs_is_a_valid_schema(tmp_path: Path) -> None:
+    docs = Path(__file__).resolve().parents[2] / "docs" / "schema.md"
+    example = docs.read_text(encoding="utf-8").split("```yaml\n", 1)[1].split("```", 1)[0]
+    schema = load_schema(write(tmp_path, example))
+    assert [a.id for a in schema.actors] == ["sdf"]
+    assert schema.find_actors("قسد")[0].id == "sdf"
+    assert schema.claim_types[0].color_hex == "#ee6633"
