@@ -19,7 +19,7 @@ from annotations.store import Store
 from annotations.text import TextError, decode, is_blank
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
+TEXT_SUFFIXES = {".txt", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 # JSONL fields that become Article fields; every other field is kept as metadata.
 JSONL_FIELDS = ("title", "source", "url", "published", "id")
