@@ -1,0 +1,76 @@
+"""Datasets out of (and back into) Hashiya, as pure functions on plain records.
+
+`native` is Hashiya's own lossless JSON Lines format; `formats` converts native
+records to Prodigy, doccano, Label Studio and brat, and `FORMATS` is the registry the
+`hashiya export` command offers. See docs/format.md.
+"""
+
+from annotations.export.formats import (
+    FORMATS,
+    LABEL_FROM_CHOICES,
+    UNSET_LABEL,
+    BratDocument,
+    BratResult,
+    ExportFormat,
+    ExportOptions,
+    ExportSummary,
+    LabelFrom,
+    brat_annotation_conf,
+    labelstudio_config,
+    to_brat,
+    to_doccano,
+    to_labelstudio,
+    to_prodigy,
+    write_brat,
+    write_lines_atomic,
+    write_text_atomic,
+)
+from annotations.export.native import (
+    FORMAT,
+    SPAN_FORMAT,
+    ActorInfo,
+    FormatError,
+    NativeRecord,
+    NativeSpan,
+    dumps_line,
+    load_json_schema,
+    native_record,
+    parse_native_line,
+    sentence_bounds,
+    span_record,
+    span_records,
+)
+
+__all__ = [
+    "FORMAT",
+    "FORMATS",
+    "LABEL_FROM_CHOICES",
+    "SPAN_FORMAT",
+    "UNSET_LABEL",
+    "ActorInfo",
+    "BratDocument",
+    "BratResult",
+    "ExportFormat",
+    "ExportOptions",
+    "ExportSummary",
+    "FormatError",
+    "LabelFrom",
+    "NativeRecord",
+    "NativeSpan",
+    "brat_annotation_conf",
+    "dumps_line",
+    "labelstudio_config",
+    "load_json_schema",
+    "native_record",
+    "parse_native_line",
+    "sentence_bounds",
+    "span_record",
+    "span_records",
+    "to_brat",
+    "to_doccano",
+    "to_labelstudio",
+    "to_prodigy",
+    "write_brat",
+    "write_lines_atomic",
+    "write_text_atomic",
+]

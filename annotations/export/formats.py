@@ -1,0 +1,644 @@
+"""Other annotation tools' formats, made from native records.
+
+Each converter takes native records (the dicts `native_record` returns, or parsed
+`NativeRecord`s) and returns plain dicts or strings; `write_brat` and the writers in
+`FORMATS` are the only functions that touch files, and they replace each file atomically.
+
+Where a format holds one label per span, `label_from` picks the attribute that becomes
+the label (its value id; for actors, the actor id); a span without a value for it gets
+the label `UNSET_LABEL`. The other attributes go where the format has room for them.
+docs/format.md describes every mapping and its caveats.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from xml.sax.saxutils import quoteattr
+
+from annotations.export.native import (
+    CATEGORICAL_ATTRIBUTES,
+    LINE_BREAKS,
+    NativeRecord,
+    dumps_line,
+    span_records,
+)
+
+LabelFrom = Literal["claim_type", "stance", "actor"]
+LABEL_FROM_CHOICES: tuple[LabelFrom, ...] = ("claim_type", "stance", "actor")
+Unit = Literal["article", "span"]
+UNSET_LABEL = "_unset"
+
+RecordLike = Mapping[str, Any] | NativeRecord
+
+
+def _as_dict(record: RecordLike) -> Mapping[str, Any]:
+    return record.to_dict() if isinstance(record, NativeRecord) else record
+
+
+def _check_label_from(label_from: str) -> None:
+    if label_from not in LABEL_FROM_CHOICES:
+        raise ValueError(
+            f"label_from must be one of {', '.join(LABEL_FROM_CHOICES)}, not {label_from!r}"
+        )
+
+
+def _value_id(span: Mapping[str, Any], attribute: str) -> str | None:
+    value = span[attribute]
+    if attribute == "actor":
+        return None if value is None else str(value["id"])
+    return None if value is None else str(value)
+
+
+def span_label(span: Mapping[str, Any], label_from: str) -> str:
+    """The label a one-label format gives a native span."""
+    value = _value_id(span, label_from)
+    return UNSET_LABEL if value is None else value
+
+
+def _flat_attributes(span: Mapping[str, Any]) -> dict[str, str | None]:
+    """All five attributes with the actor reduced to its id."""
+    return {
+        "actor": _value_id(span, "actor"),
+        "stance": span["stance"],
+        "target": span["target"],
+        "claim_type": span["claim_type"],
+        "note": span["note"],
+    }
+
+
+# --------------------------------------------------------------------------- Prodigy
+
+
+def stable_hash32(*parts: str) -> int:
+    """A signed 32-bit int from the parts, the same on every machine and run (BLAKE2b)."""
+    digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=4).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def to_prodigy(record: RecordLike, label_from: LabelFrom) -> list[dict[str, Any]]:
+    """Prodigy tasks (ner_manual, answer "accept") for one native record: one task.
+
+    `_input_hash` hashes the text and `_task_hash` the input hash with the labelled
+    spans, as Prodigy does, but with BLAKE2b instead of Prodigy's MurmurHash: the values
+    are stable, but not the ones Prodigy itself would compute.
+    """
+    _check_label_from(label_from)
+    data = _as_dict(record)
+    spans = [
+        {
+            "start": span["start"],
+            "end": span["end"],
+            "text": span["text"],
+            "label": span_label(span, label_from),
+            "id": span["id"],
+            **_flat_attributes(span),
+        }
+        for span in data["spans"]
+    ]
+    input_hash = stable_hash32("input", data["text"])
+    labelled = json.dumps([[s["start"], s["end"], s["label"]] for s in spans], ensure_ascii=False)
+    task_hash = stable_hash32("task", str(input_hash), labelled)
+    session = f"{data['schema']['name']}-{data['annotator']}"
+    return [
+        {
+            "text": data["text"],
+            "meta": {
+                "article_id": data["article_id"],
+                "title": data["title"],
+                "source": data["source"],
+                "annotator": data["annotator"],
+                "status": data["status"],
+            },
+            "_input_hash": input_hash,
+            "_task_hash": task_hash,
+            "spans": spans,
+            "_view_id": "ner_manual",
+            "answer": "accept",
+            "_annotator_id": session,
+            "_session_id": session,
+        }
+    ]
+
+
+# --------------------------------------------------------------------------- doccano
+
+
+def to_doccano(record: RecordLike, label_from: LabelFrom) -> dict[str, Any]:
+    """A doccano sequence-labelling line: `text`, `label` triples, the rest as metadata."""
+    _check_label_from(label_from)
+    data = _as_dict(record)
+    return {
+        "text": data["text"],
+        "label": [
+            [span["start"], span["end"], span_label(span, label_from)] for span in data["spans"]
+        ],
+        "article_id": data["article_id"],
+        "title": data["title"],
+        "source": data["source"],
+        "annotator": data["annotator"],
+        "status": data["status"],
+        "spans": [
+            {"id": span["id"], "start": span["start"], "end": span["end"], **_flat_attributes(span)}
+            for span in data["spans"]
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- Label Studio
+
+
+def utf16_offsets(text: str) -> Callable[[int], int]:
+    """A function from a code-point offset in `text` to its UTF-16 code-unit offset."""
+    astral = [index for index, char in enumerate(text) if ord(char) > 0xFFFF]
+    if not astral:
+        return lambda index: index
+    return lambda index: index + bisect_left(astral, index)
+
+
+def to_labelstudio(
+    records: Iterable[RecordLike],
+    label_from: LabelFrom,
+    *,
+    annotator_emails: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """Label Studio tasks: one per article, one annotation per annotator.
+
+    Offsets are UTF-16 code units, as Label Studio's front end counts them. Each span is
+    a region (id = the span id) with a `labels` result; its other attributes are
+    per-region `choices` (actor, stance, claim_type) and `textarea` (target, note)
+    results on the same region, matching `labelstudio_config`. `completed_by` is written
+    only for annotators with an e-mail in `annotator_emails` (an annotator name that is
+    itself an e-mail counts): Label Studio rejects a file naming a user it cannot find.
+    """
+    _check_label_from(label_from)
+    emails = dict(annotator_emails or {})
+    tasks: dict[str, dict[str, Any]] = {}
+    annotations: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for record in records:
+        data = _as_dict(record)
+        article_id = data["article_id"]
+        task = tasks.get(article_id)
+        if task is None:
+            task = tasks[article_id] = {
+                "data": {
+                    "text": data["text"],
+                    "article_id": article_id,
+                    "title": data["title"],
+                    "source": data["source"],
+                    "published": data["published"],
+                    "origin": data["origin"],
+                },
+                "annotations": [],
+            }
+            annotations[article_id] = []
+        elif task["data"]["text"] != data["text"]:
+            raise ValueError(f"article {article_id!r} has two different texts in the records")
+        annotator = data["annotator"]
+        if any(name == annotator for name, _ in annotations[article_id]):
+            raise ValueError(f"two records for article {article_id!r} by {annotator!r}")
+        annotation: dict[str, Any] = {"result": _labelstudio_results(data, label_from)}
+        email = emails.get(annotator, annotator if "@" in annotator else None)
+        if email is not None:
+            annotation["completed_by"] = {"email": email}
+        annotation["was_cancelled"] = False
+        annotation["ground_truth"] = False
+        annotation["hashiya"] = {
+            "annotator": annotator,
+            "status": data["status"],
+            "schema": dict(data["schema"]),
+        }
+        annotations[article_id].append((annotator, annotation))
+    for article_id, task in tasks.items():
+        task["annotations"] = [a for _, a in sorted(annotations[article_id], key=lambda p: p[0])]
+    return list(tasks.values())
+
+
+def _labelstudio_results(data: Mapping[str, Any], label_from: str) -> list[dict[str, Any]]:
+    to_utf16 = utf16_offsets(data["text"])
+    results: list[dict[str, Any]] = []
+    for span in data["spans"]:
+        span_id = span["id"]
+        start, end = to_utf16(span["start"]), to_utf16(span["end"])
+        region = {"start": start, "end": end, "text": span["text"]}
+        label = span_label(span, label_from)
+        results.append(
+            _labelstudio_result(span_id, "label", "labels", {**region, "labels": [label]})
+        )
+        for attribute in CATEGORICAL_ATTRIBUTES:
+            value = _value_id(span, attribute)
+            if attribute != label_from and value is not None:
+                choices = {**region, "choices": [value]}
+                results.append(_labelstudio_result(span_id, attribute, "choices", choices))
+        for attribute in ("target", "note"):
+            if span[attribute]:
+                typed = {"start": start, "end": end, "text": [span[attribute]]}
+                results.append(_labelstudio_result(span_id, attribute, "textarea", typed))
+    return results
+
+
+def _labelstudio_result(
+    span_id: str, name: str, kind: str, value: dict[str, Any]
+) -> dict[str, Any]:
+    return {"id": span_id, "from_name": name, "to_name": "text", "type": kind, "value": value}
+
+
+def labelstudio_config(
+    records: Iterable[RecordLike],
+    label_from: LabelFrom,
+    *,
+    vocabulary: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """A Label Studio labeling config (XML) that shows `to_labelstudio` tasks.
+
+    Values come from `vocabulary` (attribute -> value ids, in schema order) and then
+    from any other value the records use.
+    """
+    _check_label_from(label_from)
+    values = _collect_values(records, vocabulary, label_from)
+    lines = ["<View>", '  <Labels name="label" toName="text">']
+    lines += [f"    <Label value={quoteattr(v)}/>" for v in values[label_from]]
+    lines += ["  </Labels>", '  <Text name="text" value="$text"/>']
+    lines.append('  <View visibleWhen="region-selected">')
+    for attribute in CATEGORICAL_ATTRIBUTES:
+        if attribute == label_from:
+            continue
+        lines.append(f"    <Header value={quoteattr(attribute)}/>")
+        lines.append(
+            f'    <Choices name={quoteattr(attribute)} toName="text" perRegion="true"'
+            ' choice="single">'
+        )
+        lines += [f"      <Choice value={quoteattr(v)}/>" for v in values[attribute]]
+        lines.append("    </Choices>")
+    for attribute in ("target", "note"):
+        lines.append(f"    <Header value={quoteattr(attribute)}/>")
+        lines.append(
+            f'    <TextArea name={quoteattr(attribute)} toName="text" perRegion="true"'
+            ' maxSubmissions="1" editable="true"/>'
+        )
+    lines += ["  </View>", "</View>"]
+    return "\n".join(lines) + "\n"
+
+
+def _collect_values(
+    records: Iterable[RecordLike],
+    vocabulary: Mapping[str, Sequence[str]] | None,
+    label_from: str,
+) -> dict[str, list[str]]:
+    """Per categorical attribute: the vocabulary's values, then the others used, sorted.
+
+    The label attribute also lists UNSET_LABEL when a span has no value for it.
+    """
+    declared = {
+        a: list(dict.fromkeys((vocabulary or {}).get(a, ()))) for a in CATEGORICAL_ATTRIBUTES
+    }
+    used: dict[str, set[str]] = {a: set() for a in CATEGORICAL_ATTRIBUTES}
+    for record in records:
+        for span in _as_dict(record)["spans"]:
+            for attribute in CATEGORICAL_ATTRIBUTES:
+                value = _value_id(span, attribute)
+                if value is not None:
+                    used[attribute].add(value)
+                elif attribute == label_from:
+                    used[attribute].add(UNSET_LABEL)
+    return {a: declared[a] + sorted(used[a] - set(declared[a])) for a in CATEGORICAL_ATTRIBUTES}
+
+
+# --------------------------------------------------------------------------- brat
+
+BRAT_ATTRIBUTE_NAMES = {"actor": "Actor", "stance": "Stance", "claim_type": "ClaimType"}
+BRAT_OVERLAP = "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>"
+
+
+@dataclass(frozen=True)
+class BratDocument:
+    """The .txt and .ann of one native record."""
+
+    txt: str
+    ann: str
+    skipped: tuple[str, ...]  # ids of spans with no characters brat can show
+
+
+@dataclass(frozen=True)
+class BratResult:
+    paths: tuple[Path, ...]
+    skipped: tuple[str, ...]
+
+
+def brat_name(value: str) -> str:
+    """A brat type or attribute-value name: letters, digits, _ - . only."""
+    name = "".join(c if c.isalnum() or c in "_-." else "_" for c in value)
+    return name or "_"
+
+
+def brat_fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The pieces of text[start:end] between line breaks (brat's discontinuous span)."""
+    fragments = []
+    piece_start = start
+    for index in range(start, end):
+        if text[index] in LINE_BREAKS:
+            if index > piece_start:
+                fragments.append((piece_start, index))
+            piece_start = index + 1
+    if end > piece_start:
+        fragments.append((piece_start, end))
+    return fragments
+
+
+def to_brat(record: RecordLike, label_from: LabelFrom) -> BratDocument:
+    """The brat standoff files of one native record.
+
+    The .txt is the text with each carriage return written as a newline (brat reads
+    text files with universal newlines; the swap keeps every offset). A span crossing
+    line breaks becomes fragments `START END;START END` and its text the fragments
+    joined by a space, as brat expects. Spans with no character outside line breaks
+    cannot be shown and are skipped.
+    """
+    _check_label_from(label_from)
+    data = _as_dict(record)
+    text: str = data["text"]
+    lines: list[str] = []
+    skipped: list[str] = []
+    number = attribute_number = note_number = 0
+    for span in data["spans"]:
+        fragments = brat_fragments(text, span["start"], span["end"])
+        if not fragments:
+            skipped.append(span["id"])
+            continue
+        number += 1
+        offsets = ";".join(f"{s} {e}" for s, e in fragments)
+        quoted = " ".join(text[s:e] for s, e in fragments)
+        entity = f"T{number}"
+        lines.append(f"{entity}\t{brat_name(span_label(span, label_from))} {offsets}\t{quoted}")
+        for attribute in CATEGORICAL_ATTRIBUTES:
+            value = _value_id(span, attribute)
+            if attribute != label_from and value is not None:
+                attribute_number += 1
+                name = BRAT_ATTRIBUTE_NAMES[attribute]
+                lines.append(f"A{attribute_number}\t{name} {entity} {brat_name(value)}")
+        parts = []
+        if span["target"]:
+            parts.append(f"target: {span['target']}")
+        if span["note"]:
+            parts.append(span["note"])
+        if parts:
+            note_number += 1
+            note = "".join(" " if c in LINE_BREAKS else c for c in "; ".join(parts))
+            lines.append(f"#{note_number}\tAnnotatorNotes {entity}\t{note}")
+    txt = text.replace("\r", "\n")
+    return BratDocument(txt=txt, ann="".join(f"{line}\n" for line in lines), skipped=tuple(skipped))
+
+
+def brat_annotation_conf(
+    records: Iterable[RecordLike],
+    label_from: LabelFrom,
+    *,
+    vocabulary: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """The annotation.conf declaring the entity types and attributes `to_brat` writes."""
+    _check_label_from(label_from)
+    values = _collect_values(records, vocabulary, label_from)
+    lines = [
+        "# Written by Hashiya. Entity types are the " + label_from + " value ids.",
+        "[entities]",
+        *dict.fromkeys(brat_name(v) for v in values[label_from]),
+        "",
+        "[relations]",
+        "# Spans may overlap in any way.",
+        BRAT_OVERLAP,
+        "",
+        "[events]",
+        "",
+        "[attributes]",
+    ]
+    for attribute in CATEGORICAL_ATTRIBUTES:
+        names = [brat_name(v) for v in values[attribute]]
+        if attribute != label_from and names:
+            choices = "|".join(dict.fromkeys(names))
+            lines.append(f"{BRAT_ATTRIBUTE_NAMES[attribute]}\tArg:<ENTITY>, Value:{choices}")
+    return "\n".join(lines) + "\n"
+
+
+def safe_filename(name: str) -> str:
+    """A file or folder name for an id: kept if already safe, else cleaned plus a hash."""
+    cleaned = "".join(c if c.isalnum() or c in "_-." else "_" for c in name).lstrip(".")
+    if cleaned == name and name:
+        return name
+    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=4).hexdigest()
+    return f"{cleaned[:80] or '_'}-{digest}"
+
+
+def write_brat(
+    records: Iterable[RecordLike],
+    folder: Path,
+    label_from: LabelFrom,
+    *,
+    vocabulary: Mapping[str, Sequence[str]] | None = None,
+) -> BratResult:
+    """Write a brat collection: `annotation.conf`, then `ANNOTATOR/ARTICLE.txt` + `.ann`.
+
+    brat pairs `DOC.ann` only with `DOC.txt`, so each annotator gets a sub-collection of
+    their own; brat finds the shared annotation.conf in the parent folder. Every file is
+    replaced atomically.
+    """
+    _check_label_from(label_from)
+    data = [_as_dict(record) for record in records]
+    paths: list[Path] = []
+    skipped: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for record in data:
+        key = (record["annotator"], record["article_id"])
+        if key in seen:
+            raise ValueError(f"two records for article {key[1]!r} by {key[0]!r}")
+        seen.add(key)
+        document = to_brat(record, label_from)
+        stem = folder / safe_filename(record["annotator"]) / safe_filename(record["article_id"])
+        for suffix, content in ((".txt", document.txt), (".ann", document.ann)):
+            path = stem.with_name(stem.name + suffix)
+            write_text_atomic(path, content)
+            paths.append(path)
+        skipped.extend(document.skipped)
+    conf = folder / "annotation.conf"
+    write_text_atomic(conf, brat_annotation_conf(data, label_from, vocabulary=vocabulary))
+    paths.append(conf)
+    return BratResult(paths=tuple(paths), skipped=tuple(skipped))
+
+
+# --------------------------------------------------------------------------- files
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write UTF-8 text to `path` through a temporary file renamed over it."""
+    write_lines_atomic(path, [text], newline=False)
+
+
+def write_lines_atomic(path: Path, lines: Iterable[str], *, newline: bool = True) -> int:
+    """Write the lines (each followed by "\\n" unless newline=False) atomically; count them."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    count = 0
+    try:
+        with temporary.open("x", encoding="utf-8", newline="") as stream:
+            for line in lines:
+                stream.write(f"{line}\n" if newline else line)
+                count += 1
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return count
+
+
+# --------------------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What `hashiya export` passes to a format."""
+
+    label_from: LabelFrom = "claim_type"
+    unit: Unit = "article"
+    # Attribute -> value ids in schema order (brat's annotation.conf, Label Studio's config).
+    vocabulary: Mapping[str, Sequence[str]] | None = None
+    # Annotator -> e-mail of the matching Label Studio user (`completed_by`).
+    annotator_emails: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    written: int  # lines, tasks or documents
+    skipped: tuple[str, ...] = ()  # ids of spans the format could not hold
+
+
+Writer = Callable[[Iterable[RecordLike], Path, ExportOptions], ExportSummary]
+LineMaker = Callable[[Iterable[RecordLike], ExportOptions], Iterator[str]]
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One `--format` choice."""
+
+    name: str
+    summary: str
+    target: Literal["file", "folder"]
+    suffix: str  # default file suffix ("" for a folder)
+    units: tuple[Unit, ...]
+    uses_label_from: bool
+    write: Writer
+    # For JSON Lines formats: the lines, so a caller can stream them (to stdout, say).
+    lines: LineMaker | None = None
+
+
+def _check_unit(name: str, units: tuple[Unit, ...], options: ExportOptions) -> None:
+    if options.unit not in units:
+        raise ValueError(f"the {name} format has no --unit {options.unit}")
+
+
+def _native_lines(records: Iterable[RecordLike], options: ExportOptions) -> Iterator[str]:
+    _check_unit("native", ("article", "span"), options)
+    for record in records:
+        data = _as_dict(record)
+        if options.unit == "span":
+            yield from (dumps_line(line) for line in span_records(data))
+        else:
+            yield dumps_line(data)
+
+
+def _prodigy_lines(records: Iterable[RecordLike], options: ExportOptions) -> Iterator[str]:
+    _check_unit("prodigy", ("article",), options)
+    for record in records:
+        yield from (dumps_line(task) for task in to_prodigy(record, options.label_from))
+
+
+def _doccano_lines(records: Iterable[RecordLike], options: ExportOptions) -> Iterator[str]:
+    _check_unit("doccano", ("article",), options)
+    for record in records:
+        yield dumps_line(to_doccano(record, options.label_from))
+
+
+def _jsonl_writer(make_lines: LineMaker) -> Writer:
+    def write(records: Iterable[RecordLike], dest: Path, options: ExportOptions) -> ExportSummary:
+        return ExportSummary(written=write_lines_atomic(dest, make_lines(records, options)))
+
+    return write
+
+
+def _write_labelstudio(
+    records: Iterable[RecordLike], dest: Path, options: ExportOptions
+) -> ExportSummary:
+    _check_unit("labelstudio", ("article",), options)
+    tasks = to_labelstudio(records, options.label_from, annotator_emails=options.annotator_emails)
+    body = ",\n".join(dumps_line(task) for task in tasks)
+    write_text_atomic(dest, f"[\n{body}\n]\n" if tasks else "[]\n")
+    return ExportSummary(written=len(tasks))
+
+
+def _write_brat(records: Iterable[RecordLike], dest: Path, options: ExportOptions) -> ExportSummary:
+    _check_unit("brat", ("article",), options)
+    result = write_brat(records, dest, options.label_from, vocabulary=options.vocabulary)
+    documents = sum(1 for path in result.paths if path.suffix == ".ann")
+    return ExportSummary(written=documents, skipped=result.skipped)
+
+
+FORMATS: dict[str, ExportFormat] = {
+    f.name: f
+    for f in (
+        ExportFormat(
+            name="native",
+            summary="Hashiya JSON Lines: every attribute, lossless (docs/format.md).",
+            target="file",
+            suffix=".jsonl",
+            units=("article", "span"),
+            uses_label_from=False,
+            write=_jsonl_writer(_native_lines),
+            lines=_native_lines,
+        ),
+        ExportFormat(
+            name="prodigy",
+            summary="Prodigy ner_manual tasks (JSON Lines), for `prodigy db-in`.",
+            target="file",
+            suffix=".jsonl",
+            units=("article",),
+            uses_label_from=True,
+            write=_jsonl_writer(_prodigy_lines),
+            lines=_prodigy_lines,
+        ),
+        ExportFormat(
+            name="doccano",
+            summary="doccano sequence labelling (JSON Lines with `label`).",
+            target="file",
+            suffix=".jsonl",
+            units=("article",),
+            uses_label_from=True,
+            write=_jsonl_writer(_doccano_lines),
+            lines=_doccano_lines,
+        ),
+        ExportFormat(
+            name="labelstudio",
+            summary="Label Studio tasks with annotations (one JSON list; UTF-16 offsets).",
+            target="file",
+            suffix=".json",
+            units=("article",),
+            uses_label_from=True,
+            write=_write_labelstudio,
+        ),
+        ExportFormat(
+            name="brat",
+            summary="brat standoff collection (a folder: annotation.conf, ANNOTATOR/ARTICLE.txt+.ann).",
+            target="folder",
+            suffix="",
+            units=("article",),
+            uses_label_from=True,
+            write=_write_brat,
+        ),
+    )
+}
