@@ -8,28 +8,39 @@ from textual.app import App
 from textual.binding import Binding
 
 from annotations.config import Settings, default_annotator
+from annotations.exchange import schema_with_user_actors
+from annotations.history import History
+from annotations.schema import LabelSchema, load_schema_or_default
 from annotations.seeds import import_seeds_if_empty
 from annotations.store import Store
 from tui.screens.article_list import ArticleListScreen
 from tui.screens.help import HelpScreen
 from tui.terminal import explicit_bidi
+from tui.widgets.bidi_text import visual
 
 
 class HashiyaApp(App[None]):
     """Read and annotate Arabic news."""
 
     CSS_PATH = "app.tcss"
-    TITLE = "Hashiya حاشية"
+    TITLE = "Hashiya " + visual("حاشية")
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Keys", id="help"),
     ]
 
-    def __init__(self, settings: Settings, store: Store) -> None:
+    def __init__(self, settings: Settings, store: Store, schema: LabelSchema) -> None:
         super().__init__()
         self.settings = settings
         self.store = store
+        self.base_schema = schema
+        self.label_schema = schema_with_user_actors(store, schema)
+        self.history = History(store, settings.annotator)  # undo/redo for the whole session
         self.sub_title = f"{settings.db_path} · {settings.annotator}"
+
+    def reload_schema(self) -> None:
+        """Pick up actors users added (they live in the database)."""
+        self.label_schema = schema_with_user_actors(self.store, self.base_schema)
 
     def get_default_screen(self) -> ArticleListScreen:
         return ArticleListScreen()
@@ -65,10 +76,11 @@ def make_app(
             bidi=bidi,
             shape=shape,
         )
+    schema = load_schema_or_default(settings.schema_path)
     store = Store(settings.db_path)
     if import_seeds:
         import_seeds_if_empty(store)
-    return HashiyaApp(settings, store)
+    return HashiyaApp(settings, store, schema)
 
 
 def run_app(settings: Settings) -> None:

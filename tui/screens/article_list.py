@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -66,7 +67,7 @@ class ArticleListScreen(Screen[None]):
             parts.append(f"status: {q.status}")
         if q.source:
             parts.append(f"source: {q.source}")
-        self.query_one("#list-status", Static).update(" · ".join(parts))
+        self.query_one("#list-status", Static).update(Text(" · ".join(parts)))
 
     @property
     def article_ids(self) -> list[str]:

@@ -1,38 +1,301 @@
-"""The reader: one article. (Plain text until the right-to-left layout lands.)"""
+"""The reader screen: one article, its passages, and tagging."""
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from annotations.text import printable
+from annotations.articles import now_iso
+from annotations.history import Change
+from annotations.models import Article, Passage
+from annotations.schema import Actor, LabelSchema
+from annotations.store import UserActor
+from tui.screens.tag_dialog import TagDialog, TagResult
+from tui.widgets.passage_panel import PassagePanel
+from tui.widgets.reader_view import Highlight, ReaderView
 
 if TYPE_CHECKING:
     from tui.app import HashiyaApp
 
+DEFAULT_COLOR = "#808080"
+
 
 class ReaderScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="reader.back"),
+        Binding("escape", "back", "Back", id="reader.back"),
+        Binding("enter,t", "tag", "Tag", id="reader.tag"),
+        Binding("e", "edit", "Edit", id="reader.edit"),
+        Binding("x,delete", "delete", "Delete", id="reader.delete"),
+        Binding(
+            "right_square_bracket",
+            "next_passage(1)",
+            "Next passage",
+            id="reader.next_passage",
+            show=False,
+        ),
+        Binding(
+            "left_square_bracket",
+            "next_passage(-1)",
+            "Prev passage",
+            id="reader.prev_passage",
+            show=False,
+        ),
+        Binding("ctrl+z", "undo", "Undo", id="reader.undo"),
+        Binding("ctrl+y", "redo", "Redo", id="reader.redo", show=False),
+        Binding("D", "mark_done", "Done", id="reader.done"),
+        Binding("b", "toggle_panel", "Panel", id="reader.panel"),
+        Binding("n", "other_article(1)", "Next article", id="reader.next_article", show=False),
+        Binding("p", "other_article(-1)", "Prev article", id="reader.prev_article", show=False),
     ]
 
     def __init__(self, article_ids: list[str], index: int) -> None:
         super().__init__()
         self.article_ids = article_ids
         self.index = index
+        article = self.hashiya.store.get_article(article_ids[index])
+        assert article is not None
+        self.article: Article = article
+        self.history = self.hashiya.history
+
+    @property
+    def hashiya(self) -> HashiyaApp:
+        return cast("HashiyaApp", self.app)
+
+    @property
+    def schema(self) -> LabelSchema:
+        return self.hashiya.label_schema
+
+    @property
+    def annotator(self) -> str:
+        return self.hashiya.settings.annotator
+
+    @property
+    def view(self) -> ReaderView:
+        return self.query_one(ReaderView)
+
+    @property
+    def panel(self) -> PassagePanel:
+        return self.query_one(PassagePanel)
 
     def compose(self) -> ComposeResult:
-        app = cast("HashiyaApp", self.app)
-        article = app.store.get_article(self.article_ids[self.index])
-        assert article is not None
+        settings = self.hashiya.settings
         yield Header()
-        with VerticalScroll():
-            yield Static(printable(article.title), id="reader-title")
-            for start, end in article.paragraphs:
-                yield Static(printable(article.text[start:end]) + "\n", markup=False)
+        with Horizontal():
+            yield ReaderView(
+                self.article,
+                shape=settings.shape,
+                snap_to_words=settings.snap_to_words,
+                id="reader",
+            )
+            yield PassagePanel(self.schema, id="passage-panel")
+        yield Static("", id="reader-status")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.panel.display = self.hashiya.settings.show_panel
+        self.refresh_passages()
+        self.view.focus()
+
+    # -- passages --------------------------------------------------------------------
+
+    def passages(self) -> list[Passage]:
+        return self.hashiya.store.passages(self.article.id, self.annotator)
+
+    def refresh_passages(self) -> None:
+        passages = self.passages()
+        text = self.article.text
+        highlights = []
+        for p in passages:
+            claim = self.schema.claim_type(p.claim_type) if p.claim_type else None
+            stale = text[p.start : p.end] != p.text
+            highlights.append(
+                Highlight(p.start, p.end, claim.color_hex if claim else DEFAULT_COLOR, stale)
+            )
+        self.view.set_highlights(highlights)
+        self.panel.show(passages, self.view.caret, text)
+        self._status()
+
+    def under_caret(self) -> list[Passage]:
+        caret = self.view.caret
+        return [p for p in self.passages() if p.start <= caret < p.end]
+
+    def _status(self, message: str = "") -> None:
+        store = self.hashiya.store
+        count = len(self.passages())
+        status = store.status(self.article.id, self.annotator)
+        selection = self.view.selection
+        parts = [
+            f"{self.index + 1}/{len(self.article_ids)}",
+            f"{count} passages",
+            f"status: {status.replace('_', ' ')}",
+            f"caret {self.view.caret}",
+        ]
+        if selection:
+            parts.append(f"selected [{selection[0]}, {selection[1]})")
+        stale = sum(1 for p in self.passages() if self.article.text[p.start : p.end] != p.text)
+        if stale:
+            parts.append(f"⚠ {stale} passages no longer match the text (hashiya doctor)")
+        if message:
+            parts.append(message)
+        self.query_one("#reader-status", Static).update(Text(" · ".join(parts)))
+
+    @on(ReaderView.CaretMoved)
+    def _caret_moved(self, event: ReaderView.CaretMoved) -> None:
+        self.panel.show(self.passages(), event.offset, self.article.text)
+        self._status()
+
+    @on(ReaderView.SelectionChanged)
+    def _selection_changed(self) -> None:
+        self._status()
+
+    # -- tagging ---------------------------------------------------------------------
+
+    def _store_new_actor(self, actor: Actor | None) -> None:
+        if actor is None:
+            return
+        self.hashiya.store.add_actor(
+            UserActor(actor.id, actor.name_ar, actor.name_en, actor.aliases, self.annotator)
+        )
+        self.hashiya.reload_schema()
+
+    def action_tag(self) -> None:
+        selection = self.view.selection
+        if selection is None:
+            self._status("select a passage first (Shift+arrows, v, s, or the mouse)")
+            return
+        start, end = selection
+        quote = self.article.text[start:end]
+
+        def done(result: TagResult | None) -> None:
+            if result is None:
+                return
+            self._store_new_actor(result.new_actor)
+            stamp = now_iso()
+            passage = Passage(
+                id=str(uuid.uuid4()),
+                article_id=self.article.id,
+                start=start,
+                end=end,
+                text=quote,
+                annotator=self.annotator,
+                actor=result.actor,
+                stance=result.stance,
+                target=result.target,
+                claim_type=result.claim_type,
+                note=result.note,
+                schema_name=self.schema.name,
+                schema_version=self.schema.version,
+                created_at=stamp,
+                updated_at=stamp,
+            )
+            self.hashiya.store.add_passage(passage)  # committed before it is shown
+            self.history.record(Change(None, passage))
+            self.view.clear_selection()
+            self.refresh_passages()
+            self._status(f"saved [{start}, {end})")
+
+        self.app.push_screen(TagDialog(self.schema, quote), done)
+
+    def _target_passage(self) -> Passage | None:
+        here = self.under_caret()
+        if not here:
+            self._status("no passage under the caret")
+            return None
+        return min(here, key=lambda p: p.end - p.start)  # the innermost
+
+    def action_edit(self) -> None:
+        passage = self._target_passage()
+        if passage is None:
+            return
+        initial = TagResult(
+            passage.actor, passage.stance, passage.target, passage.claim_type, passage.note
+        )
+
+        def done(result: TagResult | None) -> None:
+            if result is None:
+                return
+            self._store_new_actor(result.new_actor)
+            edited = replace(
+                passage,
+                actor=result.actor,
+                stance=result.stance,
+                target=result.target,
+                claim_type=result.claim_type,
+                note=result.note,
+                updated_at=now_iso(),
+            )
+            self.hashiya.store.update_passage(edited)
+            self.history.record(Change(passage, edited))
+            self.refresh_passages()
+            self._status("edited")
+
+        self.app.push_screen(
+            TagDialog(self.schema, passage.text, initial, title="Edit passage"), done
+        )
+
+    def action_delete(self) -> None:
+        passage = self._target_passage()
+        if passage is None:
+            return
+        self.hashiya.store.delete_passage(passage.id, by=self.annotator)
+        self.history.record(Change(passage, None))
+        self.refresh_passages()
+        self._status("deleted (ctrl+z to undo)")
+
+    def action_undo(self) -> None:
+        change = self.history.undo()
+        self.refresh_passages()
+        self._status("undone" if change else "nothing to undo")
+
+    def action_redo(self) -> None:
+        change = self.history.redo()
+        self.refresh_passages()
+        self._status("redone" if change else "nothing to redo")
+
+    def action_next_passage(self, direction: int) -> None:
+        caret = self.view.caret
+        passages = self.passages()
+        if direction > 0:
+            after = [p for p in passages if p.start > caret]
+            target = min(after, key=lambda p: p.start) if after else None
+        else:
+            before = [p for p in passages if p.start < caret and not p.start <= caret < p.end]
+            inside = [p for p in passages if p.start < caret < p.end]
+            candidates = before + inside
+            target = max(candidates, key=lambda p: p.start) if candidates else None
+        if target is None:
+            self._status("no more passages")
+            return
+        self.view.clear_selection()
+        self.view.caret = target.start
+
+    def action_mark_done(self) -> None:
+        store = self.hashiya.store
+        current = store.status(self.article.id, self.annotator)
+        store.set_status(
+            self.article.id, self.annotator, "in_progress" if current == "done" else "done"
+        )
+        self._status()
+
+    def action_toggle_panel(self) -> None:
+        self.panel.display = not self.panel.display
+
+    def action_other_article(self, delta: int) -> None:
+        index = self.index + delta
+        if 0 <= index < len(self.article_ids):
+            self.app.switch_screen(ReaderScreen(self.article_ids, index))
+
+    def action_back(self) -> None:
+        if self.view.selection_anchor is not None:
+            self.view.clear_selection()
+            return
+        self.app.pop_screen()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,9 +20,11 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.schema import Actor, LabelSchema, LabelValue
-from tui.widgets.bidi_text import fit_line
+from tui.widgets.bidi_text import fit_line, visual_lines
 
 NEW_ACTOR = "__new__"
+LABEL_WIDTH = 25  # cells for a value's name in a column of the dialog
+GUIDE_WIDTH = 104
 NONE = "__none__"
 
 
@@ -63,7 +66,7 @@ class ValueList(OptionList):
         self.shortcuts = {key: value_id for value_id, _label, key in values if key}
         for value_id, label, key in values:
             prefix = f"[{key}] " if key else "    "
-            self.add_option(Option(prefix + label, id=value_id))
+            self.add_option(Option(Text(prefix + label), id=value_id))  # Text: no markup
         if values:
             self.highlighted = 0
 
@@ -102,7 +105,7 @@ class TagDialog(ModalScreen[TagResult | None]):
     #tag-fields > Vertical { width: 1fr; height: auto; }
     #tag-fields OptionList { height: 12; }
     #actor-search { margin-bottom: 0; }
-    #tag-guide { color: $text-muted; height: 3; margin-top: 1; }
+    #tag-guide { color: $text-muted; height: 4; margin-top: 1; }
     .preview { color: $text-muted; height: 1; }
     #tag-free Input { width: 1fr; }
     """
@@ -126,7 +129,7 @@ class TagDialog(ModalScreen[TagResult | None]):
 
     def _actor_rows(self, actors: list[Actor]) -> list[tuple[str, str, str | None]]:
         rows: list[tuple[str, str, str | None]] = [
-            (a.id, bidi(f"{a.name_ar} · {a.name_en}", 32), a.shortcut) for a in actors
+            (a.id, bidi(f"{a.name_en} · {a.name_ar}", LABEL_WIDTH), a.shortcut) for a in actors
         ]
         rows.append((NEW_ACTOR, "+ new actor…", "+"))
         rows.append((NONE, "(no actor)", None))
@@ -134,7 +137,7 @@ class TagDialog(ModalScreen[TagResult | None]):
 
     def _value_rows(self, values: tuple[LabelValue, ...]) -> list[tuple[str, str, str | None]]:
         rows: list[tuple[str, str, str | None]] = [
-            (v.id, bidi(f"{v.label_en} · {v.label_ar}", 32), v.shortcut) for v in values
+            (v.id, bidi(f"{v.label_en} · {v.label_ar}", LABEL_WIDTH), v.shortcut) for v in values
         ]
         rows.append((NONE, "(none)", None))
         return rows
@@ -142,7 +145,8 @@ class TagDialog(ModalScreen[TagResult | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="tag-box"):
             yield Label(self.heading, id="tag-title")
-            yield Static(bidi("«" + " ".join(self.quote.split()) + "»", 104), id="tag-quote")
+            quote = "\n".join(visual_lines("«" + self.quote + "»", GUIDE_WIDTH)[:3])
+            yield Static(Text(quote), id="tag-quote")
             with Horizontal(id="tag-fields"):
                 with Vertical():
                     yield Label("Actor  (/ to search)")
@@ -195,8 +199,9 @@ class TagDialog(ModalScreen[TagResult | None]):
             described = self.schema.stance(value_id)
         else:
             described = self.schema.claim_type(value_id)
-        text = " ".join(described.description.split()) if described else ""
-        self.query_one("#tag-guide", Static).update(bidi(text, 300) if text else "")
+        text = described.description if described else ""
+        guide = "\n".join(visual_lines(text, GUIDE_WIDTH)) if text.strip() else ""
+        self.query_one("#tag-guide", Static).update(Text(guide))
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -207,11 +212,11 @@ class TagDialog(ModalScreen[TagResult | None]):
     def _search(self, event: Input.Changed) -> None:
         actors = self.schema.find_actors(event.value)
         self.query_one("#actor", ValueList).set_values(self._actor_rows(actors))
-        self.query_one("#actor-preview", Static).update(bidi(event.value, 34))
+        self.query_one("#actor-preview", Static).update(Text(bidi(event.value, 34)))
 
     @on(Input.Changed, "#target, #note")
     def _free_text(self, event: Input.Changed) -> None:
-        self.query_one("#free-preview", Static).update(bidi(event.value, 104))
+        self.query_one("#free-preview", Static).update(Text(bidi(event.value, 104)))
 
     @on(Input.Submitted, "#actor-search")
     def _search_done(self) -> None:
@@ -314,7 +319,7 @@ class NewActorDialog(ModalScreen[Actor | None]):
 
     @on(Input.Changed)
     def _preview(self, event: Input.Changed) -> None:
-        self.query_one("#new-actor-preview", Static).update(bidi(event.value, 66))
+        self.query_one("#new-actor-preview", Static).update(Text(bidi(event.value, 66)))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

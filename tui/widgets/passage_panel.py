@@ -1,0 +1,58 @@
+"""The side panel: the passages under the caret, then the article's whole list."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from annotations.models import Passage
+from annotations.schema import LabelSchema
+from tui.widgets.bidi_text import fit_line
+
+PANEL_WIDTH = 38
+
+
+class PassagePanel(Static):
+    DEFAULT_CSS = f"""
+    PassagePanel {{ width: {PANEL_WIDTH}; height: 1fr; border-left: solid $primary;
+                    padding: 0 1; overflow-y: auto; }}
+    """
+
+    def __init__(self, schema: LabelSchema, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self.schema = schema
+
+    def _describe(self, p: Passage, text: str) -> list[str]:
+        width = PANEL_WIDTH - 4
+        actor = self.schema.actor(p.actor) if p.actor else None
+        stance = self.schema.stance(p.stance) if p.stance else None
+        claim = self.schema.claim_type(p.claim_type) if p.claim_type else None
+        stale = " ⚠ text changed" if text[p.start : p.end] != p.text else ""
+        lines = [
+            f"[{p.start}, {p.end}){stale}",
+            fit_line(" ".join(p.text.split()), width).text.rjust(width),
+            f"actor: {actor.name_en if actor else (p.actor or '—')}",
+            f"stance: {stance.label_en if stance else (p.stance or '—')}"
+            + (f" → {p.target}" if p.target else ""),
+            f"claim: {claim.label_en if claim else (p.claim_type or '—')}",
+        ]
+        if p.note:
+            lines.append("note: " + fit_line(p.note, width - 6).text)
+        return lines
+
+    def show(self, passages: list[Passage], caret: int, text: str) -> None:
+        here = [p for p in passages if p.start <= caret < p.end]
+        out: list[str] = ["UNDER THE CARET"]
+        if here:
+            for p in here:
+                out.extend(self._describe(p, text))
+                out.append("")
+        else:
+            out.extend(["—", ""])
+        out.append(f"ALL PASSAGES ({len(passages)})")
+        for p in passages:
+            claim = self.schema.claim_type(p.claim_type) if p.claim_type else None
+            label = claim.label_en if claim else "untyped"
+            quote = fit_line(" ".join(p.text.split()), PANEL_WIDTH - 16).text
+            out.append(f"{p.start:>6} {label[:8]:<8} {quote}")
+        self.update(Text("\n".join(out)))
