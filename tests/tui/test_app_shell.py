@@ -6,12 +6,11 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
-from tui.widgets.article_table import ArticleTable
-
 from tui.app import make_app
 from tui.screens.article_list import ArticleListScreen
 from tui.screens.help import HelpScreen
 from tui.screens.reader import ReaderScreen
+from tui.widgets.article_table import ArticleTable
 
 
 async def test_first_start_imports_seeds_and_opens_an_article(tmp_path: Path) -> None:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
 
 import click
 
 from annotations.exchange import (
+    ExportError,
     ExportFilter,
     ImportAborted,
+    count_passages,
     export_records,
     import_annotation_lines,
+    schema_with_user_actors,
 )
 from annotations.export.formats import FORMATS, ExportOptions, LabelFrom, Unit
 from annotations.store import STATUSES, Store, StoreError
@@ -92,18 +98,20 @@ def export_command(
 
     Example: hashiya export -o labels.jsonl --status done
     """
-    store = open_store(ctx)
-    schema = load_label_schema(ctx)
     fmt = FORMATS[format_name]
     if unit not in fmt.units:
         raise click.UsageError(f"--format {format_name} has no --unit {unit}")
     if fmt.target == "folder" and output is None:
         raise click.UsageError(f"--format {format_name} writes a folder: give -o FOLDER")
+    if output is None and fmt.lines is None:
+        raise click.UsageError(f"--format {format_name} needs -o FILE")
+    store = open_store(ctx)
+    schema = load_label_schema(ctx)
     flt = ExportFilter(
         annotators=annotators,
         articles=tuple(_resolve_article(store, a) for a in articles),
         status=status,
-        since=since,
+        since=None if since is None else _since_bound(since),
         layer=layer,
         include_unresolved=include_unresolved,
     )
@@ -111,26 +119,67 @@ def export_command(
         label_from=cast("LabelFrom", label_from),
         unit=cast("Unit", unit),
         vocabulary={
-            "actor": [a.id for a in schema.actors],
+            "actor": [a.id for a in schema_with_user_actors(store, schema).actors],
             "stance": [v.id for v in schema.stances],
             "claim_type": [v.id for v in schema.claim_types],
         },
     )
     records = export_records(store, schema, flt)
-    total = store.conn.execute("SELECT count(*) FROM passages").fetchone()[0]
-    with progress_bar(total, "exporting") as progress:
-        if progress is not None:
-            records = _counting(records, progress)
-        if output is None:
-            if fmt.lines is None:
-                raise click.UsageError(f"--format {format_name} needs -o FILE")
-            for line in fmt.lines(records, options):
-                sys.stdout.write(line + "\n")
-            return
-        summary = fmt.write(records, output, options)
+    try:
+        # The bar counts passages; counting them costs a query, so only for a terminal.
+        total = count_passages(store, flt) if sys.stderr.isatty() else 0
+        with progress_bar(total, "exporting") as progress:
+            stream = records if progress is None else _counting(records, progress)
+            if output is None:
+                assert fmt.lines is not None
+                _write_stdout(ctx, fmt.lines(stream, options))
+                return
+            summary = fmt.write(stream, output, options)
+    except ExportError as exc:
+        where = "" if output is None else f"{output} not written: "
+        raise click.ClickException(f"export stopped: {where}{exc}") from None
+    except OSError as exc:
+        target = output or "stdout"
+        raise click.ClickException(f"{target}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        records.close()  # before the store closes
     click.echo(f"{output}: {summary.written} written", err=True)
     for span_id in summary.skipped:
         click.echo(f"skipped: span {span_id} (the format cannot hold it)", err=True)
+
+
+def _write_stdout(ctx: click.Context, lines: Iterator[str]) -> None:
+    """Stream lines to stdout as UTF-8, whatever the locale; a closed pipe ends quietly."""
+    out = sys.stdout.buffer
+    try:
+        for line in lines:
+            out.write(line.encode("utf-8") + b"\n")
+        out.flush()
+    except BrokenPipeError:
+        # The reader (head, less) is gone: stop, and keep Python from complaining at exit.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, out.fileno())
+        except (OSError, ValueError):
+            pass
+        ctx.exit(1)
+
+
+def _since_bound(given: str) -> str:
+    """--since as stored times compare: a date as is, a time converted to UTC."""
+    try:
+        if len(given) == 10:
+            return date.fromisoformat(given).isoformat()
+        moment = datetime.fromisoformat(given)
+    except ValueError:
+        raise click.BadParameter(
+            f"{given!r} is not an ISO date or time (2026-01-31, 2026-01-31T08:00, "
+            "2026-01-31T08:00+03:00)",
+            param_hint="--since",
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # stored times are UTC
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _counting(
@@ -168,8 +217,10 @@ def import_annotations_command(
     """Merge labels exported by `hashiya export` (native JSON Lines) into this database.
 
     Missing articles are added with the same ids; passages are merged by id, so
-    importing the same file twice changes nothing. A file goes in whole or not at all,
-    unless --skip-invalid. Bad lines are reported as FILE:LINE: reason.
+    importing the same file twice changes nothing. A passage whose id exists with other
+    content is a conflict: reported, and the database's version kept unless
+    --prefer incoming. A file goes in whole or not at all, unless --skip-invalid.
+    Bad lines are reported as FILE:LINE: reason; the exit status is 1 if any was.
 
     Example: hashiya import-annotations omar.jsonl sara.jsonl
     """
@@ -179,13 +230,15 @@ def import_annotations_command(
     failed = False
     for name in files:
         try:
-            handle = sys.stdin if name == "-" else open(name, encoding="utf-8", newline="")  # noqa: SIM115
+            handle = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
+            size = 0 if name == "-" else os.fstat(handle.fileno()).st_size
         except OSError as exc:
             click.echo(f"{name}: cannot read ({exc.strerror})", err=True)
             failed = True
             continue
         try:
-            with handle:
+            bar = progress_bar(size, name) if size else nullcontext(None)
+            with bar as progress:
                 result = import_annotation_lines(
                     store,
                     schema,
@@ -194,18 +247,23 @@ def import_annotations_command(
                     prefer=prefer,
                     skip_invalid=skip_invalid,
                     importer=me,
+                    progress=progress,
                 )
         except ImportAborted as exc:
-            click.echo(str(exc), err=True)
+            for line in exc.errors:
+                click.echo(line, err=True)
             click.echo(
                 f"{name}: nothing imported (fix the lines above, or --skip-invalid)", err=True
             )
             failed = True
             continue
-        except UnicodeDecodeError as exc:
-            click.echo(f"{name}: not UTF-8 (invalid byte at offset {exc.start})", err=True)
+        except (OSError, StoreError) as exc:
+            click.echo(f"{name}: nothing imported ({exc})", err=True)
             failed = True
             continue
+        finally:
+            if name != "-":
+                handle.close()
         for line in result.errors + result.conflicts:
             click.echo(line, err=True)
         click.echo(f"{name}: {result.summary}")

@@ -65,6 +65,7 @@ class ReaderScreen(Screen[None]):
         assert article is not None
         self.article: Article = article
         self.history = self.hashiya.history
+        self.message = ""
 
     @property
     def hashiya(self) -> HashiyaApp:
@@ -128,7 +129,11 @@ class ReaderScreen(Screen[None]):
         caret = self.view.caret
         return [p for p in self.passages() if p.start <= caret < p.end]
 
-    def _status(self, message: str = "") -> None:
+    def _status(self, message: str | None = None) -> None:
+        """Refresh the status line; a message stays until the next one."""
+        if message is not None:
+            self.message = message
+        message = self.message
         store = self.hashiya.store
         count = len(self.passages())
         status = store.status(self.article.id, self.annotator)

@@ -8,6 +8,7 @@ type's, and the passage is saved. Anything else is reachable by Tab and typing:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -54,9 +55,16 @@ class ValueList(OptionList):
     class Picked(OptionList.OptionSelected):
         pass
 
-    def __init__(self, field: str, values: list[tuple[str, str, str | None]], **kwargs: object):
+    def __init__(
+        self,
+        field: str,
+        values: list[tuple[str, str, str | None]],
+        on_shortcut: Callable[[str], bool],
+        **kwargs: object,
+    ):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.field = field
+        self.on_shortcut = on_shortcut
         self.shortcuts: dict[str, str] = {}
         self.set_values(values)
 
@@ -79,12 +87,11 @@ class ValueList(OptionList):
                 return
 
     async def _on_key(self, event: events.Key) -> None:
-        value_id = self.shortcuts.get(event.character or "")
-        if value_id is not None:
+        # The dialog decides which field a shortcut is for: keys typed fast arrive
+        # before a focus change, and must still go to the next field.
+        if event.character and self.on_shortcut(event.character):
             event.stop()
             event.prevent_default()
-            self.select_id(value_id)
-            self.action_select()
             return
         await super()._on_key(event)
 
@@ -124,6 +131,8 @@ class TagDialog(ModalScreen[TagResult | None]):
         self.initial = initial
         self.heading = title
         self.new_actor: Actor | None = None
+        self.step = "actor"  # the field the next shortcut key picks a value of
+        self.closed = False  # dismissed: keys still queued must not act again
 
     # -- building --------------------------------------------------------------------
 
@@ -152,14 +161,24 @@ class TagDialog(ModalScreen[TagResult | None]):
                     yield Label("Actor  (/ to search)")
                     yield Input(placeholder="name, alias…", id="actor-search")
                     yield Static("", classes="preview", id="actor-preview")
-                    yield ValueList("actor", self._actor_rows(list(self.schema.actors)), id="actor")
+                    yield ValueList(
+                        "actor",
+                        self._actor_rows(list(self.schema.actors)),
+                        self.shortcut,
+                        id="actor",
+                    )
                 with Vertical():
                     yield Label("Stance")
-                    yield ValueList("stance", self._value_rows(self.schema.stances), id="stance")
+                    yield ValueList(
+                        "stance", self._value_rows(self.schema.stances), self.shortcut, id="stance"
+                    )
                 with Vertical():
                     yield Label("Claim type")
                     yield ValueList(
-                        "claim_type", self._value_rows(self.schema.claim_types), id="claim_type"
+                        "claim_type",
+                        self._value_rows(self.schema.claim_types),
+                        self.shortcut,
+                        id="claim_type",
                     )
             with Horizontal(id="tag-free"):
                 yield Input(placeholder="stance target (optional)", id="target")
@@ -232,6 +251,35 @@ class TagDialog(ModalScreen[TagResult | None]):
 
     # -- picking -----------------------------------------------------------------------
 
+    STEPS = ("actor", "stance", "claim_type")
+
+    def shortcut(self, key: str) -> bool:
+        """Pick the current field's value with this shortcut and move on; False if none."""
+        if self.closed:
+            return True
+        values = self.query_one(f"#{self.step}", ValueList)
+        value_id = values.shortcuts.get(key)
+        if value_id is None:
+            return False
+        values.select_id(value_id)
+        if value_id == NEW_ACTOR:
+            self._ask_new_actor()
+        else:
+            self._advance(values.field)
+        return True
+
+    def _advance(self, field: str) -> None:
+        """After a pick in `field`: the next field, or save after the last."""
+        if field == self.STEPS[-1]:
+            self.action_save()
+            return
+        self.step = self.STEPS[self.STEPS.index(field) + 1]
+        self.query_one(f"#{self.step}", ValueList).focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, ValueList):
+            self.step = event.widget.field
+
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
         values = event.option_list
@@ -240,12 +288,7 @@ class TagDialog(ModalScreen[TagResult | None]):
         if values.field == "actor" and event.option.id == NEW_ACTOR:
             self._ask_new_actor()
             return
-        if values.field == "actor":
-            self.query_one("#stance", ValueList).focus()
-        elif values.field == "stance":
-            self.query_one("#claim_type", ValueList).focus()
-        else:
-            self.action_save()
+        self._advance(values.field)
 
     def _ask_new_actor(self) -> None:
         def added(actor: Actor | None) -> None:
@@ -258,7 +301,7 @@ class TagDialog(ModalScreen[TagResult | None]):
             actors = self.query_one("#actor", ValueList)
             actors.set_values(self._actor_rows(list(self.schema.actors)))
             actors.select_id(actor.id)
-            self.query_one("#stance", ValueList).focus()
+            self._advance("actor")
 
         self.app.push_screen(NewActorDialog(self.schema), added)
 
@@ -273,6 +316,9 @@ class TagDialog(ModalScreen[TagResult | None]):
         self.query_one("#actor-search", Input).focus()
 
     def action_save(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
         target = self.query_one("#target", Input).value.strip() or None
         note = self.query_one("#note", Input).value.strip() or None
         actor = self._chosen("actor")
@@ -289,7 +335,9 @@ class TagDialog(ModalScreen[TagResult | None]):
         )
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.closed:
+            self.closed = True
+            self.dismiss(None)
 
 
 class NewActorDialog(ModalScreen[Actor | None]):

@@ -93,7 +93,7 @@ class ReaderView(ScrollView, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    ReaderView { height: 1fr; background: $surface; }
+    ReaderView { height: 1fr; background: $surface; overflow-y: scroll; }
     ReaderView > .reader--title { text-style: bold; color: $text; }
     ReaderView > .reader--meta { color: $text-muted; }
     ReaderView > .reader--caret { background: $warning; color: $background; }
@@ -157,9 +157,13 @@ class ReaderView(ScrollView, can_focus=True):
 
     @property
     def text_width(self) -> int:
+        # The vertical scrollbar is always shown (overflow-y: scroll), so the text width
+        # does not change when it would appear.
         return max(self.scrollable_content_region.width - 2 * MARGIN, 1)
 
     def _relayout(self) -> None:
+        if self.scrollable_content_region.width <= 2 * MARGIN:
+            return  # not sized yet: laying out at width 1 would be wasted work
         width = self.text_width
         if width == self._text_width and self.rows:
             return

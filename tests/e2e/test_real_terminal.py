@@ -1,0 +1,91 @@
+"""The real `hashiya` in tmux: what a person at a terminal sees, and what survives a kill."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+
+from annotations.layout import ParagraphLayout
+from annotations.seeds import seeds_dir
+from tests.support.tmux import Tmux, hashiya_command
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[tuple[Tmux, Path]]:
+    db = tmp_path / "e2e.db"
+    env = {
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+    }
+    tmux = Tmux(hashiya_command("--db", str(db), "--annotator", "sara"), 100, 30, env)
+    try:
+        yield tmux, db
+    finally:
+        tmux.close()
+
+
+def open_longest_seed(tmux: Tmux) -> list[str]:
+    tmux.wait_for(lambda lines: any("chars" in line for line in lines))
+    tmux.send("End", "Enter")
+    return tmux.wait_for(lambda lines: any("UNDER THE CARET" in line for line in lines))
+
+
+def _find_paragraph(screen: list[str], layout: ParagraphLayout) -> tuple[int, list[str]] | None:
+    """(row, expected lines) where the paragraph's first visual line ends a screen row.
+
+    The reader's text column is the terminal less the panel, scrollbar and margins:
+    try each width and take the one whose first line is on screen.
+    """
+    reader_rows = [line.split("│")[0].rstrip() for line in screen]
+    for width in range(20, 100):
+        expected = [line.text for line in layout.lines(width)]
+        for index in range(len(reader_rows) - len(expected)):
+            shown = reader_rows[index : index + len(expected)]
+            if all(row.endswith(line) for row, line in zip(shown, expected, strict=True)):
+                return index, expected
+    return None
+
+
+def test_seed_lines_are_right_aligned_in_visual_order(terminal: tuple[Tmux, Path]) -> None:
+    tmux, _ = terminal
+    text = (seeds_dir() / "004_9b0f9bd658ff7730.txt").read_text(encoding="utf-8")
+    layout = ParagraphLayout(text.split("\n")[0])
+    open_longest_seed(tmux)
+    screen = tmux.wait_for(lambda lines: _find_paragraph(lines, layout) is not None)
+    found = _find_paragraph(screen, layout)
+    assert found is not None
+    top, expected = found
+    reader_rows = [line.split("│")[0] for line in screen]
+    shown = [row.rstrip() for row in reader_rows[top : top + len(expected)]]
+    for row, line in zip(shown, expected, strict=True):
+        assert row.endswith(line)
+    # Right-aligned: every line of the paragraph ends in the same column.
+    assert len({cell_len(row) for row in shown}) == 1
+    # Visual order: the paragraph's first word («شفق», shaped) is at the right end.
+    assert shown[0].endswith("ﻖﻔﺷ")
+
+
+def test_a_tag_survives_sigkill(terminal: tuple[Tmux, Path]) -> None:
+    tmux, db = terminal
+    open_longest_seed(tmux)
+    tmux.send("S-Left", "S-Left", "t")
+    tmux.wait_for(lambda lines: any("Tag passage" in line for line in lines))
+    tmux.send("1", "n", "f")
+    tmux.wait_for(lambda lines: any("saved [0, 12)" in line for line in lines))
+    os.kill(tmux.pid(), signal.SIGKILL)
+    conn = sqlite3.connect(db)
+    rows = conn.execute(
+        'SELECT start, "end", text, actor, stance, claim_type FROM passages'
+    ).fetchall()
+    conn.close()
+    assert rows == [(0, 12, "شفق نيوز/ في", "shafaq_news", "neutral", "factual_report")]
