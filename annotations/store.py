@@ -9,9 +9,10 @@ process holds the write lock), so concurrent annotators never see "database is l
 from __future__ import annotations
 
 import json
+import operator
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ import sqlite_utils
 
 from annotations.articles import now_iso
 from annotations.models import Article, Comment, Decision, GoldPassage, Passage
+from annotations.search.index import SEARCH_SCHEMA_SQL, index_articles
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -139,7 +141,10 @@ M3_REVIEW = """
         CREATE INDEX comments_passage ON comments(passage_id, id);
 """
 
-MIGRATIONS: list[str] = [M1_ARTICLES, M2_PASSAGES, M3_REVIEW]
+# The full-text index (annotations/search): built lazily, see Store.ensure_search_index.
+M4_SEARCH = ";\n".join(SEARCH_SCHEMA_SQL) + ";"
+
+MIGRATIONS: list[str] = [M1_ARTICLES, M2_PASSAGES, M3_REVIEW, M4_SEARCH]
 
 
 @dataclass(frozen=True)
@@ -218,6 +223,11 @@ def _gold_from_row(row: Sequence[Any]) -> GoldPassage:
 
 def passage_to_dict(p: Passage) -> dict[str, Any]:
     return {c: getattr(p, c) for c in PASSAGE_COLUMNS}
+
+
+_passage_values = operator.attrgetter(*PASSAGE_COLUMNS)
+# What json.dumps(..., ensure_ascii=False) writes, without building an encoder per call.
+_AUDIT_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 def _passage_from_row(row: Sequence[Any]) -> Passage:
@@ -498,23 +508,24 @@ class Store:
         marks = ", ".join("?" * len(PASSAGE_COLUMNS))
         columns = ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS)
         stamp = now_iso()
+        # Rows straight from the attributes (one C call each), and the audit's JSON
+        # written by one reused encoder: imports add hundreds of thousands of these.
+        rows = [_passage_values(p) for p in passages]
+        encode = _AUDIT_ENCODER.encode
         with self.transaction():
-            self.conn.executemany(
-                f"INSERT INTO passages ({columns}) VALUES ({marks})",
-                [tuple(getattr(p, c) for c in PASSAGE_COLUMNS) for p in passages],
-            )
+            self.conn.executemany(f"INSERT INTO passages ({columns}) VALUES ({marks})", rows)
             self.conn.executemany(
                 "INSERT INTO audit (passage_id, action, annotator, at, before, after)"
                 " VALUES (?, ?, ?, ?, NULL, ?)",
                 [
                     (
-                        p.id,
+                        row[0],
                         action,
-                        by or p.annotator,
+                        by or row[5],
                         stamp,
-                        json.dumps(passage_to_dict(p), ensure_ascii=False),
+                        encode(dict(zip(PASSAGE_COLUMNS, row, strict=True))),
                     )
-                    for p in passages
+                    for row in rows
                 ],
             )
 
@@ -806,3 +817,35 @@ class Store:
                 "SELECT source, count(*) FROM articles GROUP BY source ORDER BY 2 DESC, 1"
             )
         )
+
+    # -- the full-text index -------------------------------------------------------------
+    # Import does not index (it would halve its speed); searches first index whatever
+    # articles are not indexed yet.
+
+    def unindexed_count(self) -> int:
+        return int(
+            self.conn.execute(
+                "SELECT count(*) FROM articles a"
+                " WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.article_id = a.id)"
+            ).fetchone()[0]
+        )
+
+    def ensure_search_index(
+        self, progress: Callable[[int], None] | None = None, batch: int = 1000
+    ) -> int:
+        """Index the articles not yet in the search index; returns how many were."""
+        done = 0
+        while True:
+            rows = self.conn.execute(
+                "SELECT a.id, a.title, a.text FROM articles a"
+                " WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.article_id = a.id)"
+                " LIMIT ?",
+                (batch,),
+            ).fetchall()
+            if not rows:
+                return done
+            with self.transaction():
+                index_articles(self.conn, rows)
+            done += len(rows)
+            if progress is not None:
+                progress(len(rows))

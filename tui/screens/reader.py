@@ -57,10 +57,14 @@ class ReaderScreen(Screen[None]):
         Binding("p", "other_article(-1)", "Prev article", id="reader.prev_article", show=False),
     ]
 
-    def __init__(self, article_ids: list[str], index: int) -> None:
+    def __init__(
+        self, article_ids: list[str], index: int, focus: tuple[int, int] | None = None
+    ) -> None:
+        """Open article_ids[index]; `focus` (start, end) puts the caret there and selects it."""
         super().__init__()
         self.article_ids = article_ids
         self.index = index
+        self.focus_range = focus
         article = self.hashiya.store.get_article(article_ids[index])
         assert article is not None
         self.article: Article = article
@@ -105,6 +109,8 @@ class ReaderScreen(Screen[None]):
         self.panel.display = self.hashiya.settings.show_panel
         self.refresh_passages()
         self.view.focus()
+        if self.focus_range is not None:
+            self.call_after_refresh(self.view.select_range, *self.focus_range)
 
     # -- passages --------------------------------------------------------------------
 
