@@ -285,6 +285,14 @@ class CatalogQuery:
     ids: tuple[str, ...] | None = None  # restrict to these (search results)
 
 
+@dataclass(frozen=True)
+class Replaced:
+    """A decision taken back (and its gold passage), to restore on undo."""
+
+    decision: Decision | None
+    gold: GoldPassage | None
+
+
 class Store:
     """One open database. Create with `Store(path)`; migrations run on open."""
 
@@ -629,9 +637,7 @@ class Store:
         rows = self.conn.execute(
             "SELECT id, name_ar, name_en, aliases, created_by, created_at FROM actors ORDER BY id"
         )
-        return [
-            UserActor(r[0], r[1], r[2], tuple(json.loads(r[3])), r[4], r[5]) for r in rows
-        ]
+        return [UserActor(r[0], r[1], r[2], tuple(json.loads(r[3])), r[4], r[5]) for r in rows]
 
     # -- per-article status ----------------------------------------------------------
 
@@ -669,13 +675,11 @@ class Store:
 
     # -- review: the gold layer, decisions, comments -----------------------------------
 
-    def decide(self, decision: Decision, gold: GoldPassage | None = None) -> Decision | None:
+    def decide(self, decision: Decision, gold: GoldPassage | None = None) -> Replaced:
         """Save a verdict (and its gold passage) in one transaction, replacing an earlier
-        verdict on the same item and its gold passage. Returns the verdict replaced."""
+        verdict on the same item and its gold passage. Returns what it replaced (for undo)."""
         with self.transaction():
-            previous = self.decision(decision.article_id, decision.item)
-            if previous is not None:
-                self._drop_decision(previous)
+            replaced = self.undo_decision(decision.article_id, decision.item)
             if gold is not None:
                 self._insert_gold(gold)
             self.conn.execute(
@@ -691,15 +695,19 @@ class Store:
                     decision.at or now_iso(),
                 ),
             )
-        return previous
+        return replaced
 
-    def undo_decision(self, article_id: str, item: str) -> Decision | None:
+    def undo_decision(self, article_id: str, item: str) -> Replaced:
         """Remove the verdict on an item and its gold passage; returns what was removed."""
         with self.transaction():
             previous = self.decision(article_id, item)
+            gold = None
             if previous is not None:
+                if previous.gold_id:
+                    found = [g for g in self.gold_passages(article_id) if g.id == previous.gold_id]
+                    gold = found[0] if found else None
                 self._drop_decision(previous)
-        return previous
+        return Replaced(previous, gold)
 
     def _drop_decision(self, decision: Decision) -> None:
         if decision.gold_id:

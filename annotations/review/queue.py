@@ -1,0 +1,233 @@
+"""Adjudication: from annotators' passages to the gold layer, one decision at a time.
+
+An article's passages are lined up into comparison items (`compare.compare_article`).
+A reviewer settles each item: `unanimous` (everyone agreed: merged in one step),
+`accept` one version, `edit` (a version changed, then accepted), `reject` (no gold
+passage), or `discuss` (with a comment; not settled). An article is settled when every
+item has a decision other than `discuss`. Every decision is saved at once and can be
+undone (`undo`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from annotations.articles import now_iso
+from annotations.models import Comment, Decision, GoldPassage, Passage
+from annotations.review.compare import ComparisonItem, compare_article
+from annotations.store import Replaced, Store
+
+SETTLING = ("unanimous", "accept", "edit", "reject")
+
+
+def item_key(item: ComparisonItem) -> str:
+    """A stable name for an item: its passage ids, sorted, joined."""
+    return ",".join(sorted(p.id for ps in item.passages.values() for p in ps))
+
+
+def item_passages(item: ComparisonItem) -> list[Passage]:
+    return [p for ps in item.passages.values() for p in ps]
+
+
+@dataclass(frozen=True)
+class ArticleReview:
+    """Where an article stands in review."""
+
+    article_id: str
+    annotators: tuple[str, ...]
+    items: tuple[ComparisonItem, ...]
+    decisions: dict[str, Decision]  # by item key
+
+    @property
+    def n_items(self) -> int:
+        return len(self.items)
+
+    @property
+    def n_agreements(self) -> int:
+        return sum(1 for item in self.items if item.kind == "agreement")
+
+    @property
+    def n_disagreements(self) -> int:
+        return self.n_items - self.n_agreements
+
+    @property
+    def agreement(self) -> float | None:
+        """Share of items on which all annotators fully agree; None with no items."""
+        return self.n_agreements / self.n_items if self.items else None
+
+    def decision(self, item: ComparisonItem) -> Decision | None:
+        return self.decisions.get(item_key(item))
+
+    @property
+    def open_items(self) -> list[ComparisonItem]:
+        """Items with no settling decision yet (in article order)."""
+        return [
+            item
+            for item in self.items
+            if (d := self.decision(item)) is None or d.verdict not in SETTLING
+        ]
+
+    @property
+    def settled(self) -> bool:
+        return bool(self.items) and not self.open_items
+
+    @property
+    def status(self) -> str:
+        """unreviewed | in_review | settled (single-annotator articles: single)."""
+        if len(self.annotators) < 2:
+            return "single"
+        if self.settled:
+            return "settled"
+        return "in_review" if self.decisions else "unreviewed"
+
+
+def article_review(
+    store: Store, article_id: str, annotators: Sequence[str] | None = None
+) -> ArticleReview:
+    passages = [p for p in store.passages(article_id) if p.annotator != "gold"]
+    chosen = tuple(annotators) if annotators else tuple(sorted({p.annotator for p in passages}))
+    items = tuple(compare_article(passages, chosen)) if len(chosen) >= 2 else ()
+    decisions = {d.item: d for d in store.decisions(article_id)}
+    return ArticleReview(article_id, chosen, items, decisions)
+
+
+# The name the exporter uses for the gold layer's state of an article.
+article_review_state = article_review
+
+
+def review_queue(store: Store) -> list[ArticleReview]:
+    """Articles labelled by two or more annotators, lowest agreement first, unsettled first."""
+    rows = store.conn.execute(
+        "SELECT article_id FROM passages WHERE annotator != 'gold'"
+        " GROUP BY article_id HAVING count(DISTINCT annotator) >= 2"
+    )
+    reviews = [article_review(store, r[0]) for r in rows]
+    reviews.sort(
+        key=lambda r: (r.settled, r.agreement if r.agreement is not None else 1, r.article_id)
+    )
+    return reviews
+
+
+def _gold_from(
+    passage: Passage, item: ComparisonItem, origin: str, reviewer: str, **changes: str | None
+) -> GoldPassage:
+    stamp = now_iso()
+    return GoldPassage(
+        id=str(uuid.uuid4()),
+        article_id=passage.article_id,
+        start=passage.start,
+        end=passage.end,
+        text=passage.text,
+        actor=changes.get("actor", passage.actor),
+        stance=changes.get("stance", passage.stance),
+        target=changes.get("target", passage.target),
+        claim_type=changes.get("claim_type", passage.claim_type),
+        note=changes.get("note", passage.note),
+        origin=origin,
+        sources=tuple(sorted(p.id for p in item_passages(item))),
+        adjudicator=reviewer,
+        schema_name=passage.schema_name,
+        schema_version=passage.schema_version,
+        created_at=stamp,
+        updated_at=stamp,
+    )
+
+
+def merge_unanimous(store: Store, reviewer: str, article_ids: Iterable[str] | None = None) -> int:
+    """Put every undecided full agreement into the gold layer (`unanimous`), in one
+    transaction; returns how many passages were merged."""
+    ids = (
+        list(article_ids)
+        if article_ids is not None
+        else [r.article_id for r in review_queue(store)]
+    )
+    merged = 0
+    with store.transaction():
+        for article_id in ids:
+            review = article_review(store, article_id)
+            for item in review.items:
+                if item.kind != "agreement" or review.decision(item) is not None:
+                    continue
+                first = item_passages(item)[0]
+                gold = _gold_from(first, item, "unanimous", reviewer)
+                store.decide(Decision(article_id, item_key(item), "unanimous", reviewer), gold)
+                merged += 1
+    return merged
+
+
+def accept(
+    store: Store,
+    item: ComparisonItem,
+    passage: Passage,
+    reviewer: str,
+    changes: dict[str, str | None] | None = None,
+) -> Replaced:
+    """Accept one version into the gold layer (`edit` when `changes` alter it).
+    Returns what it replaced, for undo."""
+    verdict = "edit" if changes else "accept"
+    gold = _gold_from(passage, item, "adjudicated", reviewer, **(changes or {}))
+    decision = Decision(passage.article_id, item_key(item), verdict, reviewer, gold.id)
+    return store.decide(decision, gold)
+
+
+def reject(
+    store: Store, item: ComparisonItem, reviewer: str, comment: str | None = None
+) -> Replaced:
+    """No gold passage here. Returns what it replaced."""
+    article_id = item_passages(item)[0].article_id
+    return store.decide(Decision(article_id, item_key(item), "reject", reviewer, comment=comment))
+
+
+def discuss(store: Store, item: ComparisonItem, reviewer: str, comment: str) -> Replaced:
+    """Mark for discussion: the comment goes on every passage of the item too."""
+    passages = item_passages(item)
+    with store.transaction():
+        previous = store.decide(
+            Decision(passages[0].article_id, item_key(item), "discuss", reviewer, comment=comment)
+        )
+        for p in passages:
+            store.add_comment(Comment(p.id, reviewer, comment))
+    return previous
+
+
+def restore(store: Store, article_id: str, item: str, replaced: Replaced) -> Replaced:
+    """Undo a decision: put back what it replaced (a verdict and its gold passage, or
+    nothing). Returns what the undo took away, so it can be redone the same way."""
+    with store.transaction():
+        current = store.undo_decision(article_id, item)
+        if replaced.decision is not None:
+            store.decide(replaced.decision, replaced.gold)
+    return current
+
+
+@dataclass(frozen=True)
+class MyReview:
+    passage: Passage
+    verdict: str | None
+    reviewer: str | None
+    comments: tuple[Comment, ...]
+
+
+def my_reviews(store: Store, annotator: str) -> list[MyReview]:
+    """Verdicts and comments on this annotator's passages, for a "my reviews" view."""
+    out: list[MyReview] = []
+    decided: dict[str, Decision] = {}
+    for d in store.decisions():
+        for passage_id in d.item.split(","):
+            decided[passage_id] = d
+    commented = {r[0] for r in store.conn.execute("SELECT DISTINCT passage_id FROM comments")}
+    for p in store.all_passages([annotator]):
+        found = decided.get(p.id)
+        if found is None and p.id not in commented:
+            continue
+        out.append(
+            MyReview(
+                p,
+                found.verdict if found else None,
+                found.reviewer if found else None,
+                tuple(store.comments(p.id)),
+            )
+        )
+    return out
