@@ -27,6 +27,8 @@ class HashiyaApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Keys", id="help"),
+        Binding("R", "review_queue", "Review", id="review_queue"),
+        Binding("M", "my_reviews", "My reviews", id="my_reviews", show=False),
     ]
 
     def __init__(self, settings: Settings, store: Store, schema: LabelSchema) -> None:
@@ -48,6 +50,18 @@ class HashiyaApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+
+    def action_review_queue(self) -> None:
+        from tui.screens.review import ReviewQueueScreen
+
+        if not isinstance(self.screen, ReviewQueueScreen):
+            self.push_screen(ReviewQueueScreen())
+
+    def action_my_reviews(self) -> None:
+        from tui.screens.review import MyReviewsScreen
+
+        if not isinstance(self.screen, MyReviewsScreen):
+            self.push_screen(MyReviewsScreen())
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
