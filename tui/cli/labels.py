@@ -104,3 +104,43 @@ def schema_show(ctx: click.Context, as_json: bool) -> None:
         click.echo(json.dumps(schema.to_json(), ensure_ascii=False, indent=2))
     else:
         click.echo("\n".join(_describe_schema(schema)))
+
+
+@cli.command("doctor")
+@click.pass_context
+def doctor_command(ctx: click.Context) -> None:
+    """Check the database: SQLite integrity, passages whose quoted text no longer
+    matches their article (never moved silently), and labels the schema does not know.
+
+    Exits 1 when anything is wrong.
+
+    Example: hashiya doctor
+    """
+    from annotations.exchange import schema_with_user_actors
+    from annotations.text import printable
+    from tui.cli.main import load_label_schema, open_store
+
+    store = open_store(ctx)
+    problems = 0
+    integrity = store.conn.execute("PRAGMA integrity_check").fetchone()[0]
+    if integrity != "ok":
+        click.echo(f"database: integrity check failed: {integrity}")
+        problems += 1
+    for passage, actual in store.stale_passages():
+        click.echo(
+            f"passage {passage.id} ({passage.annotator}, article {passage.article_id}"
+            f" [{passage.start}, {passage.end})): quoted «{printable(passage.text)}»"
+            f" but the article now has «{printable(actual)}»"
+        )
+        problems += 1
+    schema = schema_with_user_actors(store, load_label_schema(ctx))
+    for passage in store.all_passages():
+        for problem in schema.validate_passage_attributes(
+            passage.actor, passage.stance, passage.claim_type
+        ):
+            click.echo(f"passage {passage.id} ({passage.annotator}): {problem}")
+            problems += 1
+    if problems:
+        click.echo(f"{problems} problems")
+        ctx.exit(1)
+    click.echo(f"{store.path}: ok")
