@@ -1,0 +1,66 @@
+"""The bidi layout engine: Arabic (and mixed) text drawn right in a terminal without bidi.
+
+Terminals, Textual and Rich put characters left to right in the order they get them.
+This package turns a paragraph's logical text into visual lines of terminal cells:
+wrapped on the logical text, each line reordered by the Unicode Bidirectional
+Algorithm (UAX #9), Arabic letters in their joined forms, mirrored brackets, controls
+made visible; with maps both ways between logical offsets and screen columns. It is
+pure Python (python-bidi for the levels, arabic-reshaper for the shaping) and never
+imports Textual or Rich. docs/layout.md has the design notes.
+
+Public API:
+
+``ParagraphLayout(text, direction="auto", shape=True)``
+    One paragraph. ``direction`` is "auto" (UAX #9 P2/P3: the first strong character,
+    skipping isolates; LTR if none), "rtl" or "ltr". Levels and shaping are computed once.
+    ``.rtl``: the paragraph direction (right-align if True).
+    ``.lines(width) -> list[VisualLine]``: wrapped and reordered, cached per width.
+    ``.locate(offset, width) -> (line, column) | None``: None if the offset is not drawn.
+    ``.offset_at(line, column, width) -> int | None``.
+    ``.visual_line(start=0, end=None) -> VisualLine``: a logical slice as one line, unwrapped.
+
+``VisualLine``: ``cells`` (visual order), ``start``/``end`` (the logical slice it holds),
+    ``width`` (cells), ``rtl`` (paragraph direction), ``text`` (what to print),
+    ``pad(width)`` (blank columns before it on a canvas), ``column_of(offset)``,
+    ``offset_at(column)``, ``cell_at(column)``, ``column_ranges(start, end)`` (the column
+    ranges showing a logical range: several pieces in mixed text).
+
+``Cell``: ``text`` (glyph + combining marks; never a control), ``start``/``end`` (logical
+    range it shows: a lam-alef ligature or a letter with harakat is one cell for several
+    characters), ``width`` (1, or 2 for East Asian wide), ``rtl`` (odd level).
+
+``ArticleLayout(text, paragraphs, direction="auto", shape=True)``
+    An article's stored text and its (start, end) paragraph spans.
+    ``.rows(width) -> list[Row]``: every screen row, a blank row between paragraphs.
+    ``.position_of(offset, width) -> (row, column) | None`` (absolute offsets, canvas columns).
+    ``.offset_at(row, column, width) -> int | None``. ``.paragraph(i) -> ParagraphLayout``.
+
+``Row``: ``paragraph`` (None for a blank row), ``line``, ``index``, ``x`` (padding),
+    ``base`` (absolute offset of the paragraph), ``start``/``end``, ``column_of(offset)``,
+    ``offset_at(column)``.
+
+``render_plain(text, paragraphs, width, direction="auto", shape=True, bidi="app") -> str``
+    The article as plain text (``hashiya cat``); ``bidi="terminal"`` gives the wrapped
+    logical lines for terminals that do bidi themselves.
+
+``fit_line(text, width, direction="auto", shape=True) -> VisualLine``
+    A title or name on one line of at most ``width`` cells, cut with an ellipsis.
+
+Offsets are code-point offsets into the paragraph's text (``ParagraphLayout``,
+``VisualLine``, ``Cell``) or into the article's text (``ArticleLayout``, ``Row``).
+"""
+
+from annotations.layout.article import ArticleLayout, Row, fit_line, render_plain
+from annotations.layout.levels import LevelsError
+from annotations.layout.paragraph import Cell, ParagraphLayout, VisualLine
+
+__all__ = [
+    "ArticleLayout",
+    "Cell",
+    "LevelsError",
+    "ParagraphLayout",
+    "Row",
+    "VisualLine",
+    "fit_line",
+    "render_plain",
+]

@@ -1,0 +1,229 @@
+"""A whole article on a canvas of some width, plain-text rendering, one-line titles."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final, NamedTuple
+
+from annotations.layout import chars
+from annotations.layout.paragraph import DIRECTIONS, Cell, ParagraphLayout, VisualLine
+
+ELLIPSIS: Final = "\u2026"
+BIDI_MODES: Final = ("app", "terminal")
+_ROWS_CACHE_SIZE: Final = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One screen row of an article: a paragraph's visual line, or the blank between two.
+
+    `line`'s offsets are relative to its paragraph; `base` turns them into offsets of
+    the article's text. Columns here are canvas columns: the padding `x` included.
+    """
+
+    paragraph: int | None  # index of the paragraph; None for a blank separator row
+    line: VisualLine | None
+    index: int  # the line's index within its paragraph
+    x: int  # blank columns before the first cell (right alignment of RTL lines)
+    base: int  # absolute offset of the paragraph's start
+
+    @property
+    def start(self) -> int:
+        """Absolute offset of the start of the logical slice this row shows."""
+        return self.base + self.line.start if self.line is not None else self.base
+
+    @property
+    def end(self) -> int:
+        return self.base + self.line.end if self.line is not None else self.base
+
+    def column_of(self, offset: int) -> int | None:
+        """The canvas column showing absolute `offset`, or None if this row does not draw it."""
+        if self.line is None:
+            return None
+        column = self.line.column_of(offset - self.base)
+        return None if column is None else column + self.x
+
+    def offset_at(self, column: int) -> int | None:
+        """The absolute offset shown at canvas `column`, or None."""
+        if self.line is None:
+            return None
+        offset = self.line.offset_at(column - self.x)
+        return None if offset is None else offset + self.base
+
+
+class _Rows(NamedTuple):
+    rows: list[Row]
+    first_row: list[int]  # row index of each paragraph's first line
+
+
+class ArticleLayout:
+    """An article's stored text and paragraph spans, laid out for a `width`-wide canvas.
+
+    Paragraphs are laid out lazily (levels and shaping once each) and their lines are
+    cached per width; the rows are cached for the last few widths.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        paragraphs: Sequence[tuple[int, int]],
+        direction: str = "auto",
+        shape: bool = True,
+    ) -> None:
+        if direction not in DIRECTIONS:
+            raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}: {direction!r}")
+        previous_end = 0
+        for start, end in paragraphs:
+            if not previous_end <= start <= end <= len(text):
+                raise ValueError(f"paragraph spans out of order or out of the text: {(start, end)}")
+            previous_end = end
+        self.text = text
+        self.spans = tuple((start, end) for start, end in paragraphs)
+        self.direction = direction
+        self.shape = shape
+        self._starts = [start for start, _end in self.spans]
+        self._layouts: list[ParagraphLayout | None] = [None] * len(self.spans)
+        self._rows: OrderedDict[int, _Rows] = OrderedDict()
+
+    def paragraph(self, index: int) -> ParagraphLayout:
+        """The layout of paragraph `index` (computed on first use)."""
+        layout = self._layouts[index]
+        if layout is None:
+            start, end = self.spans[index]
+            layout = ParagraphLayout(self.text[start:end], self.direction, self.shape)
+            self._layouts[index] = layout
+        return layout
+
+    def rows(self, width: int) -> list[Row]:
+        """Every screen row at `width`: each paragraph's lines, a blank row between two."""
+        return self._rows_at(width).rows
+
+    def _rows_at(self, width: int) -> _Rows:
+        if width < 1:
+            raise ValueError(f"width must be at least 1: {width}")
+        cached = self._rows.get(width)
+        if cached is not None:
+            self._rows.move_to_end(width)
+            return cached
+        rows: list[Row] = []
+        first_row: list[int] = []
+        for index, (start, _end) in enumerate(self.spans):
+            if index:
+                rows.append(Row(None, None, 0, 0, start))
+            first_row.append(len(rows))
+            for number, line in enumerate(self.paragraph(index).lines(width)):
+                rows.append(Row(index, line, number, line.pad(width), start))
+        cached = _Rows(rows, first_row)
+        self._rows[width] = cached
+        if len(self._rows) > _ROWS_CACHE_SIZE:
+            self._rows.popitem(last=False)
+        return cached
+
+    def position_of(self, offset: int, width: int) -> tuple[int, int] | None:
+        """(row, canvas column) of absolute `offset` at `width`, or None if it is not drawn."""
+        index = bisect_right(self._starts, offset) - 1
+        if index < 0 or offset >= self.spans[index][1]:
+            return None
+        start = self.spans[index][0]
+        found = self.paragraph(index).locate(offset - start, width)
+        if found is None:
+            return None
+        line, column = found
+        at = self._rows_at(width)
+        row = at.first_row[index] + line
+        return row, column + at.rows[row].x
+
+    def offset_at(self, row: int, column: int, width: int) -> int | None:
+        """The absolute offset shown at (row, canvas column) at `width`, or None."""
+        rows = self._rows_at(width).rows
+        if not 0 <= row < len(rows):
+            return None
+        return rows[row].offset_at(column)
+
+
+def render_plain(
+    text: str,
+    paragraphs: Sequence[tuple[int, int]],
+    width: int,
+    direction: str = "auto",
+    shape: bool = True,
+    bidi: str = "app",
+) -> str:
+    """The article as plain text for a `width`-column terminal (what `hashiya cat` prints).
+
+    bidi="app": each paragraph's visual lines, RTL lines padded on the left so that they
+    end at column `width`, LTR lines as they are. bidi="terminal": the wrapped logical
+    lines, not reordered nor shaped nor padded, for terminals that do bidi themselves
+    (bidi formatting characters are kept for them). Either way control characters are
+    shown as pictures. Paragraphs are separated by one empty line; no final newline.
+    """
+    if bidi not in BIDI_MODES:
+        raise ValueError(f"bidi must be one of {', '.join(BIDI_MODES)}: {bidi!r}")
+    layout = ArticleLayout(text, paragraphs, direction, shape and bidi == "app")
+    blocks: list[str] = []
+    for index, (start, _end) in enumerate(layout.spans):
+        lines = layout.paragraph(index).lines(width)
+        if bidi == "app":
+            blocks.append("\n".join(" " * line.pad(width) + line.text for line in lines))
+        else:
+            blocks.append("\n".join(_logical_text(text, start, line) for line in lines))
+    return "\n\n".join(blocks)
+
+
+def _logical_text(text: str, base: int, line: VisualLine) -> str:
+    """The line's logical slice as the terminal should get it: controls as pictures."""
+    out: list[str] = []
+    for ch in text[base + line.start : base + line.end]:
+        info = chars.char_info(ch)
+        if info.kind == chars.CONTROL or info.kind == chars.SPACE:
+            out.append(info.drawn)
+        elif info.kind != chars.BREAK:
+            out.append(ch)
+    return "".join(out)
+
+
+def fit_line(
+    text: str,
+    width: int,
+    direction: str = "auto",
+    shape: bool = True,
+    ellipsis: str = ELLIPSIS,
+) -> VisualLine:
+    """`text` (a title, a name) as one visual line of at most `width` cells.
+
+    Newlines count as spaces. If it does not fit, it is cut at a cell boundary and
+    `ellipsis` (one cell) is drawn at the end of the paragraph direction (the left for
+    RTL); the ellipsis cell covers no offset. Align with `line.pad(width)`.
+    """
+    if width < 1:
+        raise ValueError(f"width must be at least 1: {width}")
+    flat = "".join(" " if ch in chars.HARD_BREAKS else ch for ch in text)
+    layout = ParagraphLayout(flat, direction, shape)
+    whole = layout.visual_line(0, _trimmed_end(flat))
+    if whole.width <= width:
+        return whole
+    # The longest prefix of whole cells that leaves a column for the ellipsis.
+    room = width - 1
+    end = 0
+    used = 0
+    for cell in sorted(whole.cells, key=lambda cell: cell.start):
+        if used + cell.width > room:
+            break
+        used += cell.width
+        end = cell.end
+    end = _trimmed_end(flat, end)
+    cut = layout.visual_line(0, end)
+    mark = Cell(ellipsis, end, end, 1, layout.rtl)
+    cells = (mark, *cut.cells) if layout.rtl else (*cut.cells, mark)
+    return VisualLine(cells, 0, end, cut.width + 1, layout.rtl)
+
+
+def _trimmed_end(text: str, end: int | None = None) -> int:
+    """`end` moved back over trailing breaking spaces."""
+    end = len(text) if end is None else end
+    while end > 0 and chars.char_info(text[end - 1]).kind == chars.SPACE:
+        end -= 1
+    return end

@@ -1,0 +1,150 @@
+"""What each character is to the layout: its kind, its width in cells, what is drawn for it.
+
+Decisions (docs/layout.md explains them):
+
+- Letters, digits, punctuation: one cell, two for East Asian Wide/Fullwidth.
+- Combining marks (Mn, Me: Arabic harakat, accents, variation selectors) take no cell:
+  they join the cell of the character before them. A mark with nothing to join (at the
+  start, after a space or a control, or at another bidi level) is drawn on a dotted
+  circle, ``◌`` + mark, in a cell of its own.
+- Invisible format characters (bidi class BN that are not controls: ZWJ, ZWNJ, ZWSP,
+  word joiner, soft hyphen, BOM, tags) take no cell either: they join the cell before
+  them without being drawn, or are not drawn at all if there is none.
+- Bidi formatting characters (LRE RLE LRO RLO PDF LRI RLI FSI PDI) and marks (LRM RLM
+  ALM) do their work in the algorithm and are never drawn. The isolates and marks are
+  not removed by rule X9: they have a level and take part in reordering (L1, L2) as
+  cells of no width that are then left out.
+- Control characters (C0 but tab and newline, DEL, C1, and lone surrogates) are drawn
+  as a visible picture (``␛`` for ESC), never raw.
+- Tab and the breaking spaces are spaces: a line may break there. They are drawn as one
+  plain space (U+3000 IDEOGRAPHIC SPACE as itself, two cells).
+- Newline, LINE SEPARATOR and PARAGRAPH SEPARATOR force a line break and are not drawn.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Final, NamedTuple
+
+from bidi.mirror import MIRRORED
+
+from annotations.text import control_picture
+
+# Kinds of character. The first four start a cell.
+BASE: Final = 0  # starts a cell of its own
+SPACE: Final = 1  # a breaking space: starts a cell, and a line may break at it
+CONTROL: Final = 2  # a control character: a cell showing its picture
+HIDDEN: Final = 3  # an isolate or bidi mark: a cell of no width (reordered), never drawn
+MARK: Final = 4  # a combining mark: drawn in the cell before it
+INVISIBLE: Final = 5  # an invisible format character: in the cell before it, not drawn
+REMOVED: Final = 6  # an embedding, override or PDF (removed by rule X9): never drawn
+BREAK: Final = 7  # newline / LS / PS: ends the line, not drawn
+
+EMBEDDINGS: Final = frozenset("\u202a\u202b\u202c\u202d\u202e")  # LRE RLE PDF LRO RLO
+ISOLATES_AND_MARKS: Final = frozenset(
+    "\u2066\u2067\u2068\u2069"  # LRI RLI FSI PDI
+    "\u200e\u200f\u061c"  # LRM RLM ALM
+)
+BIDI_FORMATTING: Final = EMBEDDINGS | ISOLATES_AND_MARKS
+HARD_BREAKS: Final = frozenset("\n\u2028\u2029")
+BREAKING_SPACES: Final = frozenset(
+    " \t\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000"
+)
+ZWJ: Final = "\u200d"
+DOTTED_CIRCLE: Final = "\u25cc"
+
+# Bidi classes that rule L1 resets to the paragraph level at a line end (with X9's
+# removed characters, which are never cells here).
+WHITESPACE_CLASSES: Final = frozenset({"WS", "S", "B", "LRI", "RLI", "FSI", "PDI"})
+# Classes L1 also resets before a segment or paragraph separator.
+L1_TRANSPARENT: Final = WHITESPACE_CLASSES | {
+    "BN",
+    "LRE",
+    "RLE",
+    "LRO",
+    "RLO",
+    "PDF",
+}
+
+
+class CharInfo(NamedTuple):
+    kind: int
+    width: int  # cells: 0 for the kinds that do not start a cell, and HIDDEN
+    drawn: str  # what a cell shows for it ("" for the zero-width kinds)
+    bidi_class: str  # unicodedata.bidirectional
+    whitespace: bool  # reset to the paragraph level by L1 at a line end
+
+
+_CACHE: dict[str, CharInfo] = {}
+# Characters of bidi class S or B (segment and paragraph separators) in Unicode 14.
+_SEPARATORS = re.compile("[\t\n\x0b\x0d\x1c-\x1f\x85\u2029]")
+
+
+def char_info(ch: str) -> CharInfo:
+    """The layout's view of one character (memoised: texts use few distinct ones)."""
+    info = _CACHE.get(ch)
+    if info is None:
+        info = _CACHE[ch] = _classify(ch)
+    return info
+
+
+def clear_cache() -> None:
+    """Forget the characters seen so far (for measurements)."""
+    _CACHE.clear()
+
+
+def char_infos(text: str) -> list[CharInfo]:
+    """`char_info` of every character of `text`."""
+    infos = list(map(_CACHE.get, text))
+    if None in infos:
+        return [char_info(ch) for ch in text]
+    return infos  # type: ignore[return-value]  # no None left
+
+
+def has_separators(text: str) -> bool:
+    """True if `text` has a character of bidi class S or B (tab, newline...)."""
+    return _SEPARATORS.search(text) is not None
+
+
+def _classify(ch: str) -> CharInfo:
+    code = ord(ch)
+    bidi_class = unicodedata.bidirectional(ch)
+    whitespace = bidi_class in WHITESPACE_CLASSES
+    if ch in HARD_BREAKS:
+        return CharInfo(BREAK, 0, "", bidi_class, whitespace)
+    if ch in BREAKING_SPACES:
+        wide = ch == "\u3000"
+        return CharInfo(SPACE, 2 if wide else 1, ch if wide else " ", bidi_class, whitespace)
+    if ch in EMBEDDINGS:
+        return CharInfo(REMOVED, 0, "", bidi_class, whitespace)
+    if ch in ISOLATES_AND_MARKS:
+        return CharInfo(HIDDEN, 0, "", bidi_class, whitespace)
+    picture = control_picture(ch)
+    if picture is not None:
+        return CharInfo(CONTROL, 1, picture, bidi_class, whitespace)
+    if 0xD800 <= code <= 0xDFFF:  # a lone surrogate cannot even be encoded
+        return CharInfo(CONTROL, 1, "\ufffd", "L", False)
+    category = unicodedata.category(ch)
+    if category in ("Mn", "Me"):
+        return CharInfo(MARK, 0, ch, bidi_class, whitespace)
+    if bidi_class == "BN":
+        return CharInfo(INVISIBLE, 0, "", bidi_class, whitespace)
+    width = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return CharInfo(BASE, width, ch, bidi_class, whitespace)
+
+
+# Characters that L4 may change.
+MIRRORS: Final = frozenset(ch for ch in MIRRORED if unicodedata.mirrored(ch))
+
+
+def mirrored(ch: str) -> str:
+    """Rule L4: the Bidi_Mirroring_Glyph of `ch`, or `ch` itself.
+
+    Characters that are Bidi_Mirrored without a mirror glyph (∑, ∛...) stay as they are:
+    a terminal has no way to draw them mirrored.
+    """
+    glyph = MIRRORED.get(ch)
+    if glyph is not None and unicodedata.mirrored(ch):
+        return glyph
+    return ch

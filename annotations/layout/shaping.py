@@ -1,0 +1,193 @@
+"""Arabic shaping: joined presentation forms from arabic-reshaper, aligned to the text.
+
+The layout has one base character per cell, in logical order, for a whole paragraph
+(joining depends on neighbours). Joining only happens within a run of Arabic letters
+(and tatweel): anything else between two letters (a space, a digit, a control)
+stops it. So the reshaper is given those runs, each once (they are cached: news text
+repeats its words), separated by spaces, and gives one glyph per letter back, the alef
+of a lam-alef ligature merged into the lam's cell. The alignment never guesses: it
+checks the output letter by letter and returns None if it does not fit. Combining
+marks and ZWJ never reach the reshaper (they do not break joining: they live in their
+letter's cell); the other invisible characters and the bidi controls are cells'
+boundaries that do break joining.
+
+Configuration: harakat kept (they are drawn, as combining marks, in their letter's
+cell), ligatures on but only the four lam-alef ones (two characters, one cell); the
+word and sentence ligatures (ALLAH, BISMILLAH...) are off, their glyphs being far wider
+than a terminal cell.
+
+A line break must not join across lines, so the first and last cell of every line go
+through `unjoin_before` / `unjoin_after`, which give the glyph the form it would have
+with nothing before / after it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from functools import cache
+
+from arabic_reshaper import ArabicReshaper
+from arabic_reshaper.letters import FINAL, INITIAL, ISOLATED, LETTERS_ARABIC, MEDIAL
+from arabic_reshaper.ligatures import LIGATURES
+
+LAM = "\u0644"
+_LAM_ALEF_LIGATURES = (
+    "ARABIC LIGATURE LAM WITH ALEF",
+    "ARABIC LIGATURE LAM WITH ALEF WITH HAMZA ABOVE",
+    "ARABIC LIGATURE LAM WITH ALEF WITH HAMZA BELOW",
+    "ARABIC LIGATURE LAM WITH ALEF WITH MADDA ABOVE",
+)
+_LAM_ALEF = {name: spec for name, spec in LIGATURES if name in _LAM_ALEF_LIGATURES}
+# The second letters of the lam-alef ligatures, and every glyph those ligatures give.
+ALEFS = frozenset(match[1] for match, _forms in _LAM_ALEF.values())
+LIGATURE_GLYPHS = frozenset(form for _match, forms in _LAM_ALEF.values() for form in forms if form)
+# The characters the reshaper joins; everything else is sent to it as a space.
+JOINING = frozenset(ch for ch in LETTERS_ARABIC if ch != "\u200d")
+
+
+def reshaper_configuration() -> dict[str, bool | str]:
+    """Every ligature off but lam-alef; harakat kept; ZWJ left to the layout."""
+    configuration: dict[str, bool | str] = {name: False for name, _spec in LIGATURES}
+    configuration.update(dict.fromkeys(_LAM_ALEF_LIGATURES, True))
+    configuration.update(
+        language="Arabic",
+        delete_harakat=False,
+        delete_tatweel=False,
+        shift_harakat_position=False,
+        support_zwj=False,
+        use_unshaped_instead_of_isolated=False,
+        support_ligatures=True,
+    )
+    return configuration
+
+
+@cache
+def _reshaper() -> ArabicReshaper:
+    return ArabicReshaper(configuration=reshaper_configuration())
+
+
+# Maximal runs of joining letters: joining never crosses anything else, so a run is
+# shaped the same wherever it occurs, and news text repeats its words a lot.
+_RUN = re.compile("[" + "".join(map(re.escape, sorted(JOINING))) + "]+")
+_WORD_CACHE: dict[str, tuple[str, ...]] = {}
+_WORD_CACHE_LIMIT = 200_000
+
+
+def shape(bases: list[str], breakers: Sequence[int] = ()) -> list[str] | None:
+    """The glyph for each cell whose base character is `bases[i]`, in logical order.
+
+    `breakers`: indices of the cells before which joining stops (an invisible control
+    sits there). A cell merged into the lam-alef ligature of the cell before it gets "".
+    A base that is not an Arabic letter gets itself. None if the reshaper's output
+    cannot be aligned with its input (never seen; the caller then draws it unshaped).
+    """
+    text = "".join(bases)
+    runs = [match.span() for match in _RUN.finditer(text)]
+    if breakers:
+        runs = _split(runs, breakers)
+    cache = _WORD_CACHE
+    if len(cache) > _WORD_CACHE_LIMIT:
+        cache.clear()
+    missing = {text[start:end] for start, end in runs} - cache.keys()
+    if missing:
+        shaped = shape_words(sorted(missing))
+        if shaped is None:
+            return None
+        cache.update(shaped)
+    glyphs = list(bases)
+    for start, end in runs:
+        glyphs[start:end] = cache[text[start:end]]
+    return glyphs
+
+
+def clear_cache() -> None:
+    """Forget the runs shaped so far (for measurements)."""
+    _WORD_CACHE.clear()
+
+
+def _split(runs: list[tuple[int, int]], breakers: Sequence[int]) -> list[tuple[int, int]]:
+    """`runs` cut before each breaker index."""
+    cuts = sorted(set(breakers))
+    out: list[tuple[int, int]] = []
+    for start, end in runs:
+        for cut in cuts[bisect_right(cuts, start) : bisect_left(cuts, end)]:
+            out.append((start, cut))
+            start = cut
+        out.append((start, end))
+    return out
+
+
+def shape_words(words: Sequence[str]) -> dict[str, tuple[str, ...]] | None:
+    """Runs of joining letters shaped by the reshaper (one call): a glyph per letter.
+
+    The alef of a lam-alef ligature gets "". None if the output cannot be aligned.
+    """
+    out = _reshaper().reshape(" ".join(words))
+    result: dict[str, tuple[str, ...]] = {}
+    j = 0
+    for number, word in enumerate(words):
+        if number:
+            if out[j : j + 1] != " ":
+                return None
+            j += 1
+        glyphs: list[str] = []
+        count = len(word)
+        i = 0
+        while i < count:
+            if j >= len(out):
+                return None
+            glyph = out[j]
+            j += 1
+            if (
+                glyph in LIGATURE_GLYPHS
+                and word[i] == LAM
+                and i + 1 < count
+                and word[i + 1] in ALEFS
+            ):
+                glyphs += (glyph, "")
+                i += 2
+            else:
+                glyphs.append(glyph)
+                i += 1
+        result[word] = tuple(glyphs)
+    if j != len(out):
+        return None
+    return result
+
+
+def _form_tables() -> tuple[dict[str, str], dict[str, str]]:
+    after: dict[str, str] = {}  # joined to the next letter -> not joined to it
+    before: dict[str, str] = {}  # joined to the letter before -> not joined to it
+    forms_of = [forms for forms in LETTERS_ARABIC.values()]
+    forms_of += [forms for _match, forms in _LAM_ALEF.values()]
+    for forms in forms_of:
+        isolated, initial, medial, final = (
+            forms[ISOLATED],
+            forms[INITIAL],
+            forms[MEDIAL],
+            forms[FINAL],
+        )
+        for source, target, table in (
+            (medial, final, after),
+            (initial, isolated, after),
+            (medial, initial, before),
+            (final, isolated, before),
+        ):
+            if source and target and source != target:
+                table[source] = target
+    return after, before
+
+
+_UNJOIN_AFTER, _UNJOIN_BEFORE = _form_tables()
+
+
+def unjoin_after(glyph: str) -> str:
+    """`glyph` (a presentation form) as if no letter followed it."""
+    return _UNJOIN_AFTER.get(glyph, glyph)
+
+
+def unjoin_before(glyph: str) -> str:
+    """`glyph` (a presentation form) as if no letter preceded it."""
+    return _UNJOIN_BEFORE.get(glyph, glyph)
