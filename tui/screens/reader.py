@@ -70,6 +70,7 @@ class ReaderScreen(Screen[None]):
         self.article: Article = article
         self.history = self.hashiya.history
         self.message = ""
+        self._passages: list[Passage] = []
 
     @property
     def hashiya(self) -> HashiyaApp:
@@ -115,10 +116,13 @@ class ReaderScreen(Screen[None]):
     # -- passages --------------------------------------------------------------------
 
     def passages(self) -> list[Passage]:
-        return self.hashiya.store.passages(self.article.id, self.annotator)
+        """This annotator's passages on the article (as last read from the database)."""
+        return self._passages
 
     def refresh_passages(self) -> None:
-        passages = self.passages()
+        """Read the passages again (after a change) and redraw them."""
+        self._passages = self.hashiya.store.passages(self.article.id, self.annotator)
+        passages = self._passages
         text = self.article.text
         highlights = []
         for p in passages:
@@ -128,7 +132,8 @@ class ReaderScreen(Screen[None]):
                 Highlight(p.start, p.end, claim.color_hex if claim else DEFAULT_COLOR, stale)
             )
         self.view.set_highlights(highlights)
-        self.panel.show(passages, self.view.caret, text)
+        self.panel.show_all(passages)
+        self.panel.show_here(passages, self.view.caret, text)
         self._status()
 
     def under_caret(self) -> list[Passage]:
@@ -157,11 +162,12 @@ class ReaderScreen(Screen[None]):
             parts.append(f"⚠ {stale} passages no longer match the text (hashiya doctor)")
         if message:
             parts.append(message)
-        self.query_one("#reader-status", Static).update(Text(" · ".join(parts)))
+        # One fixed-height line: no layout pass on every caret move.
+        self.query_one("#reader-status", Static).update(Text(" · ".join(parts)), layout=False)
 
     @on(ReaderView.CaretMoved)
     def _caret_moved(self, event: ReaderView.CaretMoved) -> None:
-        self.panel.show(self.passages(), event.offset, self.article.text)
+        self.panel.show_here(self.passages(), event.offset, self.article.text)
         self._status()
 
     @on(ReaderView.SelectionChanged)
@@ -187,34 +193,38 @@ class ReaderScreen(Screen[None]):
         quote = self.article.text[start:end]
 
         def done(result: TagResult | None) -> None:
-            if result is None:
-                return
-            self._store_new_actor(result.new_actor)
-            stamp = now_iso()
-            passage = Passage(
-                id=str(uuid.uuid4()),
-                article_id=self.article.id,
-                start=start,
-                end=end,
-                text=quote,
-                annotator=self.annotator,
-                actor=result.actor,
-                stance=result.stance,
-                target=result.target,
-                claim_type=result.claim_type,
-                note=result.note,
-                schema_name=self.schema.name,
-                schema_version=self.schema.version,
-                created_at=stamp,
-                updated_at=stamp,
-            )
-            self.hashiya.store.add_passage(passage)  # committed before it is shown
-            self.history.record(Change(None, passage))
-            self.view.clear_selection()
-            self.refresh_passages()
-            self._status(f"saved [{start}, {end})")
+            if result is not None:
+                self.save_new_passage(start, end, result)
 
         self.app.push_screen(TagDialog(self.schema, quote), done)
+
+    def save_new_passage(self, start: int, end: int, result: TagResult) -> Passage:
+        """Save a tag on [start, end): committed to the database before it is shown."""
+        self._store_new_actor(result.new_actor)
+        stamp = now_iso()
+        passage = Passage(
+            id=str(uuid.uuid4()),
+            article_id=self.article.id,
+            start=start,
+            end=end,
+            text=self.article.text[start:end],
+            annotator=self.annotator,
+            actor=result.actor,
+            stance=result.stance,
+            target=result.target,
+            claim_type=result.claim_type,
+            note=result.note,
+            schema_name=self.schema.name,
+            schema_version=self.schema.version,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+        self.hashiya.store.add_passage(passage)
+        self.history.record(Change(None, passage))
+        self.view.clear_selection()
+        self.refresh_passages()
+        self._status(f"saved [{start}, {end})")
+        return passage
 
     def _target_passage(self) -> Passage | None:
         here = self.under_caret()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from annotations.models import Passage
@@ -12,15 +14,21 @@ from tui.widgets.bidi_text import fit_line
 PANEL_WIDTH = 38
 
 
-class PassagePanel(Static):
+class PassagePanel(VerticalScroll):
     DEFAULT_CSS = f"""
     PassagePanel {{ width: {PANEL_WIDTH}; height: 1fr; border-left: solid $primary;
-                    padding: 0 1; overflow-y: auto; }}
+                    padding: 0 1; }}
+    PassagePanel > Static {{ height: auto; }}
     """
 
     def __init__(self, schema: LabelSchema, *, id: str | None = None) -> None:
-        super().__init__("", id=id, markup=False)
+        super().__init__(id=id)
         self.schema = schema
+        self._here: tuple[str, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("UNDER THE CARET\n—"), id="panel-here")
+        yield Static(Text(""), id="panel-all")
 
     def _describe(self, p: Passage, text: str) -> list[str]:
         width = PANEL_WIDTH - 4
@@ -40,19 +48,28 @@ class PassagePanel(Static):
             lines.append("note: " + fit_line(p.note, width - 6).text)
         return lines
 
-    def show(self, passages: list[Passage], caret: int, text: str) -> None:
+    def show_here(self, passages: list[Passage], caret: int, text: str) -> None:
+        """The passages under the caret (redrawn only when they change)."""
         here = [p for p in passages if p.start <= caret < p.end]
-        out: list[str] = ["UNDER THE CARET"]
-        if here:
-            for p in here:
-                out.extend(self._describe(p, text))
-                out.append("")
-        else:
-            out.extend(["—", ""])
-        out.append(f"ALL PASSAGES ({len(passages)})")
+        key = tuple(f"{p.id}{p.updated_at}" for p in here)
+        if key == self._here and key:
+            return
+        self._here = key
+        out = ["UNDER THE CARET"]
+        for p in here:
+            out.extend(self._describe(p, text))
+            out.append("")
+        if not here:
+            out.append("—")
+        self.query_one("#panel-here", Static).update(Text("\n".join(out)))
+
+    def show_all(self, passages: list[Passage]) -> None:
+        """The article's passages, one line each (when the passages change)."""
+        out = ["", f"ALL PASSAGES ({len(passages)})"]
         for p in passages:
             claim = self.schema.claim_type(p.claim_type) if p.claim_type else None
             label = claim.label_en if claim else "untyped"
             quote = fit_line(" ".join(p.text.split()), PANEL_WIDTH - 16).text
             out.append(f"{p.start:>6} {label[:8]:<8} {quote}")
-        self.update(Text("\n".join(out)))
+        self.query_one("#panel-all", Static).update(Text("\n".join(out)))
+        self._here = ()

@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from annotations.export.native import sentence_bounds
-from annotations.layout import ParagraphLayout, VisualLine
+from annotations.layout import ArticleLayout, ParagraphLayout, VisualLine
 from annotations.models import Article
 
 MARGIN = 1  # blank columns left and right of the text
@@ -85,6 +85,7 @@ class ReaderView(ScrollView, can_focus=True):
     ]
 
     COMPONENT_CLASSES = {
+        "reader--plain",
         "reader--title",
         "reader--meta",
         "reader--caret",
@@ -122,16 +123,14 @@ class ReaderView(ScrollView, can_focus=True):
         snap_to_words: bool = True,
         id: str | None = None,
     ) -> None:
+        self._style_cache: dict[tuple[object, ...], Style] = {}
         super().__init__(id=id)
         self.article = article
         self.direction = direction
         self.shape = shape
         self.snap_to_words = snap_to_words
         # Levels and shaping once per paragraph; widths only re-wrap (layout caches).
-        self.paragraphs = [
-            ParagraphLayout(article.text[s:e], direction=direction, shape=shape)
-            for s, e in article.paragraphs
-        ]
+        self.article_layout = ArticleLayout(article.text, article.paragraphs, direction, shape)
         self.paragraph_starts = [s for s, _ in article.paragraphs]
         self.title_layout = ParagraphLayout(article.title or "", shape=shape)
         self.meta_layout = ParagraphLayout(
@@ -140,7 +139,7 @@ class ReaderView(ScrollView, can_focus=True):
         )
         self.rows: list[Row] = []
         self._text_width = 0
-        self._first_row: list[int] = []  # first row of each paragraph
+        self._header_rows = 0  # title, source and a blank row above the text
         self.selection_anchor: int | None = (
             None  # selection anchor (logical offset), None: no selection
         )
@@ -176,14 +175,12 @@ class ReaderView(ScrollView, can_focus=True):
         for line in self.meta_layout.lines(width):
             rows.append(Row(line, None, line.pad(width), "meta"))
         rows.append(Row(None, None, 0, "blank"))
-        self._first_row = []
-        for index, layout in enumerate(self.paragraphs):
-            if index:
+        self._header_rows = len(rows)
+        for row in self.article_layout.rows(width):
+            if row.line is None:
                 rows.append(Row(None, None, 0, "blank"))
-            self._first_row.append(len(rows))
-            base = self.paragraph_starts[index]
-            for line in layout.lines(width):
-                rows.append(Row(line, base, line.pad(width), "text"))
+            else:
+                rows.append(Row(row.line, row.base, row.x, "text"))
         self.rows = rows
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
         if top is not None:
@@ -221,16 +218,13 @@ class ReaderView(ScrollView, can_focus=True):
 
     def position_of(self, offset: int) -> tuple[int, int] | None:
         """(row, column) of the cell showing the absolute offset, or None if not drawn."""
-        if not self.paragraphs:
+        if not self.rows:
             return None
-        index = self.paragraph_of(offset)
-        base = self.paragraph_starts[index]
-        found = self.paragraphs[index].locate(offset - base, self._text_width)
+        found = self.article_layout.position_of(offset, self._text_width)
         if found is None:
             return None
-        line, column = found
-        row = self._first_row[index] + line
-        return row, MARGIN + self.rows[row].pad + column
+        row, column = found
+        return self._header_rows + row, MARGIN + column
 
     def offset_at(self, row: int, column: int) -> int | None:
         """The absolute offset shown at (row, column) of the canvas, or None."""
@@ -260,6 +254,7 @@ class ReaderView(ScrollView, can_focus=True):
     def set_highlights(self, highlights: list[Highlight]) -> None:
         """Passages to paint; the shortest wins a cell's colour, nesting is underlined."""
         self.highlights = highlights
+        self._style_cache.clear()
         size = len(self.article.text)
         paint = [0] * size
         depth = [0] * size
@@ -275,56 +270,76 @@ class ReaderView(ScrollView, can_focus=True):
         self._paint, self._depth = paint, depth
         self.refresh()
 
-    def _highlight_style(self, index: int, depth: int) -> Style:
-        h = self.highlights[index]
-        color = Color.parse(h.color)
-        r, g, b = color.get_truecolor()
-        light = (0.299 * r + 0.587 * g + 0.114 * b) > 150
-        style = Style(bgcolor=color, color="black" if light else "white")
-        if depth > 1:
-            style += Style(underline=True)
-        if h.stale:
-            style += self.get_component_rich_style("reader--stale")
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._style_cache.clear()  # the theme or CSS changed
+
+    def _style(self, key: tuple[object, ...]) -> Style:
+        """The style of a cell: (kind,) or (highlight index, depth, selected, caret)."""
+        cached = self._style_cache.get(key)
+        if cached is not None:
+            return cached
+        base = self.rich_style
+        if len(key) == 1:
+            style = base + self.get_component_rich_style(f"reader--{key[0]}")
+        else:
+            index, depth, selected, caret = key
+            style = base
+            if isinstance(index, int) and index >= 0:
+                h = self.highlights[index]
+                color = Color.parse(h.color)
+                r, g, b = color.get_truecolor()
+                light = (0.299 * r + 0.587 * g + 0.114 * b) > 150
+                style += Style(bgcolor=color, color="black" if light else "white")
+                if isinstance(depth, int) and depth > 1:
+                    style += Style(underline=True)  # nested or overlapping passages
+                if h.stale:
+                    style += self.get_component_rich_style("reader--stale")
+            if selected:
+                style += self.get_component_rich_style("reader--selection")
+            if caret:
+                style += self.get_component_rich_style("reader--caret")
+        self._style_cache[key] = style
         return style
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = int(self.scroll_offset.y) + y
-        base_style = self.rich_style
+        base_style = self._style(("plain",))
         if index >= len(self.rows):
             return Strip.blank(width, base_style)
         row = self.rows[index]
         if row.line is None:
             return Strip.blank(width, base_style)
         if row.base is None:
-            kind_style = base_style + self.get_component_rich_style(f"reader--{row.kind}")
             text = " " * (MARGIN + row.pad) + row.line.text
-            return Strip([Segment(text, kind_style)]).adjust_cell_length(width, base_style)
+            return Strip([Segment(text, self._style((row.kind,)))]).adjust_cell_length(
+                width, base_style
+            )
         selection = self.selection
         caret = self.caret
-        caret_style = self.get_component_rich_style("reader--caret")
-        selection_style = self.get_component_rich_style("reader--selection")
+        paint, depth = self._paint, self._depth
+        painted = len(paint)
         segments: list[Segment] = [Segment(" " * (MARGIN + row.pad), base_style)]
         run_text: list[str] = []
-        run_style: Style | None = None
+        run_key: tuple[object, ...] | None = None
         for cell in row.line.cells:
             start = row.base + cell.start
             end = row.base + cell.end
-            style = base_style
-            if start < len(self._paint) and self._paint[start]:
-                style = style + self._highlight_style(self._paint[start] - 1, self._depth[start])
-            if selection is not None and start < selection[1] and selection[0] < end:
-                style = style + selection_style
-            if start <= caret < end or (start == end == caret):
-                style = style + caret_style
-            if style is run_style or style == run_style:
+            key = (
+                paint[start] - 1 if start < painted else -1,
+                depth[start] if start < painted else 0,
+                selection is not None and start < selection[1] and selection[0] < end,
+                start <= caret < end or start == end == caret,
+            )
+            if key == run_key:
                 run_text.append(cell.text)
             else:
-                if run_text and run_style is not None:
-                    segments.append(Segment("".join(run_text), run_style))
-                run_text, run_style = [cell.text], style
-        if run_text and run_style is not None:
-            segments.append(Segment("".join(run_text), run_style))
+                if run_text and run_key is not None:
+                    segments.append(Segment("".join(run_text), self._style(run_key)))
+                run_text, run_key = [cell.text], key
+        if run_text and run_key is not None:
+            segments.append(Segment("".join(run_text), self._style(run_key)))
         return Strip(segments).adjust_cell_length(width, base_style)
 
     def _refresh_rows(self, *offsets: int) -> None:
