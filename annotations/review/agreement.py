@@ -1,0 +1,1011 @@
+"""Inter-annotator agreement over a corpus: spans, attributes and characters.
+
+docs/agreement.md defines every figure; in short, for each pair of annotators:
+
+- span precision, recall and F1 under one-to-one matching of passages, with three rules:
+  exact (same start and end), any overlap, and overlap of at least half the shorter span;
+- Cohen's kappa and a confusion matrix for actor, stance and claim type, on the exactly
+  matched spans;
+- Krippendorff's alpha (nominal) on each character's claim type (or "O", outside every
+  passage), over the characters either annotator put in a passage;
+
+and across all annotators: Krippendorff's alpha (nominal) for each attribute over exact
+spans, and the character-level alpha. Every figure is given per article and for the
+corpus, with the number of items it rests on. A figure that is undefined (nothing to
+compare, or no variation to compare against) is None, never 0.
+
+An annotator with no passage in an article is taken not to have annotated it: that
+article counts for neither their span scores nor their alpha. Passages that cover no
+character (start >= end) are left out and counted in `n_empty`.
+
+Pure Python, no third-party imports: the work is done with set and dict operations and
+run-length segments (never a loop over characters), so 900,000 passages take seconds.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import accumulate, chain, combinations, compress, groupby, pairwise, repeat
+from operator import eq, ge, gt, itemgetter, lt, mul, sub
+from typing import Any, NamedTuple
+
+from annotations.models import Passage
+from annotations.review.compare import COMPARED_ATTRIBUTES
+
+Value = str | None  # an attribute's value; None (left empty) is a value of its own
+Attrs = tuple[Value, Value, Value]  # (actor, stance, claim_type)
+SpanKey = tuple[int, ...]  # (start, end), or (start, end, k) for an annotator's k-th duplicate
+
+ATTRIBUTE_LABELS = {"actor": "actor", "stance": "stance", "claim_type": "claim type"}
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+class SpanScores(NamedTuple):
+    """One-to-one span matching between annotators a and b.
+
+    Precision is the share of a's passages matched to one of b's, recall the share of
+    b's matched to one of a's (b taken as the reference); F1 = 2 * matched / (n_a + n_b).
+    """
+
+    matched: int
+    n_a: int
+    n_b: int
+
+    @property
+    def precision(self) -> float | None:
+        return _ratio(self.matched, self.n_a)
+
+    @property
+    def recall(self) -> float | None:
+        return _ratio(self.matched, self.n_b)
+
+    @property
+    def f1(self) -> float | None:
+        return _ratio(2 * self.matched, self.n_a + self.n_b)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "matched": self.matched,
+            "n_a": self.n_a,
+            "n_b": self.n_b,
+        }
+
+
+class Alpha(NamedTuple):
+    """Krippendorff's alpha (nominal) and what it rests on.
+
+    `n_units` counts the pairable units (spans or characters with values from at least
+    two annotators), `n_values` the values in them. `value` is None when it is
+    undefined: fewer than two pairable values, or a single value used throughout.
+    """
+
+    value: float | None
+    n_units: int
+    n_values: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"value": self.value, "n_units": self.n_units, "n_values": self.n_values}
+
+
+def _label_order(value: Value) -> tuple[bool, str]:
+    return (value is None, value or "")
+
+
+@dataclass(frozen=True)
+class Confusion:
+    """How annotator a's values (rows) meet annotator b's (columns) on matched spans."""
+
+    labels: tuple[Value, ...]  # every value either used, sorted, None (empty) last
+    counts: Mapping[tuple[Value, Value], int]  # (a's value, b's value) -> matched spans
+
+    @classmethod
+    def from_counts(cls, counts: Mapping[tuple[Value, Value], int]) -> Confusion:
+        labels = {v for pair in counts for v in pair}
+        return cls(tuple(sorted(labels, key=_label_order)), dict(counts))
+
+    @property
+    def n(self) -> int:
+        return sum(self.counts.values())
+
+    def matrix(self) -> list[list[int]]:
+        return [[self.counts.get((r, c), 0) for c in self.labels] for r in self.labels]
+
+    @property
+    def kappa(self) -> float | None:
+        """Cohen's kappa: (p_o - p_e) / (1 - p_e); None when n = 0 or p_e = 1."""
+        return _kappa_from_counts(self.counts)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"labels": list(self.labels), "matrix": self.matrix(), "n": self.n}
+
+
+def _kappa_from_counts(counts: Mapping[tuple[Any, Any], int]) -> float | None:
+    # In counts, with n items, a diagonal of d and marginals r_c (a) and c_c (b):
+    # p_o = d / n, p_e = sum(r_c * c_c) / n^2, so kappa = (n*d - sum r_c c_c) / (n^2 - sum r_c c_c).
+    n = 0
+    diagonal = 0
+    rows: Counter[Hashable] = Counter()
+    cols: Counter[Hashable] = Counter()
+    for (a, b), count in counts.items():
+        n += count
+        rows[a] += count
+        cols[b] += count
+        if a == b:
+            diagonal += count
+    chance = sum(count * cols.get(label, 0) for label, count in rows.items())
+    denominator = n * n - chance
+    if n == 0 or denominator == 0:
+        return None
+    return (n * diagonal - chance) / denominator
+
+
+def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
+    """Cohen's kappa between two annotators' labels of the same items, in order.
+
+    None when there are no items or chance agreement is already perfect (both used one
+    and the same label throughout).
+    """
+    if len(a) != len(b):
+        raise ValueError("cohen_kappa needs two label sequences of the same length")
+    return _kappa_from_counts(Counter(zip(a, b, strict=True)))
+
+
+class _AlphaCounts:
+    """What nominal alpha needs: pairable value counts n_c and observed disagreement.
+
+    For a unit with m >= 2 values, n_uc of them equal to c, the coincidences between
+    different values total (m^2 - sum_c n_uc^2) / (m - 1). Summed over units that is
+    D, and with n = sum_c n_c,  alpha = 1 - (n - 1) * D / (n^2 - sum_c n_c^2).
+    """
+
+    __slots__ = ("counts", "disagreement", "units")
+
+    def __init__(self) -> None:
+        self.counts: Counter[Hashable] = Counter()
+        self.disagreement = 0.0
+        self.units = 0
+
+    def add_unit(self, values: Sequence[Hashable]) -> None:
+        m = len(values)
+        if m < 2:
+            return
+        unit = Counter(values)
+        self.units += 1
+        self.counts.update(unit)
+        if len(unit) > 1:
+            self.disagreement += (m * m - sum(c * c for c in unit.values())) / (m - 1)
+
+    def result(self) -> Alpha:
+        values = list(self.counts.values())
+        return _alpha(sum(values), sum(map(mul, values, values)), self.disagreement, self.units)
+
+
+def _alpha(n: int, sum_squares: int, disagreement: float, units: int) -> Alpha:
+    expected = n * n - sum_squares
+    if n < 2 or expected <= 0:
+        return Alpha(None, units, n)
+    return Alpha(1 - (n - 1) * disagreement / expected, units, n)
+
+
+def nominal_alpha(
+    reliability_data: Sequence[Sequence[Hashable]], missing: Hashable = None
+) -> float | None:
+    """Krippendorff's alpha (nominal) of a coders x units table; `missing` marks a gap.
+
+    None when undefined (fewer than two pairable values, or one value throughout).
+    """
+    counts = _AlphaCounts()
+    for unit in zip(*reliability_data, strict=True):
+        counts.add_unit([v for v in unit if v != missing])
+    return counts.result().value
+
+
+# --------------------------------------------------------------------------- report
+
+
+class ArticlePair(NamedTuple):
+    """One pair of annotators on one article."""
+
+    a: str
+    b: str
+    exact: SpanScores
+    overlap: SpanScores
+    overlap50: SpanScores
+    char_alpha: Alpha
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "span_f1_exact": self.exact.f1,
+            "span_f1_overlap": self.overlap.f1,
+            "span_f1_overlap50": self.overlap50.f1,
+            "n_a": self.exact.n_a,
+            "n_b": self.exact.n_b,
+            "matched": {
+                "exact": self.exact.matched,
+                "overlap": self.overlap.matched,
+                "overlap50": self.overlap50.matched,
+            },
+            "char_alpha": self.char_alpha.to_json(),
+        }
+
+
+class ArticleAgreement(NamedTuple):
+    article_id: str
+    annotators: tuple[str, ...]  # the compared annotators with a passage here
+    n_passages: int
+    pairs: tuple[ArticlePair, ...]
+    alpha: Mapping[str, Alpha]  # by attribute, over exact spans
+    char_alpha: Alpha
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "annotators": list(self.annotators),
+            "n_passages": self.n_passages,
+            "pairs": [p.to_json() for p in self.pairs],
+            "alpha": {k: a.value for k, a in self.alpha.items()},
+            "alpha_n_units": {k: a.n_units for k, a in self.alpha.items()},
+            "char_alpha": self.char_alpha.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class PairAgreement:
+    """One pair of annotators over the corpus (the articles both annotated)."""
+
+    a: str
+    b: str
+    n_articles: int
+    exact: SpanScores
+    overlap: SpanScores
+    overlap50: SpanScores
+    confusion: Mapping[str, Confusion]  # by attribute, over exactly matched spans
+    char_alpha: Alpha
+
+    @property
+    def kappa(self) -> dict[str, float | None]:
+        return {name: self.confusion[name].kappa for name in COMPARED_ATTRIBUTES}
+
+    def to_json(self, confusion: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "a": self.a,
+            "b": self.b,
+            "n_articles": self.n_articles,
+            "span_f1_exact": self.exact.f1,
+            "span_f1_overlap": self.overlap.f1,
+            "span_f1_overlap50": self.overlap50.f1,
+            "spans": {
+                "exact": self.exact.to_json(),
+                "overlap": self.overlap.to_json(),
+                "overlap50": self.overlap50.to_json(),
+            },
+            "kappa": self.kappa,
+            "n_matched": self.exact.matched,
+            "char_alpha": self.char_alpha.to_json(),
+        }
+        if confusion:
+            out["confusion"] = {k: c.to_json() for k, c in self.confusion.items()}
+        return out
+
+
+@dataclass(frozen=True)
+class AgreementReport:
+    annotators: tuple[str, ...]
+    n_articles: int  # articles given
+    n_compared_articles: int  # articles with passages from two or more annotators
+    n_passages: int  # passages of the compared annotators (empty ones excluded)
+    n_empty: int  # passages left out because they cover no character
+    passages_by_annotator: Mapping[str, int]
+    pairs: tuple[PairAgreement, ...]
+    alpha: Mapping[str, Alpha]  # by attribute, across all annotators, over exact spans
+    char_alpha: Alpha  # across all annotators, over characters
+    char_articles: int  # articles the character-level alpha pools
+    articles: tuple[ArticleAgreement, ...] = field(default=(), repr=False)
+
+    def to_json(self, *, per_article: bool = True, confusion: bool = True) -> dict[str, Any]:
+        """A JSON-ready dict (undefined figures are None, i.e. null)."""
+        out: dict[str, Any] = {
+            "annotators": list(self.annotators),
+            "pairs": [p.to_json(confusion=confusion) for p in self.pairs],
+            "alpha": {k: a.value for k, a in self.alpha.items()},
+            "char_alpha": self.char_alpha.value,
+            "n_items": {
+                "articles": self.n_articles,
+                "compared_articles": self.n_compared_articles,
+                "passages": self.n_passages,
+                "empty_passages": self.n_empty,
+                "passages_by_annotator": dict(self.passages_by_annotator),
+                "alpha_units": {k: a.n_units for k, a in self.alpha.items()},
+                "alpha_values": {k: a.n_values for k, a in self.alpha.items()},
+                "char_alpha_characters": self.char_alpha.n_units,
+                "char_alpha_values": self.char_alpha.n_values,
+                "char_alpha_articles": self.char_articles,
+            },
+        }
+        if per_article:
+            out["articles"] = [a.to_json() for a in self.articles]
+        return out
+
+
+# --------------------------------------------------------------------------- computation
+
+
+@dataclass(slots=True)
+class _Side:
+    """One annotator's passages in one article."""
+
+    starts: tuple[int, ...]  # sorted by (start, end, id), as are ends
+    ends: tuple[int, ...]
+    attrs: dict[SpanKey, Attrs]  # span key -> (actor, stance, claim_type)
+    self_overlap: bool  # some of these passages overlap each other
+    # The characters each claim type covers (resolved runs when passages overlap).
+    label_chars: dict[Value, int]
+    coverage: int  # characters in some passage
+    label_squares: int  # sum of label_chars values squared
+    # Character labels as run-length segments (start, end) -> claim type; built when
+    # needed, from the passages themselves when they do not overlap each other.
+    runs: dict[tuple[int, int], Value] | None
+
+
+def _number_duplicates(spans: list[tuple[int, int]]) -> list[SpanKey]:
+    seen: dict[tuple[int, int], int] = {}
+    keys: list[SpanKey] = []
+    for span in spans:
+        k = seen.get(span, 0)
+        keys.append(span if k == 0 else (*span, k))
+        seen[span] = k + 1
+    return keys
+
+
+def _resolve_runs(
+    starts: Sequence[int], ends: Sequence[int], labels: Sequence[Value], ids: Sequence[str]
+) -> dict[tuple[int, int], Value]:
+    """Each character's label when an annotator's passages overlap each other.
+
+    The covering passage that starts last wins (the innermost when nested); on equal
+    starts the one ending first, then the smaller claim type (empty last), then the id.
+    Passages that overlap none of their neighbours are runs as they are; only clusters
+    of overlapping passages go through the sweep. The runs come in no particular order.
+    """
+    runs: dict[tuple[int, int], Value] = dict(
+        zip(zip(starts, ends, strict=True), labels, strict=True)
+    )
+    reach = accumulate(ends, max)  # reach[i - 1]: the furthest end before passage i
+    breaks = [0, *compress(range(1, len(starts)), map(ge, starts[1:], reach)), len(starts)]
+    sizes = map(sub, breaks[1:], breaks)
+    for lo, hi in compress(pairwise(breaks), map(gt, sizes, repeat(1))):
+        for j in range(lo, hi):
+            runs.pop((starts[j], ends[j]), None)
+        bounds = sorted(set(starts[lo:hi]).union(ends[lo:hi]))
+        heap: list[tuple[int, int, bool, str, str, int]] = []
+        run: list[Any] = []  # the open run: [start, end, label]
+        j = lo
+        for x, following in pairwise(bounds):
+            while j < hi and starts[j] <= x:
+                label = labels[j]
+                heapq.heappush(heap, (-starts[j], ends[j], label is None, label or "", ids[j], j))
+                j += 1
+            while heap and heap[0][1] <= x:
+                heapq.heappop(heap)
+            if not heap:
+                continue
+            label = labels[heap[0][5]]
+            if run and run[1] == x and run[2] == label:
+                run[1] = following
+            else:
+                if run:
+                    runs[(run[0], run[1])] = run[2]
+                run = [x, following, label]
+        if run:
+            runs[(run[0], run[1])] = run[2]
+    return runs
+
+
+_ROW = itemgetter(0, 1, 2, 3)  # (rank, start, end, id)
+_RANK = itemgetter(0)
+
+
+def _side(rows: Sequence[tuple[Any, ...]]) -> _Side:
+    """rows: one annotator's (rank, start, end, id, (actor, stance, claim_type)), sorted."""
+    _, starts, ends, ids, values = zip(*rows, strict=True)
+    spans = zip(starts, ends, strict=True)
+    attrs: dict[SpanKey, Attrs] = dict(zip(spans, values, strict=True))
+    if len(attrs) != len(starts):  # the same span twice: number the repeats
+        keys = _number_duplicates(list(zip(starts, ends, strict=True)))
+        attrs = dict(zip(keys, values, strict=True))
+    claims = tuple(map(itemgetter(2), values))
+    self_overlap = any(map(lt, starts[1:], ends))
+    runs: dict[tuple[int, int], Value] | None = None
+    if self_overlap:
+        runs = _resolve_runs(starts, ends, claims, ids)
+        run_labels: Iterable[tuple[Value, int]] = zip(
+            runs.values(), (e - s for s, e in runs), strict=True
+        )
+    else:
+        run_labels = zip(claims, map(sub, ends, starts), strict=True)
+    label_chars: dict[Value, int] = {}
+    for label, length in run_labels:
+        label_chars[label] = label_chars.get(label, 0) + length
+    return _Side(
+        starts=starts,
+        ends=ends,
+        attrs=attrs,
+        self_overlap=self_overlap,
+        label_chars=label_chars,
+        coverage=sum(label_chars.values()),
+        label_squares=_sum_squares(label_chars.values()),
+        runs=runs,
+    )
+
+
+def _runs(side: _Side) -> dict[tuple[int, int], Value]:
+    if side.runs is None:
+        side.runs = dict(
+            zip(
+                zip(side.starts, side.ends, strict=True),
+                map(itemgetter(2), side.attrs.values()),
+                strict=True,
+            )
+        )
+    return side.runs
+
+
+def _greedy(candidates: list[tuple[int, int, int, int]]) -> int:
+    """One-to-one matches taken by largest overlap; ties to the tighter pair, then order."""
+    if len(candidates) <= 1:
+        return len(candidates)
+    candidates.sort()
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for _, _, i, j in candidates:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+    return len(used_a)
+
+
+def _span_length(key: SpanKey) -> int:
+    return key[1] - key[0]
+
+
+def _run_overlap(a: _Side, b: _Side) -> tuple[int, int]:
+    """Characters both cover, and those both cover with the same label, from the runs.
+
+    Runs both sides share exactly are counted with set operations; a run left over can
+    only meet the other side's left-over runs, which a two-pointer merge pairs up.
+    """
+    a_runs = _runs(a)
+    b_runs = _runs(b)
+    common = a_runs.keys() & b_runs.keys()
+    both = sum(map(_span_length, common))
+    same = both - sum(map(_span_length, common.difference(dict(a_runs.items() & b_runs.items()))))
+    left_a = sorted(a_runs.keys() - common)
+    left_b = sorted(b_runs.keys() - common)
+    i = j = 0
+    while i < len(left_a) and j < len(left_b):
+        s, e = left_a[i]
+        s2, e2 = left_b[j]
+        lo = s if s > s2 else s2
+        hi = e if e < e2 else e2
+        if lo < hi:
+            both += hi - lo
+            if a_runs[left_a[i]] == b_runs[left_b[j]]:
+                same += hi - lo
+        if e < e2:
+            i += 1
+        else:
+            j += 1
+    return both, same
+
+
+@dataclass(slots=True)
+class _PairArticle:
+    exact: int
+    overlap: int
+    overlap50: int
+    both_chars: int  # characters both put in a passage
+    same_chars: int  # ... with the same claim type
+    common: set[SpanKey]  # the exactly matched span keys
+    differing: set[SpanKey]  # exactly matched spans with some attribute different
+
+
+def _compare_pair(a: _Side, b: _Side) -> _PairArticle:
+    a_attrs = a.attrs
+    b_attrs = b.attrs
+    common = a_attrs.keys() & b_attrs.keys()
+    differing = {k for k in common if a_attrs[k] != b_attrs[k]}
+    exact = len(common)
+    # Exact matches are always taken first by the greedy matching (largest overlap, ties
+    # to the tighter pair), so only the passages left over need overlap candidates.
+    left_a = a_attrs.keys() - common
+    left_b = b_attrs.keys() - common
+    candidates: list[tuple[int, int, int, int]] = []
+    candidates50: list[tuple[int, int, int, int]] = []
+    both = same = 0
+    if left_a and left_b:
+        b_keys = sorted(left_b)
+        b_starts = [k[0] for k in b_keys]
+        b_ends = [k[1] for k in b_keys]
+        b_labels = [b_attrs[k][2] for k in b_keys]
+        reach = max(map(sub, b_ends, b_starts))
+        for i, key in enumerate(sorted(left_a)):
+            s = key[0]
+            e = key[1]
+            label = a_attrs[key][2]
+            for t in range(bisect_right(b_starts, s - reach), bisect_left(b_starts, e)):
+                e2 = b_ends[t]
+                if e2 <= s:
+                    continue
+                s2 = b_starts[t]
+                overlap = (e if e < e2 else e2) - (s if s > s2 else s2)
+                union = (e if e > e2 else e2) - (s if s < s2 else s2)
+                candidate = (-overlap, union, i, t)
+                candidates.append(candidate)
+                if 2 * overlap >= min(e - s, e2 - s2):
+                    candidates50.append(candidate)
+                both += overlap
+                if label == b_labels[t]:
+                    same += overlap
+    if a.self_overlap or b.self_overlap:
+        both, same = _run_overlap(a, b)
+    else:
+        # Passages of one annotator do not overlap, so an exactly matched passage meets
+        # nothing of the other's but its match.
+        matched_chars = a.coverage - sum(map(_span_length, left_a))
+        both += matched_chars
+        same += matched_chars - sum(
+            k[1] - k[0] for k in differing if a_attrs[k][2] != b_attrs[k][2]
+        )
+    return _PairArticle(
+        exact=exact,
+        overlap=exact + _greedy(candidates),
+        overlap50=exact + _greedy(candidates50),
+        both_chars=both,
+        same_chars=same,
+        common=common,
+        differing=differing,
+    )
+
+
+def _union_length(sides: Sequence[_Side]) -> int:
+    """Characters covered by any of the sides' passages, with no Python-level loop.
+
+    With all starts S and all ends E sorted separately, a stretch of covered characters
+    (touching passages joined) opens at S[i] when exactly i passages ended before it
+    (bisect_left(E, S[i]) == i), and closes at E[j] when exactly j + 1 passages started
+    by then (bisect_right(S, E[j]) == j + 1, true only for the last of equal ends). The
+    union is sum(closes) - sum(opens).
+    """
+    starts = sorted(chain.from_iterable(s.starts for s in sides))
+    ends = sorted(chain.from_iterable(s.ends for s in sides))
+    opens = compress(starts, map(eq, map(bisect_left, repeat(ends), starts), range(len(starts))))
+    closes = compress(
+        ends, map(eq, map(bisect_right, repeat(starts), ends), range(1, len(ends) + 1))
+    )
+    return sum(closes) - sum(opens)
+
+
+def _sum_squares(values: Iterable[int]) -> int:
+    listed = list(values)
+    return sum(map(mul, listed, listed))
+
+
+def _add_into(total: dict[Value, int], part: Mapping[Value, int]) -> None:
+    for key, count in part.items():
+        total[key] = total.get(key, 0) + count
+
+
+@dataclass(slots=True)
+class _CharTotals:
+    """Character-level alpha pooled over articles: the coincidence sums it needs."""
+
+    units: int = 0  # characters
+    values: int = 0  # characters x annotators
+    outside: int = 0  # values that are "O"
+    labels: dict[Value, int] = field(default_factory=dict)  # values per claim type
+    disagreement: float = 0.0
+
+    def add(
+        self, m: int, units: int, outside: int, labels: Mapping[Value, int], dis: float
+    ) -> None:
+        self.units += units
+        self.values += m * units
+        self.outside += outside
+        _add_into(self.labels, labels)
+        self.disagreement += dis
+
+    def alpha(self) -> Alpha:
+        squares = self.outside * self.outside + _sum_squares(self.labels.values())
+        return _alpha(self.values, squares, self.disagreement, self.units)
+
+
+@dataclass(slots=True)
+class _PairTotals:
+    a: str
+    b: str
+    articles: int = 0
+    n_a: int = 0
+    n_b: int = 0
+    exact: int = 0
+    overlap: int = 0
+    overlap50: int = 0
+    # Exactly matched spans' attributes, counted once at the end.
+    agreeing: list[Attrs] = field(default_factory=list)
+    differing: list[tuple[Attrs, Attrs]] = field(default_factory=list)
+    chars: _CharTotals = field(default_factory=_CharTotals)
+
+    def result(self) -> PairAgreement:
+        agreeing = Counter(self.agreeing)
+        differing = Counter(self.differing)
+        confusion: dict[str, Confusion] = {}
+        for k, name in enumerate(COMPARED_ATTRIBUTES):
+            counts: Counter[tuple[Value, Value]] = Counter()
+            for v, count in agreeing.items():
+                counts[(v[k], v[k])] += count
+            for (va, vb), count in differing.items():
+                counts[(va[k], vb[k])] += count
+            confusion[name] = Confusion.from_counts(counts)
+        return PairAgreement(
+            a=self.a,
+            b=self.b,
+            n_articles=self.articles,
+            exact=SpanScores(self.exact, self.n_a, self.n_b),
+            overlap=SpanScores(self.overlap, self.n_a, self.n_b),
+            overlap50=SpanScores(self.overlap50, self.n_a, self.n_b),
+            confusion=confusion,
+            char_alpha=self.chars.alpha(),
+        )
+
+
+_UNDEFINED = Alpha(None, 0, 0)
+
+
+class _Corpus:
+    """Takes the articles one by one; keeps the sums the corpus figures need."""
+
+    def __init__(self, annotators: Sequence[str]) -> None:
+        self.annotators = tuple(annotators)
+        self.rank = {name: r for r, name in enumerate(annotators)}
+        self.pairs = {(a, b): _PairTotals(a, b) for a, b in combinations(annotators, 2)}
+        self.passages_by_annotator = dict.fromkeys(annotators, 0)
+        self.n_articles = 0
+        self.n_compared = 0
+        self.n_empty = 0
+        self.attr_values: list[Attrs] = []  # every pairable attribute value, for n_c
+        self.attr_disagreement = [0.0, 0.0, 0.0]
+        self.attr_units = 0
+        self.chars = _CharTotals()
+        self.articles: list[ArticleAgreement] = []
+
+    def _sides(self, passages: Iterable[Passage]) -> tuple[list[str], list[_Side], int]:
+        """The compared annotators present in an article, their passages, how many."""
+        rank = self.rank
+        rows = [
+            (rank[p.annotator], p.start, p.end, p.id, (p.actor, p.stance, p.claim_type))
+            for p in passages
+            if p.annotator in rank
+        ]
+        kept = [r for r in rows if r[2] > r[1]]
+        self.n_empty += len(rows) - len(kept)
+        kept.sort(key=_ROW)
+        names: list[str] = []
+        sides: list[_Side] = []
+        for r, group in groupby(kept, _RANK):
+            group_rows = list(group)
+            name = self.annotators[r]
+            names.append(name)
+            self.passages_by_annotator[name] += len(group_rows)
+            sides.append(_side(group_rows))
+        return names, sides, len(kept)
+
+    def add_article(self, article_id: str, passages: Iterable[Passage]) -> None:
+        self.n_articles += 1
+        names, sides, n_passages = self._sides(passages)
+        m = len(sides)
+        if m < 2:
+            alpha = dict.fromkeys(COMPARED_ATTRIBUTES, _UNDEFINED)
+            self.articles.append(
+                ArticleAgreement(article_id, tuple(names), n_passages, (), alpha, _UNDEFINED)
+            )
+            return
+        self.n_compared += 1
+
+        # Each pair: spans, attribute confusion, characters.
+        pairable: set[SpanKey] = set()  # spans two or more annotators marked exactly
+        disagreement = [0.0, 0.0, 0.0]  # attribute D across all annotators
+        pairs_differing_chars = 0
+        article_pairs: list[ArticlePair] = []
+        for (ia, a), (ib, b) in combinations(enumerate(sides), 2):
+            totals = self.pairs[(names[ia], names[ib])]
+            result = _compare_pair(a, b)
+            pairable |= result.common
+            totals.agreeing.extend(map(a.attrs.__getitem__, result.common - result.differing))
+            if result.differing:
+                totals.differing.extend(
+                    zip(
+                        map(a.attrs.__getitem__, result.differing),
+                        map(b.attrs.__getitem__, result.differing),
+                        strict=True,
+                    )
+                )
+                _add_attribute_disagreement(disagreement, a, b, result.differing, sides)
+            n_a = len(a.starts)
+            n_b = len(b.starts)
+            totals.articles += 1
+            totals.n_a += n_a
+            totals.n_b += n_b
+            totals.exact += result.exact
+            totals.overlap += result.overlap
+            totals.overlap50 += result.overlap50
+            # Over the characters either marked, a and b differ unless both gave one label.
+            union = a.coverage + b.coverage - result.both_chars
+            differing_chars = union - result.same_chars
+            pairs_differing_chars += differing_chars
+            outside = 2 * union - a.coverage - b.coverage
+            totals.chars.add(2, union, outside, a.label_chars, 2 * differing_chars)
+            _add_into(totals.chars.labels, b.label_chars)
+            cross = sum(n * b.label_chars.get(label, 0) for label, n in a.label_chars.items())
+            squares = outside * outside + a.label_squares + b.label_squares + 2 * cross
+            article_pairs.append(
+                ArticlePair(
+                    names[ia],
+                    names[ib],
+                    SpanScores(result.exact, n_a, n_b),
+                    SpanScores(result.overlap, n_a, n_b),
+                    SpanScores(result.overlap50, n_a, n_b),
+                    _alpha(2 * union, squares, 2 * differing_chars, union),
+                )
+            )
+
+        # Attributes across all annotators: a unit is a span two or more marked exactly.
+        values = list(filter(None, chain.from_iterable(map(s.attrs.get, pairable) for s in sides)))
+        self.attr_values.extend(values)
+        self.attr_units += len(pairable)
+        article_alpha: dict[str, Alpha] = {}
+        for k, name in enumerate(COMPARED_ATTRIBUTES):
+            squares = _sum_squares(Counter(map(itemgetter(k), values)).values())
+            self.attr_disagreement[k] += disagreement[k]
+            article_alpha[name] = _alpha(len(values), squares, disagreement[k], len(pairable))
+
+        # Characters across all annotators, over the characters anyone put in a passage.
+        units = article_pairs[0].char_alpha.n_units if m == 2 else _union_length(sides)
+        outside = m * units - sum(s.coverage for s in sides)
+        labels: dict[Value, int] = {}
+        for s in sides:
+            _add_into(labels, s.label_chars)
+        # Per character (m^2 - sum_c n_c^2) / (m - 1) = 2 / (m - 1) * (pairs that differ).
+        dis = 2 * pairs_differing_chars / (m - 1)
+        self.chars.add(m, units, outside, labels, dis)
+        squares = outside * outside + _sum_squares(labels.values())
+        self.articles.append(
+            ArticleAgreement(
+                article_id,
+                tuple(names),
+                n_passages,
+                tuple(article_pairs),
+                article_alpha,
+                _alpha(m * units, squares, dis, units),
+            )
+        )
+
+    def report(self) -> AgreementReport:
+        alpha: dict[str, Alpha] = {}
+        n = len(self.attr_values)
+        for k, name in enumerate(COMPARED_ATTRIBUTES):
+            squares = _sum_squares(Counter(map(itemgetter(k), self.attr_values)).values())
+            alpha[name] = _alpha(n, squares, self.attr_disagreement[k], self.attr_units)
+        return AgreementReport(
+            annotators=self.annotators,
+            n_articles=self.n_articles,
+            n_compared_articles=self.n_compared,
+            n_passages=sum(self.passages_by_annotator.values()),
+            n_empty=self.n_empty,
+            passages_by_annotator=self.passages_by_annotator,
+            pairs=tuple(t.result() for t in self.pairs.values()),
+            alpha=alpha,
+            char_alpha=self.chars.alpha(),
+            char_articles=self.n_compared,
+            articles=tuple(self.articles),
+        )
+
+
+def _add_attribute_disagreement(
+    disagreement: list[float],
+    a: _Side,
+    b: _Side,
+    differing: Iterable[SpanKey],
+    sides: Sequence[_Side],
+) -> None:
+    """Add a and b's differing values on shared spans to each attribute's D.
+
+    A unit with m_u values adds 2 / (m_u - 1) for each pair of its values that differ.
+    """
+    for key in differing:
+        weight = 2.0
+        if len(sides) > 2:
+            m_u = 0
+            for s in sides:
+                if key in s.attrs:
+                    m_u += 1
+            weight = 2.0 / (m_u - 1)
+        va = a.attrs[key]
+        vb = b.attrs[key]
+        for k in (0, 1, 2):
+            if va[k] != vb[k]:
+                disagreement[k] += weight
+
+
+def compute_agreement(
+    passages_by_article: Mapping[str, Sequence[Passage]],
+    annotators: Sequence[str] | None = None,
+) -> AgreementReport:
+    """Agreement figures for the corpus and each article (see the module docstring).
+
+    `annotators` chooses whose passages are compared and the order of the pairs; by
+    default every annotator found, sorted. Articles are reported in id order.
+    """
+    if annotators is None:
+        annotators = sorted({p.annotator for ps in passages_by_article.values() for p in ps})
+    corpus = _Corpus(list(dict.fromkeys(annotators)))
+    for article_id in sorted(passages_by_article):
+        corpus.add_article(article_id, passages_by_article[article_id])
+    return corpus.report()
+
+
+# --------------------------------------------------------------------------- text
+
+
+def format_figure(value: float | None, n: int, unit: str = "") -> str:
+    """`0.812 (n=1,204)`, or `undefined (n=0)`: a figure always with what it rests on."""
+    count = f"n={n:,}{' ' + unit if unit else ''}"
+    return f"undefined ({count})" if value is None else f"{value:.3f} ({count})"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines.extend(
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    )
+    return lines
+
+
+def _label_text(value: Value) -> str:
+    return "(none)" if value is None else value
+
+
+def _confusion_lines(title: str, confusion: Confusion) -> list[str]:
+    if not confusion.labels:
+        return [f"{title}: nothing matched"]
+    names = [_label_text(v) for v in confusion.labels]
+    rows = [
+        [name, *(f"{c:,}" for c in row)]
+        for name, row in zip(names, confusion.matrix(), strict=True)
+    ]
+    return [f"{title} (rows a, columns b)", *_table(["", *names], rows)]
+
+
+def format_report(
+    report: AgreementReport, *, confusion: bool = False, per_article: bool = False
+) -> str:
+    """The report as plain-text tables for the terminal."""
+    out: list[str] = []
+    by_annotator = ", ".join(f"{a} {n:,}" for a, n in report.passages_by_annotator.items())
+    out.append(
+        f"Agreement of {len(report.annotators)} annotators over {report.n_articles:,} articles "
+        f"({report.n_compared_articles:,} annotated by two or more), "
+        f"{report.n_passages:,} passages ({by_annotator})"
+    )
+    if report.n_empty:
+        out.append(f"{report.n_empty:,} empty passages (start >= end) left out")
+    out.append("")
+    out.append("Spans, one-to-one matching; P = share of a's spans matched, R = of b's")
+    rows = []
+    for p in report.pairs:
+        rows.append(
+            [
+                p.a,
+                p.b,
+                f"{p.n_articles:,}",
+                f"{p.exact.n_a:,}",
+                f"{p.exact.n_b:,}",
+                *(_prf(s) for s in (p.exact, p.overlap, p.overlap50)),
+            ]
+        )
+    out.extend(
+        _table(
+            [
+                "a",
+                "b",
+                "articles",
+                "spans a",
+                "spans b",
+                "exact P/R/F1 (matched)",
+                "overlap P/R/F1 (matched)",
+                "overlap>=50% P/R/F1 (matched)",
+            ],
+            rows,
+        )
+    )
+    out.append("")
+    out.append("Attributes on exactly matched spans: Cohen's kappa (n = matched spans)")
+    rows = [
+        [
+            p.a,
+            p.b,
+            *(format_figure(p.confusion[k].kappa, p.confusion[k].n) for k in COMPARED_ATTRIBUTES),
+        ]
+        for p in report.pairs
+    ]
+    out.extend(_table(["a", "b", *(ATTRIBUTE_LABELS[k] for k in COMPARED_ATTRIBUTES)], rows))
+    out.append("")
+    out.append("Krippendorff's alpha (nominal), all annotators, exact spans (n = spans shared)")
+    for k in COMPARED_ATTRIBUTES:
+        a = report.alpha[k]
+        out.append(f"  {ATTRIBUTE_LABELS[k]:<11} {format_figure(a.value, a.n_units, 'spans')}")
+    out.append("")
+    out.append(
+        "Character level: Krippendorff's alpha (nominal) on each character's claim type, "
+        "'O' outside passages, over the characters anyone marked"
+    )
+    c = report.char_alpha
+    out.append(
+        f"  all annotators  {format_figure(c.value, c.n_units, 'characters')} "
+        f"in {report.char_articles:,} articles"
+    )
+    for p in report.pairs:
+        pc = p.char_alpha
+        out.append(f"  {p.a} / {p.b}  {format_figure(pc.value, pc.n_units, 'characters')}")
+    if confusion:
+        for p in report.pairs:
+            for k in COMPARED_ATTRIBUTES:
+                out.append("")
+                out.extend(
+                    _confusion_lines(f"{ATTRIBUTE_LABELS[k]}: {p.a} / {p.b}", p.confusion[k])
+                )
+    if per_article:
+        out.append("")
+        out.append("Per article (F1 exact / overlap / overlap>=50%; alpha by characters)")
+        rows = []
+        for art in report.articles:
+            for ap in art.pairs:
+                rows.append(
+                    [
+                        art.article_id,
+                        f"{ap.a} / {ap.b}",
+                        " / ".join(_short(s.f1) for s in (ap.exact, ap.overlap, ap.overlap50)),
+                        format_figure(ap.char_alpha.value, ap.char_alpha.n_units),
+                    ]
+                )
+            if not art.pairs:
+                rows.append([art.article_id, "(one annotator)", "", ""])
+        out.extend(_table(["article", "pair", "span F1", "char alpha"], rows))
+    return "\n".join(out)
+
+
+def _short(value: float | None) -> str:
+    return "undefined" if value is None else f"{value:.3f}"
+
+
+def _prf(s: SpanScores) -> str:
+    if s.n_a + s.n_b == 0:
+        return "undefined (n=0)"
+    return f"{_short(s.precision)}/{_short(s.recall)}/{_short(s.f1)} ({s.matched:,})"

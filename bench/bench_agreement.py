@@ -1,0 +1,204 @@
+"""Agreement over a synthetic corpus: 10,000 articles x 3 annotators x 30 passages.
+
+The annotators mostly agree: each copies a shared base annotation, then moves some
+boundaries, drops or adds passages and relabels some attributes (seeded, so every run
+measures the same corpus). The baseline, measured in the same run, is the least any
+implementation must do: read every passage once and group it by article and annotator
+in (start, end) order.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from annotations.models import Passage
+from annotations.review.agreement import compute_agreement
+from bench.common import Row, best_of
+
+ANNOTATORS = ("amal", "omar", "sara")
+ACTORS = tuple(f"actor-{i}" for i in range(20))
+STANCES = ("support", "oppose", "neutral", None)
+CLAIM_TYPES = ("fact", "opinion", "prediction", "quote", "accusation", "denial")
+
+
+def synthetic_corpus(
+    n_articles: int, per_annotator: int = 30, seed: int = 7
+) -> dict[str, list[Passage]]:
+    """Articles of 3,000-8,000 characters with mostly agreeing annotators."""
+    rng = random.Random(seed)
+    corpus: dict[str, list[Passage]] = {}
+    for a in range(n_articles):
+        article_id = f"art-{a:05d}"
+        length = rng.randint(3000, 8000)
+        slot = length // (per_annotator + 2)
+        base = []
+        for k in range(per_annotator):
+            lo = k * slot
+            start = lo + rng.randint(0, slot // 4)
+            end = start + rng.randint(slot // 3, slot // 2)
+            base.append(
+                (
+                    start,
+                    end,
+                    rng.choice(ACTORS),
+                    rng.choice(STANCES),
+                    rng.choice(CLAIM_TYPES),
+                )
+            )
+        passages: list[Passage] = []
+        for name in ANNOTATORS:
+            made = 0
+            for k, (start, end, actor, stance, claim) in enumerate(base):
+                roll = rng.random()
+                if roll < 0.03:
+                    continue  # missed
+                if roll < 0.12:  # boundaries moved
+                    start = max(k * slot, start + rng.randint(-8, 8))
+                    end = max(start + 1, end + rng.randint(-8, 8))
+                if rng.random() < 0.06:
+                    actor = rng.choice(ACTORS)
+                if rng.random() < 0.08:
+                    stance = rng.choice(STANCES)
+                if rng.random() < 0.08:
+                    claim = rng.choice(CLAIM_TYPES)
+                passages.append(
+                    Passage(
+                        f"{article_id}-{name}-{made}",
+                        article_id,
+                        start,
+                        end,
+                        "",
+                        name,
+                        actor=actor,
+                        stance=stance,
+                        claim_type=claim,
+                    )
+                )
+                made += 1
+                if rng.random() < 0.01:  # a nested passage inside this one
+                    passages.append(
+                        Passage(
+                            f"{article_id}-{name}-{made}",
+                            article_id,
+                            start + 2,
+                            start + 10,
+                            "",
+                            name,
+                            actor=rng.choice(ACTORS),
+                            claim_type=rng.choice(CLAIM_TYPES),
+                        )
+                    )
+                    made += 1
+            if rng.random() < 0.3:  # an extra passage in the gap after the last slot
+                start = per_annotator * slot + rng.randint(0, slot)
+                passages.append(
+                    Passage(
+                        f"{article_id}-{name}-{made}",
+                        article_id,
+                        start,
+                        start + rng.randint(5, slot),
+                        "",
+                        name,
+                        actor=rng.choice(ACTORS),
+                        claim_type=rng.choice(CLAIM_TYPES),
+                    )
+                )
+        corpus[article_id] = passages
+    return corpus
+
+
+def group_only(corpus: dict[str, list[Passage]]) -> int:
+    """The baseline: every passage read once, grouped by annotator in span order."""
+    total = 0
+    for article_id in sorted(corpus):
+        groups: dict[str, list[tuple[int, int]]] = {}
+        for p in corpus[article_id]:
+            groups.setdefault(p.annotator, []).append((p.start, p.end))
+        for spans in groups.values():
+            spans.sort()
+            total += len(spans)
+    return total
+
+
+def run(quick: bool) -> list[Row]:
+    n_articles = 1_000 if quick else 10_000
+    corpus = synthetic_corpus(n_articles)
+    n_passages = sum(map(len, corpus.values()))
+    repeats = 3 if quick else 2
+    seconds = best_of(repeats, lambda: compute_agreement(corpus))
+    baseline = best_of(repeats, lambda: group_only(corpus))
+    goal = 5.0 * n_articles / 10_000
+    rows = [
+        Row(
+            name=f"compute_agreement, {n_articles:,} articles, {n_passages:,} passages",
+            figure=seconds,
+            unit="s",
+            baseline="read + group passages",
+            ratio=baseline / seconds,
+            goal=f"< {goal:g} s",
+            met=seconds < goal,
+        ),
+        Row(name="read + group the same passages (baseline)", figure=baseline, unit="s"),
+    ]
+    rows.extend(_krippendorff_rows(corpus, 100 if quick else 300))
+    return rows
+
+
+def _character_matrix(corpus: Mapping[str, Sequence[Passage]]) -> Any:
+    """Per-character claim-type codes, annotators x characters anyone marked (numpy).
+
+    Overlapping passages of one annotator are painted so that the one compute_agreement
+    picks (latest start, then earliest end, claim type, id) is painted last.
+    """
+    import numpy as np
+
+    codes: dict[str | None, int] = {}
+    columns = []
+    for passages in corpus.values():
+        length = max(p.end for p in passages)
+        painted = np.full((len(ANNOTATORS), length), -1.0)
+        for r, name in enumerate(ANNOTATORS):
+            mine = sorted(
+                (p for p in passages if p.annotator == name),
+                key=lambda p: (-p.start, p.end, p.claim_type is None, p.claim_type or "", p.id),
+                reverse=True,
+            )
+            for p in mine:
+                painted[r, p.start : p.end] = codes.setdefault(p.claim_type, len(codes))
+        columns.append(painted[:, (painted >= 0).any(axis=0)])
+    return np.concatenate(columns, axis=1)
+
+
+def _krippendorff_rows(corpus: dict[str, list[Passage]], n_articles: int) -> list[Row]:
+    """The krippendorff package on the same characters, if it is installed (test extra)."""
+    try:
+        import krippendorff
+    except ImportError:
+        return []
+    subset = {k: corpus[k] for k in sorted(corpus)[:n_articles]}
+    matrix = _character_matrix(subset)  # building it is not timed
+    theirs: list[float] = []
+    their_seconds = best_of(
+        1,
+        lambda: theirs.append(
+            krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
+        ),
+    )
+    ours = compute_agreement(subset).char_alpha.value
+    our_seconds = best_of(3, lambda: compute_agreement(subset))
+    same = ours is not None and abs(ours - theirs[0]) < 1e-9
+    return [
+        Row(
+            name=(
+                f"all figures, {n_articles} articles, {matrix.shape[1]:,} characters "
+                f"(char alpha {'equal' if same else 'DIFFERS'})"
+            ),
+            figure=our_seconds,
+            unit="s",
+            baseline="krippendorff pkg, char alpha only",
+            ratio=their_seconds / our_seconds,
+        ),
+        Row(name="krippendorff package, character alpha only", figure=their_seconds, unit="s"),
+    ]
