@@ -18,7 +18,9 @@ from annotations.articles import now_iso
 from annotations.history import Change
 from annotations.models import Article, Passage
 from annotations.schema import Actor, LabelSchema
+from annotations.search import find_in_text
 from annotations.store import UserActor
+from tui.screens.find_dialog import FindDialog
 from tui.screens.tag_dialog import TagDialog, TagResult
 from tui.widgets.passage_panel import PassagePanel
 from tui.widgets.reader_view import Highlight, ReaderView
@@ -53,8 +55,10 @@ class ReaderScreen(Screen[None]):
         Binding("ctrl+y", "redo", "Redo", id="reader.redo", show=False),
         Binding("D", "mark_done", "Done", id="reader.done"),
         Binding("b", "toggle_panel", "Panel", id="reader.panel"),
-        Binding("n", "other_article(1)", "Next article", id="reader.next_article", show=False),
+        Binding("n", "next(1)", "Next article / hit", id="reader.next", show=False),
+        Binding("N", "next(-1)", "Prev hit", id="reader.prev_hit", show=False),
         Binding("p", "other_article(-1)", "Prev article", id="reader.prev_article", show=False),
+        Binding("slash", "find", "Find", id="reader.find"),
     ]
 
     def __init__(
@@ -71,6 +75,9 @@ class ReaderScreen(Screen[None]):
         self.history = self.hashiya.history
         self.message = ""
         self._passages: list[Passage] = []
+        self.hits: list[tuple[int, int]] = []  # matches of `/` in this article
+        self.hit_index = 0
+        self.query_text = ""
 
     @property
     def hashiya(self) -> HashiyaApp:
@@ -310,12 +317,49 @@ class ReaderScreen(Screen[None]):
     def action_toggle_panel(self) -> None:
         self.panel.display = not self.panel.display
 
+    # -- find in the article ---------------------------------------------------------------
+
+    def action_find(self) -> None:
+        def done(query: str | None) -> None:
+            if not query:
+                return
+            self.hits = find_in_text(query, self.article.text)
+            self.query_text = query
+            if not self.hits:
+                self._status(f"«{query}»: not found")
+                return
+            caret = self.view.caret
+            index = next((i for i, (s, _) in enumerate(self.hits) if s >= caret), 0)
+            self._show_hit(index)
+
+        self.app.push_screen(FindDialog(), done)
+
+    def _show_hit(self, index: int) -> None:
+        self.hit_index = index % len(self.hits)
+        start, end = self.hits[self.hit_index]
+        self.view.select_range(start, end)
+        self._status(
+            f"«{self.query_text}»: hit {self.hit_index + 1} of {len(self.hits)} (n/N, Esc ends)"
+        )
+
+    def action_next(self, direction: int) -> None:
+        """n/N move between hits while a search is on; otherwise n opens the next article."""
+        if self.hits:
+            self._show_hit(self.hit_index + direction)
+        elif direction > 0:
+            self.action_other_article(1)
+
     def action_other_article(self, delta: int) -> None:
         index = self.index + delta
         if 0 <= index < len(self.article_ids):
             self.app.switch_screen(ReaderScreen(self.article_ids, index))
 
     def action_back(self) -> None:
+        if self.hits:
+            self.hits = []
+            self.view.clear_selection()
+            self._status("")
+            return
         if self.view.selection_anchor is not None:
             self.view.clear_selection()
             return

@@ -1,0 +1,107 @@
+"""The reader: what it draws, resizing, the caret moving visually, find in the article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from annotations.layout import ParagraphLayout
+from tests.support.corpus import SEED_ID
+from tests.support.screens import screen_lines
+from tui.app import HashiyaApp, make_app
+from tui.screens.reader import ReaderScreen
+from tui.widgets.reader_view import ReaderView
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> HashiyaApp:
+    return make_app(tmp_path / "h.db", annotator="sara")
+
+
+async def open_seed(app: HashiyaApp, pilot: Pilot[None]) -> ReaderView:
+    await pilot.pause()
+    ids = app.screen.article_ids  # type: ignore[attr-defined]
+    await pilot.press(*(["down"] * ids.index(SEED_ID)), "enter")
+    await pilot.pause()
+    assert isinstance(app.screen, ReaderScreen)
+    return app.screen.query_one(ReaderView)
+
+
+async def test_first_lines_are_drawn_exactly_as_the_engine_lays_them_out(
+    app: HashiyaApp,
+) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = await open_seed(app, pilot)
+        start, end = view.article.paragraphs[0]
+        expected = ParagraphLayout(view.article.text[start:end]).lines(view.text_width)
+        screen = screen_lines(app)
+        first_row, column = view.position_of(start)  # type: ignore[misc]
+        top = view.region.y - int(view.scroll_offset.y)
+        for number, line in enumerate(expected[:4]):
+            row = screen[top + first_row + number]
+            x = view.region.x + 1 + line.pad(view.text_width)  # margin + right alignment
+            assert row[x : x + len(line.text)] == line.text
+        # The first letter of the paragraph sits at its line's right end (after the
+        # one-column margin, the last column of the text).
+        assert column == 1 + view.text_width - 1
+
+
+async def test_resize_keeps_the_reading_position(app: HashiyaApp) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        view = await open_seed(app, pilot)
+        await pilot.press(*["j"] * 25)
+        await pilot.pause()
+        before = view.top_offset()
+        assert before is not None and before > 0
+        await pilot.resize_terminal(80, 30)
+        await pilot.pause()
+        after = view.top_offset()
+        assert after is not None
+        # The line at the top now starts at or just before the same text.
+        position = view.position_of(before)
+        assert position is not None
+        assert position[0] == int(view.scroll_offset.y)
+        assert after <= before
+
+
+async def test_left_always_goes_left(app: HashiyaApp) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = await open_seed(app, pilot)
+        for _ in range(6):
+            row, column = view.position_of(view.caret)  # type: ignore[misc]
+            await pilot.press("ctrl+left")  # one cell to the left
+            new_row, new_column = view.position_of(view.caret)  # type: ignore[misc]
+            assert (new_row, new_column) == (row, column - 1) or (
+                new_row, new_column) == (row, column - 2)  # fmt: skip
+        # In a right-to-left paragraph, going left is going forward in the text.
+        assert view.caret > 0
+        await pilot.press("ctrl+right")
+        row, column = view.position_of(view.caret)  # type: ignore[misc]
+        await pilot.press("down")
+        assert view.position_of(view.caret)[0] == row + 1  # type: ignore[index]
+
+
+async def test_find_in_the_article_ignores_hamza_and_moves_between_hits(
+    app: HashiyaApp,
+) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        view = await open_seed(app, pilot)
+        text = view.article.text
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"الامريكية", "enter")  # written without the hamza
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        assert len(screen.hits) >= 2
+        first = view.selection
+        assert first is not None and text[first[0] : first[1]] in ("الأمريكية", "الأميركية")
+        await pilot.press("n")
+        second = view.selection
+        assert second is not None and second[0] > first[0]
+        await pilot.press("N")
+        assert view.selection == first
+        await pilot.press("escape")
+        assert screen.hits == [] and view.selection is None
