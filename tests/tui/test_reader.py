@@ -105,3 +105,17 @@ async def test_find_in_the_article_ignores_hamza_and_moves_between_hits(
         assert view.selection == first
         await pilot.press("escape")
         assert screen.hits == [] and view.selection is None
+
+
+async def test_terminal_bidi_mode_sends_logical_unshaped_lines(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "h.db", annotator="sara", bidi="terminal")
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = await open_seed(app, pilot)
+        start, end = view.article.paragraphs[0]
+        text = view.article.text
+        row, _ = view.position_of(start)  # type: ignore[misc]
+        line = view.rows[row].line
+        assert line is not None
+        # The terminal gets the characters in logical order, as stored (not shaped).
+        assert line.text == text[start + line.start : start + line.end].rstrip()
+        assert view.rows[row].pad == 0

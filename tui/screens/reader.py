@@ -106,6 +106,7 @@ class ReaderScreen(Screen[None]):
             yield ReaderView(
                 self.article,
                 shape=settings.shape,
+                bidi=settings.bidi,
                 snap_to_words=settings.snap_to_words,
                 id="reader",
             )

@@ -139,7 +139,10 @@ class ReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal():
-            yield ReaderView(self.article, shape=self.hashiya.settings.shape, id="review-reader")
+            settings = self.hashiya.settings
+            yield ReaderView(
+                self.article, shape=settings.shape, bidi=settings.bidi, id="review-reader"
+            )
             yield Static("", id="review-panel")
         yield Static("", id="review-status")
         yield Footer()

@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from annotations.export.native import sentence_bounds
 from annotations.layout import ArticleLayout, ParagraphLayout, VisualLine
+from annotations.layout.chars import mirrored
 from annotations.models import Article
 
 MARGIN = 1  # blank columns left and right of the text
@@ -47,6 +48,18 @@ class Highlight:
     end: int
     color: str  # hex
     stale: bool = False
+
+
+def logical_line(line: VisualLine) -> VisualLine:
+    """The line's cells in logical order, brackets unmirrored: for a terminal that
+    does bidi itself (its columns are then the terminal's business, not ours)."""
+    cells = sorted(line.cells, key=lambda cell: (cell.start, cell.end))
+    cells = [cell._replace(text=unmirrored(cell.text)) if cell.rtl else cell for cell in cells]
+    return VisualLine(tuple(cells), line.start, line.end, line.width, line.rtl)
+
+
+def unmirrored(text: str) -> str:
+    return "".join(mirrored(ch) for ch in text)  # mirroring is its own inverse
 
 
 def is_word_char(ch: str) -> bool:
@@ -121,12 +134,17 @@ class ReaderView(ScrollView, can_focus=True):
         direction: str = "auto",
         shape: bool = True,
         snap_to_words: bool = True,
+        bidi: str = "app",
         id: str | None = None,
     ) -> None:
         self._style_cache: dict[tuple[object, ...], Style] = {}
         super().__init__(id=id)
         self.article = article
         self.direction = direction
+        # bidi="terminal": the terminal reorders and shapes (mlterm, Konsole with bidi
+        # on), so lines are sent in logical order, unshaped, unmirrored, unpadded.
+        self.terminal_bidi = bidi == "terminal"
+        shape = shape and not self.terminal_bidi
         self.shape = shape
         self.snap_to_words = snap_to_words
         # Levels and shaping once per paragraph; widths only re-wrap (layout caches).
@@ -179,8 +197,15 @@ class ReaderView(ScrollView, can_focus=True):
         for row in self.article_layout.rows(width):
             if row.line is None:
                 rows.append(Row(None, None, 0, "blank"))
+            elif self.terminal_bidi:
+                rows.append(Row(logical_line(row.line), row.base, 0, "text"))
             else:
                 rows.append(Row(row.line, row.base, row.x, "text"))
+        if self.terminal_bidi:
+            rows[: self._header_rows] = [
+                Row(logical_line(r.line), None, 0, r.kind) if r.line else r
+                for r in rows[: self._header_rows]
+            ]
         self.rows = rows
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
         if top is not None:
@@ -224,7 +249,15 @@ class ReaderView(ScrollView, can_focus=True):
         if found is None:
             return None
         row, column = found
-        return self._header_rows + row, MARGIN + column
+        row += self._header_rows
+        if self.terminal_bidi:  # our rows hold the lines in logical order
+            r = self.rows[row]
+            assert r.line is not None and r.base is not None
+            logical_column = r.line.column_of(offset - r.base)
+            if logical_column is None:
+                return None
+            column = logical_column
+        return row, MARGIN + column
 
     def offset_at(self, row: int, column: int) -> int | None:
         """The absolute offset shown at (row, column) of the canvas, or None."""
