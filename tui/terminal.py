@@ -8,6 +8,7 @@ start and restores implicit mode (`CSI 8 h`) on exit. Other terminals ignore bot
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,17 +18,25 @@ BIDI_EXPLICIT = "\x1b[8l"  # BDSM reset: the terminal must not reorder
 BIDI_IMPLICIT = "\x1b[8h"  # BDSM set: the terminal's default implicit mode
 
 
+def _for_outer_terminal(sequence: str) -> str:
+    """Inside tmux, also pass the sequence through to the terminal tmux runs in (tmux
+    itself ignores it; `set -g allow-passthrough on` lets this copy through)."""
+    if os.environ.get("TMUX"):
+        return sequence + "\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\"
+    return sequence
+
+
 @contextmanager
 def explicit_bidi(enabled: bool, stream: TextIO | None = None) -> Iterator[None]:
     """Within the block, terminals that do bidi themselves leave our lines alone."""
     out = stream or sys.__stdout__
     active = enabled and out is not None and out.isatty()
     if active and out is not None:
-        out.write(BIDI_EXPLICIT)
+        out.write(_for_outer_terminal(BIDI_EXPLICIT))
         out.flush()
     try:
         yield
     finally:
         if active and out is not None:
-            out.write(BIDI_IMPLICIT)
+            out.write(_for_outer_terminal(BIDI_IMPLICIT))
             out.flush()
