@@ -18,12 +18,20 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from annotations.layout import VisualLine
 from annotations.store import CatalogRow
 from tui.widgets.bidi_text import fit_line
 
 STATUS_MARK = {"todo": " ", "in_progress": "…", "done": "✓"}
 # (header, width) of the fixed columns; the title takes the rest.
-COLUMNS = (("", 2), ("mine", 5), ("all", 5), ("chars", 7), ("source", 18))
+COLUMNS = (("", 2), ("mine", 5), ("all", 5), ("chars", 7), ("source", 20))
+SOURCE_WIDTH = COLUMNS[4][1]
+
+
+def aligned(line: VisualLine, width: int) -> str:
+    """A laid-out line padded to `width` cells: right-aligned if right-to-left."""
+    gap = " " * max(width - line.width, 0)
+    return gap + line.text if line.rtl else line.text + gap
 
 
 @dataclass
@@ -69,7 +77,6 @@ class ArticleTable(ScrollView, can_focus=True):
         self.source = source
         self.ids: list[str] = []
         self._rows: dict[str, CatalogRow] = {}
-        self.header = ""
 
     # -- data ------------------------------------------------------------------------
 
@@ -110,8 +117,8 @@ class ArticleTable(ScrollView, can_focus=True):
         title_width = max(width - fixed_width, 0)
         if y == 0:  # the header stays put
             style = self.get_component_rich_style("article-table--header")
-            text = "".join(h.ljust(w) for h, w in COLUMNS) + "title".rjust(title_width)
-            text = self.header or text
+            text = "".join(h.ljust(w) for h, w in COLUMNS[:4])
+            text += "source".rjust(SOURCE_WIDTH - 2) + "  " + "title".rjust(title_width)
             return Strip([Segment(text[:width].ljust(width), style)], width)
         index = int(self.scroll_offset.y) + y - 1
         if index >= len(self.ids):
@@ -124,14 +131,14 @@ class ArticleTable(ScrollView, can_focus=True):
             str(row.my_passages or ""),
             str(row.all_passages or ""),
             f"{row.n_chars:,}",
-            fit_line(row.source, COLUMNS[4][1] - 1).text,
         ]
         line = "".join(
             (v.rjust(w - 1) + " ") if i in (1, 2, 3) else v.ljust(w)
-            for i, (v, (_, w)) in enumerate(zip(fixed, COLUMNS, strict=True))
+            for i, (v, (_, w)) in enumerate(zip(fixed, COLUMNS[:4], strict=True))
         )
-        title = fit_line(row.title, title_width)
-        line += title.text.rjust(title_width) if title.rtl else title.text.ljust(title_width)
+        # Arabic cells: align by cell width (a letter with harakat is one cell).
+        line += aligned(fit_line(row.source, SOURCE_WIDTH - 2), SOURCE_WIDTH - 2) + "  "
+        line += aligned(fit_line(row.title, title_width), title_width)
         style = self.rich_style
         if index == self.cursor:
             style += self.get_component_rich_style("article-table--cursor")
