@@ -111,7 +111,7 @@ async def test_terminal_bidi_mode_sends_logical_unshaped_lines(tmp_path: Path) -
     app = make_app(tmp_path / "h.db", annotator="sara", bidi="terminal")
     async with app.run_test(size=(100, 30)) as pilot:
         view = await open_seed(app, pilot)
-        start, end = view.article.paragraphs[0]
+        start, _end = view.article.paragraphs[0]
         text = view.article.text
         row, _ = view.position_of(start)  # type: ignore[misc]
         line = view.rows[row].line
