@@ -259,6 +259,8 @@ class CatalogRow:
     my_passages: int
     all_passages: int
     annotators: int
+    disagreements: int | None = None  # set by review for articles with 2+ annotators
+    review: str = ""  # unreviewed | in_review | settled ("" with fewer than 2 annotators)
 
 
 SORT_KEYS = {

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
+from textual.worker import Worker, WorkerState
 
 from annotations.config import Settings, default_annotator
 from annotations.exchange import schema_with_user_actors
@@ -29,6 +30,7 @@ class HashiyaApp(App[None]):
         Binding("question_mark", "help", "Keys", id="help"),
         Binding("R", "review_queue", "Review", id="review_queue"),
         Binding("M", "my_reviews", "My reviews", id="my_reviews", show=False),
+        Binding("A", "agreement", "Agreement", id="agreement", show=False),
     ]
 
     def __init__(self, settings: Settings, store: Store, schema: LabelSchema) -> None:
@@ -62,6 +64,17 @@ class HashiyaApp(App[None]):
 
         if not isinstance(self.screen, MyReviewsScreen):
             self.push_screen(MyReviewsScreen())
+
+    def action_agreement(self) -> None:
+        from tui.screens.agreement import AgreementScreen
+
+        if not isinstance(self.screen, AgreementScreen):
+            self.push_screen(AgreementScreen())
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place worker failures are reported (workers never touch widgets)."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.notify(f"{event.worker.name}: {event.worker.error}", severity="error")
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

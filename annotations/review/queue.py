@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from annotations.articles import now_iso
 from annotations.models import Comment, Decision, GoldPassage, Passage
 from annotations.review.compare import ComparisonItem, compare_article
-from annotations.store import Replaced, Store
+from annotations.store import CatalogRow, Replaced, Store
 
 SETTLING = ("unanimous", "accept", "edit", "reject")
 
@@ -95,6 +95,18 @@ def article_review(
 
 # The name the exporter uses for the gold layer's state of an article.
 article_review_state = article_review
+
+
+def with_review(store: Store, rows: dict[str, CatalogRow]) -> dict[str, CatalogRow]:
+    """Catalog rows with their disagreements and review status (for the article list)."""
+    out = dict(rows)
+    for article_id, row in rows.items():
+        if row.annotators >= 2:
+            review = article_review(store, article_id)
+            out[article_id] = replace(
+                row, disagreements=review.n_disagreements, review=review.status
+            )
+    return out
 
 
 def review_queue(store: Store) -> list[ArticleReview]:

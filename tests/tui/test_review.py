@@ -73,3 +73,20 @@ async def test_my_reviews_lists_verdicts_on_my_passages(tmp_path: Path) -> None:
         table = omar.screen.query_one("DataTable")
         assert table.row_count == 1  # type: ignore[attr-defined]
         assert str(table.get_row_at(0)[0]) == "accept"  # type: ignore[attr-defined]
+
+
+async def test_agreement_screen_and_review_columns_in_the_list(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    two_annotator_db(db).close()
+    app = make_app(db, annotator="lead")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("ArticleTable")
+        row = table._row(table.ids.index(SEED_ID))  # type: ignore[attr-defined]
+        assert (row.annotators, row.disagreements, row.review) == (2, 2, "unreviewed")
+        await pilot.press("A")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        report = str(app.screen.query_one("#agreement-report").render())
+        assert "Agreement of 2 annotators" in report
+        assert "omar" in report and "sara" in report

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from annotations.review.queue import with_review
 from annotations.store import SORT_KEYS, STATUSES, CatalogQuery
 from tui.widgets.article_table import ArticleTable, RowSource
 
@@ -42,7 +43,7 @@ class ArticleListScreen(Screen[None]):
         yield Header()
         store = self.hashiya.store
         annotator = self.hashiya.settings.annotator
-        source = RowSource(fetch=lambda ids: store.catalog_rows(ids, annotator))
+        source = RowSource(fetch=lambda ids: with_review(store, store.catalog_rows(ids, annotator)))
         yield ArticleTable(source, id="article-table")
         yield Static("", id="list-status")
         yield Footer()

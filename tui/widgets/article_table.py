@@ -24,8 +24,27 @@ from tui.widgets.bidi_text import fit_line
 
 STATUS_MARK = {"todo": " ", "in_progress": "…", "done": "✓"}
 # (header, width) of the fixed columns; the title takes the rest.
-COLUMNS = (("", 2), ("mine", 5), ("all", 5), ("chars", 7), ("source", 20))
-SOURCE_WIDTH = COLUMNS[4][1]
+COLUMNS = (
+    ("", 2),
+    ("mine", 5),
+    ("all", 5),
+    ("who", 4),
+    ("review", 8),
+    ("chars", 7),
+    ("source", 20),
+)
+SOURCE_WIDTH = COLUMNS[-1][1]
+REVIEW_MARK = {"unreviewed": "?", "in_review": "…", "settled": "✓"}
+
+
+def _review_cell(row: CatalogRow) -> str:
+    """Disagreements and review status, e.g. "3 ?" (unreviewed), "✓" (settled)."""
+    if row.disagreements is None:
+        return ""
+    mark = REVIEW_MARK.get(row.review, "")
+    if row.review == "settled":
+        return mark
+    return f"{row.disagreements}✗ {mark}"
 
 
 def aligned(line: VisualLine, width: int) -> str:
@@ -117,7 +136,7 @@ class ArticleTable(ScrollView, can_focus=True):
         title_width = max(width - fixed_width, 0)
         if y == 0:  # the header stays put
             style = self.get_component_rich_style("article-table--header")
-            text = "".join(h.ljust(w) for h, w in COLUMNS[:4])
+            text = "".join(h.rjust(w - 1) + " " if h else h.ljust(w) for h, w in COLUMNS[:-1])
             text += "source".rjust(SOURCE_WIDTH - 2) + "  " + "title".rjust(title_width)
             return Strip([Segment(text[:width].ljust(width), style)], width)
         index = int(self.scroll_offset.y) + y - 1
@@ -130,11 +149,13 @@ class ArticleTable(ScrollView, can_focus=True):
             STATUS_MARK.get(row.status, "?"),
             str(row.my_passages or ""),
             str(row.all_passages or ""),
+            str(row.annotators or ""),
+            _review_cell(row),
             f"{row.n_chars:,}",
         ]
         line = "".join(
-            (v.rjust(w - 1) + " ") if i in (1, 2, 3) else v.ljust(w)
-            for i, (v, (_, w)) in enumerate(zip(fixed, COLUMNS[:4], strict=True))
+            (v.rjust(w - 1) + " ") if i else v.ljust(w)
+            for i, (v, (_, w)) in enumerate(zip(fixed, COLUMNS[:-1], strict=True))
         )
         # Arabic cells: align by cell width (a letter with harakat is one cell).
         line += aligned(fit_line(row.source, SOURCE_WIDTH - 2), SOURCE_WIDTH - 2) + "  "

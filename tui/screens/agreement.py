@@ -1,0 +1,73 @@
+"""The agreement screen: the figures of `hashiya agreement`, computed off the UI thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from annotations.review.agreement import compute_agreement, format_report
+from annotations.models import Passage
+from annotations.store import Store
+
+if TYPE_CHECKING:
+    from tui.app import HashiyaApp
+
+
+class AgreementScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="agreement.back"),
+        Binding("c", "toggle_option('confusion')", "Confusion matrices", id="agreement.confusion"),
+        Binding("a", "toggle_option('per_article')", "Per article", id="agreement.articles"),
+    ]
+
+    @dataclass
+    class Computed(Message):
+        report: str
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.options = {"confusion": False, "per_article": False}
+
+    @property
+    def hashiya(self) -> HashiyaApp:
+        return cast("HashiyaApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static(Text("Computing agreement…"), id="agreement-report")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.compute()
+
+    def action_toggle_option(self, option: str) -> None:
+        self.options[option] = not self.options[option]
+        self.compute()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def compute(self) -> None:
+        # Its own connection: SQLite connections stay in the thread that made them.
+        with Store(self.hashiya.settings.db_path) as store:
+            grouped: dict[str, list[Passage]] = {}
+            for p in store.all_passages():
+                if p.annotator != "gold":
+                    grouped.setdefault(p.article_id, []).append(p)
+        report = compute_agreement(grouped)
+        text = format_report(report, **self.options)
+        if len(report.annotators) < 2:
+            text = "Agreement needs passages by two or more annotators.\n\n" + text
+        self.post_message(self.Computed(text))
+
+    @on(Computed)
+    def _show(self, message: Computed) -> None:
+        self.query_one("#agreement-report", Static).update(Text(message.report))
