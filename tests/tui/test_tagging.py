@@ -153,3 +153,23 @@ async def test_mark_done_shows_in_the_list(app: HashiyaApp) -> None:
         table = app.screen.query_one("ArticleTable")
         row = table._row(table.ids.index(SEED_ID))  # type: ignore[attr-defined]
         assert row.status == "done"
+
+
+async def test_a_new_actor_from_the_dialog_is_stored_and_used(app: HashiyaApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_seed(app, pilot)
+        await pilot.press("shift+left", "t")
+        await pilot.pause()
+        await pilot.press("plus")  # + new actor…
+        await pilot.pause()
+        await pilot.press(*"مراقبون", "enter", *"Observers", "enter", *"محللون", "enter")
+        await pilot.pause()
+        await pilot.press("n", "f")
+        await pilot.pause()
+    with Store(app.settings.db_path) as store:
+        actors = store.user_actors()
+        passages = store.passages(SEED_ID, "sara")
+    assert [(a.id, a.name_ar, a.name_en, a.aliases) for a in actors] == [
+        ("observers", "مراقبون", "Observers", ("محللون",))
+    ]
+    assert [p.actor for p in passages] == ["observers"]
