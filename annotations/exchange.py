@@ -1,28 +1,33 @@
 """Moving labels between databases: native records out of the store, and back in.
 
 Export reads passages in (article id, annotator, start, end, id) order and yields one
-native record per (article, annotator). Import merges records by passage id: the
-same file imported twice changes nothing, and a passage that differs is a conflict.
+native record per (article, annotator), exactly as `native_record` builds them but
+straight from the rows (no intermediate objects per passage). Import merges records by
+passage id, one file in one transaction: the same file imported twice changes nothing,
+and a passage whose id exists with different content is a conflict.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import json
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from annotations.articles import now_iso
 from annotations.export.native import (
+    FORMAT,
     ActorInfo,
     FormatError,
     NativeRecord,
     native_record,
     parse_native_line,
 )
-from annotations.models import Article, Passage
+from annotations.models import Passage
 from annotations.schema import Actor, LabelSchema
-from annotations.store import PASSAGE_COLUMNS, Store, UserActor
+from annotations.store import PASSAGE_COLUMNS, STATUSES, Store, UserActor
 from annotations.text import paragraph_spans
 
 GOLD = "gold"
@@ -33,9 +38,13 @@ class ExportFilter:
     annotators: tuple[str, ...] = ()
     articles: tuple[str, ...] = ()
     status: str | None = None
-    since: str | None = None  # ISO date or time: passages updated at or after it
+    since: str | None = None  # ISO date or UTC time (as stored): passages updated at or after
     layer: str = "annotators"  # annotators | gold
     include_unresolved: bool = False  # gold: articles with undecided disagreements too
+
+
+class ExportError(ValueError):
+    """A passage the database holds cannot be exported as it is (its quote is stale)."""
 
 
 def actor_lookup(store: Store, schema: LabelSchema) -> dict[str, ActorInfo]:
@@ -52,29 +61,66 @@ def schema_with_user_actors(store: Store, schema: LabelSchema) -> LabelSchema:
     )
 
 
-def _passage_rows(store: Store, flt: ExportFilter) -> Iterator[tuple[Any, ...]]:
-    columns = ", ".join(f'p."{c}"' for c in PASSAGE_COLUMNS)
+# --------------------------------------------------------------------------- export
+
+# The passage columns a native span needs, in the order `_passage_rows` selects them.
+_EXPORT_COLUMNS = (
+    "id",
+    "article_id",
+    "annotator",
+    "start",
+    "end",
+    "text",
+    "actor",
+    "stance",
+    "target",
+    "claim_type",
+    "note",
+    "created_at",
+    "updated_at",
+)
+
+
+def _passage_where(flt: ExportFilter) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     if flt.annotators:
-        where.append(f"p.annotator IN ({','.join('?' * len(flt.annotators))})")
+        where.append(f"annotator IN ({','.join('?' * len(flt.annotators))})")
         params.extend(flt.annotators)
     if flt.articles:
-        where.append(f"p.article_id IN ({','.join('?' * len(flt.articles))})")
+        where.append(f"article_id IN ({','.join('?' * len(flt.articles))})")
         params.extend(flt.articles)
     if flt.since:
-        where.append("p.updated_at >= ?")
+        where.append("updated_at >= ?")
         params.append(flt.since)
-    sql = f"SELECT {columns} FROM passages p"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += ' ORDER BY p.article_id, p.annotator, p.start, p."end", p.id'
-    yield from store.conn.execute(sql, params)
+    return (" WHERE " + " AND ".join(where) if where else ""), params
 
 
-def _statuses(store: Store) -> dict[tuple[str, str], str]:
-    rows = store.conn.execute("SELECT article_id, annotator, status FROM article_status")
-    return {(a, n): s for a, n, s in rows}
+def count_passages(store: Store, flt: ExportFilter = ExportFilter()) -> int:
+    """How many passages an export with this filter reads (for a progress bar)."""
+    if flt.layer == GOLD:
+        return int(store.conn.execute("SELECT count(*) FROM gold_passages").fetchone()[0])
+    where, params = _passage_where(flt)
+    return int(store.conn.execute(f"SELECT count(*) FROM passages{where}", params).fetchone()[0])
+
+
+def _passage_rows(store: Store, flt: ExportFilter) -> Iterator[tuple[Any, ...]]:
+    columns = ", ".join(f'"{c}"' for c in _EXPORT_COLUMNS)
+    where, params = _passage_where(flt)
+    sql = f'SELECT {columns} FROM passages{where} ORDER BY article_id, annotator, start, "end", id'
+    cursor = store.conn.execute(sql, params)
+    try:
+        yield from cursor
+    finally:
+        cursor.close()
+
+
+def _statuses(store: Store) -> dict[tuple[str, str], tuple[str, str]]:
+    """(article id, annotator) -> (status, when it was set)."""
+    rows = store.conn.execute(
+        "SELECT article_id, annotator, status, updated_at FROM article_status"
+    )
+    return {(a, n): (s, at) for a, n, s, at in rows}
 
 
 def export_records(
@@ -82,61 +128,136 @@ def export_records(
     schema: LabelSchema,
     flt: ExportFilter = ExportFilter(),
     exported_at: str | None = None,
-) -> Iterator[dict[str, Any]]:
-    """Native records, in (article id, annotator) order, for the filter."""
+) -> Generator[dict[str, Any], None, None]:
+    """Native records, in (article id, annotator) order, for the filter.
+
+    Each is what `native_record` returns for the pair; spans in (start, end, id) order.
+    An (article, annotator) pair marked done with no passages is a record too ("nothing
+    to label here" is an answer). Raises ExportError on a passage whose quoted text no
+    longer matches its article.
+    """
     stamp = exported_at or now_iso()
     actors = actor_lookup(store, schema)
     if flt.layer == GOLD:
         yield from _gold_records(store, schema, flt, actors, stamp)
         return
     statuses = _statuses(store)
-    groups: dict[tuple[str, str], list[Passage]] = {}
-    # (article, annotator) pairs marked done with no passages are records too: "nothing
-    # to label here" is an answer. They sort in among the others.
-    if not flt.since:
-        for key, status in statuses.items():
-            if (
-                status == "done"
-                and (not flt.annotators or key[1] in flt.annotators)
-                and (not flt.articles or key[0] in flt.articles)
-            ):
-                groups[key] = []
-    empty_keys = sorted(groups)
-    article: Article | None = None
-    for key, passages in _merge_groups(_passage_groups(store, flt), empty_keys):
-        status = statuses.get(key, "todo")
+    empty_keys = sorted(
+        key
+        for key, (status, at) in statuses.items()
+        if status == "done"
+        and (not flt.annotators or key[1] in flt.annotators)
+        and (not flt.articles or key[0] in flt.articles)
+        and (not flt.since or at >= flt.since)
+    )
+    if flt.since and empty_keys:
+        # Only pairs with no passages at all: a pair whose passages are older than
+        # --since is not "done with nothing to label".
+        with_passages = set(
+            store.conn.execute("SELECT DISTINCT article_id, annotator FROM passages")
+        )
+        empty_keys = [key for key in empty_keys if key not in with_passages]
+    articles = _ArticleCache(store)
+    actor_dicts = {actor_id: info.to_dict() for actor_id, info in actors.items()}
+    groups = groupby(_passage_rows(store, flt), key=itemgetter(1, 2))
+    for key, rows in _merge_groups(groups, empty_keys):
+        status = statuses.get(key, ("todo", ""))[0]
         if flt.status is not None and status != flt.status:
             continue
-        if article is None or article.id != key[0]:
-            article = store.get_article(key[0])
-        assert article is not None
-        yield native_record(
-            article, key[1], status, schema.name, schema.version, passages, actors, stamp
+        article = articles.get(key[0])
+        text: str = article[5]
+        yield {
+            "format": FORMAT,
+            "article_id": article[0],
+            "title": article[1],
+            "source": article[2],
+            "published": article[3],
+            "origin": article[4],
+            "metadata": json.loads(article[6]),
+            "text": text,
+            "annotator": key[1],
+            "status": status,
+            "schema": {"name": schema.name, "version": schema.version},
+            "spans": [_span_dict(row, text, actor_dicts) for row in rows],
+            "exported_at": stamp,
+        }
+
+
+class _ArticleCache:
+    """The article rows export needs, one at a time (records come grouped by article)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.row: tuple[Any, ...] = ("",)
+
+    def get(self, article_id: str) -> tuple[Any, ...]:
+        if self.row[0] != article_id:
+            row = self.store.conn.execute(
+                "SELECT id, title, source, published, origin, text, metadata FROM articles"
+                " WHERE id = ?",
+                (article_id,),
+            ).fetchone()
+            if row is None:
+                raise ExportError(f"article {article_id!r} has passages but is not in the database")
+            self.row = row
+        return self.row
+
+
+def _span_dict(
+    row: tuple[Any, ...], text: str, actor_dicts: Mapping[str, dict[str, Any]]
+) -> dict[str, Any]:
+    passage_id, article_id, _, start, end, quoted, actor = row[:7]
+    if not 0 <= start <= end <= len(text):
+        raise ExportError(
+            f"passage {passage_id}: offsets {start}..{end} do not fit the text "
+            f"of article {article_id!r} (length {len(text)})"
         )
+    if text[start:end] != quoted:
+        raise ExportError(
+            f"passage {passage_id}: quoted text {quoted!r} differs from the article's "
+            f"{text[start:end]!r}"
+        )
+    if actor is not None:
+        known = actor_dicts.get(actor)
+        if known is None:  # an actor neither the schema nor the users define: id only
+            actor = {"id": actor, "name_ar": None, "name_en": None, "aliases": []}
+        else:
+            actor = {**known, "aliases": list(known["aliases"])}
+    return {
+        "id": passage_id,
+        "start": start,
+        "end": end,
+        "text": quoted,
+        "actor": actor,
+        "stance": row[7],
+        "target": row[8],
+        "claim_type": row[9],
+        "note": row[10],
+        "created_at": row[11],
+        "updated_at": row[12],
+    }
 
 
-def _passage_groups(
-    store: Store, flt: ExportFilter
-) -> Iterator[tuple[tuple[str, str], list[Passage]]]:
-    rows = (Passage(*row) for row in _passage_rows(store, flt))
-    for key, group in groupby(rows, key=lambda p: (p.article_id, p.annotator)):
-        yield key, list(group)
+Key = tuple[str, str]
 
 
 def _merge_groups(
-    groups: Iterator[tuple[tuple[str, str], list[Passage]]], empty_keys: list[tuple[str, str]]
-) -> Iterator[tuple[tuple[str, str], list[Passage]]]:
-    """The passage groups with the empty (done, no passages) keys put in order among them."""
+    groups: Iterable[tuple[Key, Iterable[tuple[Any, ...]]]], empty_keys: list[Key]
+) -> Iterator[tuple[Key, Iterable[tuple[Any, ...]]]]:
+    """The passage groups with the empty (done, no passages) keys put in order among them.
+
+    SQLite orders text by its UTF-8 bytes, which is code-point order, as Python's is.
+    """
     pending = iter(empty_keys)
     empty = next(pending, None)
-    for key, passages in groups:
+    for key, rows in groups:
         while empty is not None and empty <= key:
             if empty < key:
-                yield empty, []
+                yield empty, ()
             empty = next(pending, None)
-        yield key, passages
+        yield key, rows
     while empty is not None:
-        yield empty, []
+        yield empty, ()
         empty = next(pending, None)
 
 
@@ -194,8 +315,9 @@ class ImportResult:
     passages_updated: int = 0
     unchanged: int = 0
     actors_added: int = 0
-    conflicts: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # FILE:LINE: reason
+    statuses_set: int = 0
+    conflicts: list[str] = field(default_factory=list)  # FILE:LINE: what differs
+    errors: list[str] = field(default_factory=list)  # FILE:LINE: reason (lines rejected)
 
     @property
     def summary(self) -> str:
@@ -210,19 +332,38 @@ class ImportResult:
 class ImportAborted(Exception):
     """The file had bad lines and --skip-invalid was not given: nothing was applied."""
 
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(self.errors))
 
-_CONTENT = tuple(c for c in PASSAGE_COLUMNS if c not in ("created_at", "updated_at"))
 
-
-def _same_content(a: Passage, b: Passage) -> bool:
-    return all(getattr(a, c) == getattr(b, c) for c in _CONTENT)
+# What makes two versions of a passage "the same": the labels and where they sit. The
+# timestamps and the schema version the values were chosen under are bookkeeping.
+_CONTENT_COLUMNS = (
+    "id",
+    "article_id",
+    "start",
+    "end",
+    "text",
+    "annotator",
+    "actor",
+    "stance",
+    "target",
+    "claim_type",
+    "note",
+)
+_CONTENT_INDEXES = tuple(PASSAGE_COLUMNS.index(c) for c in _CONTENT_COLUMNS)
+_content = itemgetter(*_CONTENT_INDEXES)
+_passage_row = attrgetter(*PASSAGE_COLUMNS)
+_PROGRESS_ORDER = {status: rank for rank, status in enumerate(STATUSES)}
+_BOM = "\ufeff"
 
 
 def import_annotation_lines(
     store: Store,
     schema: LabelSchema,
     name: str,
-    lines: Iterable[str],
+    lines: Iterable[str | bytes],
     *,
     prefer: str = "database",
     skip_invalid: bool = False,
@@ -231,113 +372,212 @@ def import_annotation_lines(
 ) -> ImportResult:
     """Merge one native file into the store: all of it in one transaction, or none.
 
-    With `skip_invalid`, good lines go in and bad ones are reported; otherwise any bad
-    line aborts the file (ImportAborted) and the database is unchanged.
+    `lines` are the file's lines, as text or as UTF-8 bytes (bytes let a line that is
+    not UTF-8 be reported with its number). Articles the database lacks are added with
+    their ids; passages are merged by id; unknown actors named in the file are created.
+    A passage whose id exists with other content is a conflict: the database's version
+    stays unless `prefer == "incoming"`. With `skip_invalid`, good lines go in and bad
+    ones are reported in `errors`; otherwise any bad line raises ImportAborted (with
+    every bad line) and the database is unchanged. `progress` gets each line's size.
     """
+    if prefer not in ("database", "incoming"):
+        raise ValueError(f"prefer must be 'database' or 'incoming', not {prefer!r}")
     result = ImportResult()
-    full = schema_with_user_actors(store, schema)
-    known_actor_ids = {a.id for a in full.actors}
-    known = {
-        "stance": {v.id for v in schema.stances},
-        "claim_type": {v.id for v in schema.claim_types},
-    }
-    records: list[tuple[int, NativeRecord]] = []
-    new_actors: dict[str, ActorInfo] = {}
-    for lineno, line in enumerate(lines, start=1):
-        if progress:
-            progress(len(line.encode("utf-8")))
-        if not line.strip():
-            continue
-        try:
-            record = parse_native_line(line, lineno, known)
-            for index, span in enumerate(record.spans):
-                if span.actor is None or span.actor.id in known_actor_ids:
-                    continue
-                if not (span.actor.name_ar or span.actor.name_en):
-                    raise FormatError(
-                        lineno,
-                        f"unknown actor {span.actor.id!r} with no names to recreate it",
-                        f"spans[{index}].actor",
-                    )
-                new_actors.setdefault(span.actor.id, span.actor)
-        except FormatError as exc:
-            result.errors.append(f"{name}:{exc}")
-            continue
-        records.append((lineno, record))
-    if result.errors and not skip_invalid:
-        raise ImportAborted("\n".join(result.errors))
-
+    checker = _LineChecker(store, schema)
+    merger = _Merger(store, schema, name, prefer, importer, result)
     with store.transaction():
-        for actor in new_actors.values():
-            added = store.add_actor(
-                UserActor(
-                    actor.id,
-                    actor.name_ar or actor.name_en or actor.id,
-                    actor.name_en or actor.name_ar or actor.id,
-                    actor.aliases,
-                    created_by=importer,
-                )
-            )
-            result.actors_added += int(added)
-        for lineno, record in records:
-            _merge_record(store, name, lineno, record, prefer, importer, result)
+        for lineno, raw in enumerate(lines, start=1):
+            if progress is not None:
+                progress(len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8")))
+            try:
+                record = checker.check(raw, lineno)
+            except FormatError as exc:
+                result.errors.append(f"{name}:{exc}")
+                continue
+            if record is None or (result.errors and not skip_invalid):
+                continue  # blank, or the file will not go in: only look for more bad lines
+            merger.merge(lineno, record)
+        if result.errors and not skip_invalid:
+            raise ImportAborted(result.errors)  # rolls the transaction back
     return result
 
 
-def _merge_record(
-    store: Store,
-    name: str,
-    lineno: int,
-    record: NativeRecord,
-    prefer: str,
-    importer: str,
-    result: ImportResult,
-) -> None:
-    existing = (
-        store.get_article(record.article_id) if store.has_article(record.article_id) else None
-    )
-    if existing is None:
-        store.add_articles([record.article(paragraph_spans(record.text), now_iso())])
-        result.articles_added += 1
-    elif existing.text != record.text:
-        result.conflicts.append(
-            f"{name}:{lineno}: article {record.article_id}: text differs from the database's;"
-            " its spans were not imported"
-        )
-        return
-    incoming = record.passages()
-    current = {p.id: p for p in _passages_by_id(store, [p.id for p in incoming])}
-    to_add: list[Passage] = []
-    for p in incoming:
-        have = current.get(p.id)
-        if have is None:
-            to_add.append(p)
-        elif _same_content(have, p):
-            result.unchanged += 1
-        elif prefer == "incoming":
-            store.update_passage(p, by=importer or p.annotator, action="import")
-            result.passages_updated += 1
+class _LineChecker:
+    """Reads a line into a NativeRecord, or raises FormatError naming what is wrong.
+
+    Beyond what the format promises (`parse_native_line`), the line must suit this
+    database: values the schema knows, a known status, spans that are not empty, and
+    actors either known or described well enough to be created.
+    """
+
+    def __init__(self, store: Store, schema: LabelSchema) -> None:
+        self.known_values = {
+            "stance": frozenset(v.id for v in schema.stances),
+            "claim_type": frozenset(v.id for v in schema.claim_types),
+        }
+        # Actors a line may name by id alone: the schema's, the users', and the new ones
+        # earlier good lines of the file describe.
+        self.actor_ids = {a.id for a in schema.actors} | {a.id for a in store.user_actors()}
+
+    def check(self, raw: str | bytes, lineno: int) -> NativeRecord | None:
+        if isinstance(raw, bytes):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise FormatError(
+                    lineno, f"not UTF-8 (invalid byte 0x{raw[exc.start]:02x} at byte {exc.start})"
+                ) from None
         else:
-            result.conflicts.append(
-                f"{name}:{lineno}: passage {p.id} differs from the database's (kept the"
-                " database's; --prefer incoming takes the file's)"
+            line = raw
+        if lineno == 1 and line.startswith(_BOM):
+            line = line[1:]
+        if not line.strip():
+            return None
+        record = parse_native_line(line, lineno, self.known_values)
+        if record.status is not None and record.status not in STATUSES:
+            raise FormatError(
+                lineno, f"unknown status {record.status!r} (one of {', '.join(STATUSES)})", "status"
             )
-    if to_add:
-        store.add_passages(to_add, by=importer, action="import")
-        result.passages_added += len(to_add)
-    if record.status and record.status != "todo":
-        current_status = store.status(record.article_id, record.annotator)
-        if current_status == "todo" or prefer == "incoming":
-            store.set_status(record.article_id, record.annotator, record.status)
+        described: set[str] = set()
+        for index, span in enumerate(record.spans):
+            if span.start == span.end:
+                raise FormatError(
+                    lineno,
+                    "empty span (start == end): a passage covers at least one character",
+                    f"spans[{index}]",
+                )
+            actor = span.actor
+            if actor is None or actor.id in self.actor_ids:
+                continue
+            if actor.name_ar or actor.name_en:
+                described.add(actor.id)
+            elif actor.id not in described:
+                raise FormatError(
+                    lineno,
+                    f"unknown actor {actor.id!r} with no names to create it from",
+                    f"spans[{index}].actor",
+                )
+        self.actor_ids |= described
+        return record
 
 
-def _passages_by_id(store: Store, ids: list[str]) -> list[Passage]:
-    found: list[Passage] = []
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
+class _Merger:
+    """Applies checked records to the store (inside the import's transaction)."""
+
+    def __init__(
+        self,
+        store: Store,
+        schema: LabelSchema,
+        name: str,
+        prefer: str,
+        importer: str,
+        result: ImportResult,
+    ) -> None:
+        self.store = store
+        self.name = name
+        self.prefer = prefer
+        self.importer = importer
+        self.result = result
+        self.actor_ids = {a.id for a in schema.actors} | {a.id for a in store.user_actors()}
+        self.article: tuple[str, str] = ("", "")  # the last article seen: (id, text)
+
+    def merge(self, lineno: int, record: NativeRecord) -> None:
+        result = self.result
+        where = f"{self.name}:{lineno}"
+        # Actors first, even if the spans are refused below: later lines may name them by id.
+        self._create_actors(record)
+        text = self._article_text(record.article_id)
+        if text is None:
+            self.store.add_articles([record.article(paragraph_spans(record.text), now_iso())])
+            result.articles_added += 1
+            self.article = (record.article_id, record.text)
+        elif text != record.text:
+            result.conflicts.append(
+                f"{where}: article {record.article_id}: its text differs from the database's;"
+                " the line's spans were not imported"
+            )
+            return
+        incoming = record.passages()
+        current = self._existing([p.id for p in incoming])
+        new: list[Passage] = []
+        for passage in incoming:
+            have = current.get(passage.id)
+            if have is None:
+                new.append(passage)
+                continue
+            row = _passage_row(passage)
+            if _content(have) == _content(row):
+                result.unchanged += 1
+            elif self.prefer == "incoming":
+                by = self.importer or passage.annotator
+                self.store.update_passage(passage, by=by, action="import")
+                result.passages_updated += 1
+            else:
+                result.conflicts.append(
+                    f"{where}: passage {passage.id}: {_differences(have, row)} differ from the"
+                    " database's (kept the database's; --prefer incoming takes the file's)"
+                )
+        if new:
+            self.store.add_passages(new, by=self.importer, action="import")
+            result.passages_added += len(new)
+        self._merge_status(record)
+
+    def _article_text(self, article_id: str) -> str | None:
+        if self.article[0] == article_id:
+            return self.article[1]
+        row = self.store.conn.execute(
+            "SELECT text FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        self.article = (article_id, row[0])
+        return str(row[0])
+
+    def _create_actors(self, record: NativeRecord) -> None:
+        for span in record.spans:
+            actor = span.actor
+            if actor is None or actor.id in self.actor_ids:
+                continue
+            self.actor_ids.add(actor.id)
+            if not (actor.name_ar or actor.name_en):
+                continue  # cannot happen: the checker requires names for a new actor
+            added = self.store.add_actor(
+                UserActor(
+                    actor.id,
+                    actor.name_ar or "",
+                    actor.name_en or "",
+                    actor.aliases,
+                    created_by=self.importer,
+                )
+            )
+            self.result.actors_added += int(added)
+
+    def _existing(self, ids: list[str]) -> dict[str, tuple[Any, ...]]:
+        """The stored rows (PASSAGE_COLUMNS) of those ids that exist, in one query."""
+        if not ids:
+            return {}
         columns = ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS)
-        rows = store.conn.execute(
-            f"SELECT {columns} FROM passages WHERE id IN ({','.join('?' * len(chunk))})", chunk
+        rows = self.store.conn.execute(
+            f"SELECT {columns} FROM passages WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(ids),),
         )
-        found.extend(Passage(*r) for r in rows)
-    return found
+        return {row[0]: row for row in rows}
+
+    def _merge_status(self, record: NativeRecord) -> None:
+        """A status further along than the database's is taken (done > in_progress >
+        todo); with --prefer incoming, any status that differs is."""
+        incoming = record.status
+        if incoming is None:
+            return
+        current = self.store.status(record.article_id, record.annotator)
+        if incoming == current:
+            return
+        further = _PROGRESS_ORDER[incoming] > _PROGRESS_ORDER.get(current, 0)
+        if further or self.prefer == "incoming":
+            self.store.set_status(record.article_id, record.annotator, incoming)
+            self.result.statuses_set += 1
+
+
+def _differences(have: tuple[Any, ...], row: tuple[Any, ...]) -> str:
+    names = [PASSAGE_COLUMNS[i] for i in _CONTENT_INDEXES if have[i] != row[i]]
+    return ", ".join(names)
