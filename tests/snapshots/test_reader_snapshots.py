@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tests.support.corpus import SEED_ID, two_annotator_db
+from tests.support.corpus import two_annotator_db
+from tests.support.pilot import open_article
 from tui.app import make_app
 
 SIZE = (110, 32)
@@ -27,10 +28,7 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 async def open_seed(pilot: Pilot[None]) -> None:
-    await pilot.pause()
-    ids = pilot.app.screen.article_ids  # type: ignore[attr-defined]
-    await pilot.press(*(["down"] * ids.index(SEED_ID)), "enter")
-    await pilot.pause()
+    await open_article(pilot)
 
 
 def test_reader(snap_compare, in_tmp: Path) -> None:  # type: ignore[no-untyped-def]

@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 
 from annotations.layout import ParagraphLayout
-from tests.support.corpus import SEED_ID
+from tests.support.pilot import open_article
 from tests.support.screens import screen_lines
 from tui.app import HashiyaApp, make_app
 from tui.screens.reader import ReaderScreen
-from tui.widgets.reader_view import ReaderView
 
 
 @pytest.fixture
@@ -20,20 +18,11 @@ def app(tmp_path: Path) -> HashiyaApp:
     return make_app(tmp_path / "h.db", annotator="sara")
 
 
-async def open_seed(app: HashiyaApp, pilot: Pilot[None]) -> ReaderView:
-    await pilot.pause()
-    ids = app.screen.article_ids  # type: ignore[attr-defined]
-    await pilot.press(*(["down"] * ids.index(SEED_ID)), "enter")
-    await pilot.pause()
-    assert isinstance(app.screen, ReaderScreen)
-    return app.screen.query_one(ReaderView)
-
-
 async def test_first_lines_are_drawn_exactly_as_the_engine_lays_them_out(
     app: HashiyaApp,
 ) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
-        view = await open_seed(app, pilot)
+        view = await open_article(pilot)
         start, end = view.article.paragraphs[0]
         expected = ParagraphLayout(view.article.text[start:end]).lines(view.text_width)
         screen = screen_lines(app)
@@ -50,7 +39,7 @@ async def test_first_lines_are_drawn_exactly_as_the_engine_lays_them_out(
 
 async def test_resize_keeps_the_reading_position(app: HashiyaApp) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
-        view = await open_seed(app, pilot)
+        view = await open_article(pilot)
         await pilot.press(*["j"] * 25)
         await pilot.pause()
         before = view.top_offset()
@@ -68,7 +57,7 @@ async def test_resize_keeps_the_reading_position(app: HashiyaApp) -> None:
 
 async def test_left_always_goes_left(app: HashiyaApp) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
-        view = await open_seed(app, pilot)
+        view = await open_article(pilot)
         for _ in range(6):
             row, column = view.position_of(view.caret)  # type: ignore[misc]
             await pilot.press("ctrl+left")  # one cell to the left
@@ -87,7 +76,7 @@ async def test_find_in_the_article_ignores_hamza_and_moves_between_hits(
     app: HashiyaApp,
 ) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
-        view = await open_seed(app, pilot)
+        view = await open_article(pilot)
         text = view.article.text
         await pilot.press("slash")
         await pilot.pause()
@@ -110,7 +99,7 @@ async def test_find_in_the_article_ignores_hamza_and_moves_between_hits(
 async def test_terminal_bidi_mode_sends_logical_unshaped_lines(tmp_path: Path) -> None:
     app = make_app(tmp_path / "h.db", annotator="sara", bidi="terminal")
     async with app.run_test(size=(100, 30)) as pilot:
-        view = await open_seed(app, pilot)
+        view = await open_article(pilot)
         start, _end = view.article.paragraphs[0]
         text = view.article.text
         row, _ = view.position_of(start)  # type: ignore[misc]

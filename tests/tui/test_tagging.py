@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 
 from annotations.store import Store
 from tests.support.corpus import SEED_ID
+from tests.support.pilot import drag, open_article
 from tui.app import HashiyaApp, make_app
 from tui.screens.reader import ReaderScreen
 from tui.screens.tag_dialog import TagDialog
-from tui.widgets.reader_view import ReaderView
 
 SIZE = (120, 36)
 
@@ -20,16 +19,6 @@ SIZE = (120, 36)
 @pytest.fixture
 def app(tmp_path: Path) -> HashiyaApp:
     return make_app(tmp_path / "h.db", annotator="sara")
-
-
-async def open_seed(app: HashiyaApp, pilot: Pilot[None]) -> ReaderView:
-    """Open the longest seed (Arabic with digits and Latin inside) from the list."""
-    await pilot.pause()
-    ids = app.screen.article_ids  # type: ignore[attr-defined]
-    await pilot.press(*(["down"] * ids.index(SEED_ID)), "enter")
-    await pilot.pause()
-    assert isinstance(app.screen, ReaderScreen)
-    return app.screen.query_one(ReaderView)
 
 
 def rows(app: HashiyaApp) -> list[tuple[int, int, str, str | None, str | None, str | None]]:
@@ -42,7 +31,7 @@ def rows(app: HashiyaApp) -> list[tuple[int, int, str, str | None, str | None, s
 
 async def test_select_by_keys_and_tag_with_three_shortcuts(app: HashiyaApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        view = await open_seed(app, pilot)
+        view = await open_article(pilot)
         assert view.caret == 0  # the first letter, at the right end of the first line
         # Left moves on in reading order in a right-to-left paragraph.
         await pilot.press("shift+left", "shift+left")
@@ -59,7 +48,7 @@ async def test_select_by_keys_and_tag_with_three_shortcuts(app: HashiyaApp) -> N
 async def test_select_by_mouse_over_arabic_with_digits(app: HashiyaApp) -> None:
     phrase = "سبتمبر/أيلول 2026"
     async with app.run_test(size=SIZE) as pilot:
-        view = await open_seed(app, pilot)
+        view = await open_article(pilot)
         start = view.article.text.index(phrase)
         end = start + len(phrase)
         first, last = view.position_of(start), view.position_of(end - 1)
@@ -67,11 +56,7 @@ async def test_select_by_mouse_over_arabic_with_digits(app: HashiyaApp) -> None:
         # On screen the digits stay left-to-right inside the right-to-left line:
         # «2026» is drawn to the left of «سبتمبر».
         assert last[1] < first[1] and first[0] == last[0]
-        top = int(view.scroll_offset.y)
-        await pilot.mouse_down(view, offset=(first[1], first[0] - top))
-        await pilot.hover(view, offset=(last[1], last[0] - top))
-        await pilot.mouse_up(view, offset=(last[1], last[0] - top))
-        await pilot.pause()
+        await drag(pilot, view, start, end - 1)
         assert view.selection == (start, end)
         await pilot.press("enter")
         await pilot.pause()
@@ -85,15 +70,10 @@ async def test_select_by_mouse_over_arabic_with_digits(app: HashiyaApp) -> None:
 async def test_mouse_drag_then_tag_saves_exact_offsets(app: HashiyaApp) -> None:
     phrase = "سبتمبر/أيلول 2026"
     async with app.run_test(size=SIZE) as pilot:
-        view = await open_seed(app, pilot)
+        view = await open_article(pilot)
         start = view.article.text.index(phrase)
         end = start + len(phrase)
-        first, last = view.position_of(start), view.position_of(end - 1)
-        assert first is not None and last is not None
-        top = int(view.scroll_offset.y)
-        await pilot.mouse_down(view, offset=(first[1], first[0] - top))
-        await pilot.hover(view, offset=(last[1], last[0] - top))
-        await pilot.mouse_up(view, offset=(last[1], last[0] - top))
+        await drag(pilot, view, start, end - 1)
         await pilot.press("t")
         await pilot.pause()
         await pilot.press("g", "n", "s")  # Iraqi government, neutral, statistic
@@ -104,7 +84,7 @@ async def test_mouse_drag_then_tag_saves_exact_offsets(app: HashiyaApp) -> None:
 
 async def test_double_and_triple_click(app: HashiyaApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        view = await open_seed(app, pilot)
+        view = await open_article(pilot)
         word = "التحذيرات"
         start = view.article.text.index(word)
         row, column = view.position_of(start + 3)  # type: ignore[misc]
@@ -118,7 +98,7 @@ async def test_double_and_triple_click(app: HashiyaApp) -> None:
 
 async def test_undo_redo_edit_delete(app: HashiyaApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        await open_seed(app, pilot)
+        await open_article(pilot)
         await pilot.press("shift+left", "t")
         await pilot.pause()
         await pilot.press("1", "n", "f")
@@ -146,7 +126,7 @@ async def test_undo_redo_edit_delete(app: HashiyaApp) -> None:
 
 async def test_mark_done_shows_in_the_list(app: HashiyaApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        await open_seed(app, pilot)
+        await open_article(pilot)
         await pilot.press("D", "escape")
         await pilot.pause()
         assert app.store.status(SEED_ID, "sara") == "done"
@@ -157,7 +137,7 @@ async def test_mark_done_shows_in_the_list(app: HashiyaApp) -> None:
 
 async def test_a_new_actor_from_the_dialog_is_stored_and_used(app: HashiyaApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        await open_seed(app, pilot)
+        await open_article(pilot)
         await pilot.press("shift+left", "t")
         await pilot.pause()
         await pilot.press("plus")  # + new actor…

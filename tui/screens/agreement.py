@@ -14,8 +14,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from annotations.review.agreement import compute_agreement, format_report
 from annotations.models import Passage
+from annotations.review.agreement import compute_agreement, format_report
 from annotations.store import Store
 
 if TYPE_CHECKING:

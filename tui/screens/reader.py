@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -245,23 +244,13 @@ class ReaderScreen(Screen[None]):
         passage = self._target_passage()
         if passage is None:
             return
-        initial = TagResult(
-            passage.actor, passage.stance, passage.target, passage.claim_type, passage.note
-        )
+        initial = TagResult.of(passage)
 
         def done(result: TagResult | None) -> None:
             if result is None:
                 return
             self._store_new_actor(result.new_actor)
-            edited = replace(
-                passage,
-                actor=result.actor,
-                stance=result.stance,
-                target=result.target,
-                claim_type=result.claim_type,
-                note=result.note,
-                updated_at=now_iso(),
-            )
+            edited = result.applied_to(passage, now_iso())
             self.hashiya.store.update_passage(edited)
             self.history.record(Change(passage, edited))
             self.refresh_passages()

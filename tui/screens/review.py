@@ -281,21 +281,14 @@ class ReviewScreen(Screen[None]):
         item = self.current
         if passage is None or item is None:
             return
-        initial = TagResult(
-            passage.actor, passage.stance, passage.target, passage.claim_type, passage.note
-        )
+        initial = TagResult.of(passage)
 
         def done(result: TagResult | None) -> None:
             if result is None:
                 return
-            changes = {
-                "actor": result.actor,
-                "stance": result.stance,
-                "target": result.target,
-                "claim_type": result.claim_type,
-                "note": result.note,
-            }
-            self._record(item, accept(self.hashiya.store, item, passage, self.reviewer, changes))
+            self._record(
+                item, accept(self.hashiya.store, item, passage, self.reviewer, result.labels())
+            )
 
         self.app.push_screen(
             TagDialog(self.hashiya.label_schema, passage.text, initial, title="Edit and accept"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual import events, on
@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from annotations.models import Passage
 from annotations.schema import Actor, LabelSchema, LabelValue
 from tui.widgets.bidi_text import fit_line, visual_lines
 
@@ -37,6 +38,33 @@ class TagResult:
     claim_type: str | None
     note: str | None
     new_actor: Actor | None = None  # an actor the user added here, to be stored
+
+    @classmethod
+    def of(cls, passage: Passage) -> TagResult:
+        """A passage's labels, to start the dialog from when editing."""
+        return cls(passage.actor, passage.stance, passage.target, passage.claim_type, passage.note)
+
+    def applied_to(self, passage: Passage, updated_at: str) -> Passage:
+        """The passage with these labels."""
+        return replace(
+            passage,
+            actor=self.actor,
+            stance=self.stance,
+            target=self.target,
+            claim_type=self.claim_type,
+            note=self.note,
+            updated_at=updated_at,
+        )
+
+    def labels(self) -> dict[str, str | None]:
+        """The labels as passage fields."""
+        return {
+            "actor": self.actor,
+            "stance": self.stance,
+            "target": self.target,
+            "claim_type": self.claim_type,
+            "note": self.note,
+        }
 
 
 def bidi(text: str, width: int = 60) -> str:
