@@ -97,6 +97,10 @@ class ArticleLayout:
             self._layouts[index] = layout
         return layout
 
+    def is_laid_out(self, width: int) -> bool:
+        """True when `rows(width)` is cached (cheap to ask for)."""
+        return width in self._rows
+
     def rows(self, width: int) -> list[Row]:
         """Every screen row at `width`: each paragraph's lines, a blank row between two."""
         return self._rows_at(width).rows

@@ -108,3 +108,25 @@ async def test_terminal_bidi_mode_sends_logical_unshaped_lines(tmp_path: Path) -
         # The terminal gets the characters in logical order, as stored (not shaped).
         assert line.text == text[start + line.start : start + line.end].rstrip()
         assert view.rows[row].pad == 0
+
+
+async def test_a_very_long_article_is_laid_out_off_the_ui_thread(tmp_path: Path) -> None:
+    from annotations.articles import make_article
+    from annotations.store import Store
+    from tui.widgets.reader_view import LARGE_ARTICLE
+
+    paragraph = "قالت مصادر أمنية إن القوات انسحبت من 12 موقعاً قرب الحدود (وفق Reuters).\n"
+    text = paragraph * (LARGE_ARTICLE // len(paragraph) + 10)
+    article = make_article(text)
+    db = tmp_path / "big.db"
+    with Store(db) as store:
+        store.add_articles([article])
+    app = make_app(db, annotator="sara", import_seeds=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = await open_article(pilot, article.id)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(view.rows) > len(article.paragraphs)
+        assert "ﺔﻴﻨﻣﺃ" in "".join(screen_lines(app))  # drawn, shaped
+        await pilot.press("ctrl+left")
+        assert view.caret > 0

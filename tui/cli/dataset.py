@@ -19,9 +19,17 @@ from annotations.exchange import (
     count_passages,
     export_records,
     import_annotation_lines,
+    native_lines,
     schema_with_user_actors,
 )
-from annotations.export.formats import FORMATS, ExportOptions, LabelFrom, Unit
+from annotations.export.formats import (
+    FORMATS,
+    ExportOptions,
+    ExportSummary,
+    LabelFrom,
+    Unit,
+    write_lines_atomic,
+)
 from annotations.store import STATUSES, Store, StoreError
 from tui.cli.main import cli, load_label_schema, open_store, progress_bar, settings_of
 
@@ -130,11 +138,19 @@ def export_command(
         total = count_passages(store, flt) if sys.stderr.isatty() else 0
         with progress_bar(total, "exporting") as progress:
             stream = records if progress is None else _counting(records, progress)
+            if format_name == "native":
+                # The same lines as fmt.lines, written faster (annotations.exchange).
+                lines: Iterator[str] | None = native_lines(stream, unit)
+            else:
+                lines = None if fmt.lines is None else fmt.lines(stream, options)
             if output is None:
-                assert fmt.lines is not None
-                _write_stdout(ctx, fmt.lines(stream, options))
+                assert lines is not None
+                _write_stdout(ctx, lines)
                 return
-            summary = fmt.write(stream, output, options)
+            if lines is not None:
+                summary = ExportSummary(written=write_lines_atomic(output, lines))
+            else:
+                summary = fmt.write(stream, output, options)
     except ExportError as exc:
         where = "" if output is None else f"{output} not written: "
         raise click.ClickException(f"export stopped: {where}{exc}") from None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, work
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -28,6 +28,7 @@ from annotations.layout.chars import mirrored
 from annotations.models import Article
 
 MARGIN = 1  # blank columns left and right of the text
+LARGE_ARTICLE = 150_000  # characters: laid out in a worker thread (about half a second)
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,25 @@ class ReaderView(ScrollView, can_focus=True):
         width = self.text_width
         if width == self._text_width and self.rows:
             return
+        if len(self.article.text) >= LARGE_ARTICLE and not self.article_layout.is_laid_out(width):
+            # Seconds of work for a very long article: off the UI thread; the old rows
+            # (or "laying out…") stay on screen meanwhile.
+            self._layout_in_background(width)
+            return
+        self._apply_layout(width)
+
+    @work(thread=True, exclusive=True, group="layout", exit_on_error=False)
+    def _layout_in_background(self, width: int) -> None:
+        self.article_layout.rows(width)  # fills the layout's cache; touches no widget
+        self.app.call_from_thread(self._layout_ready, width)
+
+    def _layout_ready(self, width: int) -> None:
+        if width == self.text_width:
+            self._apply_layout(width)
+            self._scroll_to_caret()
+            self.refresh()
+
+    def _apply_layout(self, width: int) -> None:
         # Keep the reading position: the logical offset at the top (unless at the very top).
         top = self.top_offset() if self.rows and self.scroll_offset.y > 0 else None
         self._text_width = width
@@ -339,6 +359,9 @@ class ReaderView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         index = int(self.scroll_offset.y) + y
         base_style = self._style(("plain",))
+        if not self.rows and y == 0:
+            note = Segment(" " * MARGIN + "Laying out the article…", self._style(("meta",)))
+            return Strip([note]).adjust_cell_length(width, base_style)
         if index >= len(self.rows):
             return Strip.blank(width, base_style)
         row = self.rows[index]
