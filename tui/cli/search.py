@@ -1,5 +1,242 @@
-"""Commands: search."""
+"""Command: `hashiya search` (articles by words; passages by label and words)."""
 
 from __future__ import annotations
 
-from tui.cli.main import cli  # noqa: F401
+import json
+import shutil
+import sys
+from typing import Any
+
+import click
+
+from annotations.layout import fit_line
+from annotations.schema import LabelSchema
+from annotations.search import Hit, search
+from annotations.search.passages import PassageHit, search_passages
+from annotations.search.snippet import SnippetLine, snippet_line
+from annotations.store import Store
+from annotations.text import printable
+from tui.cli.main import cli, load_label_schema, open_store, progress_bar, settings_of
+from tui.terminal import explicit_bidi
+
+
+def _terminal_width() -> int:
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((80, 24)).columns
+    return 80
+
+
+class _Printer:
+    """Lines for this terminal: laid out (or logical for `--bidi terminal`), highlighted
+    only when standard output is a terminal."""
+
+    def __init__(self, width: int, shape: bool, bidi: str, color: bool) -> None:
+        self.width = width
+        self.shape = shape
+        self.bidi = bidi
+        self.color = color
+
+    def snippet(self, text: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, int]]) -> str:
+        """One line: the words around the first span, right-aligned if right-to-left."""
+        line = snippet_line(text, spans, self.width, shape=self.shape)
+        if self.bidi == "terminal":  # the terminal reorders: give it the logical words
+            return printable(text[line.line.start : line.line.end])
+        return " " * line.pad(self.width) + self._marked(line)
+
+    def _marked(self, line: SnippetLine) -> str:
+        if not self.color:
+            return line.text
+        return "".join(
+            click.style(text, bold=True, reverse=True) if marked else text
+            for text, marked in line.runs()
+        )
+
+    def title(self, prefix: str, title: str) -> str:
+        """`prefix`, then the title in the rest of the line (right-aligned if RTL)."""
+        room = self.width - len(prefix) - 2
+        if room < 8:
+            return prefix
+        if self.bidi == "terminal":  # logical order, cut to the room left
+            text = printable(" ".join(title.split()))
+            return f"{prefix}  {text if len(text) <= room else text[: room - 1] + '…'}"
+        line = fit_line(title, room, shape=self.shape)
+        shown = line.text
+        if self.color:
+            shown = click.style(shown, bold=True)
+        return f"{prefix}  " + " " * line.pad(room) + shown
+
+
+def _ensure_index(store: Store) -> None:
+    pending = store.unindexed_count()
+    if pending:
+        with progress_bar(pending, "indexing") as progress:
+            store.ensure_search_index(progress)
+
+
+def _hit_json(hit: Hit) -> dict[str, Any]:
+    return {
+        "article_id": hit.article_id,
+        "start": hit.start,
+        "end": hit.end,
+        "title": hit.title,
+        "snippet": hit.snippet,
+        "snippet_start": hit.snippet_start,
+        "spans": [list(span) for span in hit.spans],
+    }
+
+
+def _passage_json(hit: PassageHit) -> dict[str, Any]:
+    p = hit.passage
+    return {
+        "id": p.id,
+        "article_id": p.article_id,
+        "article_title": hit.article_title,
+        "start": p.start,
+        "end": p.end,
+        "text": p.text,
+        "annotator": p.annotator,
+        "actor": p.actor,
+        "stance": p.stance,
+        "target": p.target,
+        "claim_type": p.claim_type,
+        "note": p.note,
+        "text_spans": [list(span) for span in hit.text_spans],
+        "note_spans": [list(span) for span in hit.note_spans],
+    }
+
+
+def _warn_unknown(schema: LabelSchema, field: str, value: str | None) -> None:
+    """A filter value the schema does not know: say so (passages may still have it)."""
+    if value is None:
+        return
+    known = {v.id for v in schema.values(field)}
+    if value not in known:
+        name = field.replace("_", " ")
+        click.echo(
+            f"note: '{printable(value)}' is not a {name} of the schema {schema.name} "
+            f"(hashiya schema show lists them)",
+            err=True,
+        )
+
+
+@cli.command("search")
+@click.argument("query", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit, for machines.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most N hits."
+)
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip the first N hits.")
+@click.option(
+    "--width", type=click.IntRange(min=20), help="Columns (default: the terminal's, else 80)."
+)
+@click.option(
+    "--passages",
+    is_flag=True,
+    help="Search passages: QUERY matches their quoted text or note (optional).",
+)
+@click.option("--actor", help="Passages with this actor id (implies --passages).")
+@click.option("--claim-type", help="Passages with this claim type id (implies --passages).")
+@click.option("--stance", help="Passages with this stance id (implies --passages).")
+@click.option("--annotator", "by", help="Passages by this annotator (implies --passages).")
+@click.pass_context
+def search_command(
+    ctx: click.Context,
+    query: tuple[str, ...],
+    as_json: bool,
+    limit: int,
+    offset: int,
+    width: int | None,
+    passages: bool,
+    actor: str | None,
+    claim_type: str | None,
+    stance: str | None,
+    by: str | None,
+) -> None:
+    """Search the articles for words, whatever their spelling (hamza, harakat, digits).
+
+    Every word must be in the article; "quoted words" must follow each other. Each hit
+    shows the article id, the offsets of the first match (code points into the stored
+    text), the title and the words around the match. The search index is built first
+    for articles not yet in it.
+
+    With --passages (or any of --actor, --claim-type, --stance, --annotator), search
+    the passages instead: QUERY, if given, matches their quoted text or note.
+
+    Example: hashiya search الأمريكية --limit 5
+
+    Example: hashiya search --actor isis --claim-type warning
+    """
+    settings = settings_of(ctx)
+    text = " ".join(query)
+    passage_mode = passages or any(v is not None for v in (actor, claim_type, stance, by))
+    if not passage_mode and not text.strip():
+        raise click.UsageError("give a QUERY (or --passages with filters)")
+    store = open_store(ctx)
+    printer = _Printer(
+        width or _terminal_width(),
+        settings.shape,
+        settings.bidi,
+        color=sys.stdout.isatty() and not as_json,
+    )
+    if passage_mode:
+        schema = load_label_schema(ctx)
+        _warn_unknown(schema, "actor", actor)
+        _warn_unknown(schema, "claim_type", claim_type)
+        _warn_unknown(schema, "stance", stance)
+        found = search_passages(
+            store.conn,
+            text,
+            actor=actor,
+            claim_type=claim_type,
+            stance=stance,
+            annotator=by,
+            limit=limit,
+            offset=offset,
+            prefix_last=False,
+        )
+        if as_json:
+            for passage_hit in found:
+                click.echo(json.dumps(_passage_json(passage_hit), ensure_ascii=False))
+            return
+        with explicit_bidi(settings.bidi == "app"):
+            _print_passages(printer, found)
+        if not found:
+            click.echo("no passages match", err=True)
+        return
+
+    _ensure_index(store)
+    hits = search(store.conn, text, limit=limit, offset=offset, prefix_last=False)
+    if as_json:
+        for hit in hits:
+            click.echo(json.dumps(_hit_json(hit), ensure_ascii=False))
+        return
+    with explicit_bidi(settings.bidi == "app"):
+        for number, hit in enumerate(hits):
+            if number:
+                click.echo("")
+            where = "title" if hit.start is None else f"{hit.start}-{hit.end}"
+            click.echo(printer.title(f"{printable(hit.article_id)}  {where}", hit.title))
+            click.echo(printer.snippet(hit.snippet, hit.snippet_spans))
+    if not hits:
+        click.echo(f"no articles match «{printable(text)}»", err=True)
+
+
+def _print_passages(printer: _Printer, found: list[PassageHit]) -> None:
+    for number, hit in enumerate(found):
+        p = hit.passage
+        if number:
+            click.echo("")
+        labels = " ".join(
+            f"{name}={printable(value)}"
+            for name, value in (
+                ("actor", p.actor),
+                ("stance", p.stance),
+                ("claim", p.claim_type),
+            )
+            if value
+        )
+        head = f"{printable(p.article_id)}  {p.start}-{p.end}  {printable(p.annotator)}"
+        click.echo(f"{head}  {labels}".rstrip())
+        click.echo(printer.snippet(p.text, hit.text_spans))
+        if p.note:
+            click.echo(printer.snippet(p.note, hit.note_spans))

@@ -29,6 +29,10 @@ class ArticleListScreen(Screen[None]):
         Binding("S", "reverse_sort", "Reverse", id="list.reverse", show=False),
         Binding("f", "cycle_status", "Status filter", id="list.status"),
         Binding("F", "cycle_source", "Source filter", id="list.source", show=False),
+        # search, overview and the annotator filter (issue 8)
+        Binding("slash", "search", "Search", id="list.search"),
+        Binding("o", "overview", "Overview", id="list.overview"),
+        Binding("a", "cycle_annotated_by", "Annotator filter", id="list.annotated_by"),
     ]
 
     def __init__(self) -> None:
@@ -101,3 +105,28 @@ class ArticleListScreen(Screen[None]):
         from tui.screens.reader import ReaderScreen
 
         self.app.push_screen(ReaderScreen(self.table.ids, event.index))
+
+    # -- search, overview, annotator filter (issue 8) -----------------------------------
+
+    def action_search(self) -> None:
+        from tui.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen())
+
+    def action_overview(self) -> None:
+        from tui.screens.overview import OverviewScreen
+
+        self.app.push_screen(OverviewScreen())
+
+    def action_cycle_annotated_by(self) -> None:
+        """Show only articles with passages by the next annotator (then everyone's again)."""
+        from tui.widgets.bidi_text import visual
+
+        names: list[str | None] = [None, *self.hashiya.store.annotators()]
+        q = self.query_state
+        at = names.index(q.annotated_by) if q.annotated_by in names else 0
+        self.query_state = replace(q, annotated_by=names[(at + 1) % len(names)])
+        self.reload()
+        who = self.query_state.annotated_by
+        shown = "anyone" if who is None else visual(who)
+        self.notify(f"annotated by: {shown}", timeout=2, markup=False)

@@ -1,0 +1,294 @@
+"""A large corpus: the article list's first paint, sorting, filtering, and search.
+
+A synthetic database of 100,000 articles (10,000 with --quick) made from the seeds
+(bench/synthetic.py), written straight into `articles` with executemany, with passages
+by three annotators on 5% of the articles and statuses on 10%. Then:
+
+- first paint: a fresh interpreter opens the app on it (Textual's headless test driver);
+  the figure is from the list screen's mount to its last visible row drawn, against the
+  same on an empty database; also from `make_app` to then (the app's own start-up and
+  the driver included; imports are bench_startup's);
+- sort and filter: `Store.catalog_ids` for every sort key and each filter;
+- search: the first index build (articles/s), then the median and worst of 20 queries
+  (the search screen's page of 50 hits).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+
+from annotations.search import search
+from annotations.store import SORT_KEYS, CatalogQuery, Store
+from annotations.text import paragraph_spans
+from bench.bench_search import QUERIES
+from bench.common import Row, best_of, timer
+from bench.synthetic import synthetic_texts
+
+ANNOTATOR = "bench"
+ANNOTATORS = ("bench", "omar", "lina")
+SOURCES = (
+    "شفق نيوز",
+    "إرم نيوز",
+    "العرب",
+    "الجزيرة نت",
+    "السومرية نيوز",
+    "رووداو",
+    "عنب بلدي",
+    "المدى",
+    "الشرق الأوسط",
+    "بغداد اليوم",
+    "",
+)
+CLAIM_TYPES = ("factual_report", "official_statement", "warning", "prediction", "opinion")
+PAINT_GOAL_S = 0.300
+SEARCH_GOAL_S = 0.100
+
+# A fresh interpreter (cold SQLite cache) opens the app on the database and prints two
+# figures: seconds from the list screen's mount to its table's last visible line drawn
+# (the list's own cost: the ids, their rows, the drawing), and from make_app to then.
+PROBE = """
+import asyncio, sys, time
+from tui.app import make_app
+from tui.screens.article_list import ArticleListScreen
+from tui.widgets.article_table import ArticleTable
+
+marks = {}
+mount = ArticleListScreen.on_mount
+render_line = ArticleTable.render_line
+
+def timed_mount(self):
+    marks.setdefault("mount", time.perf_counter())
+    mount(self)
+
+def timed_render_line(self, y):
+    strip = render_line(self, y)
+    if y == self.size.height - 1:
+        marks.setdefault("painted", time.perf_counter())
+    return strip
+
+ArticleListScreen.on_mount = timed_mount
+ArticleTable.render_line = timed_render_line
+
+async def main():
+    start = time.perf_counter()
+    app = make_app(sys.argv[1], annotator="bench", import_seeds=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        while "painted" not in marks:
+            await pilot.pause()
+        table = app.screen.query_one(ArticleTable)
+        assert len(table.ids) == int(sys.argv[2]), len(table.ids)
+    print(marks["painted"] - marks["mount"], marks["painted"] - start)
+
+asyncio.run(main())
+"""
+
+
+def build_database(path: Path, n: int, seed: int = 11) -> None:
+    """n synthetic articles, with passages and statuses, written in bulk."""
+    rng = random.Random(seed)
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(1_700_000_000))
+    articles = []
+    for number, text in enumerate(synthetic_texts(n, seed)):
+        paragraphs = paragraph_spans(text)
+        first = text[paragraphs[0][0] : paragraphs[0][1]].split()
+        title = " ".join(first[: rng.randint(5, 12)])
+        published = None
+        if rng.random() > 0.1:
+            published = f"20{rng.randint(18, 26)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        articles.append(
+            (
+                hashlib.sha256(text.encode()).hexdigest()[:16],
+                title,
+                rng.choice(SOURCES),
+                published,
+                None,
+                text,
+                json.dumps(paragraphs, separators=(",", ":")),
+                len(text),
+                len(paragraphs),
+                f"{stamp}.{number:06d}Z",
+                "{}",
+            )
+        )
+    passages = []
+    statuses = []
+    for article_id, _, _, _, _, text, spans, *_ in articles:
+        if rng.random() < 0.05:
+            paragraphs = json.loads(spans)
+            for annotator in rng.sample(ANNOTATORS, rng.randint(1, 3)):
+                for _ in range(rng.randint(1, 6)):
+                    start, end = rng.choice(paragraphs)
+                    end = min(end, start + rng.randint(10, 120))
+                    passages.append(
+                        (
+                            str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                            article_id,
+                            start,
+                            end,
+                            text[start:end],
+                            annotator,
+                            "isis",
+                            "neutral",
+                            None,
+                            rng.choice(CLAIM_TYPES),
+                            None,
+                            "news",
+                            "1.0",
+                            stamp,
+                            stamp,
+                        )
+                    )
+        if rng.random() < 0.1:
+            statuses.append((article_id, ANNOTATOR, rng.choice(("in_progress", "done")), stamp))
+    with Store(path) as store, store.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO articles (id, title, source, published, origin, text, paragraphs,"
+            " n_chars, n_paragraphs, imported_at, metadata) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            articles,
+        )
+        conn.executemany(
+            'INSERT INTO passages (id, article_id, start, "end", text, annotator, actor, stance,'
+            " target, claim_type, note, schema_name, schema_version, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            passages,
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO article_status (article_id, annotator, status, updated_at)"
+            " VALUES (?, ?, ?, ?)",
+            statuses,
+        )
+
+
+def first_paint(db: Path, count: int, runs: int = 3) -> tuple[float, float]:
+    """Best of `runs` fresh processes: seconds (list mount to drawn, make_app to drawn)."""
+    best = (float("inf"), float("inf"))
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", PROBE, str(db), str(count)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        figures = out.stdout.strip().splitlines()[-1].split()
+        best = min(best, (float(figures[0]), float(figures[1])))
+    return best
+
+
+def run(quick: bool) -> list[Row]:
+    n = 10_000 if quick else 100_000
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "list.db"
+        empty = Path(tmp) / "empty.db"
+        Store(empty).close()
+        with timer() as elapsed:
+            build_database(db, n)
+        rows.append(Row(f"build a {n:,}-article database (executemany)", elapsed(), "s"))
+
+        paint, app_paint = first_paint(db, n)
+        empty_paint, empty_app_paint = first_paint(empty, 0)
+        rows.append(
+            Row(
+                f"list first paint ({n:,} articles)",
+                paint * 1000,
+                "ms",
+                baseline=f"empty database {empty_paint * 1000:.0f} ms",
+                ratio=paint / empty_paint,
+                goal=f"< {PAINT_GOAL_S * 1000:.0f} ms",
+                met=paint < PAINT_GOAL_S,
+            )
+        )
+        rows.append(
+            Row(
+                f"make_app to list drawn ({n:,} articles)",
+                app_paint * 1000,
+                "ms",
+                baseline=f"empty database {empty_app_paint * 1000:.0f} ms",
+                ratio=app_paint / empty_app_paint,
+            )
+        )
+
+        with Store(db) as store:
+            base = CatalogQuery(annotator=ANNOTATOR)
+            first_ids = store.catalog_ids(base)
+            visible = first_ids[:36]
+            rows.append(
+                Row(
+                    "catalog_rows, one screen (36 rows)",
+                    best_of(5, lambda: store.catalog_rows(visible, ANNOTATOR)) * 1000,
+                    "ms",
+                )
+            )
+            for key in SORT_KEYS:
+                query = replace(base, sort=key)
+                seconds = best_of(3, partial(store.catalog_ids, query))
+                rows.append(
+                    Row(
+                        f"sort by {key} (catalog_ids)",
+                        seconds * 1000,
+                        "ms",
+                        goal=f"< {PAINT_GOAL_S * 1000:.0f} ms",
+                        met=seconds < PAINT_GOAL_S,
+                    )
+                )
+            source = SOURCES[0]
+            filters = {
+                "filter status done": replace(base, status="done"),
+                "filter status todo": replace(base, status="todo"),
+                "filter source": replace(base, source=source),
+                "filter annotated by omar": replace(base, annotated_by="omar"),
+                "filter source + sort by title": replace(base, source=source, sort="title"),
+            }
+            for name, query in filters.items():
+                seconds = best_of(3, partial(store.catalog_ids, query))
+                rows.append(
+                    Row(
+                        f"{name} (catalog_ids)",
+                        seconds * 1000,
+                        "ms",
+                        goal=f"< {PAINT_GOAL_S * 1000:.0f} ms",
+                        met=seconds < PAINT_GOAL_S,
+                    )
+                )
+
+            with timer() as elapsed:
+                indexed = store.ensure_search_index()
+            build = elapsed()
+            rows.append(
+                Row(
+                    f"first search: index build ({indexed:,} articles)",
+                    indexed / build,
+                    "articles/s",
+                    goal=f"{build:.0f} s in all",
+                )
+            )
+            times = []
+            for query_text in QUERIES:
+                start = time.perf_counter()
+                search(store.conn, query_text, limit=50)
+                times.append(time.perf_counter() - start)
+            median = statistics.median(times)
+            rows.append(
+                Row(
+                    f"search, median of {len(QUERIES)} queries (50 hits)",
+                    median * 1000,
+                    "ms",
+                    goal=f"< {SEARCH_GOAL_S * 1000:.0f} ms",
+                    met=median < SEARCH_GOAL_S,
+                )
+            )
+            rows.append(
+                Row(f"search, worst of {len(QUERIES)} queries (50 hits)", max(times) * 1000, "ms")
+            )
+    return rows
