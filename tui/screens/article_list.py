@@ -71,7 +71,9 @@ class ArticleListScreen(Screen[None]):
         if q.status:
             parts.append(f"status: {q.status}")
         if q.source:
-            parts.append(f"source: {q.source}")
+            parts.append(f"source: {visual(q.source)}")
+        if q.annotated_by:
+            parts.append(f"annotated by: {visual(q.annotated_by)}")
         self.query_one("#list-status", Static).update(Text(" · ".join(parts)))
 
     @property
