@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header, Static
 from annotations.review.queue import with_review
 from annotations.store import SORT_KEYS, STATUSES, CatalogQuery
 from tui.widgets.article_table import ArticleTable, RowSource
+from tui.widgets.bidi_text import visual
 
 if TYPE_CHECKING:
     from tui.app import HashiyaApp
