@@ -10,8 +10,10 @@ and a passage whose id exists with different content is a conflict.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -22,10 +24,12 @@ from annotations.export.native import (
     ActorInfo,
     FormatError,
     NativeRecord,
+    dumps_line,
     native_record,
     parse_native_line,
+    span_records,
 )
-from annotations.models import Passage
+from annotations.models import Article, Passage
 from annotations.schema import Actor, LabelSchema
 from annotations.store import PASSAGE_COLUMNS, STATUSES, Store, UserActor
 from annotations.text import paragraph_spans
@@ -35,6 +39,8 @@ GOLD = "gold"
 
 @dataclass(frozen=True)
 class ExportFilter:
+    """Which records an export holds; empty tuples and None mean "all"."""
+
     annotators: tuple[str, ...] = ()
     articles: tuple[str, ...] = ()
     status: str | None = None
@@ -56,6 +62,7 @@ def actor_lookup(store: Store, schema: LabelSchema) -> dict[str, ActorInfo]:
 
 
 def schema_with_user_actors(store: Store, schema: LabelSchema) -> LabelSchema:
+    """The schema with the actors users added to this database after its own."""
     return schema.with_extra_actors(
         Actor(a.id, a.name_ar, a.name_en, a.aliases) for a in store.user_actors()
     )
@@ -104,15 +111,11 @@ def count_passages(store: Store, flt: ExportFilter = ExportFilter()) -> int:
     return int(store.conn.execute(f"SELECT count(*) FROM passages{where}", params).fetchone()[0])
 
 
-def _passage_rows(store: Store, flt: ExportFilter) -> Iterator[tuple[Any, ...]]:
+def _passage_rows(store: Store, flt: ExportFilter) -> sqlite3.Cursor:
     columns = ", ".join(f'"{c}"' for c in _EXPORT_COLUMNS)
     where, params = _passage_where(flt)
     sql = f'SELECT {columns} FROM passages{where} ORDER BY article_id, annotator, start, "end", id'
-    cursor = store.conn.execute(sql, params)
-    try:
-        yield from cursor
-    finally:
-        cursor.close()
+    return store.conn.execute(sql, params)
 
 
 def _statuses(store: Store) -> dict[tuple[str, str], tuple[str, str]]:
@@ -159,28 +162,59 @@ def export_records(
         empty_keys = [key for key in empty_keys if key not in with_passages]
     articles = _ArticleCache(store)
     actor_dicts = {actor_id: info.to_dict() for actor_id, info in actors.items()}
-    groups = groupby(_passage_rows(store, flt), key=itemgetter(1, 2))
-    for key, rows in _merge_groups(groups, empty_keys):
-        status = statuses.get(key, ("todo", ""))[0]
-        if flt.status is not None and status != flt.status:
-            continue
-        article = articles.get(key[0])
-        text: str = article[5]
-        yield {
-            "format": FORMAT,
-            "article_id": article[0],
-            "title": article[1],
-            "source": article[2],
-            "published": article[3],
-            "origin": article[4],
-            "metadata": json.loads(article[6]),
-            "text": text,
-            "annotator": key[1],
-            "status": status,
-            "schema": {"name": schema.name, "version": schema.version},
-            "spans": [_span_dict(row, text, actor_dicts) for row in rows],
-            "exported_at": stamp,
-        }
+    passage_rows = _passage_rows(store, flt)
+    try:
+        groups = groupby(passage_rows, key=itemgetter(1, 2))
+        for key, rows in _merge_groups(groups, empty_keys):
+            status = statuses.get(key, ("todo", ""))[0]
+            if flt.status is not None and status != flt.status:
+                continue
+            article = articles.get(key[0])
+            text: str = article[5]
+            yield {
+                "format": FORMAT,
+                "article_id": article[0],
+                "title": article[1],
+                "source": article[2],
+                "published": article[3],
+                "origin": article[4],
+                "metadata": json.loads(article[6]),
+                "text": text,
+                "annotator": key[1],
+                "status": status,
+                "schema": {"name": schema.name, "version": schema.version},
+                "spans": [_span_dict(row, text, actor_dicts) for row in rows],
+                "exported_at": stamp,
+            }
+    finally:
+        passage_rows.close()  # now, while the database is open for sure
+
+
+# The characters `dumps_line` escapes so a line stays one line for every reader.
+_LINE_BREAKS_IN_JSON = ("\x85", "\u2028", "\u2029")
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def native_line(record: Mapping[str, Any]) -> str:
+    """`dumps_line(record)`, the same text, faster: only lines holding one of the three
+    characters it escapes pay for the escaping (str.translate over every character of
+    every line took most of an export's time)."""
+    line = _COMPACT.encode(record)
+    if any(char in line for char in _LINE_BREAKS_IN_JSON):
+        return dumps_line(record)
+    return line
+
+
+def native_lines(records: Iterable[Mapping[str, Any]], unit: str = "article") -> Iterator[str]:
+    """The lines of a native export (`--unit article` or `span`), as `FORMATS["native"]`
+    writes them."""
+    if unit not in ("article", "span"):
+        raise ValueError(f"the native format has no unit {unit!r}")
+    for record in records:
+        if unit == "span":
+            yield from (native_line(line) for line in span_records(record))
+        else:
+            yield native_line(record)
 
 
 class _ArticleCache:
@@ -357,6 +391,11 @@ _content = itemgetter(*_CONTENT_INDEXES)
 _passage_row = attrgetter(*PASSAGE_COLUMNS)
 _PROGRESS_ORDER = {status: rank for rank, status in enumerate(STATUSES)}
 _BOM = "\ufeff"
+# SQLite's page cache while an import runs (KiB): the passage and audit indexes are keyed
+# by random UUIDs, and with the default 2 MB nearly every insert rereads a page.
+IMPORT_CACHE_KIB = 256 * 1024
+
+PassageRow = tuple[Any, ...]  # a passage's values in PASSAGE_COLUMNS order
 
 
 def import_annotation_lines(
@@ -385,60 +424,211 @@ def import_annotation_lines(
     result = ImportResult()
     checker = _LineChecker(store, schema)
     merger = _Merger(store, schema, name, prefer, importer, result)
-    with store.transaction():
+    with _page_cache(store, IMPORT_CACHE_KIB), store.transaction():
         for lineno, raw in enumerate(lines, start=1):
             if progress is not None:
                 progress(len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8")))
             try:
-                record = checker.check(raw, lineno)
+                line = checker.check(raw, lineno)
             except FormatError as exc:
                 result.errors.append(f"{name}:{exc}")
                 continue
-            if record is None or (result.errors and not skip_invalid):
+            if line is None or (result.errors and not skip_invalid):
                 continue  # blank, or the file will not go in: only look for more bad lines
-            merger.merge(lineno, record)
+            merger.merge(line)
         if result.errors and not skip_invalid:
             raise ImportAborted(result.errors)  # rolls the transaction back
     return result
 
 
+@contextmanager
+def _page_cache(store: Store, kib: int) -> Iterator[None]:
+    """A larger SQLite page cache for a bulk job, the previous size restored after."""
+    before = int(store.conn.execute("PRAGMA cache_size").fetchone()[0])
+    store.conn.execute(f"PRAGMA cache_size = {-abs(kib)}")
+    try:
+        yield
+    finally:
+        store.conn.execute(f"PRAGMA cache_size = {before}")
+
+
+@dataclass
+class _Line:
+    """A checked line, ready to merge."""
+
+    lineno: int
+    article: Article  # without paragraphs: computed only if the article is new
+    annotator: str
+    status: str | None
+    rows: list[PassageRow]
+    new_actors: list[ActorInfo]  # actors unknown when the line was checked, described in it
+
+
 class _LineChecker:
-    """Reads a line into a NativeRecord, or raises FormatError naming what is wrong.
+    """Reads a line, or raises FormatError naming what is wrong.
 
     Beyond what the format promises (`parse_native_line`), the line must suit this
     database: values the schema knows, a known status, spans that are not empty, and
     actors either known or described well enough to be created.
+
+    Most lines are plainly valid: `_quick` checks those straight on the decoded JSON and
+    builds the passage rows without intermediate objects. Anything it is not sure of goes
+    to `parse_native_line`, which finds the problem and names it.
     """
 
     def __init__(self, store: Store, schema: LabelSchema) -> None:
-        self.known_values = {
-            "stance": frozenset(v.id for v in schema.stances),
-            "claim_type": frozenset(v.id for v in schema.claim_types),
-        }
+        self.stances = frozenset(v.id for v in schema.stances)
+        self.claim_types = frozenset(v.id for v in schema.claim_types)
+        self.known_values = {"stance": self.stances, "claim_type": self.claim_types}
         # Actors a line may name by id alone: the schema's, the users', and the new ones
         # earlier good lines of the file describe.
         self.actor_ids = {a.id for a in schema.actors} | {a.id for a in store.user_actors()}
+        # Each known actor as export writes it: a span's actor equal to it needs no checks.
+        self.actor_forms = {
+            actor_id: info.to_dict() for actor_id, info in actor_lookup(store, schema).items()
+        }
 
-    def check(self, raw: str | bytes, lineno: int) -> NativeRecord | None:
+    def check(self, raw: str | bytes, lineno: int) -> _Line | None:
         if isinstance(raw, bytes):
             try:
-                line = raw.decode("utf-8")
+                text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise FormatError(
-                    lineno, f"not UTF-8 (invalid byte 0x{raw[exc.start]:02x} at byte {exc.start})"
+                    lineno, f"not UTF-8 (byte {exc.start + 1} is 0x{raw[exc.start]:02x})"
                 ) from None
         else:
-            line = raw
-        if lineno == 1 and line.startswith(_BOM):
-            line = line[1:]
-        if not line.strip():
+            text = raw
+        if lineno == 1 and text.startswith(_BOM):
+            text = text[1:]
+        text = text.rstrip("\r\n")  # so a JSON error's column is on this line
+        if not text.strip():
             return None
-        record = parse_native_line(line, lineno, self.known_values)
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if type(data) is dict:
+            line = self._quick(data, lineno)
+            if line is not None:
+                return line
+        return self._checked(parse_native_line(text, lineno, self.known_values), lineno)
+
+    def _quick(self, data: dict[str, Any], lineno: int) -> _Line | None:
+        """The line if it is plainly valid (every check `_checked` makes), else None."""
+        try:
+            article_id = data["article_id"]
+            title = data["title"]
+            source = data["source"]
+            published = data["published"]
+            origin = data["origin"]
+            metadata = data["metadata"]
+            text = data["text"]
+            annotator = data["annotator"]
+            status = data["status"]
+            schema = data["schema"]
+            spans = data["spans"]
+            if not (
+                data["format"] == FORMAT
+                and type(data["exported_at"]) is str
+                and type(article_id) is str
+                and article_id
+                and type(title) is str
+                and type(source) is str
+                and (published is None or type(published) is str)
+                and (origin is None or type(origin) is str)
+                and type(metadata) is dict
+                and type(text) is str
+                and type(annotator) is str
+                and annotator
+                and (status is None or (type(status) is str and status in _PROGRESS_ORDER))
+                and type(schema) is dict
+                and type(spans) is list
+            ):
+                return None
+            schema_name = schema["name"]
+            schema_version = schema["version"]
+        except KeyError:
+            return None
+        if type(schema_name) is not str or type(schema_version) is not str:
+            return None
+        length = len(text)
+        stances, claim_types = self.stances, self.claim_types
+        actor_ids, actor_forms = self.actor_ids, self.actor_forms
+        seen: set[str] = set()
+        rows: list[PassageRow] = []
+        for span in spans:
+            if type(span) is not dict:
+                return None
+            try:
+                span_id = span["id"]
+                start = span["start"]
+                end = span["end"]
+                quoted = span["text"]
+                actor = span["actor"]
+                stance = span["stance"]
+                target = span["target"]
+                claim_type = span["claim_type"]
+                note = span["note"]
+                created_at = span["created_at"]
+                updated_at = span["updated_at"]
+            except KeyError:
+                return None
+            if not (
+                type(span_id) is str
+                and span_id
+                and span_id not in seen
+                and type(start) is int
+                and type(end) is int
+                and 0 <= start < end <= length
+                and type(quoted) is str
+                and text[start:end] == quoted
+                and (stance is None or (type(stance) is str and stance in stances))
+                and (claim_type is None or (type(claim_type) is str and claim_type in claim_types))
+                and (target is None or type(target) is str)
+                and (note is None or type(note) is str)
+                and type(created_at) is str
+                and type(updated_at) is str
+            ):
+                return None
+            seen.add(span_id)
+            actor_id = None
+            if actor is not None:
+                if type(actor) is not dict:
+                    return None
+                actor_id = actor.get("id")
+                if type(actor_id) is not str or actor_id not in actor_ids:
+                    return None  # new actors: the full reader describes them
+                if actor != actor_forms.get(actor_id) and not _plain_actor(actor):
+                    return None
+            rows.append(
+                (
+                    span_id,
+                    article_id,
+                    start,
+                    end,
+                    quoted,
+                    annotator,
+                    actor_id,
+                    stance,
+                    target,
+                    claim_type,
+                    note,
+                    schema_name,
+                    schema_version,
+                    created_at,
+                    updated_at,
+                )
+            )
+        article = Article(article_id, title, source, text, (), published, origin, "", metadata)
+        return _Line(lineno, article, annotator, status, rows, [])
+
+    def _checked(self, record: NativeRecord, lineno: int) -> _Line:
+        """The line of a record `parse_native_line` read, after this database's checks."""
         if record.status is not None and record.status not in STATUSES:
             raise FormatError(
                 lineno, f"unknown status {record.status!r} (one of {', '.join(STATUSES)})", "status"
             )
-        described: set[str] = set()
+        described: dict[str, ActorInfo] = {}
         for index, span in enumerate(record.spans):
             if span.start == span.end:
                 raise FormatError(
@@ -447,22 +637,38 @@ class _LineChecker:
                     f"spans[{index}]",
                 )
             actor = span.actor
-            if actor is None or actor.id in self.actor_ids:
+            if actor is None or actor.id in self.actor_ids or actor.id in described:
                 continue
-            if actor.name_ar or actor.name_en:
-                described.add(actor.id)
-            elif actor.id not in described:
+            if not (actor.name_ar or actor.name_en):
                 raise FormatError(
                     lineno,
                     f"unknown actor {actor.id!r} with no names to create it from",
                     f"spans[{index}].actor",
                 )
-        self.actor_ids |= described
-        return record
+            described[actor.id] = actor
+        self.actor_ids.update(described)
+        rows = [_passage_row(p) for p in record.passages()]
+        article = record.article(())
+        return _Line(lineno, article, record.annotator, record.status, rows, [*described.values()])
+
+
+def _plain_actor(actor: dict[str, Any]) -> bool:
+    """An actor object as `parse_native_line` accepts it (the id checked already)."""
+    try:
+        name_ar, name_en = actor["name_ar"], actor["name_en"]
+    except KeyError:
+        return False
+    aliases = actor.get("aliases", [])
+    return (
+        (name_ar is None or type(name_ar) is str)
+        and (name_en is None or type(name_en) is str)
+        and type(aliases) is list
+        and all(type(alias) is str for alias in aliases)
+    )
 
 
 class _Merger:
-    """Applies checked records to the store (inside the import's transaction)."""
+    """Applies checked lines to the store (inside the import's transaction)."""
 
     def __init__(
         self,
@@ -481,46 +687,52 @@ class _Merger:
         self.actor_ids = {a.id for a in schema.actors} | {a.id for a in store.user_actors()}
         self.article: tuple[str, str] = ("", "")  # the last article seen: (id, text)
 
-    def merge(self, lineno: int, record: NativeRecord) -> None:
+    def merge(self, line: _Line) -> None:
         result = self.result
-        where = f"{self.name}:{lineno}"
+        where = f"{self.name}:{line.lineno}"
         # Actors first, even if the spans are refused below: later lines may name them by id.
-        self._create_actors(record)
-        text = self._article_text(record.article_id)
+        self._create_actors(line.new_actors)
+        article = line.article
+        text = self._article_text(article.id)
         if text is None:
-            self.store.add_articles([record.article(paragraph_spans(record.text), now_iso())])
+            paragraphs = paragraph_spans(article.text)
+            self.store.add_articles(
+                [replace(article, paragraphs=paragraphs, imported_at=now_iso())]
+            )
             result.articles_added += 1
-            self.article = (record.article_id, record.text)
-        elif text != record.text:
+            self.article = (article.id, article.text)
+        elif text != article.text:
             result.conflicts.append(
-                f"{where}: article {record.article_id}: its text differs from the database's;"
+                f"{where}: article {article.id}: its text differs from the database's;"
                 " the line's spans were not imported"
             )
             return
-        incoming = record.passages()
-        current = self._existing([p.id for p in incoming])
-        new: list[Passage] = []
-        for passage in incoming:
-            have = current.get(passage.id)
-            if have is None:
-                new.append(passage)
-                continue
-            row = _passage_row(passage)
-            if _content(have) == _content(row):
-                result.unchanged += 1
-            elif self.prefer == "incoming":
-                by = self.importer or passage.annotator
-                self.store.update_passage(passage, by=by, action="import")
-                result.passages_updated += 1
-            else:
-                result.conflicts.append(
-                    f"{where}: passage {passage.id}: {_differences(have, row)} differ from the"
-                    " database's (kept the database's; --prefer incoming takes the file's)"
-                )
-        if new:
-            self.store.add_passages(new, by=self.importer, action="import")
-            result.passages_added += len(new)
-        self._merge_status(record)
+        # Insert first: in the usual case every id is new, and the insert's own check of
+        # the id index is the only one. Ids already stored come back, to be compared.
+        stored = self.store.add_passages(
+            line.rows, by=self.importer, action="import", skip_existing=True
+        )
+        result.passages_added += len(line.rows) - len(stored)
+        if stored:
+            current = self._existing(stored)
+            for row in line.rows:
+                have = current.get(row[0])
+                if have is None:
+                    continue  # just added
+                if _content(have) == _content(row):
+                    result.unchanged += 1
+                elif self.prefer == "incoming":
+                    passage = Passage(*row)
+                    by = self.importer or passage.annotator
+                    self.store.update_passage(passage, by=by, action="import")
+                    result.passages_updated += 1
+                else:
+                    result.conflicts.append(
+                        f"{where}: passage {row[0]}: {_differences(have, row)} differ from"
+                        " the database's (kept the database's; --prefer incoming takes the"
+                        " file's)"
+                    )
+        self._merge_status(article.id, line.annotator, line.status)
 
     def _article_text(self, article_id: str) -> str | None:
         if self.article[0] == article_id:
@@ -533,14 +745,11 @@ class _Merger:
         self.article = (article_id, row[0])
         return str(row[0])
 
-    def _create_actors(self, record: NativeRecord) -> None:
-        for span in record.spans:
-            actor = span.actor
-            if actor is None or actor.id in self.actor_ids:
+    def _create_actors(self, actors: list[ActorInfo]) -> None:
+        for actor in actors:
+            if actor.id in self.actor_ids:
                 continue
             self.actor_ids.add(actor.id)
-            if not (actor.name_ar or actor.name_en):
-                continue  # cannot happen: the checker requires names for a new actor
             added = self.store.add_actor(
                 UserActor(
                     actor.id,
@@ -552,8 +761,8 @@ class _Merger:
             )
             self.result.actors_added += int(added)
 
-    def _existing(self, ids: list[str]) -> dict[str, tuple[Any, ...]]:
-        """The stored rows (PASSAGE_COLUMNS) of those ids that exist, in one query."""
+    def _existing(self, ids: list[str]) -> dict[str, PassageRow]:
+        """The stored rows of those ids that exist, in one query."""
         if not ids:
             return {}
         columns = ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS)
@@ -563,21 +772,20 @@ class _Merger:
         )
         return {row[0]: row for row in rows}
 
-    def _merge_status(self, record: NativeRecord) -> None:
+    def _merge_status(self, article_id: str, annotator: str, incoming: str | None) -> None:
         """A status further along than the database's is taken (done > in_progress >
         todo); with --prefer incoming, any status that differs is."""
-        incoming = record.status
         if incoming is None:
             return
-        current = self.store.status(record.article_id, record.annotator)
+        current = self.store.status(article_id, annotator)
         if incoming == current:
             return
         further = _PROGRESS_ORDER[incoming] > _PROGRESS_ORDER.get(current, 0)
         if further or self.prefer == "incoming":
-            self.store.set_status(record.article_id, record.annotator, incoming)
+            self.store.set_status(article_id, annotator, incoming)
             self.result.statuses_set += 1
 
 
-def _differences(have: tuple[Any, ...], row: tuple[Any, ...]) -> str:
+def _differences(have: PassageRow, row: PassageRow) -> str:
     names = [PASSAGE_COLUMNS[i] for i in _CONTENT_INDEXES if have[i] != row[i]]
     return ", ".join(names)

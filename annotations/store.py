@@ -228,8 +228,8 @@ def passage_to_dict(p: Passage) -> dict[str, Any]:
 
 
 _passage_values = operator.attrgetter(*PASSAGE_COLUMNS)
-# What json.dumps(..., ensure_ascii=False) writes, without building an encoder per call.
-_AUDIT_ENCODER = json.JSONEncoder(ensure_ascii=False)
+# A passages row as the audit's JSON object (what passage_to_dict gives, as SQL).
+_AUDIT_JSON_OBJECT = "json_object(" + ", ".join(f"'{c}', \"{c}\"" for c in PASSAGE_COLUMNS) + ")"
 
 
 def _passage_from_row(row: Sequence[Any]) -> Passage:
@@ -527,31 +527,45 @@ class Store:
                 (p.article_id, p.annotator, now_iso()),
             )
 
-    def add_passages(self, passages: Sequence[Passage], *, by: str, action: str) -> None:
-        """Save many new passages at once (imports), each with its audit row."""
+    def add_passages(
+        self,
+        passages: Sequence[Passage | tuple[Any, ...]],
+        *,
+        by: str,
+        action: str,
+        skip_existing: bool = False,
+    ) -> list[str]:
+        """Save many new passages at once (imports), each with its audit row.
+
+        Each is a Passage or, as bulk imports have them, a tuple of its values in
+        PASSAGE_COLUMNS order. With `skip_existing`, a passage whose id is stored already
+        is left out (the stored one untouched, no audit row) and the ids left out are
+        returned; otherwise such a passage raises sqlite3.IntegrityError.
+        """
         marks = ", ".join("?" * len(PASSAGE_COLUMNS))
         columns = ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS)
-        stamp = now_iso()
-        # Rows straight from the attributes (one C call each), and the audit's JSON
-        # written by one reused encoder: imports add hundreds of thousands of these.
-        rows = [_passage_values(p) for p in passages]
-        encode = _AUDIT_ENCODER.encode
+        insert = f"INSERT INTO passages ({columns}) VALUES ({marks})"
+        if skip_existing:
+            insert += " ON CONFLICT (id) DO NOTHING"  # only the id: CHECKs still apply
+        rows = [p if isinstance(p, tuple) else _passage_values(p) for p in passages]
         with self.transaction():
-            self.conn.executemany(f"INSERT INTO passages ({columns}) VALUES ({marks})", rows)
-            self.conn.executemany(
+            # New rows get rowids above the largest one now, so the audit rows can be made
+            # by SQLite from exactly the rows this call added (json_object: the same value
+            # as json.dumps, compact), with no probe of the random-keyed id index per row.
+            last = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM passages").fetchone()[0]
+            self.conn.executemany(insert, rows)
+            audited = self.conn.execute(
                 "INSERT INTO audit (passage_id, action, annotator, at, before, after)"
-                " VALUES (?, ?, ?, ?, NULL, ?)",
-                [
-                    (
-                        row[0],
-                        action,
-                        by or row[5],
-                        stamp,
-                        encode(dict(zip(PASSAGE_COLUMNS, row, strict=True))),
-                    )
-                    for row in rows
-                ],
-            )
+                " SELECT id, ?, coalesce(nullif(?, ''), annotator), ?, NULL,"
+                f" {_AUDIT_JSON_OBJECT} FROM passages WHERE rowid > ? ORDER BY rowid",
+                (action, by, now_iso(), last),
+            ).rowcount
+            if audited == len(rows):
+                return []
+            added = {
+                r[0] for r in self.conn.execute("SELECT id FROM passages WHERE rowid > ?", (last,))
+            }
+        return [row[0] for row in rows if row[0] not in added]
 
     def update_passage(self, p: Passage, *, by: str | None = None, action: str = "update") -> None:
         """Replace a passage's fields (same id); the audit keeps the version before."""
@@ -783,30 +797,46 @@ class Store:
     # -- the article list ------------------------------------------------------------
 
     def catalog_ids(self, query: CatalogQuery) -> list[str]:
-        """Article ids in the list's order, filtered: cheap enough for 100,000 articles."""
+        """Article ids in the list's order, filtered: cheap enough for 100,000 articles.
+
+        An article row holds its text, so reading any column of every row reads the
+        whole table (and n_chars and imported_at sit after the text, in its overflow
+        pages). The query therefore touches `articles` rows only for what it sorts or
+        filters on: the imported order and the status and annotator filters are answered
+        from the primary-key index (which holds id and rowid), and article_status is
+        joined only to sort by status (bench/bench_list.py).
+        """
         if query.sort not in SORT_KEYS:
             raise StoreError(f"unknown sort '{query.sort}' (one of {', '.join(SORT_KEYS)})")
         where: list[str] = []
-        params: list[Any] = [query.annotator]
+        params: list[Any] = []
+        sql = "SELECT a.id FROM articles a"
+        if query.sort == "status":
+            sql += " LEFT JOIN article_status s ON s.article_id = a.id AND s.annotator = ?"
+            params.append(query.annotator)
         if query.source is not None:
             where.append("a.source = ?")
             params.append(query.source)
-        if query.status is not None:
-            where.append("coalesce(s.status, 'todo') = ?")
-            params.append(query.status)
-        if query.annotated_by is not None:
+        if query.status == "todo":  # no status row, or one that says todo
             where.append(
-                "EXISTS (SELECT 1 FROM passages p WHERE p.article_id = a.id AND p.annotator = ?)"
+                "a.id NOT IN (SELECT article_id FROM article_status"
+                " WHERE annotator = ? AND status <> 'todo')"
             )
+            params.append(query.annotator)
+        elif query.status is not None:
+            where.append(
+                "a.id IN (SELECT article_id FROM article_status WHERE annotator = ? AND status = ?)"
+            )
+            params.extend([query.annotator, query.status])
+        if query.annotated_by is not None:
+            where.append("a.id IN (SELECT article_id FROM passages WHERE annotator = ?)")
             params.append(query.annotated_by)
-        sql = (
-            "SELECT a.id FROM articles a LEFT JOIN article_status s"
-            " ON s.article_id = a.id AND s.annotator = ?"
-        )
         if where:
             sql += " WHERE " + " AND ".join(where)
-        order = SORT_KEYS[query.sort] + (" DESC" if query.descending else "")
-        sql += f" ORDER BY {order}, a.rowid"
+        # `+a.rowid` (not an index term): SQLite then scans the small primary-key index
+        # and sorts, rather than walking the table in rowid order.
+        key = "+a.rowid" if query.sort == "imported" else SORT_KEYS[query.sort]
+        sql += f" ORDER BY {key}{' DESC' if query.descending else ''}, +a.rowid"
         ids = [r[0] for r in self.conn.execute(sql, params)]
         if query.ids is not None:
             wanted = set(query.ids)

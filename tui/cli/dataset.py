@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
@@ -73,7 +74,10 @@ LABEL_FROM = ("claim_type", "stance", "actor")
     type=click.Choice(STATUSES),
     help="Only (article, annotator) pairs with this status.",
 )
-@click.option("--since", help="Only passages updated at or after this ISO date/time.")
+@click.option(
+    "--since",
+    help="Only passages updated at or after this ISO date or time (UTC unless it has an offset).",
+)
 @click.option(
     "--layer",
     type=click.Choice(["annotators", "gold"]),
@@ -134,9 +138,11 @@ def export_command(
     )
     records = export_records(store, schema, flt)
     try:
-        # The bar counts passages; counting them costs a query, so only for a terminal.
-        total = count_passages(store, flt) if sys.stderr.isatty() else 0
-        with progress_bar(total, "exporting") as progress:
+        # A bar on stderr when it is a terminal (and the lines are not going to the same
+        # screen); it counts passages, and counting them costs a query.
+        show = sys.stderr.isatty() and (output is not None or not sys.stdout.isatty())
+        bar = progress_bar(count_passages(store, flt), "exporting") if show else nullcontext(None)
+        with bar as progress:
             stream = records if progress is None else _counting(records, progress)
             if format_name == "native":
                 # The same lines as fmt.lines, written faster (annotations.exchange).
@@ -145,40 +151,46 @@ def export_command(
                 lines = None if fmt.lines is None else fmt.lines(stream, options)
             if output is None:
                 assert lines is not None
-                _write_stdout(ctx, lines)
-                return
-            if lines is not None:
+                complete = _write_stdout(lines)
+            elif lines is not None:
                 summary = ExportSummary(written=write_lines_atomic(output, lines))
             else:
                 summary = fmt.write(stream, output, options)
     except ExportError as exc:
         where = "" if output is None else f"{output} not written: "
-        raise click.ClickException(f"export stopped: {where}{exc}") from None
+        raise click.ClickException(
+            f"export stopped: {where}{exc} (`hashiya doctor` lists such passages)"
+        ) from None
     except OSError as exc:
         target = output or "stdout"
         raise click.ClickException(f"{target}: cannot write ({exc.strerror or exc})") from None
     finally:
         records.close()  # before the store closes
+    if output is None:
+        if not complete:
+            ctx.exit(1)  # (this closes the store)
+        return
     click.echo(f"{output}: {summary.written} written", err=True)
     for span_id in summary.skipped:
         click.echo(f"skipped: span {span_id} (the format cannot hold it)", err=True)
 
 
-def _write_stdout(ctx: click.Context, lines: Iterator[str]) -> None:
-    """Stream lines to stdout as UTF-8, whatever the locale; a closed pipe ends quietly."""
+def _write_stdout(lines: Iterator[str]) -> bool:
+    """Stream lines to stdout as UTF-8, whatever the locale. False if the reader (head,
+    less) went away first: the rest is dropped, quietly."""
     out = sys.stdout.buffer
     try:
         for line in lines:
             out.write(line.encode("utf-8") + b"\n")
         out.flush()
     except BrokenPipeError:
-        # The reader (head, less) is gone: stop, and keep Python from complaining at exit.
-        try:
+        try:  # keep Python from complaining when it flushes stdout at exit
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, out.fileno())
         except (OSError, ValueError):
             pass
-        ctx.exit(1)
+        return False
+    return True
 
 
 def _since_bound(given: str) -> str:
@@ -273,7 +285,7 @@ def import_annotations_command(
             )
             failed = True
             continue
-        except (OSError, StoreError) as exc:
+        except (OSError, StoreError, sqlite3.Error) as exc:
             click.echo(f"{name}: nothing imported ({exc})", err=True)
             failed = True
             continue
