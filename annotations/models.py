@@ -6,7 +6,7 @@ half-open: a passage covers `text[start:end]`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -53,6 +53,10 @@ class Passage:
             "claim_type": self.claim_type,
             "note": self.note,
         }
+
+
+# The passage's fields in order: the columns of the `passages` table.
+PASSAGE_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Passage))
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotations.articles import now_iso
-from annotations.models import Article, Comment, Decision, GoldPassage, Passage
+from annotations.models import (
+    PASSAGE_COLUMNS,
+    Article,
+    Comment,
+    Decision,
+    GoldPassage,
+    Passage,
+)
 from annotations.search.index import SEARCH_SCHEMA_SQL, index_articles
 
 if TYPE_CHECKING:
@@ -176,23 +183,6 @@ def _article_from_row(row: dict[str, Any]) -> Article:
     )
 
 
-PASSAGE_COLUMNS = (
-    "id",
-    "article_id",
-    "start",
-    "end",
-    "text",
-    "annotator",
-    "actor",
-    "stance",
-    "target",
-    "claim_type",
-    "note",
-    "schema_name",
-    "schema_version",
-    "created_at",
-    "updated_at",
-)
 _PASSAGE_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS) + " FROM passages"
 STATUSES = ("todo", "in_progress", "done")
 GOLD_COLUMNS = (

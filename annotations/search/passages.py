@@ -15,29 +15,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from annotations.models import Passage
+from annotations.models import PASSAGE_COLUMNS, Passage
 from annotations.search.index import QueryTerm, parse_query
 from annotations.search.normalize import normalize, normalize_text
 
 __all__ = ["PassageHit", "search_passages"]
 
-_COLUMNS = (
-    "id",
-    "article_id",
-    "start",
-    "end",
-    "text",
-    "annotator",
-    "actor",
-    "stance",
-    "target",
-    "claim_type",
-    "note",
-    "schema_name",
-    "schema_version",
-    "created_at",
-    "updated_at",
-)
+_COLUMNS = PASSAGE_COLUMNS
 _SELECT = (
     "SELECT "
     + ", ".join(f'p."{c}"' for c in _COLUMNS)
