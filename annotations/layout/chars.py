@@ -148,3 +148,8 @@ def mirrored(ch: str) -> str:
     if glyph is not None and unicodedata.mirrored(ch):
         return glyph
     return ch
+
+
+def cell_width(text: str) -> int:
+    """Terminal columns `text` takes when drawn as it is (marks and invisibles take none)."""
+    return sum(char_info(ch).width for ch in text)

@@ -13,6 +13,7 @@ from annotations import __version__
 from annotations.config import ConfigError, Settings, load_settings
 from annotations.schema import LabelSchema, SchemaError, load_schema_or_default
 from annotations.store import Store, StoreError
+from annotations.text import printable
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -114,3 +115,17 @@ def load_label_schema(ctx: click.Context) -> LabelSchema:
         return load_schema_or_default(settings_of(ctx).schema_path)
     except SchemaError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def for_terminal(ctx: click.Context, text: str) -> str:
+    """Article text for one line of command output.
+
+    On a terminal in `--bidi app` mode it is laid out (reordered, joined) like the app
+    does it, so Arabic reads right in a terminal without bidi; in a pipe or in
+    `--bidi terminal` mode it stays in logical order. Controls never pass raw.
+    """
+    if settings_of(ctx).bidi == "app" and sys.stdout.isatty():
+        from annotations.layout import fit_line
+
+        return fit_line(text, 10_000).text
+    return printable(" ".join(text.split()))

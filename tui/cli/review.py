@@ -9,10 +9,10 @@ import click
 
 from annotations.models import Passage
 from annotations.review.agreement import compute_agreement, format_report
-from annotations.review.queue import merge_unanimous, review_queue
+from annotations.review.queue import ArticleReview, merge_unanimous, review_queue
 from annotations.store import Store, StoreError
-from annotations.text import printable
-from tui.cli.main import cli, open_store, settings_of
+from tui.cli.main import cli, for_terminal, open_store, settings_of
+from tui.terminal import explicit_bidi
 
 
 def passages_by_article(
@@ -85,9 +85,17 @@ def queue_command(ctx: click.Context, as_json: bool) -> None:
     Example: hashiya review queue
     """
     store = open_store(ctx)
-    for review in review_queue(store):
+    reviews = review_queue(store)
+    with explicit_bidi(not as_json and settings_of(ctx).bidi == "app"):
+        _print_queue(ctx, store, reviews, as_json)
+
+
+def _print_queue(
+    ctx: click.Context, store: Store, reviews: list[ArticleReview], as_json: bool
+) -> None:
+    for review in reviews:
         article = store.get_article(review.article_id)
-        title = printable(article.title) if article else ""
+        title = for_terminal(ctx, article.title) if article else ""
         record = {
             "article_id": review.article_id,
             "annotators": list(review.annotators),
