@@ -123,3 +123,16 @@ def test_version_and_help() -> None:
     assert result.exit_code == 0 and "hashiya" in result.output
     result = CliRunner().invoke(cli, ["import", "-h"])
     assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_the_app_refuses_a_bad_database_or_schema_in_one_line(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 50)
+    result = CliRunner().invoke(cli, ["--db", str(junk)])
+    assert result.exit_code == 1
+    assert "not a Hashiya database" in result.output and "Traceback" not in result.output
+    schema = tmp_path / "bad.yaml"
+    schema.write_text("name: x\nversion: 1\n")
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "ok.db"), "--schema", str(schema)])
+    assert result.exit_code == 1
+    assert "bad.yaml" in result.output and "Traceback" not in result.output

@@ -78,7 +78,10 @@ def cli(
     if ctx.invoked_subcommand is None:
         from tui.app import run_app  # the only place the CLI imports Textual
 
-        run_app(settings)
+        try:
+            run_app(settings)
+        except (StoreError, SchemaError) as exc:
+            raise click.ClickException(str(exc)) from None
 
 
 def settings_of(ctx: click.Context) -> Settings:
