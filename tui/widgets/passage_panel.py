@@ -12,6 +12,7 @@ from annotations.schema import LabelSchema
 from tui.widgets.bidi_text import fit_line
 
 PANEL_WIDTH = 38
+INNER_WIDTH = PANEL_WIDTH - 3  # less the left border and one column of padding each side
 
 
 class PassagePanel(VerticalScroll):
@@ -31,7 +32,7 @@ class PassagePanel(VerticalScroll):
         yield Static(Text(""), id="panel-all")
 
     def _describe(self, p: Passage, text: str) -> list[str]:
-        width = PANEL_WIDTH - 4
+        width = INNER_WIDTH
         actor = self.schema.actor(p.actor) if p.actor else None
         stance = self.schema.stance(p.stance) if p.stance else None
         claim = self.schema.claim_type(p.claim_type) if p.claim_type else None
@@ -61,7 +62,7 @@ class PassagePanel(VerticalScroll):
             out.append("")
         if not here:
             out.append("—")
-        self.query_one("#panel-here", Static).update(Text("\n".join(out)))
+        self.query_one("#panel-here", Static).update(Text("\n".join(out), no_wrap=True))
 
     def show_all(self, passages: list[Passage]) -> None:
         """The article's passages, one line each (when the passages change)."""
@@ -69,7 +70,8 @@ class PassagePanel(VerticalScroll):
         for p in passages:
             claim = self.schema.claim_type(p.claim_type) if p.claim_type else None
             label = claim.label_en if claim else "untyped"
-            quote = fit_line(" ".join(p.text.split()), PANEL_WIDTH - 16).text
+            # 6 + 1 + 8 + 1 columns before the quote; a laid-out line must never wrap.
+            quote = fit_line(" ".join(p.text.split()), INNER_WIDTH - 16).text
             out.append(f"{p.start:>6} {label[:8]:<8} {quote}")
-        self.query_one("#panel-all", Static).update(Text("\n".join(out)))
+        self.query_one("#panel-all", Static).update(Text("\n".join(out), no_wrap=True))
         self._here = ()
