@@ -244,7 +244,7 @@ class ReviewScreen(Screen[None]):
             for index, (annotator, passages) in enumerate(item.passages.items()):
                 out.extend(self._version(index, annotator, passages))
                 out.append("")
-            out.append("1-9/a accept · e edit+accept · r reject · c discuss · ctrl+z undo")
+            out.append("1-9/a accept · e edit+accept · r reject · c discuss · ^z undo")
         self.query_one("#review-panel", Static).update(Text("\n".join(out), no_wrap=True))
         disputes = len(self._disputes())
         self.query_one("#review-status", Static).update(
