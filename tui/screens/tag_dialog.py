@@ -102,7 +102,8 @@ class ValueList(OptionList):
         self.shortcuts = {key: value_id for value_id, _label, key in values if key}
         for value_id, label, key in values:
             prefix = f"[{key}] " if key else "    "
-            self.add_option(Option(Text(prefix + label), id=value_id))  # Text: no markup
+            # Text: no markup. no_wrap: a wrapped visual line would read in the wrong order.
+            self.add_option(Option(Text(prefix + label, no_wrap=True), id=value_id))
         if values:
             self.highlighted = 0
 
@@ -133,7 +134,7 @@ class TagDialog(ModalScreen[TagResult | None]):
 
     DEFAULT_CSS = """
     TagDialog { align: center middle; }
-    #tag-box { width: 110; height: auto; max-height: 95%; border: thick $accent;
+    #tag-box { width: 98%; max-width: 110; height: auto; max-height: 95%; border: thick $accent;
                background: $surface; padding: 0 1; }
     #tag-quote { color: $text; text-style: italic; margin-bottom: 1; }
     #tag-fields { height: auto; }
@@ -161,12 +162,13 @@ class TagDialog(ModalScreen[TagResult | None]):
         self.new_actor: Actor | None = None
         self.step = "actor"  # the field the next shortcut key picks a value of
         self.closed = False  # dismissed: keys still queued must not act again
+        self.label_width = LABEL_WIDTH  # fitted to the columns once they are laid out
 
     # -- building --------------------------------------------------------------------
 
     def _actor_rows(self, actors: list[Actor]) -> list[tuple[str, str, str | None]]:
         rows: list[tuple[str, str, str | None]] = [
-            (a.id, bidi(f"{a.name_en} · {a.name_ar}", LABEL_WIDTH), a.shortcut) for a in actors
+            (a.id, bidi(f"{a.name_en} · {a.name_ar}", self.label_width), a.shortcut) for a in actors
         ]
         rows.append((NEW_ACTOR, "+ new actor…", "+"))
         rows.append((NONE, "(no actor)", None))
@@ -174,7 +176,8 @@ class TagDialog(ModalScreen[TagResult | None]):
 
     def _value_rows(self, values: tuple[LabelValue, ...]) -> list[tuple[str, str, str | None]]:
         rows: list[tuple[str, str, str | None]] = [
-            (v.id, bidi(f"{v.label_en} · {v.label_ar}", LABEL_WIDTH), v.shortcut) for v in values
+            (v.id, bidi(f"{v.label_en} · {v.label_ar}", self.label_width), v.shortcut)
+            for v in values
         ]
         rows.append((NONE, "(none)", None))
         return rows
@@ -213,6 +216,27 @@ class TagDialog(ModalScreen[TagResult | None]):
                 yield Input(placeholder="note (optional)", id="note")
             yield Static("", classes="preview", id="free-preview")
             yield Static("", id="tag-guide")
+
+    def on_resize(self) -> None:
+        """Fit the value names to the columns: a label wider than its column would wrap,
+        and a wrapped visual line reads in the wrong order."""
+        actors = self.query_one("#actor", ValueList)
+        width = max(actors.scrollable_content_region.width - 5, 8)  # "[k] " and a margin
+        if width == self.label_width:
+            return
+        self.label_width = width
+        query = self.query_one("#actor-search", Input).value
+        rows = {
+            "actor": self._actor_rows(self.schema.find_actors(query)),
+            "stance": self._value_rows(self.schema.stances),
+            "claim_type": self._value_rows(self.schema.claim_types),
+        }
+        for name, values in rows.items():
+            widget = self.query_one(f"#{name}", ValueList)
+            index = widget.highlighted
+            chosen = widget.get_option_at_index(index).id if index is not None else None
+            widget.set_values(values)
+            widget.select_id(chosen)
 
     def on_mount(self) -> None:
         lists = {
