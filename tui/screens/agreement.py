@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -11,18 +11,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from annotations.models import Passage
 from annotations.review.agreement import compute_agreement, format_report
 from annotations.store import Store
+from tui.screens.base import HashiyaScreen
 
 if TYPE_CHECKING:
-    from tui.app import HashiyaApp
+    pass
 
 
-class AgreementScreen(Screen[None]):
+class AgreementScreen(HashiyaScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="agreement.back"),
         Binding("c", "toggle_option('confusion')", "Confusion matrices", id="agreement.confusion"),
@@ -36,10 +36,6 @@ class AgreementScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.options = {"confusion": False, "per_article": False}
-
-    @property
-    def hashiya(self) -> HashiyaApp:
-        return cast("HashiyaApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

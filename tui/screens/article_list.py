@@ -3,28 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from annotations.review.queue import with_review
 from annotations.store import SORT_KEYS, STATUSES, CatalogQuery
+from tui.screens.base import HashiyaScreen
 from tui.widgets.article_table import ArticleTable, RowSource
 from tui.widgets.bidi_text import visual
 
 if TYPE_CHECKING:
-    from tui.app import HashiyaApp
+    pass
 
 SORTS = tuple(SORT_KEYS)
 STATUS_FILTERS: tuple[str | None, ...] = (None, *STATUSES)
 
 
-class ArticleListScreen(Screen[None]):
+class ArticleListScreen(HashiyaScreen):
     BINDINGS = [
         Binding("s", "cycle_sort", "Sort", id="list.sort"),
         Binding("S", "reverse_sort", "Reverse", id="list.reverse", show=False),
@@ -39,10 +39,6 @@ class ArticleListScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.query_state = CatalogQuery(annotator=self.hashiya.settings.annotator)
-
-    @property
-    def hashiya(self) -> HashiyaApp:
-        return cast("HashiyaApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -7,7 +7,7 @@ connection; the screen draws them when they arrive.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -17,17 +17,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
 from annotations.overview import Overview, corpus_overview
 from annotations.schema import LabelSchema
 from annotations.store import Store
+from tui.screens.base import HashiyaScreen
 from tui.widgets.bidi_text import fit_line
 
 if TYPE_CHECKING:
-    from tui.app import HashiyaApp
+    pass
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
 BAR_WIDTH = 30
@@ -118,7 +118,7 @@ def render_overview(figures: Overview, annotator: str, schema: LabelSchema) -> T
     return out
 
 
-class OverviewScreen(Screen[None]):
+class OverviewScreen(HashiyaScreen):
     """Counts of the corpus: statuses, annotators, claim types."""
 
     BINDINGS = [
@@ -129,10 +129,6 @@ class OverviewScreen(Screen[None]):
     @dataclass
     class Computed(Message):
         figures: Overview
-
-    @property
-    def hashiya(self) -> HashiyaApp:
-        return cast("HashiyaApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

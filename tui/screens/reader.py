@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from annotations.articles import now_iso
@@ -19,18 +18,19 @@ from annotations.models import Article, Passage
 from annotations.schema import Actor, LabelSchema
 from annotations.search import find_in_text
 from annotations.store import UserActor
+from tui.screens.base import HashiyaScreen
 from tui.screens.find_dialog import FindDialog
 from tui.screens.tag_dialog import TagDialog, TagResult
 from tui.widgets.passage_panel import PassagePanel
 from tui.widgets.reader_view import Highlight, ReaderView
 
 if TYPE_CHECKING:
-    from tui.app import HashiyaApp
+    pass
 
 DEFAULT_COLOR = "#808080"
 
 
-class ReaderScreen(Screen[None]):
+class ReaderScreen(HashiyaScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="reader.back"),
         Binding("enter,t", "tag", "Tag", id="reader.tag"),
@@ -77,10 +77,6 @@ class ReaderScreen(Screen[None]):
         self.hits: list[tuple[int, int]] = []  # matches of `/` in this article
         self.hit_index = 0
         self.query_text = ""
-
-    @property
-    def hashiya(self) -> HashiyaApp:
-        return cast("HashiyaApp", self.app)
 
     @property
     def schema(self) -> LabelSchema:

@@ -3,14 +3,14 @@ and each annotator's own verdicts ("my reviews")."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from annotations.models import Passage
@@ -29,12 +29,13 @@ from annotations.review.queue import (
     review_queue,
 )
 from annotations.store import Replaced
+from tui.screens.base import HashiyaScreen
 from tui.screens.tag_dialog import TagDialog, TagResult
 from tui.widgets.bidi_text import fit_line, visual_lines
 from tui.widgets.reader_view import Highlight, ReaderView
 
 if TYPE_CHECKING:
-    from tui.app import HashiyaApp
+    pass
 
 KIND_COLORS = {
     "agreement": "#2e7d32",
@@ -87,7 +88,7 @@ class CommentDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(HashiyaScreen):
     """One article: every annotator's passages, classified, and the reviewer's verdicts."""
 
     BINDINGS = [
@@ -123,10 +124,6 @@ class ReviewScreen(Screen[None]):
         self.current: ComparisonItem | None = None
         self._undo: list[tuple[str, Replaced]] = []  # (item key, what the decision replaced)
         self._redo: list[tuple[str, Replaced]] = []
-
-    @property
-    def hashiya(self) -> HashiyaApp:
-        return cast("HashiyaApp", self.app)
 
     @property
     def view(self) -> ReaderView:
@@ -347,17 +344,13 @@ class ReviewScreen(Screen[None]):
         self._go(target)
 
 
-class ReviewQueueScreen(Screen[None]):
+class ReviewQueueScreen(HashiyaScreen):
     """Articles labelled by two or more annotators, lowest agreement first."""
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="queue.back"),
         Binding("M", "merge_all", "Merge all agreed", id="queue.merge"),
     ]
-
-    @property
-    def hashiya(self) -> HashiyaApp:
-        return cast("HashiyaApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -402,14 +395,10 @@ class ReviewQueueScreen(Screen[None]):
         self.reload()
 
 
-class MyReviewsScreen(Screen[None]):
+class MyReviewsScreen(HashiyaScreen):
     """Verdicts and comments on my own passages."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="mine.back")]
-
-    @property
-    def hashiya(self) -> HashiyaApp:
-        return cast("HashiyaApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from rich.style import Style
 from rich.text import Text
@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Select, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -29,10 +28,11 @@ from annotations.search import Hit, search
 from annotations.search.passages import PassageHit, search_passages
 from annotations.search.snippet import SnippetLine, snippet_line
 from annotations.store import Store
+from tui.screens.base import HashiyaScreen
 from tui.widgets.bidi_text import fit_line as fit_shaped
 
 if TYPE_CHECKING:
-    from tui.app import HashiyaApp
+    pass
 
 ARTICLES, PASSAGES = "articles", "passages"
 PAGE = 50  # hits fetched at a time; the next page when the cursor reaches the last
@@ -122,7 +122,7 @@ def passage_option(hit: PassageHit, schema: LabelSchema, width: int, shape: bool
     return out
 
 
-class SearchScreen(Screen[None]):
+class SearchScreen(HashiyaScreen):
     """Type to search; Enter opens the highlighted hit in the reader."""
 
     BINDINGS = [
@@ -166,10 +166,6 @@ class SearchScreen(Screen[None]):
         self.pending = False  # an article search is waiting for the index
         self.index_ready = False
         self.more = False  # the last page was full: there may be more
-
-    @property
-    def hashiya(self) -> HashiyaApp:
-        return cast("HashiyaApp", self.app)
 
     # -- layout ----------------------------------------------------------------------
 
