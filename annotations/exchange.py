@@ -30,6 +30,7 @@ from annotations.export.native import (
     span_records,
 )
 from annotations.models import Article, Passage
+from annotations.review.queue import article_review
 from annotations.schema import Actor, LabelSchema
 from annotations.store import PASSAGE_COLUMNS, STATUSES, Store, UserActor
 from annotations.text import paragraph_spans
@@ -302,8 +303,6 @@ def _gold_records(
     actors: Mapping[str, ActorInfo],
     stamp: str,
 ) -> Iterator[dict[str, Any]]:
-    from annotations.review.queue import article_review_state  # review builds on export
-
     by_article: dict[str, list[Any]] = {}
     for g in store.gold_passages():
         if flt.articles and g.article_id not in flt.articles:
@@ -312,7 +311,7 @@ def _gold_records(
             continue
         by_article.setdefault(g.article_id, []).append(g)
     for article_id in sorted(by_article):
-        state = article_review_state(store, article_id)
+        state = article_review(store, article_id)
         if not state.settled and not flt.include_unresolved:
             continue
         article = store.get_article(article_id)

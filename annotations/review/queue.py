@@ -93,8 +93,16 @@ def article_review(
     return ArticleReview(article_id, chosen, items, decisions)
 
 
-# The name the exporter uses for the gold layer's state of an article.
-article_review_state = article_review
+def passages_by_article(
+    store: Store, annotators: Sequence[str] | None = None, article_id: str | None = None
+) -> dict[str, list[Passage]]:
+    """The annotators' passages grouped by article, for agreement. Passages imported
+    from a gold export (annotator "gold") are not an annotator's and are left out."""
+    grouped: dict[str, list[Passage]] = {}
+    for p in store.all_passages(annotators or None):
+        if p.annotator != "gold" and (article_id is None or p.article_id == article_id):
+            grouped.setdefault(p.article_id, []).append(p)
+    return grouped
 
 
 def with_review(store: Store, rows: dict[str, CatalogRow]) -> dict[str, CatalogRow]:

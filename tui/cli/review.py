@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 
 import click
 
-from annotations.models import Passage
 from annotations.review.agreement import compute_agreement, format_report
-from annotations.review.queue import ArticleReview, merge_unanimous, review_queue
+from annotations.review.queue import (
+    ArticleReview,
+    merge_unanimous,
+    passages_by_article,
+    review_queue,
+)
 from annotations.store import Store, StoreError
 from tui.cli.main import cli, for_terminal, open_store, settings_of
 from tui.terminal import explicit_bidi
-
-
-def passages_by_article(
-    store: Store, annotators: list[str] | None, article: str | None
-) -> dict[str, list[Passage]]:
-    """Every annotator passage (gold excluded), grouped by article, for agreement."""
-    grouped: dict[str, list[Passage]] = defaultdict(list)
-    for p in store.all_passages(annotators or None):
-        if p.annotator == "gold" or (article is not None and p.article_id != article):
-            continue
-        grouped[p.article_id].append(p)
-    return dict(grouped)
 
 
 @cli.command("agreement")

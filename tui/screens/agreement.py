@@ -13,8 +13,8 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
-from annotations.models import Passage
 from annotations.review.agreement import compute_agreement, format_report
+from annotations.review.queue import passages_by_article
 from annotations.store import Store
 from tui.screens.base import HashiyaScreen
 
@@ -54,10 +54,7 @@ class AgreementScreen(HashiyaScreen):
     def compute(self) -> None:
         # Its own connection: SQLite connections stay in the thread that made them.
         with Store(self.hashiya.settings.db_path) as store:
-            grouped: dict[str, list[Passage]] = {}
-            for p in store.all_passages():
-                if p.annotator != "gold":
-                    grouped.setdefault(p.article_id, []).append(p)
+            grouped = passages_by_article(store)
         report = compute_agreement(grouped)
         text = format_report(report, **self.options)
         if len(report.annotators) < 2:
