@@ -74,6 +74,7 @@ class ReaderScreen(HashiyaScreen):
         self.history = self.hashiya.history
         self.message = ""
         self._passages: list[Passage] = []
+        self._stale = 0  # passages whose quoted text no longer matches (counted on refresh)
         self.hits: list[tuple[int, int]] = []  # matches of `/` in this article
         self.hit_index = 0
         self.query_text = ""
@@ -125,6 +126,9 @@ class ReaderScreen(HashiyaScreen):
     def refresh_passages(self) -> None:
         """Read the passages again (after a change) and redraw them."""
         self._passages = self.hashiya.store.passages(self.article.id, self.annotator)
+        text = self.article.text
+        self._stale = sum(1 for p in self._passages if text[p.start : p.end] != p.text)
+        self.refresh_bindings()  # undo/redo may have become (un)available
         passages = self._passages
         text = self.article.text
         highlights = []
@@ -160,9 +164,8 @@ class ReaderScreen(HashiyaScreen):
         ]
         if selection:
             parts.append(f"selected [{selection[0]}, {selection[1]})")
-        stale = sum(1 for p in self.passages() if self.article.text[p.start : p.end] != p.text)
-        if stale:
-            parts.append(f"⚠ {stale} passages no longer match the text (hashiya doctor)")
+        if self._stale:
+            parts.append(f"⚠ {self._stale} passages no longer match the text (hashiya doctor)")
         if message:
             parts.append(message)
         # One fixed-height line: no layout pass on every caret move.
@@ -264,6 +267,14 @@ class ReaderScreen(HashiyaScreen):
         self.history.record(Change(passage, None))
         self.refresh_passages()
         self._status("deleted (ctrl+z to undo)")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Dim undo and redo in the footer when there is nothing to undo or redo."""
+        if action == "undo":
+            return self.history.can_undo or None
+        if action == "redo":
+            return self.history.can_redo or None
+        return True
 
     def action_undo(self) -> None:
         change = self.history.undo()
