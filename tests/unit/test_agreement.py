@@ -32,30 +32,7 @@ from annotations.review.agreement import (
     nominal_alpha,
 )
 from annotations.review.compare import COMPARED_ATTRIBUTES
-
-_ids = iter(range(10**9))
-
-
-def passage(
-    annotator: str,
-    start: int,
-    end: int,
-    claim_type: str | None = "fact",
-    actor: str | None = "gov",
-    stance: str | None = "support",
-    article_id: str = "art",
-) -> Passage:
-    return Passage(
-        id=f"p{next(_ids):06d}",
-        article_id=article_id,
-        start=start,
-        end=end,
-        text="",
-        annotator=annotator,
-        actor=actor,
-        stance=stance,
-        claim_type=claim_type,
-    )
+from tests.support.passages import passage
 
 
 def one_article(*passages: Passage) -> AgreementReport:

@@ -4,41 +4,16 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from itertools import count
 
 import pytest
 
-from annotations.models import Passage
 from annotations.review.compare import (
     KINDS,
     ComparisonItem,
     compare_article,
     disagreements,
 )
-
-_ids = count()
-
-
-def passage(
-    annotator: str,
-    start: int,
-    end: int,
-    actor: str | None = "gov",
-    stance: str | None = "support",
-    claim_type: str | None = "fact",
-    article_id: str = "art",
-) -> Passage:
-    return Passage(
-        id=f"p{next(_ids):05d}",
-        article_id=article_id,
-        start=start,
-        end=end,
-        text="",
-        annotator=annotator,
-        actor=actor,
-        stance=stance,
-        claim_type=claim_type,
-    )
+from tests.support.passages import passage
 
 
 def kinds(items: list[ComparisonItem]) -> list[str]:
