@@ -117,6 +117,11 @@ def with_review(store: Store, rows: dict[str, CatalogRow]) -> dict[str, CatalogR
     return out
 
 
+def disputed_article_ids(store: Store) -> list[str]:
+    """Articles where the annotators disagree somewhere (for the list's filter)."""
+    return [r.article_id for r in review_queue(store) if r.n_disagreements]
+
+
 def review_queue(store: Store) -> list[ArticleReview]:
     """Articles labelled by two or more annotators, lowest agreement first, unsettled first."""
     rows = store.conn.execute(

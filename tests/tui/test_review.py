@@ -6,6 +6,7 @@ from pathlib import Path
 
 from annotations.store import Store
 from tests.support.corpus import SEED_ID, two_annotator_db
+from tests.support.pilot import open_article
 from tui.app import make_app
 from tui.screens.review import MyReviewsScreen, ReviewQueueScreen, ReviewScreen
 from tui.widgets.reader_view import ReaderView
@@ -90,3 +91,26 @@ async def test_agreement_screen_and_review_columns_in_the_list(tmp_path: Path) -
         report = str(app.screen.query_one("#agreement-report").render())
         assert "Agreement of 2 annotators" in report
         assert "omar" in report and "sara" in report
+
+
+async def test_comment_on_a_passage_and_filter_disputed_articles(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    two_annotator_db(db).close()
+    app = make_app(db, annotator="omar")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")  # only articles the annotators disagree on
+        await pilot.pause()
+        assert app.screen.query_one("ArticleTable").ids == [SEED_ID]  # type: ignore[attr-defined]
+        view = await open_article(pilot)
+        passage = app.store.passages(SEED_ID, "omar")[0]
+        view.caret = passage.start
+        await pilot.press("C")
+        await pilot.pause()
+        await pilot.press(*"check the source", "enter")
+        await pilot.pause()
+        panel = str(app.screen.query_one("#panel-here").render())
+        assert "omar: check the source" in panel
+    with Store(db) as store:
+        (comment,) = store.comments(passage.id)
+    assert (comment.author, comment.body) == ("omar", "check the source")

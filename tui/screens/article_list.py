@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
-from annotations.review.queue import with_review
+from annotations.review.queue import disputed_article_ids, with_review
 from annotations.store import SORT_KEYS, STATUSES, CatalogQuery
 from tui.screens.base import HashiyaScreen
 from tui.widgets.article_table import ArticleTable, RowSource
@@ -34,6 +34,7 @@ class ArticleListScreen(HashiyaScreen):
         Binding("slash", "search", "Search", id="list.search"),
         Binding("o", "overview", "Overview", id="list.overview"),
         Binding("a", "cycle_annotated_by", "Annotator filter", id="list.annotated_by"),
+        Binding("d", "toggle_disputed", "Disagreements", id="list.disputed", show=False),
     ]
 
     def __init__(self) -> None:
@@ -71,7 +72,16 @@ class ArticleListScreen(HashiyaScreen):
             parts.append(f"source: {visual(q.source)}")
         if q.annotated_by:
             parts.append(f"annotated by: {visual(q.annotated_by)}")
+        if q.ids is not None:
+            parts.append("with disagreements")
         self.query_one("#list-status", Static).update(Text(" · ".join(parts)))
+
+    def action_toggle_disputed(self) -> None:
+        """Only articles on which the annotators disagree (again: all articles)."""
+        q = self.query_state
+        ids = None if q.ids is not None else tuple(disputed_article_ids(self.hashiya.store))
+        self.query_state = replace(q, ids=ids)
+        self.reload()
 
     @property
     def article_ids(self) -> list[str]:

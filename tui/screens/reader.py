@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Static
 
 from annotations.articles import now_iso
 from annotations.history import Change
-from annotations.models import Article, Passage
+from annotations.models import Article, Comment, Passage
 from annotations.schema import Actor, LabelSchema
 from annotations.search import find_in_text
 from annotations.store import UserActor
@@ -53,6 +53,7 @@ class ReaderScreen(HashiyaScreen):
         Binding("ctrl+z", "undo", "Undo", id="reader.undo"),
         Binding("ctrl+y", "redo", "Redo", id="reader.redo", show=False),
         Binding("D", "mark_done", "Done", id="reader.done"),
+        Binding("C", "comment", "Comment", id="reader.comment", show=False),
         Binding("b", "toggle_panel", "Panel", id="reader.panel"),
         Binding("n", "next(1)", "Next article / hit", id="reader.next", show=False),
         Binding("N", "next(-1)", "Prev hit", id="reader.prev_hit", show=False),
@@ -106,7 +107,7 @@ class ReaderScreen(HashiyaScreen):
                 snap_to_words=settings.snap_to_words,
                 id="reader",
             )
-            yield PassagePanel(self.schema, id="passage-panel")
+            yield PassagePanel(self.schema, self.hashiya.store.comments, id="passage-panel")
         yield Static("", id="reader-status")
         yield Footer()
 
@@ -140,7 +141,7 @@ class ReaderScreen(HashiyaScreen):
             )
         self.view.set_highlights(highlights)
         self.panel.show_all(passages)
-        self.panel.show_here(passages, self.view.caret, text)
+        self.panel.show_here(passages, self.view.caret, text, force=True)
         self._status()
 
     def under_caret(self) -> list[Passage]:
@@ -302,6 +303,23 @@ class ReaderScreen(HashiyaScreen):
             return
         self.view.clear_selection()
         self.view.caret = target.start
+
+    def action_comment(self) -> None:
+        """Add a comment to the passage under the caret (a short thread, seen in review)."""
+        passage = self._target_passage()
+        if passage is None:
+            return
+        from tui.screens.review import CommentDialog
+
+        def done(body: str | None) -> None:
+            if body:
+                self.hashiya.store.add_comment(Comment(passage.id, self.annotator, body))
+                self.panel.show_here(
+                    self.passages(), self.view.caret, self.article.text, force=True
+                )
+                self._status("comment saved")
+
+        self.app.push_screen(CommentDialog("Comment on the passage under the caret"), done)
 
     def action_mark_done(self) -> None:
         store = self.hashiya.store

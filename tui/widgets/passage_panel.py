@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from annotations.models import Passage
+from annotations.models import Comment, Passage
 from annotations.schema import LabelSchema
 from tui.widgets.bidi_text import fit_line
 
@@ -22,9 +24,16 @@ class PassagePanel(VerticalScroll):
     PassagePanel > Static {{ height: auto; }}
     """
 
-    def __init__(self, schema: LabelSchema, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        schema: LabelSchema,
+        comments: Callable[[str], list[Comment]] = lambda passage_id: [],
+        *,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.schema = schema
+        self.comments = comments  # a passage's comment thread, by passage id
         self._here: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
@@ -47,13 +56,18 @@ class PassagePanel(VerticalScroll):
         ]
         if p.note:
             lines.append("note: " + fit_line(p.note, width - 6).text)
+        for comment in self.comments(p.id):
+            head = f"💬 {comment.author}: "
+            lines.append(head + fit_line(comment.body, max(width - len(head) - 1, 4)).text)
         return lines
 
-    def show_here(self, passages: list[Passage], caret: int, text: str) -> None:
-        """The passages under the caret (redrawn only when they change)."""
+    def show_here(
+        self, passages: list[Passage], caret: int, text: str, *, force: bool = False
+    ) -> None:
+        """The passages under the caret (redrawn only when they change, or `force`)."""
         here = [p for p in passages if p.start <= caret < p.end]
         key = tuple(f"{p.id}{p.updated_at}" for p in here)
-        if key == self._here and key:
+        if key == self._here and key and not force:
             return
         self._here = key
         out = ["UNDER THE CARET"]
