@@ -515,3 +515,15 @@ def test_a_config_folder_that_cannot_be_read_is_one_line(
     code, _, err = run(db, "--config", str(config), "list")
     assert code == 1
     assert err == f"Error: {config}: cannot read: Permission denied\n"
+
+
+def test_the_json_schemas_state_the_id_limits() -> None:
+    from annotations.export.native import load_json_schema
+
+    native_schema = load_json_schema("native")
+    native = native_schema["properties"]
+    span = load_json_schema("span")["properties"]
+    span_id = native_schema["$defs"]["span"]["properties"]["id"]
+    assert native["article_id"]["maxLength"] == span["article_id"]["maxLength"] == MAX_ARTICLE_ID
+    assert native["annotator"]["maxLength"] == span["annotator"]["maxLength"] == MAX_ANNOTATOR
+    assert span_id["maxLength"] == span["id"]["maxLength"] == MAX_PASSAGE_ID
