@@ -17,8 +17,8 @@ from typing import Any
 import platformdirs
 import yaml
 
-from annotations.json_input import MAX_NESTING, JsonInputError, check_text, too_deep
 from annotations.models import MAX_ANNOTATOR
+from annotations.untrusted import InputError, check_text, too_deep, yaml_too_deep
 
 APP_NAME = "hashiya"
 BIDI_MODES = ("app", "terminal")
@@ -87,23 +87,6 @@ def _key_lines(text: str) -> tuple[dict[str, int], dict[str, int]]:
     return lines, keymap
 
 
-def _check_nesting(text: str, path: Path) -> None:
-    """ConfigError at the line where the YAML nests deeper than MAX_NESTING.
-
-    PyYAML builds nodes recursively and fails with RecursionError near 300 levels; its
-    parser reads events without recursing, so the depth is measured on those first.
-    """
-    depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_NESTING:
-                line = event.start_mark.line + 1 if event.start_mark else 1
-                raise ConfigError(f"{path}:{line}: {too_deep()}")
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-
-
 def read_config(path: Path) -> dict[str, Any]:
     """The validated contents of a config file ({} when it does not exist)."""
     return _read_config(path)[0]
@@ -119,7 +102,9 @@ def _read_config(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise ConfigError(f"{path}: cannot read: {reason}") from None
     try:
-        _check_nesting(text, path)
+        deep_at = yaml_too_deep(text)
+        if deep_at is not None:
+            raise ConfigError(f"{path}:{deep_at}: {too_deep()}")
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -150,7 +135,7 @@ def _read_config(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
             entry_where = where if entry is None else f"{path}:{keymap_lines.get(entry, 1)}"
             try:
                 check_text([entry, entry_value])
-            except JsonInputError as exc:
+            except InputError as exc:
                 raise ConfigError(f"{entry_where}: key '{key}': {exc.reason}") from None
         if key == "annotator" and isinstance(value, str):
             check_annotator(value, f"{where}: key 'annotator'")

@@ -29,12 +29,12 @@ from annotations.export.native import (
     parse_native_line,
     span_records,
 )
-from annotations.json_input import MAX_NESTING, check_nesting, may_hold_surrogates
 from annotations.models import MAX_ANNOTATOR, MAX_ARTICLE_ID, MAX_PASSAGE_ID, Article, Passage
 from annotations.review.queue import article_review
 from annotations.schema import Actor, LabelSchema
 from annotations.store import PASSAGE_COLUMNS, STATUSES, Store, UserActor
 from annotations.text import paragraph_spans
+from annotations.untrusted import MAX_NESTING, check_nesting, may_hold_surrogates
 
 GOLD = "gold"
 

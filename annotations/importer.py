@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from annotations import json_input
+from annotations import untrusted
 from annotations.articles import make_article
-from annotations.json_input import JsonInputError
 from annotations.models import MAX_ARTICLE_ID, Article
 from annotations.store import Store
 from annotations.text import TextError, decode, is_blank
+from annotations.untrusted import InputError
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -260,14 +260,14 @@ class Importer:
         except TextError as exc:
             raise ValueError(str(exc)) from None
         try:
-            obj = json_input.loads(line)
+            obj = untrusted.loads(line)
         except json.JSONDecodeError as exc:
             raise ValueError(f"not JSON ({exc.msg} at column {exc.colno})") from None
         if not isinstance(obj, dict):
             raise ValueError("not a JSON object")
         try:
-            json_input.check_value(obj, line)
-        except JsonInputError as exc:
+            untrusted.check_value(obj, line)
+        except InputError as exc:
             message = f"field '{exc.path}': {exc.reason}" if exc.path else exc.reason
             raise ValueError(message) from None
         text = obj.get(self.text_field)

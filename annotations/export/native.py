@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Literal, NoReturn
 
-from annotations import json_input
-from annotations.json_input import JsonInputError
+from annotations import untrusted
 from annotations.models import MAX_ANNOTATOR, MAX_ARTICLE_ID, MAX_PASSAGE_ID, Article, Passage
+from annotations.untrusted import InputError
 
 FORMAT = "hashiya/1"
 SPAN_FORMAT = "hashiya-span/1"
@@ -401,18 +401,18 @@ def parse_native_line(
     are not checked (user-added actors, for instance, are recreated by the importer).
     Raises FormatError. Keys the format does not define are ignored. Strings must be
     text UTF-8 can hold (no lone surrogates), metadata nests at most
-    `json_input.MAX_NESTING` levels, and ids have the lengths `annotations.models` allows.
+    `untrusted.MAX_NESTING` levels, and ids have the lengths `annotations.models` allows.
     """
     try:
-        data = json_input.loads(line)
+        data = untrusted.loads(line)
     except json.JSONDecodeError as error:
         raise FormatError(lineno, f"not valid JSON: {error.msg} (column {error.colno})") from None
-    except JsonInputError as error:
+    except InputError as error:
         raise FormatError(lineno, error.reason) from None
     reader = _Reader(lineno)
     if not isinstance(data, dict):
         reader.fail("", f"expected a JSON object, got {_json_type(data)}")
-    if json_input.may_hold_surrogates(line):
+    if untrusted.may_hold_surrogates(line):
         reader.text(data)
 
     fmt = reader.string(data, "format", "format")
@@ -494,14 +494,14 @@ class _Reader:
     def text(self, data: Any) -> None:
         """Every string and key is text UTF-8 can hold."""
         try:
-            json_input.check_text(data)
-        except JsonInputError as error:
+            untrusted.check_text(data)
+        except InputError as error:
             self.fail(error.path, error.reason)
 
     def nesting(self, value: Any, path: str) -> None:
         try:
-            json_input.check_nesting(value, path)
-        except JsonInputError as error:
+            untrusted.check_nesting(value, path)
+        except InputError as error:
             self.fail(error.path, error.reason)
 
     def length(self, value: str, path: str, limit: int) -> None:

@@ -527,3 +527,21 @@ def test_the_json_schemas_state_the_id_limits() -> None:
     assert native["article_id"]["maxLength"] == span["article_id"]["maxLength"] == MAX_ARTICLE_ID
     assert native["annotator"]["maxLength"] == span["annotator"]["maxLength"] == MAX_ANNOTATOR
     assert span_id["maxLength"] == span["id"]["maxLength"] == MAX_PASSAGE_ID
+
+
+def test_a_schema_label_with_a_lone_surrogate_or_deep_yaml_names_the_line(
+    db: Path, tmp_path: Path
+) -> None:
+    bundled = (Path(__file__).parents[2] / "annotations/schemas/news.yaml").read_text(
+        encoding="utf-8"
+    )
+    schema = tmp_path / "labels.yaml"
+    schema.write_text(bundled.replace("name_ar: داعش", 'name_ar: "\\ud800"', 1), encoding="utf-8")
+    line = bundled[: bundled.index("name_ar: داعش")].count("\n") + 1
+    code, _, err = run(db, "schema", "check", str(schema))
+    assert code == 1
+    assert err == f"{schema}:{line}: actor[0].name_ar: {SURROGATE}\n"
+    schema.write_text("name: x\nversion: '1'\nactor:\n  - " + deep(400) + "\n", encoding="utf-8")
+    code, _, err = run(db, "schema", "check", str(schema))
+    assert code == 1
+    assert err == f"{schema}:4: (yaml): {TOO_DEEP}\n"

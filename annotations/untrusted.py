@@ -1,10 +1,11 @@
-"""JSON from files Hashiya did not write: a nesting limit, and text that can be stored.
+"""Data from files Hashiya did not write: a nesting limit, and text that can be stored.
 
-`json.loads` accepts two things the rest of Hashiya cannot keep: nesting deep enough to
-exhaust Python's stack (here, in SQLite's JSON functions or in `copy.deepcopy` later),
-and `\\ud800`-style escapes that decode to a lone surrogate, a code point no UTF-8 text
-(so no database row, file or terminal) can hold. Both are refused here with the path of
-the field, so a reader can say `FILE:LINE: field: reason` and go on with the next line.
+JSON and YAML readers accept two things the rest of Hashiya cannot keep: nesting deep
+enough to exhaust Python's stack (in the parser itself, or later in `copy.deepcopy` and
+comparisons), and `\\ud800`-style escapes that decode to a lone surrogate, a code point
+no UTF-8 text (so no database row, file or terminal) can hold. Both are refused here with
+the path of the field or the line, so a reader can say `FILE:LINE: field: reason` and go
+on with the next line.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+
+import yaml
 
 # Levels of arrays and objects one value may nest. Every format Hashiya reads needs 4;
 # metadata kept from other tools rarely needs 10. Python's json (and the copy and
@@ -25,8 +28,8 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-class JsonInputError(ValueError):
-    """A JSON value Hashiya will not keep. `path` names the field ("" for the whole line)."""
+class InputError(ValueError):
+    """A value Hashiya will not keep. `path` names the field ("" for the whole value)."""
 
     def __init__(self, path: str, reason: str) -> None:
         self.path = path
@@ -35,14 +38,14 @@ class JsonInputError(ValueError):
 
 
 def loads(text: str) -> Any:
-    """`json.loads`, with nesting past the stack reported as JsonInputError.
+    """`json.loads`, with nesting past the stack reported as InputError.
 
     Raises json.JSONDecodeError for text that is not JSON, as json.loads does.
     """
     try:
         return json.loads(text)
     except RecursionError:
-        raise JsonInputError("", too_deep()) from None
+        raise InputError("", too_deep()) from None
 
 
 def too_deep() -> str:
@@ -60,7 +63,7 @@ def field_path(parent: str, key: str | int) -> str:
 
 
 def check_nesting(value: Any, path: str = "", limit: int = MAX_NESTING) -> None:
-    """Raise JsonInputError if `value` nests arrays and objects deeper than `limit`.
+    """Raise InputError if `value` nests arrays and objects deeper than `limit`.
 
     The error names the field of `value` the deep part is under (`metadata.x`, not the
     hundred indexes below it).
@@ -75,7 +78,7 @@ def check_nesting(value: Any, path: str = "", limit: int = MAX_NESTING) -> None:
         else:
             continue
         if depth > limit:
-            raise JsonInputError(path if under is None else under, too_deep())
+            raise InputError(path if under is None else under, too_deep())
         for key, child in items:
             if isinstance(child, dict | list):
                 stack.append((child, field_path(path, key) if under is None else under, depth + 1))
@@ -87,7 +90,7 @@ def may_hold_surrogates(raw: str) -> bool:
 
 
 def check_text(value: Any, path: str = "") -> None:
-    """Raise JsonInputError naming the first string or key holding a lone surrogate.
+    """Raise InputError naming the first string or key holding a lone surrogate.
 
     A surrogate pair escape (`\\ud83d\\ude00`) decodes to one character and is fine;
     what is left is a half of a pair, which UTF-8 cannot encode.
@@ -98,13 +101,13 @@ def check_text(value: Any, path: str = "") -> None:
         if isinstance(node, str):
             found = _SURROGATE.search(node)
             if found:
-                raise JsonInputError(where, _surrogate_reason(found.group()))
+                raise InputError(where, _surrogate_reason(found.group()))
         elif isinstance(node, dict):
             children = []
             for key, child in node.items():
                 found = _SURROGATE.search(key)
                 if found:
-                    raise JsonInputError(
+                    raise InputError(
                         field_path(where, key), _surrogate_reason(found.group(), "key")
                     )
                 children.append((child, field_path(where, key)))
@@ -124,3 +127,21 @@ def check_value(value: Any, raw: str, path: str = "") -> None:
     check_nesting(value, path)
     if may_hold_surrogates(raw):
         check_text(value, path)
+
+
+def yaml_too_deep(text: str) -> int | None:
+    """The line (1-based) where YAML text nests deeper than MAX_NESTING, or None.
+
+    PyYAML composes nodes recursively and fails with RecursionError near 300 levels; its
+    parser reads events without recursing, so the depth is measured on those first.
+    Raises yaml.YAMLError for text that is not YAML, as yaml.parse does.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                return event.start_mark.line + 1 if event.start_mark else 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
