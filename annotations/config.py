@@ -15,6 +15,8 @@ from typing import Any
 import platformdirs
 import yaml
 
+from annotations.text import check_name
+
 APP_NAME = "hashiya"
 BIDI_MODES = ("app", "terminal")
 
@@ -46,9 +48,10 @@ def default_config_path() -> Path:
 
 def default_annotator() -> str:
     try:
-        return getpass.getuser()
+        name = getpass.getuser()
     except Exception:  # no user name in some containers
         return "annotator"
+    return name if check_name(name) is None else "annotator"
 
 
 # key -> (type, description) of what the config file may hold
@@ -111,7 +114,17 @@ def read_config(path: Path) -> dict[str, Any]:
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()
         ):
             raise ConfigError(f"{where}: key 'keymap': expected binding id -> keys strings")
+        _check_names(where, str(key), value)
     return data
+
+
+def _check_names(where: str, key: str, value: object) -> None:
+    """Config values are shown on screen: no control or bidi characters in them."""
+    texts = [*value.keys(), *value.values()] if isinstance(value, dict) else [value]
+    for text in texts:
+        reason = check_name(text) if isinstance(text, str) else None
+        if reason is not None:
+            raise ConfigError(f"{where}: {key}: {reason}")
 
 
 def load_settings(
@@ -136,11 +149,16 @@ def load_settings(
         candidate = Path(value).expanduser()
         return candidate if candidate.is_absolute() else path.parent / candidate
 
+    chosen = annotator or env_annotator or config.get("annotator") or default_annotator()
+    origin = "--annotator" if annotator else "HASHIYA_ANNOTATOR" if env_annotator else None
+    reason = check_name(chosen)
+    if reason is not None and origin is not None:  # the config file's was checked already
+        raise ConfigError(f"{origin}: {reason}")
     return Settings(
         db_path=Path(
             db_path or env_db or (from_config(config_db) if config_db else default_db_path())
         ).expanduser(),
-        annotator=(annotator or env_annotator or config.get("annotator") or default_annotator()),
+        annotator=chosen,
         schema_path=schema_path or (from_config(config_schema) if config_schema else None),
         bidi=bidi or config.get("bidi", "app"),
         shape=shape if shape is not None else config.get("shape", True),

@@ -7,8 +7,10 @@ offset into this stored text, so these few rules must never change silently.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from typing import Any
 
 
 class TextError(ValueError):
@@ -67,16 +69,102 @@ def control_picture(ch: str) -> str | None:
     return None
 
 
-def printable(text: str) -> str:
+def printable(text: str, *, lines: bool = False) -> str:
     """`text` with control characters shown as pictures and tabs/newlines as spaces.
 
-    For one-line output of article fields (titles, sources) on a terminal.
+    For output of strings from data (titles, sources, names, labels, file names) on a
+    terminal. Explicit bidi controls are shown as pictures too: applied raw they would
+    reorder the rest of the line out of sight. With `lines=True` newlines are kept, for
+    text of several lines (a report, a message naming a file).
     """
     out = []
     for ch in text:
+        if ch == "\n" and lines:
+            out.append(ch)
+            continue
         if ch in "\t\n":
             out.append(" ")
             continue
-        picture = control_picture(ch)
+        picture = control_picture(ch) or _BIDI_PICTURES.get(ch)
         out.append(picture if picture is not None else ch)
     return "".join(out)
+
+
+# The explicit bidi formatting characters: embeddings and overrides (closed by PDF),
+# isolates (closed by PDI). Their short names, and the picture `printable` shows.
+BIDI_CONTROLS = {
+    "\u202a": ("LRE", "⇢"),
+    "\u202b": ("RLE", "⇠"),
+    "\u202d": ("LRO", "⇛"),
+    "\u202e": ("RLO", "⇚"),
+    "\u202c": ("PDF", "⇣"),
+    "\u2066": ("LRI", "⇥"),
+    "\u2067": ("RLI", "⇤"),
+    "\u2068": ("FSI", "⇹"),
+    "\u2069": ("PDI", "⇟"),
+}
+_BIDI_PICTURES = {ch: picture for ch, (_, picture) in BIDI_CONTROLS.items()}
+_ISOLATE_OPENERS = frozenset("\u2066\u2067\u2068")
+_PDI = "\u2069"
+# Everything `check_name` may object to; a name without any is accepted at once.
+_SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x09: "TAB", 0x0A: "LF", 0x0D: "CR"}
+_CONTROL_NAMES |= {0x1B: "ESC", 0x7F: "DEL", 0x85: "NEL", 0x9B: "CSI", 0x9D: "OSC"}
+
+
+def check_name(value: str, *, multiline: bool = False) -> str | None:
+    """Why `value` cannot be a name or a label, or None when it can.
+
+    Annotator and actor names, schema labels and descriptions, and config values are
+    shown on a line of the terminal and the app, so they may not hold control characters
+    (C0, DEL, C1; tabs and newlines only where `multiline`), line or paragraph
+    separators, or bidi embeddings and overrides (LRE RLE LRO RLO PDF), which reorder
+    what follows them out of sight. Isolates (LRI RLI FSI ... PDI) keep a name of mixed
+    direction in one piece and are allowed in pairs. The reason is one short phrase.
+    """
+    if not _SUSPECT.search(value):
+        return None
+    open_isolates: list[int] = []
+    for index, ch in enumerate(value):
+        code = ord(ch)
+        at = f"at character {index + 1}"
+        if multiline and ch in "\t\n":
+            continue
+        if code < 0x20 or 0x7F <= code < 0xA0:
+            name = _CONTROL_NAMES.get(code)
+            shown = f"U+{code:04X}" + (f" ({name})" if name else "")
+            return f"control character {shown} {at}"
+        if ch in "\u2028\u2029":
+            return f"line separator U+{code:04X} {at}"
+        if ch in _ISOLATE_OPENERS:
+            open_isolates.append(index)
+        elif ch == _PDI:
+            if not open_isolates:
+                return f"bidi control U+2069 (PDI) {at} closes no isolate"
+            open_isolates.pop()
+        elif ch in BIDI_CONTROLS:
+            return f"bidi control U+{code:04X} ({BIDI_CONTROLS[ch][0]}) {at}"
+    if open_isolates:
+        index = open_isolates[0]
+        ch = value[index]
+        return (
+            f"bidi control U+{ord(ch):04X} ({BIDI_CONTROLS[ch][0]}) at character {index + 1}"
+            " is never closed by a PDI"
+        )
+    return None
+
+
+# What json.dumps(ensure_ascii=False) leaves raw that a terminal would act on: DEL, C1,
+# line separators and the bidi controls (C0 it escapes itself).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable_json(value: Any, *, indent: int | None = None) -> str:
+    """`value` as JSON for a terminal: Arabic as UTF-8 text, every control character
+    (C0, DEL, C1) and bidi control escaped as \\uXXXX, so it is still the same JSON value.
+
+    Outside strings JSON text is ASCII, so these characters only occur inside strings,
+    where the escape means the character itself.
+    """
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

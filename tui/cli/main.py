@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,12 +14,54 @@ from annotations import __version__
 from annotations.config import ConfigError, Settings, load_settings
 from annotations.schema import LabelSchema, SchemaError, load_schema_or_default
 from annotations.store import Store, StoreError
-from annotations.text import printable
+from annotations.text import check_name, printable, printable_json
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
-@click.group(context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
+@contextmanager
+def _printable_errors() -> Iterator[None]:
+    """Error messages name files, ids and values from data: show them with pictures."""
+    try:
+        yield
+    except click.ClickException as exc:
+        exc.message = printable(exc.message, lines=True)
+        raise
+
+
+class HashiyaGroup(click.Group):
+    """The `hashiya` group: every error of every command goes through `printable`."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _printable_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _printable_errors():
+            return super().invoke(ctx)
+
+
+def say(message: str, *, err: bool = False, lines: bool = False) -> None:
+    """One line of plain output (several with `lines`): strings from data in it are shown
+    with control and bidi pictures, never raw."""
+    click.echo(printable(message, lines=lines), err=err)
+
+
+def say_json(value: Any, *, indent: int | None = None) -> None:
+    """`--json` output: controls and bidi controls in strings escaped as \\uXXXX."""
+    click.echo(printable_json(value, indent=indent))
+
+
+def check_names(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """An option's names (`--annotator`): rejected if a terminal would act on them."""
+    for name in (value,) if isinstance(value, str) else value or ():
+        reason = check_name(name)
+        if reason is not None:
+            raise click.BadParameter(reason, ctx=ctx, param=param)
+    return value
+
+
+@click.group(cls=HashiyaGroup, context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
 @click.version_option(__version__, "--version", prog_name="hashiya")
 @click.option(
     "--db",
@@ -27,7 +70,11 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
     envvar="HASHIYA_DB",
     help="SQLite database file (default: in your data directory; env HASHIYA_DB).",
 )
-@click.option("--annotator", help="Your annotator name (env HASHIYA_ANNOTATOR; default: OS user).")
+@click.option(
+    "--annotator",
+    callback=check_names,
+    help="Your annotator name (env HASHIYA_ANNOTATOR; default: OS user).",
+)
 @click.option(
     "--schema",
     "schema_path",
