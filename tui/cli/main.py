@@ -25,7 +25,7 @@ def _printable_errors() -> Iterator[None]:
     try:
         yield
     except click.ClickException as exc:
-        exc.message = printable(exc.message, lines=True)
+        exc.message = printable(exc.message, lines=True)  # type: ignore[misc]  # Final in stubs only
         raise
 
 
