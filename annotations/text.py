@@ -161,10 +161,15 @@ _JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 def printable_json(value: Any, *, indent: int | None = None) -> str:
     """`value` as JSON for a terminal: Arabic as UTF-8 text, every control character
-    (C0, DEL, C1) and bidi control escaped as \\uXXXX, so it is still the same JSON value.
+    (C0, DEL, C1) and bidi control escaped as \\uXXXX, so it is still the same JSON value."""
+    return escape_json_text(json.dumps(value, ensure_ascii=False, indent=indent))
+
+
+def escape_json_text(text: str) -> str:
+    """JSON text (as json.dumps writes it) with DEL, C1, line separators and bidi controls
+    escaped as \\uXXXX: the same JSON value, nothing a terminal acts on.
 
     Outside strings JSON text is ASCII, so these characters only occur inside strings,
     where the escape means the character itself.
     """
-    text = json.dumps(value, ensure_ascii=False, indent=indent)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -10,7 +10,10 @@ and as \\uXXXX escapes in its JSON.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -332,3 +335,36 @@ def test_hostile_file_names_in_messages(db: Path, tmp_path: Path) -> None:
     code, out, err = run(db, "--schema", str(folder / "nothing.yaml"), "schema", "show")
     assert code == 2 and "does not exist" in err
     assert_clean(out, err)
+
+
+def test_export_to_a_terminal_escapes_controls_in_its_json(db: Path) -> None:
+    """The real binary with a terminal (a pty) as stdout: no raw escape reaches it."""
+    master, slave = os.openpty()
+    hashiya = Path(sys.executable).with_name("hashiya")
+    with subprocess.Popen(
+        [str(hashiya), "--db", str(db), "export"],
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
+    ) as proc:
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the other end is closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert proc.wait(timeout=120) == 0
+    os.close(master)
+    shown = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    assert_clean(shown)
+    records = [json.loads(line) for line in shown.splitlines()]
+    assert HOSTILE in {r["annotator"] for r in records}  # the same values
+    # Into a pipe the lines are as -o writes them (json.dumps escapes C0 only).
+    code, out, _ = run(db, "export")
+    assert code == 0 and C1_CSI in out
+    piped = [json.loads(line) for line in out.splitlines()]
+    assert [{**r, "exported_at": ""} for r in piped] == [{**r, "exported_at": ""} for r in records]

@@ -32,6 +32,7 @@ from annotations.export.formats import (
     write_lines_atomic,
 )
 from annotations.store import STATUSES, Store, StoreError
+from annotations.text import escape_json_text
 from tui.cli.main import (
     check_names,
     cli,
@@ -189,8 +190,13 @@ def export_command(
 
 def _write_stdout(lines: Iterator[str]) -> bool:
     """Stream lines to stdout as UTF-8, whatever the locale. False if the reader (head,
-    less) went away first: the rest is dropped, quietly."""
+    less) went away first: the rest is dropped, quietly.
+
+    On a terminal, controls in the JSON's strings are written as escapes (the same JSON);
+    into a pipe or a file the lines go as `-o` writes them."""
     out = sys.stdout.buffer
+    if sys.stdout.isatty():
+        lines = map(escape_json_text, lines)
     try:
         for line in lines:
             out.write(line.encode("utf-8") + b"\n")
