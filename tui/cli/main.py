@@ -155,7 +155,8 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None] | Non
     if not sys.stderr.isatty():
         yield None
         return
-    with click.progressbar(length=max(total, 1), label=label, file=sys.stderr) as bar:
+    shown = printable(label)  # often a file name
+    with click.progressbar(length=max(total, 1), label=shown, file=sys.stderr) as bar:
         yield bar.update
 
 
