@@ -77,6 +77,8 @@ def printable(text: str, *, lines: bool = False) -> str:
     reorder the rest of the line out of sight. With `lines=True` newlines are kept, for
     text of several lines (a report, a message naming a file).
     """
+    if not _SUSPECT.search(text):  # the usual case: nothing to show differently
+        return text
     out = []
     for ch in text:
         if ch == "\n" and lines:
