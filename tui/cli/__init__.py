@@ -11,7 +11,7 @@ import importlib
 from tui.cli.main import cli
 
 # Each module adds its commands to `cli` when imported.
-COMMAND_MODULES = ("corpus", "read", "labels", "dataset", "review", "search")
+COMMAND_MODULES = ("corpus", "read", "labels", "dataset", "review", "search", "serve")
 for _name in COMMAND_MODULES:
     importlib.import_module(f"tui.cli.{_name}")
 
