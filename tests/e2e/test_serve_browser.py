@@ -96,8 +96,10 @@ def test_tagging_in_the_browser_saves_as_the_tokens_annotator(
     browser.keys(Keys.END, Keys.ENTER)
     # the longest seed's first words, shaped and right-to-left, at the right of a row
     browser.wait_for(
-        lambda lines: any("UNDER THE CARET" in line for line in lines)
-        and any(line.split("│")[0].rstrip().endswith("ﻖﻔﺷ") for line in lines)
+        lambda lines: (
+            any("UNDER THE CARET" in line for line in lines)
+            and any(line.split("│")[0].rstrip().endswith("ﻖﻔﺷ") for line in lines)
+        )
     )
     browser.keys(Keys.SHIFT + Keys.LEFT, Keys.SHIFT + Keys.LEFT, "t")
     browser.wait_for(lambda lines: any("Tag passage" in line for line in lines))
