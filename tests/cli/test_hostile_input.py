@@ -197,6 +197,10 @@ def test_config_values_are_checked(clean_db: Path, tmp_path: Path) -> None:
     code, out, err = run(clean_db, "--config", str(config), "list")
     assert code == 1
     assert f"{config}:1: keymap: bidi control U+202E (RLO) at character 1" in err
+    config.write_text('serve:\n  users:\n    "sa\\x9bra": abcdefghijklmnopqrstuvwxyz012345\n')
+    code, out, err = run(clean_db, "--config", str(config), "list")
+    assert code == 1
+    assert f"{config}:1: serve: control character U+009B (CSI) at character 3" in err
 
 
 def test_a_schema_label_with_an_escape_is_rejected(clean_db: Path, tmp_path: Path) -> None:
