@@ -69,6 +69,33 @@ def control_picture(ch: str) -> str | None:
     return None
 
 
+# Bidi embeddings, overrides and isolates: applied by the layout, and drawn where they
+# start and end as these pictures (one cell each) unless the user hides them. Arrows
+# point the way the control sets the text; dashed: embedding, paired: override, to a
+# bar: isolate; the pops point up.
+BIDI_CONTROL_PICTURES: dict[str, str] = {
+    "\u202a": "\u21e2",  # LRE ⇢
+    "\u202b": "\u21e0",  # RLE ⇠
+    "\u202d": "\u21c9",  # LRO ⇉
+    "\u202e": "\u21c7",  # RLO ⇇
+    "\u202c": "\u21e1",  # PDF ⇡
+    "\u2066": "\u21e5",  # LRI ⇥
+    "\u2067": "\u21e4",  # RLI ⇤
+    "\u2068": "\u21f9",  # FSI ⇹
+    "\u2069": "\u2912",  # PDI ⤒
+}
+
+
+def bidi_control_picture(ch: str) -> str | None:
+    """The visible mark for a bidi embedding, override or isolate, or None."""
+    return BIDI_CONTROL_PICTURES.get(ch)
+
+
+def is_tag_character(ch: str) -> bool:
+    """U+E0000–U+E007F: invisible tags (they can smuggle text past a reader)."""
+    return "\U000e0000" <= ch <= "\U000e007f"
+
+
 def printable(text: str, *, lines: bool = False) -> str:
     """`text` with control characters shown as pictures and tabs/newlines as spaces.
 
@@ -87,25 +114,23 @@ def printable(text: str, *, lines: bool = False) -> str:
         if ch in "\t\n":
             out.append(" ")
             continue
-        picture = control_picture(ch) or _BIDI_PICTURES.get(ch)
+        picture = control_picture(ch) or bidi_control_picture(ch)
         out.append(picture if picture is not None else ch)
     return "".join(out)
 
 
-# The explicit bidi formatting characters: embeddings and overrides (closed by PDF),
-# isolates (closed by PDI). Their short names, and the picture `printable` shows.
-BIDI_CONTROLS = {
-    "\u202a": ("LRE", "⇢"),
-    "\u202b": ("RLE", "⇠"),
-    "\u202d": ("LRO", "⇛"),
-    "\u202e": ("RLO", "⇚"),
-    "\u202c": ("PDF", "⇣"),
-    "\u2066": ("LRI", "⇥"),
-    "\u2067": ("RLI", "⇤"),
-    "\u2068": ("FSI", "⇹"),
-    "\u2069": ("PDI", "⇟"),
+# The short names of the bidi controls, for messages.
+BIDI_CONTROL_NAMES = {
+    "\u202a": "LRE",
+    "\u202b": "RLE",
+    "\u202d": "LRO",
+    "\u202e": "RLO",
+    "\u202c": "PDF",
+    "\u2066": "LRI",
+    "\u2067": "RLI",
+    "\u2068": "FSI",
+    "\u2069": "PDI",
 }
-_BIDI_PICTURES = {ch: picture for ch, (_, picture) in BIDI_CONTROLS.items()}
 _ISOLATE_OPENERS = frozenset("\u2066\u2067\u2068")
 _PDI = "\u2069"
 # Everything `check_name` may object to; a name without any is accepted at once.
@@ -144,13 +169,13 @@ def check_name(value: str, *, multiline: bool = False) -> str | None:
             if not open_isolates:
                 return f"bidi control U+2069 (PDI) {at} closes no isolate"
             open_isolates.pop()
-        elif ch in BIDI_CONTROLS:
-            return f"bidi control U+{code:04X} ({BIDI_CONTROLS[ch][0]}) {at}"
+        elif ch in BIDI_CONTROL_NAMES:
+            return f"bidi control U+{code:04X} ({BIDI_CONTROL_NAMES[ch]}) {at}"
     if open_isolates:
         index = open_isolates[0]
         ch = value[index]
         return (
-            f"bidi control U+{ord(ch):04X} ({BIDI_CONTROLS[ch][0]}) at character {index + 1}"
+            f"bidi control U+{ord(ch):04X} ({BIDI_CONTROL_NAMES[ch]}) at character {index + 1}"
             " is never closed by a PDI"
         )
     return None

@@ -250,7 +250,7 @@ def test_the_agreement_table_shows_the_name_with_pictures(db: Path) -> None:
     code, out, _ = run(db, "agreement")
     assert code == 0
     assert "␛]0;pwned␇eve" in out
-    assert "⇚" in out  # the RLO, visible and not applied
+    assert "⇇" in out  # the RLO, visible and not applied
 
 
 def test_doctor_names_a_hostile_label_visibly(db: Path) -> None:
@@ -330,7 +330,7 @@ def test_hostile_file_names_in_messages(db: Path, tmp_path: Path) -> None:
     for args in (["schema", "check", str(schema)], ["--schema", str(schema), "schema", "show"]):
         code, out, err = run(db, *args)
         assert code == 0, err
-        assert "schema⇚.yaml" in out
+        assert "schema⇇.yaml" in out
         assert_clean(out, err)
     schema.write_text("name: [\n")
     code, out, err = run(db, "schema", "check", str(schema))
