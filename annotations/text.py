@@ -96,6 +96,11 @@ def is_tag_character(ch: str) -> bool:
     return "\U000e0000" <= ch <= "\U000e007f"
 
 
+# Every character `printable` shows otherwise or `check_name` may object to: text
+# without any passes both at once.
+_SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def printable(text: str, *, lines: bool = False) -> str:
     """`text` with control characters shown as pictures and tabs/newlines as spaces.
 
@@ -133,8 +138,6 @@ BIDI_CONTROL_NAMES = {
 }
 _ISOLATE_OPENERS = frozenset("\u2066\u2067\u2068")
 _PDI = "\u2069"
-# Everything `check_name` may object to; a name without any is accepted at once.
-_SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _CONTROL_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x09: "TAB", 0x0A: "LF", 0x0D: "CR"}
 _CONTROL_NAMES |= {0x1B: "ESC", 0x7F: "DEL", 0x85: "NEL", 0x9B: "CSI", 0x9D: "OSC"}
 
