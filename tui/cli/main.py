@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "agreement": "review",
     "review": "review",
     "search": "search",
+    "index": "search",
     "serve": "serve",
 }
 
