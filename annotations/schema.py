@@ -24,6 +24,7 @@ from typing import Any, NoReturn, TypeAlias, TypeVar
 
 import yaml
 
+from annotations.text import check_name
 from annotations.untrusted import InputError, check_text, too_deep, yaml_too_deep
 
 FIELDS = ("actor", "stance", "claim_type")
@@ -567,12 +568,18 @@ class _Reader:
             check_text(value)
         except InputError as exc:
             self.fail(node, where, exc.reason)
+        reason = check_name(value, multiline=True)
+        if reason is not None:
+            self.fail(node, where, reason)
         return value
 
     def line_text(self, node: yaml.Node, where: str) -> str:
         value = self.text(node, where)
         if "\n" in value:
             self.fail(node, where, "expected one line of text")
+        reason = check_name(value)
+        if reason is not None:
+            self.fail(node, where, reason)
         return value
 
     def flag(self, node: yaml.Node, where: str) -> bool:
