@@ -14,7 +14,8 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.keys import REPLACED_KEYS, Keys, key_to_character
 
-import tui
+import tui.screens
+import tui.widgets
 
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 # Names Textual gives keys that send no character (escape, f1, pageup, ...).
@@ -26,8 +27,9 @@ NAMED_KEYS = frozenset(
 @cache
 def binding_ids() -> frozenset[str]:
     """The id of every binding the app's screens and widgets (and Textual's own) declare."""
-    for module in pkgutil.walk_packages(tui.__path__, "tui."):
-        if not module.name.startswith("tui.cli"):
+    importlib.import_module("tui.app")
+    for package in (tui.screens, tui.widgets):  # screens the app imports only when opened
+        for module in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
             importlib.import_module(module.name)
     ids: set[str] = set()
     pending: list[type] = [DOMNode]

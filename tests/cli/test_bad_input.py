@@ -394,6 +394,24 @@ def test_unknown_keymap_ids_and_key_names_are_one_line(
     assert started == [True]
 
 
+def test_every_binding_id_in_the_source_can_be_remapped() -> None:
+    """The keymap check knows every id a Binding declares, wherever it is declared."""
+    import re
+
+    from tui.keymap import binding_ids
+
+    root = Path(__file__).parents[2] / "tui"
+    declared = {
+        match
+        for path in root.rglob("*.py")
+        for match in re.findall(
+            r'Binding\((?:[^()]|\([^()]*\))*?\bid="([^"]+)"', path.read_text(encoding="utf-8")
+        )
+    }
+    assert len(declared) > 50
+    assert declared <= binding_ids()
+
+
 # --------------------------------------------------------------------------- id lengths
 
 
