@@ -80,3 +80,8 @@ def printable(text: str) -> str:
         picture = control_picture(ch)
         out.append(picture if picture is not None else ch)
     return "".join(out)
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """ "1 article", "2 articles", "1,204 articles": a count with its noun agreeing."""
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"

@@ -18,6 +18,7 @@ from annotations.models import Article, Comment, Passage
 from annotations.schema import Actor, LabelSchema
 from annotations.search import find_in_text
 from annotations.store import UserActor
+from annotations.text import plural
 from tui.screens.base import HashiyaScreen
 from tui.screens.find_dialog import FindDialog
 from tui.screens.tag_dialog import TagDialog, TagResult
@@ -73,7 +74,6 @@ class ReaderScreen(HashiyaScreen):
         assert article is not None
         self.article: Article = article
         self.history = self.hashiya.history
-        self.message = ""
         self._passages: list[Passage] = []
         self._stale = 0  # passages whose quoted text no longer matches (counted on refresh)
         self.hits: list[tuple[int, int]] = []  # matches of `/` in this article
@@ -148,10 +148,13 @@ class ReaderScreen(HashiyaScreen):
         caret = self.view.caret
         return [p for p in self.passages() if p.start <= caret < p.end]
 
+    def show_status(self) -> None:
+        self._status()
+
     def _status(self, message: str | None = None) -> None:
-        """Refresh the status line; a message stays until the next one."""
+        """Refresh the status line; a message stays a few seconds (or until the next)."""
         if message is not None:
-            self.message = message
+            self.set_message(message)
         message = self.message
         store = self.hashiya.store
         count = len(self.passages())
@@ -159,14 +162,16 @@ class ReaderScreen(HashiyaScreen):
         selection = self.view.selection
         parts = [
             f"{self.index + 1}/{len(self.article_ids)}",
-            f"{count} passages",
+            plural(count, "passage"),
             f"status: {status.replace('_', ' ')}",
             f"caret {self.view.caret}",
         ]
         if selection:
             parts.append(f"selected [{selection[0]}, {selection[1]})")
         if self._stale:
-            parts.append(f"⚠ {self._stale} passages no longer match the text (hashiya doctor)")
+            parts.append(
+                f"⚠ {plural(self._stale, 'passage')} no longer match the text (hashiya doctor)"
+            )
         if message:
             parts.append(message)
         # One fixed-height line: no layout pass on every caret move.
@@ -324,10 +329,13 @@ class ReaderScreen(HashiyaScreen):
     def action_mark_done(self) -> None:
         store = self.hashiya.store
         current = store.status(self.article.id, self.annotator)
-        store.set_status(
-            self.article.id, self.annotator, "in_progress" if current == "done" else "done"
+        new = "in_progress" if current == "done" else "done"
+        store.set_status(self.article.id, self.annotator, new)
+        self._status(
+            "marked done (D again: back to in progress)"
+            if new == "done"
+            else "marked in progress again (was done)"
         )
-        self._status()
 
     def action_toggle_panel(self) -> None:
         self.panel.display = not self.panel.display

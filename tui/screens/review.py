@@ -27,9 +27,12 @@ from annotations.review.queue import (
     reject,
     restore,
     review_queue,
+    unanimous_items,
 )
 from annotations.store import Replaced
+from annotations.text import plural
 from tui.screens.base import HashiyaScreen
+from tui.screens.confirm import ConfirmDialog
 from tui.screens.tag_dialog import TagDialog, TagResult
 from tui.widgets.bidi_text import fit_line, visual_lines
 from tui.widgets.reader_view import Highlight, ReaderView
@@ -88,13 +91,17 @@ class CommentDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+def _same_labels(a: Passage, b: Passage) -> bool:
+    return (a.start, a.end, a.attributes()) == (b.start, b.end, b.attributes())
+
+
 class ReviewScreen(HashiyaScreen):
     """One article: every annotator's passages, classified, and the reviewer's verdicts."""
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="review.back"),
         Binding("n", "jump(1)", "Next dispute", id="review.next"),
-        Binding("N", "jump(-1)", "Prev dispute", id="review.prev"),
+        Binding("N", "jump(-1)", "Prev dispute", id="review.prev", show=False),
         *(
             Binding(str(n), f"accept({n - 1})", f"Accept version {n}", show=False)
             for n in range(1, 10)
@@ -102,8 +109,8 @@ class ReviewScreen(HashiyaScreen):
         Binding("a", "accept(0)", "Accept 1st", id="review.accept_first"),
         Binding("e", "edit_accept", "Edit+accept", id="review.edit"),
         Binding("r", "reject", "Reject", id="review.reject"),
-        Binding("c", "discuss", "Discuss", id="review.discuss"),
-        Binding("U", "merge_unanimous", "Merge agreed", id="review.merge"),
+        Binding("c", "discuss", "Discuss", id="review.discuss", show=False),
+        Binding("U", "merge_unanimous", "Merge agreed", id="review.merge", show=False),
         Binding("ctrl+z", "undo", "Undo", id="review.undo"),
         Binding("ctrl+y", "redo", "Redo", id="review.redo", show=False),
     ]
@@ -204,11 +211,16 @@ class ReviewScreen(HashiyaScreen):
         lines = [head]
         for p in passages:
             actor = schema.actor(p.actor) if p.actor else None
+            stance = schema.stance(p.stance) if p.stance else None
+            claim = schema.claim_type(p.claim_type) if p.claim_type else None
             lines.append(f"    [{p.start}, {p.end})")
             lines.extend("    " + line for line in visual_lines(p.text, width - 4)[:3])
             lines.append(f"    actor: {actor.name_en if actor else (p.actor or '—')}")
-            lines.append(f"    stance: {p.stance or '—'}" + (f" → {p.target}" if p.target else ""))
-            lines.append(f"    claim: {p.claim_type or '—'}")
+            lines.append(
+                f"    stance: {stance.label_en if stance else (p.stance or '—')}"
+                + (f" → {fit_line(p.target, width - 24).text}" if p.target else "")
+            )
+            lines.append(f"    claim: {claim.label_en if claim else (p.claim_type or '—')}")
             if p.note:
                 lines.append("    note: " + fit_line(p.note, width - 10).text)
             for comment in self.hashiya.store.comments(p.id):
@@ -218,8 +230,9 @@ class ReviewScreen(HashiyaScreen):
     def _show(self) -> None:
         review = self.review
         out = [
-            f"{len(review.annotators)} annotators: {', '.join(review.annotators)}",
-            f"{review.n_items} items · {review.n_disagreements} disagreements · "
+            f"{plural(len(review.annotators), 'annotator')}: {', '.join(review.annotators)}",
+            f"{plural(review.n_items, 'item')} · "
+            f"{plural(review.n_disagreements, 'disagreement')} · "
             f"{len(review.open_items)} open · {review.status}",
             "",
         ]
@@ -233,7 +246,8 @@ class ReviewScreen(HashiyaScreen):
             out.append(f"ITEM [{item.start}, {item.end}): {kind}")
             decided = review.decision(item)
             if decided is not None:
-                verdict = f"verdict: {decided.verdict} by {decided.reviewer}"
+                verdict = f"verdict: {self._verdict_words(item, decided.verdict, decided.gold_id)}"
+                verdict += f" by {decided.reviewer}"
                 if decided.comment:
                     verdict += " — " + fit_line(decided.comment, 30).text
                 out.append(verdict)
@@ -243,33 +257,71 @@ class ReviewScreen(HashiyaScreen):
                 out.append("")
             out.append("1-9/a accept · e edit+accept · r reject · c discuss · ^z undo")
         self.query_one("#review-panel", Static).update(Text("\n".join(out), no_wrap=True))
-        disputes = len(self._disputes())
-        self.query_one("#review-status", Static).update(
-            Text(f"{disputes} disagreements to settle · reviewer {self.reviewer}")
+        self._status()
+
+    def _verdict_words(self, item: ComparisonItem, verdict: str, gold_id: str | None) -> str:
+        """ "accepted version 2 (sara)" rather than a bare verdict: which one won."""
+        words = {
+            "unanimous": "merged (everyone agreed)",
+            "reject": "rejected",
+            "discuss": "to discuss",
+            "edit": "edited and accepted",
+        }
+        if verdict != "accept":
+            return words.get(verdict, verdict)
+        gold = next(
+            (g for g in self.hashiya.store.gold_passages(self.article_id) if g.id == gold_id), None
         )
+        if gold is not None:
+            chosen = gold.as_passage()
+            for index, (annotator, passages) in enumerate(item.passages.items()):
+                if any(_same_labels(p, chosen) for p in passages):
+                    return f"accepted version {index + 1} ({annotator})"
+        return "accepted"
+
+    def show_status(self) -> None:
+        self._status()
+
+    def _status(self, message: str | None = None) -> None:
+        """The status line: what is left, and the last thing done (for a few seconds)."""
+        if message is not None:
+            self.set_message(message)
+        disputes = len(self._disputes())
+        parts = [f"{plural(disputes, 'disagreement')} to settle", f"reviewer {self.reviewer}"]
+        if self.message:
+            parts.append(self.message)
+        self.query_one("#review-status", Static).update(Text(" · ".join(parts)))
 
     # -- decisions ---------------------------------------------------------------------
 
-    def _record(self, item: ComparisonItem, replaced: Replaced) -> None:
+    def _record(self, item: ComparisonItem, replaced: Replaced, done: str) -> None:
         self._undo.append((item_key(item), replaced))
         self._redo.clear()
+        self.set_message(done)
         self.refresh_review()
 
     def _version_of(self, index: int) -> Passage | None:
         item = self.current
         if item is None:
+            self._status("move the caret onto a passage first (n: next disagreement)")
             return None
         versions = list(item.passages.values())
         if index >= len(versions) or not versions[index]:
-            self.notify("that annotator marked nothing here", severity="warning")
+            self._status(f"version {index + 1}: that annotator marked nothing here")
             return None
         return versions[index][0]
 
+    def _version_name(self, item: ComparisonItem, passage: Passage) -> str:
+        index = list(item.passages).index(passage.annotator)
+        return f"version {index + 1} ({passage.annotator})"
+
     def action_accept(self, index: int) -> None:
         passage = self._version_of(index)
-        if passage is None or self.current is None:
+        item = self.current
+        if passage is None or item is None:
             return
-        self._record(self.current, accept(self.hashiya.store, self.current, passage, self.reviewer))
+        replaced = accept(self.hashiya.store, item, passage, self.reviewer)
+        self._record(item, replaced, f"accepted {self._version_name(item, passage)} into gold")
 
     def action_edit_accept(self) -> None:
         passage = self._version_of(0) or (
@@ -283,8 +335,9 @@ class ReviewScreen(HashiyaScreen):
         def done(result: TagResult | None) -> None:
             if result is None:
                 return
+            replaced = accept(self.hashiya.store, item, passage, self.reviewer, result.labels())
             self._record(
-                item, accept(self.hashiya.store, item, passage, self.reviewer, result.labels())
+                item, replaced, f"edited {self._version_name(item, passage)}, accepted into gold"
             )
 
         self.app.push_screen(
@@ -293,8 +346,10 @@ class ReviewScreen(HashiyaScreen):
         )
 
     def action_reject(self) -> None:
-        if self.current is not None:
-            self._record(self.current, reject(self.hashiya.store, self.current, self.reviewer))
+        item = self.current
+        if item is not None:
+            replaced = reject(self.hashiya.store, item, self.reviewer)
+            self._record(item, replaced, "rejected: no gold passage here")
 
     def action_discuss(self) -> None:
         item = self.current
@@ -303,36 +358,58 @@ class ReviewScreen(HashiyaScreen):
 
         def done(comment: str | None) -> None:
             if comment:
-                self._record(item, discuss(self.hashiya.store, item, self.reviewer, comment))
+                replaced = discuss(self.hashiya.store, item, self.reviewer, comment)
+                self._record(item, replaced, "marked for discussion")
 
         self.app.push_screen(CommentDialog("Mark for discussion: your comment"), done)
 
     def action_merge_unanimous(self) -> None:
-        merged = merge_unanimous(self.hashiya.store, self.reviewer, [self.article_id])
-        self.refresh_review()
-        self.notify(f"{merged} agreed passages merged into the gold layer")
+        pending = len(unanimous_items(self.hashiya.store, [self.article_id]))
+        if not pending:
+            self._status("no undecided agreements in this article")
+            return
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                self._status("nothing merged")
+                return
+            merged = merge_unanimous(self.hashiya.store, self.reviewer, [self.article_id])
+            self.set_message(f"{plural(merged, 'agreed passage')} merged into gold")
+            self.refresh_review()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Merge {plural(pending, 'agreed passage')} of this article into gold? "
+                "Each is a passage every annotator marked with the same labels and target; "
+                "every note goes along with its author."
+            ),
+            done,
+        )
 
     def action_undo(self) -> None:
         if not self._undo:
-            self.notify("nothing to undo")
+            self._status("nothing to undo")
             return
         key, replaced = self._undo.pop()
         current = restore(self.hashiya.store, self.article_id, key, replaced)
         self._redo.append((key, current))
+        self.set_message("undone")
         self.refresh_review()
 
     def action_redo(self) -> None:
         if not self._redo:
+            self._status("nothing to redo")
             return
         key, replaced = self._redo.pop()
         current = restore(self.hashiya.store, self.article_id, key, replaced)
         self._undo.append((key, current))
+        self.set_message("redone")
         self.refresh_review()
 
     def action_jump(self, direction: int) -> None:
         disputes = self._disputes()
         if not disputes:
-            self.notify("no disagreements left to settle")
+            self._status("no disagreements left to settle")
             return
         caret = self.view.caret
         if direction > 0:
