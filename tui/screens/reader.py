@@ -129,7 +129,6 @@ class ReaderScreen(HashiyaScreen):
         self._passages = self.hashiya.store.passages(self.article.id, self.annotator)
         text = self.article.text
         self._stale = sum(1 for p in self._passages if text[p.start : p.end] != p.text)
-        self.refresh_bindings()  # undo/redo may have become (un)available
         passages = self._passages
         text = self.article.text
         highlights = []
@@ -273,14 +272,6 @@ class ReaderScreen(HashiyaScreen):
         self.history.record(Change(passage, None))
         self.refresh_passages()
         self._status("deleted (ctrl+z to undo)")
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Dim undo and redo in the footer when there is nothing to undo or redo."""
-        if action == "undo":
-            return self.history.can_undo or None
-        if action == "redo":
-            return self.history.can_redo or None
-        return True
 
     def action_undo(self) -> None:
         change = self.history.undo()

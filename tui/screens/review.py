@@ -426,12 +426,20 @@ class ReviewQueueScreen(HashiyaScreen):
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="queue.back"),
-        Binding("M", "merge_all", "Merge all agreed", id="queue.merge"),
+        Binding("U", "merge_all", "Merge all agreed", id="queue.merge"),
     ]
+
+    EMPTY = (
+        "Nothing to review yet. The queue lists articles that two or more annotators have "
+        "labelled. Bring a colleague's labels in with `hashiya import-annotations FILE` "
+        "(they export theirs with `hashiya export -o FILE`), or tag as a second annotator "
+        "with `hashiya --annotator NAME`."
+    )
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="queue-status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -461,15 +469,50 @@ class ReviewQueueScreen(HashiyaScreen):
                 review.article_id,
                 key=review.article_id,
             )
+        table.display = bool(self.reviews)
+        self.show_status()
+
+    def show_status(self) -> None:
+        if not self.reviews:
+            line = self.EMPTY
+        else:
+            settled = sum(1 for r in self.reviews if r.settled)
+            line = f"{plural(len(self.reviews), 'article')} to review · {settled} settled"
+        if self.message:
+            line += " · " + self.message
+        self.query_one("#queue-status", Static).update(Text(line))
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
         self.app.push_screen(ReviewScreen(self.reviews[event.cursor_row].article_id))
 
     def action_merge_all(self) -> None:
-        merged = merge_unanimous(self.hashiya.store, self.hashiya.settings.annotator)
-        self.notify(f"{merged} agreed passages merged into the gold layer")
-        self.reload()
+        store = self.hashiya.store
+        pending = unanimous_items(store)
+        if not pending:
+            self.set_message("no undecided agreements to merge")
+            self.show_status()
+            return
+        articles = len({item_passages(i)[0].article_id for i in pending})
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                self.set_message("nothing merged")
+                self.show_status()
+                return
+            merged = merge_unanimous(store, self.hashiya.settings.annotator)
+            self.set_message(f"{plural(merged, 'agreed passage')} merged into gold")
+            self.reload()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Merge {plural(len(pending), 'agreed passage')} in "
+                f"{plural(articles, 'article')} into gold? Each is a passage every annotator "
+                "marked with the same span, labels and target; every note goes along with "
+                "its author."
+            ),
+            done,
+        )
 
 
 class MyReviewsScreen(HashiyaScreen):
