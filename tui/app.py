@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
+from annotations.articles import now_iso
 from annotations.config import Settings, default_annotator
 from annotations.exchange import schema_with_user_actors
 from annotations.history import History
 from annotations.schema import LabelSchema, load_schema_or_default
 from annotations.seeds import import_seeds_if_empty
 from annotations.store import Store
+from annotations.text import plural, printable
+from tui.commands import AppCommands, ArticleCommands
 from tui.screens.article_list import ArticleListScreen
 from tui.screens.help import HelpScreen
 from tui.terminal import explicit_bidi
@@ -25,10 +29,12 @@ class HashiyaApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "Hashiya " + visual("حاشية")
+    COMMANDS = App.COMMANDS | {AppCommands, ArticleCommands}
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
+        # Few keys in footers, so they fit at 80 columns: `?` lists every key.
+        Binding("q", "quit", "Quit", id="quit", show=False),
         Binding("question_mark", "help", "Keys", id="help"),
-        Binding("R", "review_queue", "Review", id="review_queue"),
+        Binding("R", "review_queue", "Review", id="review_queue", show=False),
         Binding("M", "my_reviews", "My reviews", id="my_reviews", show=False),
         Binding("A", "agreement", "Agreement", id="agreement", show=False),
     ]
@@ -41,6 +47,7 @@ class HashiyaApp(App[None]):
         self.label_schema = schema_with_user_actors(store, schema)
         self.history = History(store, settings.annotator)  # undo/redo for the whole session
         self.sub_title = f"{settings.db_path} · {settings.annotator}"
+        self.last_read: str | None = None  # the article the reader showed last (for the list)
 
     def reload_schema(self) -> None:
         """Pick up actors users added (they live in the database)."""
@@ -70,6 +77,39 @@ class HashiyaApp(App[None]):
 
         if not isinstance(self.screen, AgreementScreen):
             self.push_screen(AgreementScreen())
+
+    def action_overview(self) -> None:
+        from tui.screens.overview import OverviewScreen
+
+        if not isinstance(self.screen, OverviewScreen):
+            self.push_screen(OverviewScreen())
+
+    def action_export(self) -> None:
+        """Write this annotator's labels as native JSON Lines beside the database."""
+        stamp = now_iso()[:19].replace(":", "").replace("-", "")
+        name = "".join(c if c.isalnum() else "_" for c in self.settings.annotator)
+        target = self.settings.db_path.parent / f"hashiya-{name}-{stamp}.jsonl"
+        self.notify(f"exporting to {printable(str(target))}…", markup=False, timeout=3)
+        self._export(target)
+
+    @work(thread=True, exit_on_error=False, name="export")
+    def _export(self, target: Path) -> None:
+        from annotations.exchange import ExportFilter, export_records, native_lines
+        from annotations.export import write_lines_atomic
+
+        # The app's connection belongs to its thread: the worker opens its own.
+        with Store(self.settings.db_path) as store:
+            flt = ExportFilter(annotators=(self.settings.annotator,))
+            records = export_records(store, self.base_schema, flt)
+            try:
+                written = write_lines_atomic(target, native_lines(records))
+            finally:
+                records.close()
+        self.call_from_thread(
+            self.notify,
+            f"{plural(written, 'record')} written to {printable(str(target))}",
+            markup=False,
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures are reported (workers never touch widgets)."""

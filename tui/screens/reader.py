@@ -19,6 +19,7 @@ from annotations.schema import Actor, LabelSchema
 from annotations.search import find_in_text
 from annotations.store import UserActor
 from annotations.text import plural
+from tui.commands import ReaderCommands
 from tui.screens.base import HashiyaScreen
 from tui.screens.find_dialog import FindDialog
 from tui.screens.tag_dialog import TagDialog, TagResult
@@ -32,6 +33,7 @@ DEFAULT_COLOR = "#808080"
 
 
 class ReaderScreen(HashiyaScreen):
+    COMMANDS = {ReaderCommands}
     BINDINGS = [
         Binding("escape", "back", "Back", id="reader.back"),
         Binding("enter,t", "tag", "Tag", id="reader.tag"),
@@ -55,11 +57,11 @@ class ReaderScreen(HashiyaScreen):
         Binding("ctrl+y", "redo", "Redo", id="reader.redo", show=False),
         Binding("D", "mark_done", "Done", id="reader.done"),
         Binding("C", "comment", "Comment", id="reader.comment", show=False),
-        Binding("b", "toggle_panel", "Panel", id="reader.panel"),
+        Binding("b", "toggle_panel", "Panel", id="reader.panel", show=False),
         Binding("n", "next(1)", "Next article / hit", id="reader.next", show=False),
         Binding("N", "next(-1)", "Prev hit", id="reader.prev_hit", show=False),
         Binding("p", "other_article(-1)", "Prev article", id="reader.prev_article", show=False),
-        Binding("slash", "find", "Find", id="reader.find"),
+        Binding("slash", "find", "Find", id="reader.find", show=False),
     ]
 
     def __init__(
@@ -112,6 +114,7 @@ class ReaderScreen(HashiyaScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.hashiya.last_read = self.article.id
         self.panel.display = self.hashiya.settings.show_panel
         self.refresh_passages()
         self.view.focus()

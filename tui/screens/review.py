@@ -31,6 +31,7 @@ from annotations.review.queue import (
 )
 from annotations.store import Replaced
 from annotations.text import plural
+from tui.commands import QueueCommands, ReviewCommands
 from tui.screens.base import HashiyaScreen
 from tui.screens.confirm import ConfirmDialog
 from tui.screens.tag_dialog import TagDialog, TagResult
@@ -98,16 +99,19 @@ def _same_labels(a: Passage, b: Passage) -> bool:
 class ReviewScreen(HashiyaScreen):
     """One article: every annotator's passages, classified, and the reviewer's verdicts."""
 
+    COMMANDS = {ReviewCommands}
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="review.back"),
-        Binding("n", "jump(1)", "Next dispute", id="review.next"),
+        Binding("n", "jump(1)", "Next", id="review.next", tooltip="Next disagreement"),
         Binding("N", "jump(-1)", "Prev dispute", id="review.prev", show=False),
         *(
-            Binding(str(n), f"accept({n - 1})", f"Accept version {n}", show=False)
+            Binding(str(n), f"accept({n - 1})", "Accept version 1-9", show=False)
             for n in range(1, 10)
         ),
-        Binding("a", "accept(0)", "Accept 1st", id="review.accept_first"),
-        Binding("e", "edit_accept", "Edit+accept", id="review.edit"),
+        Binding(
+            "a", "accept(0)", "Accept", id="review.accept_first", tooltip="Accept version 1"
+        ),
+        Binding("e", "edit_accept", "Edit", id="review.edit", tooltip="Edit, then accept"),
         Binding("r", "reject", "Reject", id="review.reject"),
         Binding("c", "discuss", "Discuss", id="review.discuss", show=False),
         Binding("U", "merge_unanimous", "Merge agreed", id="review.merge", show=False),
@@ -424,6 +428,7 @@ class ReviewScreen(HashiyaScreen):
 class ReviewQueueScreen(HashiyaScreen):
     """Articles labelled by two or more annotators, lowest agreement first."""
 
+    COMMANDS = {QueueCommands}
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="queue.back"),
         Binding("U", "merge_all", "Merge all agreed", id="queue.merge"),
