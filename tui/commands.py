@@ -56,8 +56,10 @@ class AppCommands(CommandList):
 
     def commands(self) -> Iterable[Command]:
         app = self.hashiya
-        yield "Review queue", "articles labelled by two or more annotators (R)", (
-            app.action_review_queue
+        yield (
+            "Review queue",
+            "articles labelled by two or more annotators (R)",
+            (app.action_review_queue),
         )
         yield "Agreement", "agreement figures of the whole corpus (A)", app.action_agreement
         yield "Overview", "progress by status, annotator and claim type", app.action_overview
@@ -107,16 +109,22 @@ class ListCommands(CommandList):
 
     def commands(self) -> Iterable[Command]:
         screen = cast("ArticleListScreen", self.screen)
-        yield "Annotator filter: everyone", "show every article", partial(
-            screen.set_annotated_by, None
+        yield (
+            "Annotator filter: everyone",
+            "show every article",
+            partial(screen.set_annotated_by, None),
         )
         for name in self.hashiya.store.annotators():
             shown = visual(printable(name), 30)
-            yield f"Annotator filter: {shown}", f"only articles {shown} annotated", partial(
-                screen.set_annotated_by, name
+            yield (
+                f"Annotator filter: {shown}",
+                f"only articles {shown} annotated",
+                partial(screen.set_annotated_by, name),
             )
-        yield "Disagreements only (again: all)", "articles annotators disagree on (d)", (
-            screen.action_toggle_disputed
+        yield (
+            "Disagreements only (again: all)",
+            "articles annotators disagree on (d)",
+            (screen.action_toggle_disputed),
         )
         yield "Search articles", "full-text search (/)", screen.action_search
 
@@ -126,8 +134,10 @@ class ReaderCommands(CommandList):
 
     def commands(self) -> Iterable[Command]:
         screen = cast("ReaderScreen", self.screen)
-        yield "Mark done (again: in progress)", "this article, for you (D)", (
-            screen.action_mark_done
+        yield (
+            "Mark done (again: in progress)",
+            "this article, for you (D)",
+            (screen.action_mark_done),
         )
         yield "Find in the article", "spelling variants match (/)", screen.action_find
         yield "Comment on the passage", "the passage under the caret (C)", screen.action_comment
@@ -141,8 +151,10 @@ class ReviewCommands(CommandList):
         from tui.screens.review import ReviewScreen
 
         screen = cast(ReviewScreen, self.screen)
-        yield "Merge agreed passages of this article", "asks first (U)", (
-            screen.action_merge_unanimous
+        yield (
+            "Merge agreed passages of this article",
+            "asks first (U)",
+            (screen.action_merge_unanimous),
         )
         yield "Next disagreement", "(n)", partial(screen.action_jump, 1)
         yield "Reject this item", "no gold passage here (r)", screen.action_reject
@@ -155,6 +167,8 @@ class QueueCommands(CommandList):
         from tui.screens.review import ReviewQueueScreen
 
         screen = cast(ReviewQueueScreen, self.screen)
-        yield "Merge all agreed passages", "every article in the queue; asks first (U)", (
-            screen.action_merge_all
+        yield (
+            "Merge all agreed passages",
+            "every article in the queue; asks first (U)",
+            (screen.action_merge_all),
         )

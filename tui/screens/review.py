@@ -108,9 +108,7 @@ class ReviewScreen(HashiyaScreen):
             Binding(str(n), f"accept({n - 1})", "Accept version 1-9", show=False)
             for n in range(1, 10)
         ),
-        Binding(
-            "a", "accept(0)", "Accept", id="review.accept_first", tooltip="Accept version 1"
-        ),
+        Binding("a", "accept(0)", "Accept", id="review.accept_first", tooltip="Accept version 1"),
         Binding("e", "edit_accept", "Edit", id="review.edit", tooltip="Edit, then accept"),
         Binding("r", "reject", "Reject", id="review.reject"),
         Binding("c", "discuss", "Discuss", id="review.discuss", show=False),
