@@ -788,6 +788,31 @@ class Store:
             )
         return int(cur.lastrowid or 0)
 
+    def comment_threads(self) -> dict[str, list[Comment]]:
+        """Every passage's comments, by passage id, oldest first (for export)."""
+        threads: dict[str, list[Comment]] = {}
+        rows = self.conn.execute(
+            "SELECT passage_id, author, body, at, id FROM comments ORDER BY passage_id, id"
+        )
+        for row in rows:
+            threads.setdefault(row[0], []).append(Comment(*row))
+        return threads
+
+    def add_comments(self, comments: Iterable[Comment]) -> int:
+        """Add comments not already there (same passage, author, words and time): an
+        import of the same file twice adds them once. Returns how many were added."""
+        added = 0
+        with self.transaction():
+            for c in comments:
+                cur = self.conn.execute(
+                    "INSERT INTO comments (passage_id, author, body, at)"
+                    " SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM comments"
+                    " WHERE passage_id = ? AND author = ? AND body = ? AND at = ?)",
+                    (c.passage_id, c.author, c.body, c.at) * 2,
+                )
+                added += cur.rowcount
+        return added
+
     def comments(self, passage_id: str) -> list[Comment]:
         rows = self.conn.execute(
             "SELECT passage_id, author, body, at, id FROM comments WHERE passage_id = ?"

@@ -123,6 +123,15 @@ def disputed_article_ids(store: Store) -> list[str]:
     return [r.article_id for r in review_queue(store) if r.n_disagreements]
 
 
+def unresolved(store: Store) -> tuple[int, int, int]:
+    """Over the review queue: (items without a settling verdict, articles they are in,
+    articles settled)."""
+    reviews = review_queue(store)
+    open_reviews = [r for r in reviews if not r.settled]
+    items = sum(len(r.open_items) for r in open_reviews)
+    return items, len(open_reviews), len(reviews) - len(open_reviews)
+
+
 def review_queue(store: Store) -> list[ArticleReview]:
     """Articles labelled by two or more annotators, lowest agreement first, unsettled first."""
     rows = store.conn.execute(

@@ -31,7 +31,9 @@ from annotations.export.formats import (
     Unit,
     write_lines_atomic,
 )
+from annotations.review.queue import unresolved
 from annotations.store import STATUSES, Store, StoreError
+from annotations.text import plural
 from tui.cli.main import cli, load_label_schema, open_store, progress_bar, settings_of
 
 LABEL_FROM = ("claim_type", "stance", "actor")
@@ -136,6 +138,8 @@ def export_command(
             "claim_type": [v.id for v in schema.claim_types],
         },
     )
+    if layer == "gold" and not include_unresolved:
+        _say_what_gold_leaves_out(store)
     records = export_records(store, schema, flt)
     try:
         # A bar on stderr when it is a terminal (and the lines are not going to the same
@@ -173,6 +177,20 @@ def export_command(
     click.echo(f"{output}: {summary.written} written", err=True)
     for span_id in summary.skipped:
         click.echo(f"skipped: span {span_id} (the format cannot hold it)", err=True)
+
+
+def _say_what_gold_leaves_out(store: Store) -> None:
+    """On stderr: how many items the gold export leaves out, and how to include them."""
+    items, articles, settled = unresolved(store)
+    if not items:
+        return
+    lead = "nothing is settled yet" if not settled else "left out"
+    click.echo(
+        f"{lead}: {plural(items, 'item')} unresolved in {plural(articles, 'article')}"
+        " (--include-unresolved exports those articles as they stand; `hashiya review queue`"
+        " lists them)",
+        err=True,
+    )
 
 
 def _write_stdout(lines: Iterator[str]) -> bool:
