@@ -335,3 +335,21 @@ async def test_footers_fit_80_columns(tmp_path: Path, keys: tuple[str, ...]) -> 
         # Every key shown whole, then `?` for the rest, and room before the palette.
         assert "? Keys" in footer and footer.rstrip().endswith("^p palette")
         assert "  ? Keys  " in footer
+
+
+def test_no_screen_gives_an_app_wide_key_another_meaning() -> None:
+    from tui.screens.help import _declared, _screens
+
+    app_keys = {b.key for b in _declared([HashiyaApp])}
+    assert {"R", "M", "A", "q", "question_mark"} <= app_keys
+    for title, cls, widgets in _screens():
+        taken = {b.key for b in _declared([cls, *widgets])} & app_keys
+        assert not taken, f"{title} rebinds {taken}"
+
+
+def test_counts_agree_with_their_noun() -> None:
+    from annotations.text import plural
+
+    assert plural(1, "article") == "1 article"
+    assert plural(0, "article") == "0 articles"
+    assert plural(1204, "passage") == "1,204 passages"

@@ -56,7 +56,8 @@ KIND_NAMES = {
     "overlap": "overlapping spans",
     "single": "only one annotator",
 }
-PANEL_WIDTH = 64
+PANEL_WIDTH = 64  # at most; on a narrow terminal half the width, so the article shows
+PANEL_MIN_WIDTH = 38
 
 
 class CommentDialog(ModalScreen[str | None]):
@@ -153,7 +154,18 @@ class ReviewScreen(HashiyaScreen):
         yield Static("", id="review-status")
         yield Footer()
 
+    @property
+    def panel_width(self) -> int:
+        return max(PANEL_MIN_WIDTH, min(PANEL_WIDTH, self.size.width // 2))
+
+    def on_resize(self) -> None:
+        panel = self.query_one("#review-panel", Static)
+        if panel.styles.width is None or panel.styles.width.value != self.panel_width:
+            panel.styles.width = self.panel_width
+            self._show()
+
     def on_mount(self) -> None:
+        self.query_one("#review-panel", Static).styles.width = self.panel_width
         self.refresh_review()
         self.view.focus()
         disputes = self._disputes()
@@ -206,7 +218,7 @@ class ReviewScreen(HashiyaScreen):
 
     def _version(self, index: int, annotator: str, passages: tuple[Passage, ...]) -> list[str]:
         schema = self.hashiya.label_schema
-        width = PANEL_WIDTH - 4
+        width = self.panel_width - 4
         head = f"[{index + 1}] {annotator}"
         if not passages:
             return [head, "    (nothing marked here)"]
@@ -233,9 +245,8 @@ class ReviewScreen(HashiyaScreen):
         review = self.review
         out = [
             f"{plural(len(review.annotators), 'annotator')}: {', '.join(review.annotators)}",
-            f"{plural(review.n_items, 'item')} · "
-            f"{plural(review.n_disagreements, 'disagreement')} · "
-            f"{len(review.open_items)} open · {review.status}",
+            f"{plural(review.n_items, 'item')} · {plural(review.n_disagreements, 'disagreement')}",
+            f"{len(review.open_items)} open · {review.status.replace('_', ' ')}",
             "",
         ]
         item = self.current
@@ -257,7 +268,8 @@ class ReviewScreen(HashiyaScreen):
             for index, (annotator, passages) in enumerate(item.passages.items()):
                 out.extend(self._version(index, annotator, passages))
                 out.append("")
-            out.append("1-9/a accept · e edit+accept · r reject · c discuss · ^z undo")
+            out.append("1-9/a accept · e edit+accept")
+            out.append("r reject · c discuss · ^z undo")
         self.query_one("#review-panel", Static).update(Text("\n".join(out), no_wrap=True))
         self._status()
 
