@@ -353,3 +353,12 @@ def test_counts_agree_with_their_noun() -> None:
     assert plural(1, "article") == "1 article"
     assert plural(0, "article") == "0 articles"
     assert plural(1204, "passage") == "1,204 passages"
+
+
+async def test_my_reviews_when_there_are_none_says_why(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "h.db", annotator="sara")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("M")
+        await pilot.pause()
+        assert isinstance(app.screen, MyReviewsScreen)
+        assert "No verdicts or comments on your passages yet." in " ".join(text(app).split())

@@ -538,12 +538,24 @@ class MyReviewsScreen(HashiyaScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield DataTable(id="mine-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="mine-status", classes="empty-note")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("verdict", "by", "comments", "passage", "article")
-        for review in my_reviews(self.hashiya.store, self.hashiya.settings.annotator):
+        reviews = my_reviews(self.hashiya.store, self.hashiya.settings.annotator)
+        table.display = bool(reviews)
+        self.query_one("#mine-status", Static).update(
+            Text(
+                f"{plural(len(reviews), 'passage')} of yours reviewed or commented on."
+                if reviews
+                else "No verdicts or comments on your passages yet. They appear here once a "
+                "reviewer settles an article you labelled (R: the review queue) or a "
+                "colleague comments on one of your passages."
+            )
+        )
+        for review in reviews:
             p = review.passage
             comments = "; ".join(f"{c.author}: {c.body}" for c in review.comments)
             table.add_row(
