@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
-from textual import work
-from textual.app import App
+from textual import events, work
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from annotations.articles import now_iso
 from annotations.config import Settings, default_annotator
 from annotations.exchange import schema_with_user_actors
 from annotations.history import History
 from annotations.schema import LabelSchema, load_schema_or_default
 from annotations.seeds import import_seeds_if_empty
 from annotations.store import Store
-from annotations.text import plural, printable
 from tui.commands import AppCommands, ArticleCommands
 from tui.screens.article_list import ArticleListScreen
 from tui.screens.help import HelpScreen
@@ -47,6 +48,7 @@ class HashiyaApp(App[None]):
         self.label_schema = schema_with_user_actors(store, schema)
         self.history = History(store, settings.annotator)  # undo/redo for the whole session
         self.sub_title = f"{settings.db_path} · {settings.annotator}"
+        self._exports: dict[str, tuple[Path, int]] = {}  # delivery name -> temp file, lines
         self.last_read: str | None = None  # the article the reader showed last (for the list)
 
     def reload_schema(self) -> None:
@@ -84,32 +86,78 @@ class HashiyaApp(App[None]):
         if not isinstance(self.screen, OverviewScreen):
             self.push_screen(OverviewScreen())
 
-    def action_export(self) -> None:
-        """Write this annotator's labels as native JSON Lines beside the database."""
-        stamp = now_iso()[:19].replace(":", "").replace("-", "")
-        name = "".join(c if c.isalnum() else "_" for c in self.settings.annotator)
-        target = self.settings.db_path.parent / f"hashiya-{name}-{stamp}.jsonl"
-        self.notify(f"exporting to {printable(str(target))}…", markup=False, timeout=3)
-        self._export(target)
-
-    @work(thread=True, exit_on_error=False, name="export")
-    def _export(self, target: Path) -> None:
-        from annotations.exchange import ExportFilter, export_records, native_lines
-        from annotations.export import write_lines_atomic
-
-        # The app's connection belongs to its thread: the worker opens its own.
-        with Store(self.settings.db_path) as store:
-            flt = ExportFilter(annotators=(self.settings.annotator,))
-            records = export_records(store, self.base_schema, flt)
-            try:
-                written = write_lines_atomic(target, native_lines(records))
-            finally:
-                records.close()
-        self.call_from_thread(
-            self.notify,
-            f"{plural(written, 'record')} written to {printable(str(target))}",
-            markup=False,
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Export dataset",
+            "All labels as native JSON Lines: a download in the browser, a file in a terminal",
+            self.action_export_dataset,
         )
+
+    def action_export_dataset(self) -> None:
+        self.notify("exporting the dataset…", timeout=3)
+        self._export_dataset()
+
+    def action_export_mine(self) -> None:
+        """Only this annotator's labels: the file a colleague merges with import-annotations."""
+        self.notify("exporting your labels…", timeout=3)
+        self._export_dataset((self.settings.annotator,))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export", name="export")
+    def _export_dataset(self, annotators: tuple[str, ...] = ()) -> None:
+        """Write the native export to a temporary file, then deliver it: in a browser
+        (`hashiya serve`) it downloads, in a terminal it lands in the downloads folder."""
+        import tempfile
+
+        from annotations.exchange import ExportFilter, export_records, native_lines
+
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        who = "".join(c if c.isalnum() else "_" for c in annotators[0]) if annotators else ""
+        name = f"hashiya-{who}-{stamp}.jsonl" if who else f"hashiya-{stamp}.jsonl"
+        flt = ExportFilter(annotators=annotators)
+        with (
+            tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", suffix=".jsonl", delete=False
+            ) as out,
+            Store(self.settings.db_path) as store,
+        ):
+            lines = 0
+            for line in native_lines(export_records(store, self.base_schema, flt)):
+                out.write(line + "\n")
+                lines += 1
+        self.call_from_thread(self._deliver_export, Path(out.name), name, lines)
+
+    def _deliver_export(self, path: Path, name: str, lines: int) -> None:
+        self._exports[name] = (path, lines)
+        if self.is_web:
+            self.deliver_binary(
+                path, save_filename=name, mime_type="application/x-ndjson", name=name
+            )
+            return
+        # In a terminal Textual writes what it delivers in text mode, into a folder that
+        # must exist: the downloads folder, or beside the database when there is none.
+        from platformdirs import user_downloads_path
+
+        folder = user_downloads_path()
+        if not folder.is_dir():
+            folder = self.settings.db_path.parent
+        # An open text file: given a path, Textual reads bytes and writes in text mode.
+        text = path.open(encoding="utf-8")
+        self.deliver_text(text, save_directory=folder, save_filename=name, name=name)
+
+    def on_delivery_complete(self, event: events.DeliveryComplete) -> None:
+        path, lines = self._exports.pop(event.name or "", (None, 0))
+        if path is not None:
+            path.unlink(missing_ok=True)
+        where = "downloaded" if self.is_web else f"saved to {event.path}"
+        noun = "line" if lines == 1 else "lines"
+        self.notify(f"export: {lines} {noun} {where}", timeout=6)
+
+    def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
+        path, _ = self._exports.pop(event.name or "", (None, 0))
+        if path is not None:
+            path.unlink(missing_ok=True)
+        self.notify(f"export failed: {event.exception}", severity="error")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures are reported (workers never touch widgets)."""

@@ -64,7 +64,12 @@ class AppCommands(CommandList):
         yield "Agreement", "agreement figures of the whole corpus (A)", app.action_agreement
         yield "Overview", "progress by status, annotator and claim type", app.action_overview
         yield "My reviews", "verdicts and comments on my passages (M)", app.action_my_reviews
-        yield "Export my labels", "native JSON Lines, next to the database", app.action_export
+        # ("Export dataset", every annotator's labels, is among the app's system commands.)
+        yield (
+            "Export my labels",
+            "native JSON Lines, to import-annotations elsewhere",
+            (app.action_export_mine),
+        )
         yield "Keys", "every key of this screen (?)", app.action_help
 
 

@@ -241,7 +241,13 @@ async def palette(pilot: Pilot[None], query: str, expect: str | None = None) -> 
     return first()
 
 
-async def test_palette_offers_hashiyas_commands(tmp_path: Path) -> None:
+async def test_palette_offers_hashiyas_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))  # exports land in ~/Downloads
+    monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    (tmp_path / "Downloads").mkdir()
     db = tmp_path / "team.db"
     two_annotator_db(db).close()
     app = make_app(db, annotator="sara")
@@ -275,11 +281,15 @@ async def test_palette_offers_hashiyas_commands(tmp_path: Path) -> None:
         await pilot.press("enter")
         await until(pilot, lambda: store.status(other, "sara") == "done", "the status row")
         # Export this annotator's labels.
-        assert "Export" in await palette(pilot, "Export my labels")
+        assert "Export my labels" in await palette(pilot, "Export my labels", "my labels")
         await pilot.press("enter")
-        await until(pilot, lambda: list(tmp_path.glob("hashiya-sara-*.jsonl")), "the export")
-        await app.workers.wait_for_complete()
-        (written,) = tmp_path.glob("hashiya-sara-*.jsonl")
+        downloads = tmp_path / "Downloads"
+        await until(
+            pilot,
+            lambda: any(n.message.startswith("export: 2 lines saved") for n in app._notifications),
+            "the export's delivery",
+        )
+        (written,) = downloads.glob("hashiya-sara-*.jsonl")
         records = [json.loads(line) for line in written.read_text("utf-8").splitlines()]
         assert {r["annotator"] for r in records} == {"sara"}
         assert sum(len(r["spans"]) for r in records) == 3
