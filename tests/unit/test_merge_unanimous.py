@@ -8,7 +8,7 @@ from pathlib import Path
 from annotations.models import AuthoredNote
 from annotations.review.queue import accept, article_review, merge_unanimous, unanimous_items
 from annotations.seeds import import_seeds_if_empty
-from annotations.store import Store
+from annotations.store import M5_GOLD_NOTES, MIGRATIONS, Store
 from tests.support.corpus import SEED_ID, passage_on
 
 PHRASE = "تصاعدت التحذيرات المحلية والدولية"
@@ -71,3 +71,15 @@ def test_accepting_a_version_keeps_its_note_and_author(tmp_path: Path) -> None:
     accept(store, item, item.passages["omar"][0], "lead", {"note": "irony"})
     (gold,) = store.gold_passages(SEED_ID)
     assert gold.notes == (AuthoredNote("lead", "irony"),)
+
+
+def test_a_database_from_before_gold_notes_opens_with_its_gold(tmp_path: Path) -> None:
+    store = _two(tmp_path, {"note": "ساخر"}, {})
+    merge_unanimous(store, "lead")
+    store.conn.execute("ALTER TABLE gold_passages DROP COLUMN notes")
+    store.conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(M5_GOLD_NOTES)}")
+    store.close()
+    with Store(tmp_path / "team.db") as reopened:
+        assert reopened.version == len(MIGRATIONS)
+        (gold,) = reopened.gold_passages(SEED_ID)
+    assert gold.note == "ساخر" and gold.notes == ()
