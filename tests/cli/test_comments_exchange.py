@@ -123,3 +123,17 @@ def test_gold_export_with_nothing_settled_says_what_is_left(tmp_path: Path) -> N
         reject(store, article_review(store, SEED_ID).open_items[0], "lead")
     code, out, err = run(db, "export", "--layer", "gold", "--include-unresolved")
     assert code == 0 and err == "" and len(out.splitlines()) == 1
+
+
+def test_a_comment_author_with_a_bidi_override_is_refused(tmp_path: Path) -> None:
+    db, passage_id = commented_db(tmp_path)
+    code, out, _ = run(db, "export", "--annotator", "sara")
+    record = json.loads(out)
+    for span in record["spans"]:
+        if span["id"] == passage_id:
+            span["comments"][0]["author"] = "omar\u202e"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    code, out, err = run(tmp_path / "other.db", "import-annotations", str(bad))
+    assert code != 0 and ".comments[0].author" in out + err
+    assert "Traceback" not in out + err
