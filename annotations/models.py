@@ -67,6 +67,14 @@ PASSAGE_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Passage))
 
 
 @dataclass(frozen=True)
+class AuthoredNote:
+    """An annotator's note as the gold layer keeps it: the words and who wrote them."""
+
+    author: str
+    text: str
+
+
+@dataclass(frozen=True)
 class GoldPassage:
     """A passage of the adjudicated (gold) layer, with where it came from."""
 
@@ -87,6 +95,9 @@ class GoldPassage:
     schema_version: str = ""
     created_at: str = ""
     updated_at: str = ""
+    # Every note of the passages it came from, with its author (annotator order); `note`
+    # is their one text when they agree, or each as an "author: text" line.
+    notes: tuple[AuthoredNote, ...] = ()
 
     def as_passage(self) -> Passage:
         """The gold passage as a Passage of the annotator "gold" (for display and export)."""

@@ -19,7 +19,14 @@ from importlib import resources
 from typing import Any, Literal, NoReturn
 
 from annotations import untrusted
-from annotations.models import MAX_ANNOTATOR, MAX_ARTICLE_ID, MAX_PASSAGE_ID, Article, Passage
+from annotations.models import (
+    MAX_ANNOTATOR,
+    MAX_ARTICLE_ID,
+    MAX_PASSAGE_ID,
+    Article,
+    Comment,
+    Passage,
+)
 from annotations.text import check_name
 from annotations.untrusted import InputError
 
@@ -76,6 +83,18 @@ ActorLookup = Mapping[str, Any] | Callable[[str], Any]
 
 
 @dataclass(frozen=True)
+class SpanComment:
+    """One comment of a span's thread, as it travels in a dataset."""
+
+    author: str
+    text: str
+    at: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"author": self.author, "text": self.text, "at": self.at}
+
+
+@dataclass(frozen=True)
 class NativeSpan:
     """One span of a native record."""
 
@@ -90,9 +109,10 @@ class NativeSpan:
     note: str | None = None
     created_at: str = ""
     updated_at: str = ""
+    comments: tuple[SpanComment, ...] = ()  # written only when there are some
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "id": self.id,
             "start": self.start,
             "end": self.end,
@@ -105,6 +125,9 @@ class NativeSpan:
             "created_at": self.created_at,
             "updated_at": self.updated_at,
         }
+        if self.comments:
+            out["comments"] = [c.to_dict() for c in self.comments]
+        return out
 
 
 @dataclass(frozen=True)
@@ -179,6 +202,12 @@ class NativeRecord:
                 updated_at=span.updated_at,
             )
             for span in self.spans
+        ]
+
+    def comments(self) -> list[Comment]:
+        """The spans' comment threads, as comments on the passages of the same ids."""
+        return [
+            Comment(span.id, c.author, c.text, c.at) for span in self.spans for c in span.comments
         ]
 
     def actors(self) -> dict[str, ActorInfo]:
@@ -380,6 +409,7 @@ def span_record(record: Mapping[str, Any], span: Mapping[str, Any]) -> NativeDic
         "end_in_context": end - context_start,
         "created_at": span["created_at"],
         "updated_at": span["updated_at"],
+        **({"comments": copy.deepcopy(span["comments"])} if span.get("comments") else {}),
         "exported_at": record["exported_at"],
     }
 
@@ -563,6 +593,26 @@ class _Reader:
             self.fail(path, f"expected an array, got {_json_type(value)}")
         return value
 
+    def comments(self, obj: Mapping[str, Any], path: str) -> tuple[SpanComment, ...]:
+        """A span's optional comment thread (files written before comments travelled
+        have none)."""
+        if "comments" not in obj:
+            return ()
+        raw = self.array(obj, "comments", path)
+        out = []
+        for index, item in enumerate(raw):
+            where = f"{path}[{index}]"
+            if not isinstance(item, dict):
+                self.fail(where, f"expected an object, got {_json_type(item)}")
+            out.append(
+                SpanComment(
+                    author=self.name(item, "author", f"{where}.author"),
+                    text=self.string(item, "text", f"{where}.text", non_empty=True),
+                    at=self.string(item, "at", f"{where}.at"),
+                )
+            )
+        return tuple(out)
+
     def actor(self, obj: Mapping[str, Any], path: str) -> ActorInfo | None:
         value = self._get(obj, "actor", path)
         if value is None:
@@ -617,6 +667,7 @@ class _Reader:
             note=self.optional_string(raw, "note", f"{path}.note"),
             created_at=self.string(raw, "created_at", f"{path}.created_at"),
             updated_at=self.string(raw, "updated_at", f"{path}.updated_at"),
+            comments=self.comments(raw, f"{path}.comments"),
         )
         for attribute, known in known_values.items():
             value = getattr(span, attribute, None)
