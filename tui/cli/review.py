@@ -14,7 +14,7 @@ from annotations.review.queue import (
     review_queue,
 )
 from annotations.store import Store, StoreError
-from tui.cli.main import cli, for_terminal, open_store, settings_of
+from tui.cli.main import cli, for_terminal, laid_out, open_store, settings_of
 from tui.terminal import explicit_bidi
 
 
@@ -59,7 +59,16 @@ def agreement_command(
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
-        click.echo(format_report(report, confusion=confusion, per_article=per_article))
+        logical = not laid_out(ctx)
+        text = format_report(
+            report,
+            confusion=confusion,
+            per_article=per_article,
+            shape=settings_of(ctx).shape,
+            logical=logical,
+        )
+        with explicit_bidi(not logical):
+            click.echo(text)
 
 
 @cli.group("review")

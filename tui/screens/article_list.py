@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,7 +14,7 @@ from annotations.review.queue import disputed_article_ids, with_review
 from annotations.store import SORT_KEYS, STATUSES, CatalogQuery
 from tui.screens.base import HashiyaScreen
 from tui.widgets.article_table import ArticleTable, RowSource
-from tui.widgets.bidi_text import visual
+from tui.widgets.bidi_text import line_text
 
 if TYPE_CHECKING:
     pass
@@ -61,6 +60,11 @@ class ArticleListScreen(HashiyaScreen):
     def on_screen_resume(self) -> None:
         self.table.invalidate()  # statuses and counts may have changed in the reader
 
+    def data_changed(self) -> None:
+        """A colleague's import or tags: the ids (new articles) and every row again."""
+        self.reload()
+        self.table.invalidate()
+
     def reload(self, keep: str | None = None) -> None:
         ids = self.hashiya.store.catalog_ids(self.query_state)
         self.table.set_ids(ids, keep=keep or self.table.current_id)
@@ -69,12 +73,13 @@ class ArticleListScreen(HashiyaScreen):
         if q.status:
             parts.append(f"status: {q.status}")
         if q.source:
-            parts.append(f"source: {visual(q.source)}")
+            parts.append(f"source: {q.source}")
         if q.annotated_by:
-            parts.append(f"annotated by: {visual(q.annotated_by)}")
+            parts.append(f"annotated by: {q.annotated_by}")
         if q.ids is not None:
             parts.append("with disagreements")
-        self.query_one("#list-status", Static).update(Text(" · ".join(parts)))
+        status = line_text(" · ".join(parts), self.size.width or 80, direction="ltr")
+        self.query_one("#list-status", Static).update(status)
 
     def action_toggle_disputed(self) -> None:
         """Only articles on which the annotators disagree (again: all articles)."""
@@ -129,7 +134,6 @@ class ArticleListScreen(HashiyaScreen):
 
     def action_cycle_annotated_by(self) -> None:
         """Show only articles with passages by the next annotator (then everyone's again)."""
-        from tui.widgets.bidi_text import visual
 
         names: list[str | None] = [None, *self.hashiya.store.annotators()]
         q = self.query_state
@@ -137,5 +141,4 @@ class ArticleListScreen(HashiyaScreen):
         self.query_state = replace(q, annotated_by=names[(at + 1) % len(names)])
         self.reload()
         who = self.query_state.annotated_by
-        shown = "anyone" if who is None else visual(who)
-        self.notify(f"annotated by: {shown}", timeout=2, markup=False)
+        self.notify(f"annotated by: {who or 'anyone'}", timeout=2)

@@ -7,6 +7,8 @@ from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Static
 
+from tui.widgets.bidi_text import line_text
+
 
 def describe_key(key: str) -> str:
     names = {"question_mark": "?", "escape": "Esc", "enter": "Enter", "space": "Space"}
@@ -25,7 +27,8 @@ class HelpScreen(ModalScreen[None]):
         self.beneath = beneath
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Keys — {self.beneath.__class__.__name__.removesuffix('Screen')}")
+        name = self.beneath.__class__.__name__.removesuffix("Screen")
+        yield Static(line_text(f"Keys — {name}"))
         yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -39,4 +42,4 @@ class HelpScreen(ModalScreen[None]):
             if (what, binding.action) in seen and not binding.show:
                 continue
             seen.add((what, binding.action))
-            table.add_row(describe_key(key), what)
+            table.add_row(line_text(describe_key(key)), line_text(what))

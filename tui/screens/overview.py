@@ -24,7 +24,7 @@ from annotations.overview import Overview, corpus_overview
 from annotations.schema import LabelSchema
 from annotations.store import Store
 from tui.screens.base import HashiyaScreen
-from tui.widgets.bidi_text import fit_line
+from tui.widgets.bidi_text import english_line, fit_line
 
 if TYPE_CHECKING:
     pass
@@ -69,7 +69,7 @@ def render_overview(figures: Overview, annotator: str, schema: LabelSchema) -> T
     def section(title: str) -> None:
         if out.plain:
             out.append("\n")
-        out.append(title + "\n", "bold underline")
+        out.append(english_line(title) + "\n", "bold underline")
 
     def rows(items: list[tuple[str, int, str]], total: int) -> None:
         largest = max((value for _, value, _ in items), default=0)
@@ -83,7 +83,7 @@ def render_overview(figures: Overview, annotator: str, schema: LabelSchema) -> T
         "bold",
     )
     for title, counts in (
-        (f"Your articles ({_label(annotator)}), by status", figures.mine),
+        (f"Your articles ({annotator}), by status", figures.mine),
         ("Everyone: articles by how far anyone got", figures.everyone),
     ):
         section(title)
@@ -137,6 +137,9 @@ class OverviewScreen(HashiyaScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.compute()
+
+    def data_changed(self) -> None:
         self.compute()
 
     def action_refresh_figures(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -31,7 +32,14 @@ from annotations.review.queue import (
 from annotations.store import Replaced
 from tui.screens.base import HashiyaScreen
 from tui.screens.tag_dialog import TagDialog, TagResult
-from tui.widgets.bidi_text import fit_line, visual_lines
+from tui.widgets.bidi_text import (
+    english_line,
+    fit_line,
+    line_text,
+    lines_text,
+    visual,
+    visual_lines,
+)
 from tui.widgets.reader_view import Highlight, ReaderView
 
 if TYPE_CHECKING:
@@ -171,6 +179,9 @@ class ReviewScreen(HashiyaScreen):
             self.current = next((i for i in self.review.items if item_key(i) == key), None)
         self._show()
 
+    def data_changed(self) -> None:
+        self.refresh_review()
+
     def _disputes(self) -> list[ComparisonItem]:
         """Items still needing a reviewer: disagreements without a settling verdict."""
         open_keys = {item_key(i) for i in self.review.open_items}
@@ -198,7 +209,7 @@ class ReviewScreen(HashiyaScreen):
     def _version(self, index: int, annotator: str, passages: tuple[Passage, ...]) -> list[str]:
         schema = self.hashiya.label_schema
         width = PANEL_WIDTH - 4
-        head = f"[{index + 1}] {annotator}"
+        head = english_line(f"[{index + 1}] {annotator}", width)
         if not passages:
             return [head, "    (nothing marked here)"]
         lines = [head]
@@ -206,19 +217,26 @@ class ReviewScreen(HashiyaScreen):
             actor = schema.actor(p.actor) if p.actor else None
             lines.append(f"    [{p.start}, {p.end})")
             lines.extend("    " + line for line in visual_lines(p.text, width - 4)[:3])
-            lines.append(f"    actor: {actor.name_en if actor else (p.actor or '—')}")
-            lines.append(f"    stance: {p.stance or '—'}" + (f" → {p.target}" if p.target else ""))
-            lines.append(f"    claim: {p.claim_type or '—'}")
+            actor_name = actor.name_en if actor else (p.actor or "—")
+            lines.append(english_line(f"    actor: {actor_name}", width))
+            lines.append(english_line(f"    stance: {p.stance or '—'}", width))
+            if p.target:
+                lines.append(_labelled("      → ", p.target, width))
+            lines.append(english_line(f"    claim: {p.claim_type or '—'}", width))
             if p.note:
-                lines.append("    note: " + fit_line(p.note, width - 10).text)
+                lines.append(_labelled("    note: ", p.note, width))
             for comment in self.hashiya.store.comments(p.id):
-                lines.append(f"    💬 {comment.author}: " + fit_line(comment.body, width - 16).text)
+                head = english_line(f"    💬 {comment.author}:", width // 2) + " "
+                lines.append(_labelled(head, comment.body, width))
         return lines
 
     def _show(self) -> None:
         review = self.review
+        width = PANEL_WIDTH - 4
         out = [
-            f"{len(review.annotators)} annotators: {', '.join(review.annotators)}",
+            english_line(
+                f"{len(review.annotators)} annotators: {', '.join(review.annotators)}", width
+            ),
             f"{review.n_items} items · {review.n_disagreements} disagreements · "
             f"{len(review.open_items)} open · {review.status}",
             "",
@@ -233,19 +251,23 @@ class ReviewScreen(HashiyaScreen):
             out.append(f"ITEM [{item.start}, {item.end}): {kind}")
             decided = review.decision(item)
             if decided is not None:
-                verdict = f"verdict: {decided.verdict} by {decided.reviewer}"
+                verdict = english_line(f"verdict: {decided.verdict} by {decided.reviewer}", width)
                 if decided.comment:
-                    verdict += " — " + fit_line(decided.comment, 30).text
+                    verdict = _labelled(verdict + " — ", decided.comment, width)
                 out.append(verdict)
             out.append("")
             for index, (annotator, passages) in enumerate(item.passages.items()):
                 out.extend(self._version(index, annotator, passages))
                 out.append("")
             out.append("1-9/a accept · e edit+accept · r reject · c discuss · ^z undo")
-        self.query_one("#review-panel", Static).update(Text("\n".join(out), no_wrap=True))
+        self.query_one("#review-panel", Static).update(lines_text(out))
         disputes = len(self._disputes())
         self.query_one("#review-status", Static).update(
-            Text(f"{disputes} disagreements to settle · reviewer {self.reviewer}")
+            line_text(
+                f"{disputes} disagreements to settle · reviewer {self.reviewer}",
+                self.size.width or 80,
+                direction="ltr",
+            )
         )
 
     # -- decisions ---------------------------------------------------------------------
@@ -366,8 +388,12 @@ class ReviewQueueScreen(HashiyaScreen):
     def on_screen_resume(self) -> None:
         self.reload()
 
+    def data_changed(self) -> None:
+        self.reload()
+
     def reload(self) -> None:
         table = self.query_one(DataTable)
+        row = table.cursor_row
         table.clear()
         self.reviews: list[ArticleReview] = review_queue(self.hashiya.store)
         for review in self.reviews:
@@ -379,11 +405,13 @@ class ReviewQueueScreen(HashiyaScreen):
                 review.n_disagreements,
                 len(review.open_items),
                 review.status,
-                ", ".join(review.annotators),
+                Text(visual(", ".join(review.annotators), 30)),
                 Text(title),
                 review.article_id,
                 key=review.article_id,
             )
+        if self.reviews:
+            table.move_cursor(row=min(row, len(self.reviews) - 1))
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
@@ -408,14 +436,29 @@ class MyReviewsScreen(HashiyaScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("verdict", "by", "comments", "passage", "article")
+        self.reload()
+        table.focus()
+
+    def data_changed(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
         for review in my_reviews(self.hashiya.store, self.hashiya.settings.annotator):
             p = review.passage
             comments = "; ".join(f"{c.author}: {c.body}" for c in review.comments)
             table.add_row(
                 review.verdict or "—",
-                review.reviewer or "—",
+                Text(visual(review.reviewer or "—", 20)),
                 Text(fit_line(comments, 40).text),
                 Text(fit_line(p.text, 40).text),
                 p.article_id,
             )
-        table.focus()
+
+
+def _labelled(head: str, value: str, width: int) -> str:
+    """`head` (already drawn) then a value of unknown direction laid out in the rest."""
+    room = max(width - cell_len(head), 4)
+    line = fit_line(value, room)
+    return head + " " * line.pad(room) + line.text

@@ -21,15 +21,13 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Input, OptionList, Select, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from annotations.layout import VisualLine
-from annotations.layout import fit_line as fit_unshaped
 from annotations.schema import LabelSchema
 from annotations.search import Hit, search
 from annotations.search.passages import PassageHit, search_passages
 from annotations.search.snippet import SnippetLine, snippet_line
 from annotations.store import Store
 from tui.screens.base import HashiyaScreen
-from tui.widgets.bidi_text import fit_line as fit_shaped
+from tui.widgets.bidi_text import english_line, fit_line
 
 if TYPE_CHECKING:
     pass
@@ -63,11 +61,6 @@ def styled_line(line: SnippetLine, width: int, mark: Style = MARK) -> Text:
     for text, marked in line.runs():
         out.append(text, mark if marked else None)
     return out
-
-
-def fit_line(text: str, width: int, shape: bool = True) -> VisualLine:
-    """One visual line of at most `width` cells (cached when shaped, the usual case)."""
-    return fit_shaped(text, width) if shape else fit_unshaped(text, max(width, 1), shape=False)
 
 
 def _shown(text: str, width: int = 60, shape: bool = True) -> str:
@@ -375,7 +368,9 @@ class SearchScreen(HashiyaScreen):
             results.add_options(options)
 
     def _status(self, text: str) -> None:
-        self.query_one("#search-status", Static).update(Text(text))
+        width = max(self.size.width, 20)
+        shown = english_line(text, width, self.hashiya.settings.shape)
+        self.query_one("#search-status", Static).update(Text(shown, no_wrap=True, end=""))
 
     def _update_preview(self, value: str) -> None:
         # The Input shows logical order; this line shows the query as it reads.
