@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 from collections.abc import Iterator
@@ -35,9 +34,9 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Tmux, Path]]:
 
 
 def open_longest_seed(tmux: Tmux) -> list[str]:
-    tmux.wait_for(lambda lines: any("chars" in line for line in lines))
+    tmux.wait_for_text("sorted by")  # the list is mounted and has the focus
     tmux.send("End", "Enter")
-    return tmux.wait_for(lambda lines: any("UNDER THE CARET" in line for line in lines))
+    return tmux.wait_for_text("caret 0")  # the reader's status: it has the focus
 
 
 def _find_paragraph(screen: list[str], layout: ParagraphLayout) -> tuple[int, list[str]] | None:
@@ -78,11 +77,17 @@ def test_seed_lines_are_right_aligned_in_visual_order(terminal: tuple[Tmux, Path
 def test_a_tag_survives_sigkill(terminal: tuple[Tmux, Path]) -> None:
     tmux, db = terminal
     open_longest_seed(tmux)
-    tmux.send("S-Left", "S-Left", "t")
-    tmux.wait_for(lambda lines: any("Tag passage" in line for line in lines))
+    # Each key once the screen shows the one before took effect: on a loaded machine
+    # keys sent blindly may reach a screen that is not there yet.
+    tmux.send("S-Left")
+    tmux.wait_for_text("selected [0, ")
+    tmux.send("S-Left")
+    tmux.wait_for_text("selected [0, 12)")
+    tmux.send("t")
+    tmux.wait_for_text("Tag passage")
     tmux.send("1", "n", "f")
-    tmux.wait_for(lambda lines: any("saved [0, 12)" in line for line in lines))
-    os.kill(tmux.pid(), signal.SIGKILL)
+    tmux.wait_for_text("saved [0, 12)")
+    tmux.kill(signal.SIGKILL)
     conn = sqlite3.connect(db)
     rows = conn.execute(
         'SELECT start, "end", text, actor, stance, claim_type FROM passages'

@@ -11,11 +11,14 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
-from textual.app import App
 
 from annotations.layout import ParagraphLayout, draw
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
 CELL_WIDTH, CELL_HEIGHT = 10, 20
@@ -114,6 +117,24 @@ def assert_arabic_laid_out(
 def app_lines(app: App[object]) -> list[str]:
     """`screen_lines` of the app, checked with `assert_arabic_laid_out`."""
     return assert_arabic_laid_out(screen_lines(app))
+
+
+def column_problems(lines: list[str]) -> list[str]:
+    """Rows of a plain-text table (headers, a rule of dashes, rows) whose columns do not
+    start where the rule says, counted in terminal cells (not code points)."""
+    rule = next(i for i, line in enumerate(lines) if line.startswith("-"))
+    starts = [
+        i for i, ch in enumerate(lines[rule]) if ch == "-" and (i == 0 or lines[rule][i - 1] == " ")
+    ]
+    problems = []
+    for row, line in enumerate(lines[rule + 1 :], rule + 1):
+        if not line.strip():
+            break
+        cells = [cell for cell in _cells(line) for _ in range(max(cell_len(cell), 1))]
+        # Two spaces end every padded column: text there means the row is shifted.
+        if any(start < len(cells) and cells[start - 1] != " " for start in starts[1:]):
+            problems.append(f"row {row}: columns not at cells {starts}: {line!r}")
+    return problems
 
 
 def save_png(app: App[object], path: Path) -> Path:
