@@ -21,8 +21,8 @@ class Tmux:
             raise RuntimeError("tmux is not installed (apt-get install tmux; .ci/run does it)")
         self.name = f"hashiya-{uuid.uuid4().hex[:8]}"
         self.socket = f"hashiya-test-{os.getpid()}-{self.name}"
-        exports = " ".join(f"{k}={_quote(v)}" for k, v in env.items())
-        shell = f"env {exports} " + " ".join(_quote(c) for c in command)
+        exports = " ".join(f"{k}={quote(v)}" for k, v in env.items())
+        shell = f"env {exports} " + " ".join(quote(c) for c in command)
         self._tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), shell)
 
     def _tmux(self, *args: str) -> str:
@@ -91,7 +91,8 @@ def _alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
-def _quote(value: str) -> str:
+def quote(value: str) -> str:
+    """`value` as one word for sh."""
     return "'" + value.replace("'", "'\\''") + "'"
 
 

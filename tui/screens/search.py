@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on, work
@@ -27,7 +28,7 @@ from annotations.search.passages import PassageHit, search_passages
 from annotations.search.snippet import SnippetLine, snippet_line
 from annotations.store import Store
 from tui.screens.base import HashiyaScreen
-from tui.widgets.bidi_text import english_line, fit_line
+from tui.widgets.bidi_text import english_line, fit_line, padded
 
 if TYPE_CHECKING:
     pass
@@ -71,11 +72,10 @@ def _shown(text: str, width: int = 60, shape: bool = True) -> str:
 def _title_line(title: str, left: str, width: int, shape: bool) -> Text:
     """`left` (dim), then the title laid out in the rest of the line."""
     left = _shown(left, max(width // 2, 1), shape)
-    room = max(width - len(left) - 2, 1)
-    fitted = fit_line(title, room, shape)
+    room = max(width - cell_len(left) - 2, 1)
     line = Text(left, style=DIM, no_wrap=True, end="")
     line.append("  ")
-    line.append(fitted.text.rjust(room) if fitted.rtl else fitted.text.ljust(room), "bold")
+    line.append(padded(title, room, shape), "bold")
     return line
 
 
