@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -35,6 +34,7 @@ from tui.screens.tag_dialog import TagDialog, TagResult
 from tui.widgets.bidi_text import (
     english_line,
     fit_line,
+    labelled,
     line_text,
     lines_text,
     visual,
@@ -221,13 +221,13 @@ class ReviewScreen(HashiyaScreen):
             lines.append(english_line(f"    actor: {actor_name}", width))
             lines.append(english_line(f"    stance: {p.stance or '—'}", width))
             if p.target:
-                lines.append(_labelled("      → ", p.target, width))
+                lines.append(labelled("      → ", p.target, width))
             lines.append(english_line(f"    claim: {p.claim_type or '—'}", width))
             if p.note:
-                lines.append(_labelled("    note: ", p.note, width))
+                lines.append(labelled("    note: ", p.note, width))
             for comment in self.hashiya.store.comments(p.id):
                 head = english_line(f"    💬 {comment.author}:", width // 2) + " "
-                lines.append(_labelled(head, comment.body, width))
+                lines.append(labelled(head, comment.body, width))
         return lines
 
     def _show(self) -> None:
@@ -253,7 +253,7 @@ class ReviewScreen(HashiyaScreen):
             if decided is not None:
                 verdict = english_line(f"verdict: {decided.verdict} by {decided.reviewer}", width)
                 if decided.comment:
-                    verdict = _labelled(verdict + " — ", decided.comment, width)
+                    verdict = labelled(verdict + " — ", decided.comment, width)
                 out.append(verdict)
             out.append("")
             for index, (annotator, passages) in enumerate(item.passages.items()):
@@ -455,10 +455,3 @@ class MyReviewsScreen(HashiyaScreen):
                 Text(fit_line(p.text, 40).text),
                 p.article_id,
             )
-
-
-def _labelled(head: str, value: str, width: int) -> str:
-    """`head` (already drawn) then a value of unknown direction laid out in the rest."""
-    room = max(width - cell_len(head), 4)
-    line = fit_line(value, room)
-    return head + " " * line.pad(room) + line.text

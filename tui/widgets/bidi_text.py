@@ -9,6 +9,7 @@ not wrap, several lines of a paragraph.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 
@@ -43,6 +44,15 @@ def padded(
 def english_line(text: str, width: int = LONG, shape: bool = True) -> str:
     """A line of English with data in it ("saved · «قال»"): left-to-right, laid out."""
     return fit_line(text, width, shape, direction="ltr").text
+
+
+def labelled(head: str, value: str, width: int, shape: bool = True) -> str:
+    """`head` (English, already drawn: "note: ") then a value of unknown direction,
+    laid out on its own in the rest of `width` (right-aligned there if right-to-left),
+    so that it reads as it would alone whatever its direction and the head's."""
+    room = max(width - cell_len(head), 4)
+    line = fit_line(value, room, shape)
+    return head + " " * line.pad(room) + line.text
 
 
 def line_text(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from annotations.models import Comment, Passage
 from annotations.schema import LabelSchema
-from tui.widgets.bidi_text import english_line, lines_text, padded
+from tui.widgets.bidi_text import english_line, labelled, lines_text, padded
 
 PANEL_WIDTH = 38
 INNER_WIDTH = PANEL_WIDTH - 3  # less the left border and one column of padding each side
@@ -55,15 +54,15 @@ class PassagePanel(VerticalScroll):
             english_line(stance_line, width),
         ]
         if p.target:
-            lines.append(_labelled("  → ", p.target, width))
+            lines.append(labelled("  → ", p.target, width))
         lines.append(
             english_line(f"claim: {claim.label_en if claim else (p.claim_type or '—')}", width)
         )
         if p.note:
-            lines.append(_labelled("note: ", p.note, width))
+            lines.append(labelled("note: ", p.note, width))
         for comment in self.comments(p.id):
             head = english_line(f"💬 {comment.author}:", width // 2) + " "
-            lines.append(_labelled(head, comment.body, width))
+            lines.append(labelled(head, comment.body, width))
         return lines
 
     def show_here(
@@ -94,12 +93,3 @@ class PassagePanel(VerticalScroll):
             out.append(f"{p.start:>6} {padded(label, 8, align='left')} {quote}")
         self.query_one("#panel-all", Static).update(lines_text(out))
         self._here = ()
-
-
-def _labelled(head: str, value: str, width: int) -> str:
-    """`head` (English, already drawn) then a value of unknown direction in the rest.
-
-    The value is laid out on its own, so an Arabic note reads right after "note: ".
-    """
-    room = max(width - cell_len(head), 4)
-    return head + padded(value, room).rstrip()
