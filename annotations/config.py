@@ -15,6 +15,8 @@ from typing import Any
 import platformdirs
 import yaml
 
+from annotations.text import check_name
+
 APP_NAME = "hashiya"
 BIDI_MODES = ("app", "terminal")
 
@@ -47,9 +49,10 @@ def default_config_path() -> Path:
 
 def default_annotator() -> str:
     try:
-        return getpass.getuser()
+        name = getpass.getuser()
     except Exception:  # no user name in some containers
         return "annotator"
+    return name if check_name(name) is None else "annotator"
 
 
 # key -> (type, description) of what the config file may hold
@@ -137,7 +140,21 @@ def read_config(path: Path) -> dict[str, Any]:
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()
         ):
             raise ConfigError(f"{where}: key 'keymap': expected binding id -> keys strings")
+        _check_names(where, str(key), value)
     return data
+
+
+def _check_names(where: str, key: str, value: object) -> None:
+    """Config values are shown on screen (annotator names, keys, paths): no control or
+    bidi characters in them, nor in the keys and values of a mapping."""
+    if isinstance(value, dict):
+        for sub_key, sub_value in value.items():
+            _check_names(where, key, sub_key)
+            _check_names(where, key, sub_value)
+        return
+    reason = check_name(value) if isinstance(value, str) else None
+    if reason is not None:
+        raise ConfigError(f"{where}: {key}: {reason}")
 
 
 def load_settings(
@@ -162,11 +179,16 @@ def load_settings(
         candidate = Path(value).expanduser()
         return candidate if candidate.is_absolute() else path.parent / candidate
 
+    chosen = annotator or env_annotator or config.get("annotator") or default_annotator()
+    origin = "--annotator" if annotator else "HASHIYA_ANNOTATOR" if env_annotator else None
+    reason = check_name(chosen)
+    if reason is not None and origin is not None:  # the config file's was checked already
+        raise ConfigError(f"{origin}: {reason}")
     return Settings(
         db_path=Path(
             db_path or env_db or (from_config(config_db) if config_db else default_db_path())
         ).expanduser(),
-        annotator=(annotator or env_annotator or config.get("annotator") or default_annotator()),
+        annotator=chosen,
         schema_path=schema_path or (from_config(config_schema) if config_schema else None),
         bidi=bidi or config.get("bidi", "app"),
         shape=shape if shape is not None else config.get("shape", True),

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from annotations.importer import DEFAULT_MAX_BYTES, expand_paths, import_paths, total_bytes
-from tui.cli.main import cli, open_store, print_table, progress_bar
+from tui.cli.main import cli, open_store, print_table, progress_bar, say, say_json
 
 
 def _parse_size(value: str) -> int:
@@ -56,8 +54,8 @@ def import_command(
             stdin=stdin,
         )
     for message in report.rejected:
-        click.echo(f"rejected: {message}", err=True)
-    click.echo(report.summary)
+        say(f"rejected: {message}", err=True)
+    say(report.summary)
     if report.rejected:
         ctx.exit(1)
 
@@ -83,7 +81,7 @@ def list_command(ctx: click.Context, as_json: bool, limit: int | None) -> None:
                 "characters": a.n_chars,
                 "paragraphs": a.n_paragraphs,
             }
-            click.echo(json.dumps(record, ensure_ascii=False))
+            say_json(record)
         return
     if not rows:
         click.echo("no articles (hashiya import PATH...)")
