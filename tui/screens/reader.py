@@ -17,7 +17,7 @@ from annotations.history import Change
 from annotations.models import Article, Comment, Passage
 from annotations.schema import Actor, LabelSchema
 from annotations.search import find_in_text
-from annotations.store import UserActor
+from annotations.store import StoreError, UserActor
 from tui.screens.base import HashiyaScreen
 from tui.screens.find_dialog import FindDialog
 from tui.screens.tag_dialog import TagDialog, TagResult
@@ -74,6 +74,7 @@ class ReaderScreen(HashiyaScreen):
         self.article: Article = article
         self.history = self.hashiya.history
         self.message = ""
+        self.message_is_error = False
         self._passages: list[Passage] = []
         self._stale = 0  # passages whose quoted text no longer matches (counted on refresh)
         self.hits: list[tuple[int, int]] = []  # matches of `/` in this article
@@ -148,10 +149,13 @@ class ReaderScreen(HashiyaScreen):
         caret = self.view.caret
         return [p for p in self.passages() if p.start <= caret < p.end]
 
-    def _status(self, message: str | None = None) -> None:
-        """Refresh the status line; a message stays until the next one."""
+    def _status(self, message: str | None = None, *, error: bool = False) -> None:
+        """Refresh the status line; a message stays until the next one.
+
+        An error goes first, in red, so that 80 columns show it whole."""
         if message is not None:
             self.message = message
+            self.message_is_error = error
         message = self.message
         store = self.hashiya.store
         count = len(self.passages())
@@ -167,10 +171,18 @@ class ReaderScreen(HashiyaScreen):
             parts.append(f"selected [{selection[0]}, {selection[1]})")
         if self._stale:
             parts.append(f"⚠ {self._stale} passages no longer match the text (hashiya doctor)")
-        if message:
-            parts.append(message)
+        line = Text(" · ".join(parts))
+        if message and self.message_is_error:
+            line = Text.assemble((message, "bold red"), " · ", line)
+        elif message:
+            line.append(" · " + message)
         # One fixed-height line: no layout pass on every caret move.
-        self.query_one("#reader-status", Static).update(Text(" · ".join(parts)), layout=False)
+        self.query_one("#reader-status", Static).update(line, layout=False)
+
+    def _not_saved(self, exc: StoreError) -> None:
+        """A write failed (disk full, read-only, busy): say so; the screen keeps what is saved."""
+        self.refresh_passages()
+        self._status(f"not saved: {exc.reason}", error=True)
 
     @on(ReaderView.CaretMoved)
     def _caret_moved(self, event: ReaderView.CaretMoved) -> None:
@@ -183,7 +195,7 @@ class ReaderScreen(HashiyaScreen):
 
     # -- tagging ---------------------------------------------------------------------
 
-    def _store_new_actor(self, actor: Actor | None) -> None:
+    def _store_new_actor(self, actor: Actor | None) -> None:  # raises StoreError
         if actor is None:
             return
         self.hashiya.store.add_actor(
@@ -205,9 +217,11 @@ class ReaderScreen(HashiyaScreen):
 
         self.app.push_screen(TagDialog(self.schema, quote), done)
 
-    def save_new_passage(self, start: int, end: int, result: TagResult) -> Passage:
-        """Save a tag on [start, end): committed to the database before it is shown."""
-        self._store_new_actor(result.new_actor)
+    def save_new_passage(self, start: int, end: int, result: TagResult) -> Passage | None:
+        """Save a tag on [start, end): committed to the database before it is shown.
+
+        None when the database refused it (the status line says why; the selection stays).
+        """
         stamp = now_iso()
         passage = Passage(
             id=str(uuid.uuid4()),
@@ -226,7 +240,12 @@ class ReaderScreen(HashiyaScreen):
             created_at=stamp,
             updated_at=stamp,
         )
-        self.hashiya.store.add_passage(passage)
+        try:
+            self._store_new_actor(result.new_actor)
+            self.hashiya.store.add_passage(passage)
+        except StoreError as exc:
+            self._not_saved(exc)
+            return None
         self.history.record(Change(None, passage))
         self.view.clear_selection()
         self.refresh_passages()
@@ -249,9 +268,13 @@ class ReaderScreen(HashiyaScreen):
         def done(result: TagResult | None) -> None:
             if result is None:
                 return
-            self._store_new_actor(result.new_actor)
             edited = result.applied_to(passage, now_iso())
-            self.hashiya.store.update_passage(edited)
+            try:
+                self._store_new_actor(result.new_actor)
+                self.hashiya.store.update_passage(edited)
+            except StoreError as exc:
+                self._not_saved(exc)
+                return
             self.history.record(Change(passage, edited))
             self.refresh_passages()
             self._status("edited")
@@ -264,7 +287,11 @@ class ReaderScreen(HashiyaScreen):
         passage = self._target_passage()
         if passage is None:
             return
-        self.hashiya.store.delete_passage(passage.id, by=self.annotator)
+        try:
+            self.hashiya.store.delete_passage(passage.id, by=self.annotator)
+        except StoreError as exc:
+            self._not_saved(exc)
+            return
         self.history.record(Change(passage, None))
         self.refresh_passages()
         self._status("deleted (ctrl+z to undo)")
@@ -278,12 +305,20 @@ class ReaderScreen(HashiyaScreen):
         return True
 
     def action_undo(self) -> None:
-        change = self.history.undo()
+        try:
+            change = self.history.undo()
+        except StoreError as exc:
+            self._not_saved(exc)
+            return
         self.refresh_passages()
         self._status("undone" if change else "nothing to undo")
 
     def action_redo(self) -> None:
-        change = self.history.redo()
+        try:
+            change = self.history.redo()
+        except StoreError as exc:
+            self._not_saved(exc)
+            return
         self.refresh_passages()
         self._status("redone" if change else "nothing to redo")
 
@@ -313,7 +348,11 @@ class ReaderScreen(HashiyaScreen):
 
         def done(body: str | None) -> None:
             if body:
-                self.hashiya.store.add_comment(Comment(passage.id, self.annotator, body))
+                try:
+                    self.hashiya.store.add_comment(Comment(passage.id, self.annotator, body))
+                except StoreError as exc:
+                    self._not_saved(exc)
+                    return
                 self.panel.show_here(
                     self.passages(), self.view.caret, self.article.text, force=True
                 )
@@ -324,9 +363,13 @@ class ReaderScreen(HashiyaScreen):
     def action_mark_done(self) -> None:
         store = self.hashiya.store
         current = store.status(self.article.id, self.annotator)
-        store.set_status(
-            self.article.id, self.annotator, "in_progress" if current == "done" else "done"
-        )
+        try:
+            store.set_status(
+                self.article.id, self.annotator, "in_progress" if current == "done" else "done"
+            )
+        except StoreError as exc:
+            self._not_saved(exc)
+            return
         self._status()
 
     def action_toggle_panel(self) -> None:
