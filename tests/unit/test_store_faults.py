@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 
 from annotations.articles import make_article
-from annotations.models import Passage
+from annotations.models import Article, Passage
 from annotations.store import MIGRATIONS, Store, StoreError
 from tests.support.faults import fill_disk, free_disk, python_unprivileged, write_lock_held
 
 LONG = "نص طويل عن الأخبار في بغداد والأنبار. " * 200  # about 15 KB: needs new pages
 
 
-def long_article(tag: str = ""):  # noqa: ANN201 - an Article
+def long_article(tag: str = "") -> Article:
     return make_article(f"{LONG}{tag}\n", title="مقال طويل")
 
 
@@ -173,8 +173,7 @@ def test_busy_past_the_timeout(store: Store) -> None:
             waiting.add_passage(a_passage(waiting, 3))
         assert caught.value.kind == "busy"
         assert str(caught.value) == (
-            f"{store.path}: database busy: another process held it for more than 0.2 s;"
-            " try again"
+            f"{store.path}: database busy: another process held it for more than 0.2 s; try again"
         )
         assert not waiting.conn.in_transaction
     waiting.add_passage(a_passage(waiting, 3))  # the lock is gone: it saves
