@@ -324,7 +324,9 @@ class Store:
         conn = connect(self.path, busy_timeout)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            # Switching a new file to WAL can be refused at once while another process
+            # opens it too (SQLite's deadlock rule does not wait): retried like BEGIN.
+            self._while_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"))
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             self.conn = conn
@@ -403,18 +405,7 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        delay = 0.01
-        deadline = time.monotonic() + self.busy_timeout
-        while True:
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
-                break
-            except StoreError as exc:
-                # SQLite waits out the busy timeout itself; some busy cases return at once.
-                if exc.kind != "busy" or time.monotonic() > deadline:
-                    raise
-                time.sleep(delay)
-                delay = min(delay * 2, 0.25)
+        self._while_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"))
         self._depth = 1
         try:
             yield self.conn
@@ -431,6 +422,24 @@ class Store:
             raise
         finally:
             self._depth = 0
+
+    def _while_busy(self, step: Callable[[], object]) -> None:
+        """Run `step`, again while it fails with "busy", until the busy timeout has passed.
+
+        SQLite waits out the timeout itself, except where waiting could deadlock: there
+        it says "busy" at once, and the step is retried here.
+        """
+        delay = 0.01
+        deadline = time.monotonic() + self.busy_timeout
+        while True:
+            try:
+                step()
+                return
+            except StoreError as exc:
+                if exc.kind != "busy" or time.monotonic() > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.25)
 
     def _rolled_back(self) -> StoreError:
         # SQLite rolled the transaction back on an error (disk full, I/O) that the code
