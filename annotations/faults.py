@@ -61,7 +61,7 @@ def describe(exc: sqlite3.Error, path: Path, busy_timeout: float) -> StoreError:
     primary = code & 0xFF if isinstance(code, int) else None
     folder = printable(str(path.parent))
     if primary == _FULL:
-        return _fault(name, "disk full: the database cannot grow; nothing was saved", "full")
+        return _fault(name, "disk full: the database cannot grow; the change was not saved", "full")
     if primary in (_READONLY, _CANTOPEN, _PERM):
         kind = "readonly-folder" if code == _READONLY_DIRECTORY else _readonly_kind(path)
         if kind == "readonly-folder":

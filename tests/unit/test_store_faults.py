@@ -64,8 +64,10 @@ def test_disk_full_on_a_passage_is_one_error_and_saves_nothing(store: Store) -> 
         store.add_passage(a_passage(store, 3000))
     error = caught.value
     assert error.kind == "full"
-    assert str(error) == f"{store.path}: disk full: the database cannot grow; nothing was saved"
-    assert error.reason == "disk full: the database cannot grow; nothing was saved"
+    assert (
+        str(error) == f"{store.path}: disk full: the database cannot grow; the change was not saved"
+    )
+    assert error.reason == "disk full: the database cannot grow; the change was not saved"
     # Not the rollback of a transaction SQLite had rolled back already.
     assert "rollback" not in str(error) and not store.conn.in_transaction
     assert counts(store.path) == before
