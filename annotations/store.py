@@ -585,7 +585,7 @@ class Store:
         Each is a Passage or, as bulk imports have them, a tuple of its values in
         PASSAGE_COLUMNS order. With `skip_existing`, a passage whose id is stored already
         is left out (the stored one untouched, no audit row) and the ids left out are
-        returned; otherwise such a passage raises sqlite3.IntegrityError.
+        returned; otherwise such a passage raises StoreError (kind "constraint").
         """
         marks = ", ".join("?" * len(PASSAGE_COLUMNS))
         columns = ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS)
@@ -931,19 +931,26 @@ class Store:
     def ensure_search_index(
         self, progress: Callable[[int], None] | None = None, batch: int = 1000
     ) -> int:
-        """Index the articles not yet in the search index; returns how many were."""
+        """Index the articles not yet in the search index; returns how many were.
+
+        Articles are visited once, in rowid order, each batch starting after the last one
+        seen: the build is linear in the corpus (a batch never rescans what was indexed).
+        """
         done = 0
+        after = 0
         while True:
             rows = self.conn.execute(
-                "SELECT a.id, a.title, a.text FROM articles a"
-                " WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.article_id = a.id)"
-                " LIMIT ?",
-                (batch,),
+                "SELECT a.rowid, a.id, a.title, a.text FROM articles a"
+                " WHERE a.rowid > ?"
+                " AND NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.article_id = a.id)"
+                " ORDER BY a.rowid LIMIT ?",
+                (after, batch),
             ).fetchall()
             if not rows:
                 return done
+            after = rows[-1][0]
             with self.transaction():
-                index_articles(self.conn, rows)
+                index_articles(self.conn, (row[1:] for row in rows))
             done += len(rows)
             if progress is not None:
                 progress(len(rows))
