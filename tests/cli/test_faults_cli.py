@@ -46,20 +46,20 @@ def article_count(db: Path) -> int:
 def test_import_on_a_full_disk(
     db: Path, article_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fill_every_store(monkeypatch)
-    code, out, err = run(db, "import", str(article_file))
+    with monkeypatch.context() as patched:
+        fill_every_store(patched)
+        code, out, err = run(db, "import", str(article_file))
     assert (code, out) == (1, "")
     assert err == f"Error: {db}: disk full: the database cannot grow; the change was not saved\n"
-    monkeypatch.undo()
     assert article_count(db) == 2
 
 
 def test_search_on_a_full_disk(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fill_every_store(monkeypatch)  # the search index must be built first, and cannot be
-    code, out, err = run(db, "search", "بغداد")
+    with monkeypatch.context() as patched:
+        fill_every_store(patched)  # the search index must be built first, and cannot be
+        code, out, err = run(db, "search", "بغداد")
     assert (code, out) == (1, "")
     assert err == f"Error: {db}: disk full: the database cannot grow; the change was not saved\n"
-    monkeypatch.undo()
     code, out, err = run(db, "search", "--json", "بغداد")  # with room again, it works
     assert code == 0 and len(out.splitlines()) == 1
 
