@@ -17,6 +17,7 @@ import yaml
 
 APP_NAME = "hashiya"
 BIDI_MODES = ("app", "terminal")
+LABEL_ORDERS = ("en", "ar")  # which of a value's two names is shown first
 
 
 class ConfigError(ValueError):
@@ -33,6 +34,7 @@ class Settings:
     snap_to_words: bool = True  # selections grow to whole words
     show_panel: bool = True  # the passages side panel starts open
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys
+    labels: str = "en"  # en: "Supportive · مؤيد"; ar: "مؤيد · Supportive" (LABEL_ORDERS)
     config_path: Path | None = None
 
 
@@ -61,6 +63,7 @@ CONFIG_KEYS: dict[str, tuple[type, str]] = {
     "snap_to_words": (bool, "selections grow to whole words (true/false)"),
     "show_panel": (bool, "open the passages panel at start (true/false)"),
     "keymap": (dict, "binding id -> keys, e.g. {tag: t}"),
+    "labels": (str, "ar or en: which name of a label value comes first"),
 }
 
 
@@ -107,6 +110,8 @@ def read_config(path: Path) -> dict[str, Any]:
             raise ConfigError(f"{where}: key '{key}': expected {what}, got {value!r}")
         if key == "bidi" and value not in BIDI_MODES:
             raise ConfigError(f"{where}: key 'bidi': expected app or terminal, got {value!r}")
+        if key == "labels" and value not in LABEL_ORDERS:
+            raise ConfigError(f"{where}: key 'labels': expected ar or en, got {value!r}")
         if isinstance(value, dict) and not all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()
         ):
@@ -122,6 +127,7 @@ def load_settings(
     schema_path: Path | None = None,
     bidi: str | None = None,
     shape: bool | None = None,
+    labels: str | None = None,
 ) -> Settings:
     """Resolve settings; arguments that are None fall back to env, config, then defaults."""
     path = config_path or default_config_path()
@@ -147,5 +153,6 @@ def load_settings(
         snap_to_words=config.get("snap_to_words", True),
         show_panel=config.get("show_panel", True),
         keymap=dict(config.get("keymap", {})),
+        labels=labels or config.get("labels", "en"),
         config_path=path,
     )

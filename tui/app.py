@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
@@ -17,10 +16,11 @@ from annotations.store import Store
 from tui.screens.article_list import ArticleListScreen
 from tui.screens.help import HelpScreen
 from tui.terminal import explicit_bidi
+from tui.typeahead import TypeAheadApp
 from tui.widgets.bidi_text import visual
 
 
-class HashiyaApp(App[None]):
+class HashiyaApp(TypeAheadApp):
     """Read and annotate Arabic news."""
 
     CSS_PATH = "app.tcss"
