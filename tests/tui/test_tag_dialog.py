@@ -145,8 +145,10 @@ async def test_required_attributes_block_saving_with_one_line(tmp_path: Path) ->
 
 async def test_a_required_note_is_named_when_missing(tmp_path: Path) -> None:
     schema = schema_requiring(tmp_path)
-    text = schema.read_text(encoding="utf-8").replace("\nnote:\n", "\nnote:\n  required: true\n")
-    schema.write_text(text, encoding="utf-8")
+    text = schema.read_text(encoding="utf-8")
+    head = "\nnote:\n  allowed: true\n  required: false\n"
+    assert text.count(head) == 1
+    schema.write_text(text.replace(head, head.replace("false", "true")), encoding="utf-8")
     app = app_on(tmp_path, schema=schema)
     async with app.run_test(size=(120, 40)) as pilot:
         dialog = await open_dialog(pilot, "t")

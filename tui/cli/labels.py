@@ -33,6 +33,13 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return lines
 
 
+def _free_text(schema: LabelSchema, name: str) -> str:
+    if schema.is_required(name):
+        return "required"
+    allowed = schema.target_allowed if name == "target" else schema.note_allowed
+    return "allowed" if allowed else "not used"
+
+
 def _describe_schema(schema: LabelSchema) -> list[str]:
     """The schema as readable text: a header, then a table per field."""
     lines = [f"{schema.name} {schema.version}  ({schema.source or 'built in'})"]
@@ -43,19 +50,20 @@ def _describe_schema(schema: LabelSchema) -> list[str]:
     headers = ("id", "key", "English", "colour", "Arabic")
     sections = (
         ("actor", schema.actors, ""),
-        ("stance", schema.stances, f"target: {'allowed' if schema.target_allowed else 'not used'}"),
+        ("stance", schema.stances, f"target: {_free_text(schema, 'target')}"),
         ("claim_type", schema.claim_types, ""),
     )
     for field_name, values, extra in sections:
         lines.append("")
-        lines.append(f"{field_name} ({len(values)})" + (f"  {extra}" if extra else ""))
+        required = ", required" if schema.is_required(field_name) else ""
+        lines.append(f"{field_name} ({len(values)}{required})" + (f"  {extra}" if extra else ""))
         rows = [
             (value.id, value.shortcut or "", value.label_en, value.color, value.label_ar)
             for value in values
         ]
         lines.extend(_table(headers, rows))
     lines.append("")
-    lines.append(f"note: {'allowed' if schema.note_allowed else 'not used'}")
+    lines.append(f"note: {_free_text(schema, 'note')}")
     return lines
 
 
