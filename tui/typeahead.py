@@ -64,6 +64,11 @@ class TypeAheadApp(App[None]):
         with `give_back` instead.
         """
         hold = _Hold({"settled", "drained"} if drain else {"settled"})
+        previous = self._hold
+        if previous is not None:  # a change during a change: its keys wait for this one
+            hold.early = [*previous.early, *previous.typed]
+            if previous.timer is not None:
+                previous.timer.stop()
         if drain:
             (self.focused or self.screen).post_message(self.KeysDrained(hold))
         self._hold = hold

@@ -348,7 +348,8 @@ class TagDialog(ModalScreen[TagResult | None]):
         return {name: self.query_one(f"#{name}", ValueList) for name in self.STEPS}
 
     def _say(self, message: str) -> None:
-        self.query_one("#tag-message", Static).update(Text(fit_line(message, 200).text))
+        line = Text(fit_line(message, 200).text, no_wrap=True, overflow="ellipsis")
+        self.query_one("#tag-message", Static).update(line)
 
     # -- guidelines and previews ---------------------------------------------------------
 
