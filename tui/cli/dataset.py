@@ -265,8 +265,9 @@ def import_annotations_command(
     Missing articles are added with the same ids; passages are merged by id, so
     importing the same file twice changes nothing. A passage whose id exists with other
     content is a conflict: reported, and the database's version kept unless
-    --prefer incoming. A file goes in whole or not at all, unless --skip-invalid.
-    Bad lines are reported as FILE:LINE: reason; the exit status is 1 if any was.
+    --prefer incoming. A line whose article id holds a different text here is refused.
+    A file goes in whole or not at all, unless --skip-invalid. Bad lines are reported
+    as FILE:LINE: reason; the exit status is 1 if any was, or any line was refused.
 
     Example: hashiya import-annotations omar.jsonl sara.jsonl
     """
@@ -311,6 +312,6 @@ def import_annotations_command(
         for line in result.errors + result.conflicts:
             say(line, err=True)
         say(f"{name}: {result.summary}")
-        failed = failed or bool(result.errors)
+        failed = failed or bool(result.errors) or bool(result.text_conflicts)
     if failed:
         ctx.exit(1)
