@@ -23,6 +23,7 @@ from annotations.untrusted import InputError, check_text, too_deep, yaml_too_dee
 
 APP_NAME = "hashiya"
 BIDI_MODES = ("app", "terminal")
+LABEL_ORDERS = ("en", "ar")  # which of a value's two names is shown first
 
 
 class ConfigError(ValueError):
@@ -39,6 +40,7 @@ class Settings:
     snap_to_words: bool = True  # selections grow to whole words
     show_panel: bool = True  # the passages side panel starts open
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys
+    labels: str = "en"  # en: "Supportive · مؤيد"; ar: "مؤيد · Supportive" (LABEL_ORDERS)
     serve_users: dict[str, str] = field(default_factory=dict)  # annotator -> browser token
     config_path: Path | None = None
     keymap_lines: dict[str, int] = field(default_factory=dict)  # binding id -> config line
@@ -70,6 +72,7 @@ CONFIG_KEYS: dict[str, tuple[type, str]] = {
     "snap_to_words": (bool, "selections grow to whole words (true/false)"),
     "show_panel": (bool, "open the passages panel at start (true/false)"),
     "keymap": (dict, "binding id -> keys, e.g. {tag: t}"),
+    "labels": (str, "ar or en: which name of a label value comes first"),
     "serve": (dict, "browser access, e.g. {users: {sara: TOKEN}}"),
 }
 
@@ -152,6 +155,8 @@ def _read_config(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
             raise ConfigError(f"{where}: key '{key}': expected {what}, got {_shown(value)}")
         if key == "bidi" and value not in BIDI_MODES:
             raise ConfigError(f"{where}: key 'bidi': expected app or terminal, got {value!r}")
+        if key == "labels" and value not in LABEL_ORDERS:
+            raise ConfigError(f"{where}: key 'labels': expected ar or en, got {value!r}")
         if key == "serve" and isinstance(value, dict):
             _check_serve(where, value)
         elif isinstance(value, dict) and not all(
@@ -236,6 +241,7 @@ def load_settings(
     schema_path: Path | None = None,
     bidi: str | None = None,
     shape: bool | None = None,
+    labels: str | None = None,
 ) -> Settings:
     """Resolve settings; arguments that are None fall back to env, config, then defaults."""
     path = config_path or default_config_path()
@@ -268,6 +274,7 @@ def load_settings(
         snap_to_words=config.get("snap_to_words", True),
         show_panel=config.get("show_panel", True),
         keymap=dict(config.get("keymap", {})),
+        labels=labels or config.get("labels", "en"),
         serve_users=dict(config.get("serve", {}).get("users", {})),
         config_path=path,
         keymap_lines=keymap_lines,

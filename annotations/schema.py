@@ -15,7 +15,7 @@ import difflib
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from importlib import resources
@@ -28,6 +28,7 @@ from annotations.text import check_name
 from annotations.untrusted import InputError, check_text, too_deep, yaml_too_deep
 
 FIELDS = ("actor", "stance", "claim_type")
+ATTRIBUTES = ("actor", "stance", "target", "claim_type", "note")  # a label's, in dialog order
 ACTOR_KINDS = (
     "armed_group",
     "government",
@@ -344,6 +345,7 @@ class LabelSchema:
     description: str = ""
     target: FreeTextField = FreeTextField()
     note: FreeTextField = FreeTextField()
+    required: frozenset[str] = frozenset()  # attributes a label must have (ATTRIBUTES ids)
     source: str = field(default="", compare=False)  # the file it was read from
 
     @property
@@ -353,6 +355,19 @@ class LabelSchema:
     @property
     def note_allowed(self) -> bool:
         return self.note.allowed
+
+    def is_required(self, attribute: str) -> bool:
+        """True when a label may not be saved without `attribute` (declared `required: true`)."""
+        return attribute in self.required
+
+    def missing_required(self, labels: Mapping[str, str | None]) -> list[str]:
+        """The required attributes that `labels` (attribute id -> value) leaves empty, in
+        ATTRIBUTES order. Blank text counts as empty."""
+        return [
+            name
+            for name in ATTRIBUTES
+            if name in self.required and not (labels.get(name) or "").strip()
+        ]
 
     def values(self, field_name: str) -> tuple[Value, ...]:
         """The values of `actor`, `stance` or `claim_type`, in schema order."""
@@ -473,8 +488,9 @@ class LabelSchema:
         return problems
 
     def to_json(self) -> dict[str, Any]:
-        """The schema as JSON-ready data, laid out like the YAML file."""
-        return {
+        """The schema as JSON-ready data, laid out like the YAML file (a required list
+        attribute in its mapping form, `{required: true, values: [...]}`)."""
+        data: dict[str, Any] = {
             "name": self.name,
             "version": self.version,
             "description": self.description,
@@ -484,6 +500,14 @@ class LabelSchema:
             "claim_type": [claim_type.to_json() for claim_type in self.claim_types],
             "note": self.note.to_json(),
         }
+        for name in ATTRIBUTES:
+            if name not in self.required:
+                continue
+            if isinstance(data[name], list):
+                data[name] = {"required": True, "values": data[name]}
+            else:
+                data[name]["required"] = True
+        return data
 
 
 # --- loading ----------------------------------------------------------------------------
@@ -493,7 +517,8 @@ _TOP_REQUIRED = ("name", "version", "actor", "stance", "claim_type")
 _VALUE_KEYS = ("id", "label_ar", "label_en", "description", "shortcut", "color")
 _ACTOR_KEYS = ("id", "name_ar", "name_en", "aliases", "kind", "description", "shortcut", "color")
 _ACTOR_REQUIRED = ("id", "name_ar", "name_en")
-_FREE_TEXT_KEYS = ("allowed", "description")
+_FREE_TEXT_KEYS = ("allowed", "required", "description")
+_LIST_KEYS = ("required", "values")  # the mapping form of actor/stance/claim_type
 
 _V = TypeVar("_V", Actor, LabelValue)
 
@@ -670,7 +695,16 @@ class _Reader:
         node: yaml.Node,
         where: str,
         read_one: Callable[[yaml.Node, str], tuple[_V, dict[str, yaml.Node]]],
-    ) -> tuple[_V, ...]:
+    ) -> tuple[tuple[_V, ...], bool]:
+        """The values of a list attribute and whether it is required. The attribute is
+        a list of values, or a mapping `{required: true, values: [...]}`."""
+        required = False
+        if isinstance(node, yaml.MappingNode):
+            keys = self.mapping(node, where, _LIST_KEYS, ("values",))
+            if "required" in keys:
+                required = self.flag(keys["required"], f"{where}.required")
+            node = keys["values"]
+            where = f"{where}.values"
         items = self.sequence(node, where)
         if not items:
             self.fail(node, where, "empty list: declare at least one value")
@@ -698,17 +732,25 @@ class _Reader:
                     )
                 first_with_shortcut[value.shortcut] = index
             values.append(value)
-        return tuple(values)
+        return tuple(values), required
 
-    def free_text(self, node: yaml.Node, where: str) -> FreeTextField:
+    def free_text(self, node: yaml.Node, where: str) -> tuple[FreeTextField, bool]:
+        """A free-text attribute and whether it is required."""
         if _is_null(node):
-            return FreeTextField()
+            return FreeTextField(), False
         keys = self.mapping(node, where, _FREE_TEXT_KEYS, ())
         allowed = self.flag(keys["allowed"], f"{where}.allowed") if "allowed" in keys else True
+        required = False
+        if "required" in keys:
+            required = self.flag(keys["required"], f"{where}.required")
+            if required and not allowed:
+                self.fail(
+                    keys["required"], f"{where}.required", "a field not allowed cannot be required"
+                )
         description = ""
         if "description" in keys:
             description = self.text(keys["description"], f"{where}.description", required=False)
-        return FreeTextField(allowed=allowed, description=description)
+        return FreeTextField(allowed=allowed, description=description), required
 
     def schema(self, root: yaml.Node) -> LabelSchema:
         keys = self.mapping(root, "", _TOP_KEYS, _TOP_REQUIRED)
@@ -716,18 +758,33 @@ class _Reader:
         if "description" in keys:
             description = self.text(keys["description"], "description", required=False)
         free_text = {
-            name: self.free_text(keys[name], name) if name in keys else FreeTextField()
+            name: self.free_text(keys[name], name) if name in keys else (FreeTextField(), False)
             for name in ("target", "note")
         }
+        name = self.line_text(keys["name"], "name")
+        version = self.line_text(keys["version"], "version")
+        actors, actor_required = self.values(keys["actor"], "actor", self.actor)
+        stances, stance_required = self.values(keys["stance"], "stance", self.label_value)
+        claim_types, claim_required = self.values(
+            keys["claim_type"], "claim_type", self.label_value
+        )
+        required = {
+            "actor": actor_required,
+            "stance": stance_required,
+            "target": free_text["target"][1],
+            "claim_type": claim_required,
+            "note": free_text["note"][1],
+        }
         return LabelSchema(
-            name=self.line_text(keys["name"], "name"),
-            version=self.line_text(keys["version"], "version"),
+            name=name,
+            version=version,
             description=description,
-            actors=self.values(keys["actor"], "actor", self.actor),
-            stances=self.values(keys["stance"], "stance", self.label_value),
-            target=free_text["target"],
-            claim_types=self.values(keys["claim_type"], "claim_type", self.label_value),
-            note=free_text["note"],
+            actors=actors,
+            stances=stances,
+            target=free_text["target"][0],
+            claim_types=claim_types,
+            note=free_text["note"][0],
+            required=frozenset(attribute for attribute, flag in required.items() if flag),
             source=self.filename,
         )
 

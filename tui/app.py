@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from textual import events, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -27,6 +27,7 @@ from tui.screens.article_list import ArticleListScreen
 from tui.screens.base import HashiyaScreen
 from tui.screens.help import HelpScreen
 from tui.terminal import explicit_bidi
+from tui.typeahead import TypeAheadApp
 from tui.widgets.bidi_text import english_line, visual
 
 # Other processes' commits (a colleague's import or tags) are looked for this often,
@@ -35,12 +36,12 @@ POLL_SECONDS = 1.0
 IDLE_SECONDS = 0.5
 
 
-class HashiyaApp(App[None]):
+class HashiyaApp(TypeAheadApp):
     """Read and annotate Arabic news."""
 
     CSS_PATH = "app.tcss"
     TITLE = "Hashiya " + visual("حاشية")
-    COMMANDS = App.COMMANDS | {AppCommands, ArticleCommands}
+    COMMANDS = TypeAheadApp.COMMANDS | {AppCommands, ArticleCommands}
     BINDINGS = [
         # Few keys in footers, so they fit at 80 columns: `?` lists every key.
         Binding("q", "quit", "Quit", id="quit", show=False),

@@ -182,3 +182,16 @@ def test_schema_commands_do_not_import_textual(mini: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_show_names_required_attributes(tmp_path: Path) -> None:
+    text = MINI.replace("stance:\n", "stance:\n  required: true\n  values:\n")
+    text += "note:\n  required: true\n"
+    path = tmp_path / "required.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert run("schema", "check", str(path)).exit_code == 0
+    tables = run("--schema", str(path), "schema", "show").stdout
+    assert "stance (1, required)  target: not used" in tables
+    assert "claim_type (1)" in tables and "note: required" in tables
+    data = json.loads(run("--schema", str(path), "schema", "show", "--json").stdout)
+    assert data["stance"]["required"] is True and data["note"]["required"] is True

@@ -757,3 +757,99 @@ def test_the_example_in_the_docs_is_a_valid_schema(tmp_path: Path) -> None:
     assert [a.id for a in schema.actors] == ["sdf"]
     assert schema.find_actors("قسد")[0].id == "sdf"
     assert schema.claim_types[0].color_hex == "#ee6633"
+
+
+# --- required attributes -----------------------------------------------------------------
+
+
+def test_required_attributes_are_read_from_either_form(tmp_path: Path) -> None:
+    # A list attribute is required in its mapping form; a free-text one with a key.
+    text = replace_line(
+        GOOD,
+        "stance:\n  - id: supportive",
+        "stance:\n  required: true\n  values:\n  - id: supportive",
+    )
+    text = replace_line(
+        text, "target:\n  allowed: false", "target:\n  allowed: true\n  required: true"
+    )
+    schema = load_schema(write(tmp_path, text))
+    assert schema.required == {"stance", "target"}
+    assert [s.id for s in schema.stances] == ["supportive"]
+    assert schema.is_required("stance") and not schema.is_required("claim_type")
+    assert load_schema(write(tmp_path, GOOD)).required == frozenset()
+
+
+def test_missing_required_names_empty_attributes_in_dialog_order(tmp_path: Path) -> None:
+    text = replace_line(
+        GOOD,
+        "claim_type:\n  - id: factual",
+        "claim_type:\n  required: true\n  values:\n  - id: factual",
+    )
+    text = replace_line(
+        text, "actor:\n  - id: isis", "actor:\n  required: true\n  values:\n  - id: isis"
+    )
+    schema = load_schema(write(tmp_path, text))
+    assert schema.missing_required({"actor": None, "stance": "supportive"}) == [
+        "actor",
+        "claim_type",
+    ]
+    assert schema.missing_required({"actor": "isis", "claim_type": " "}) == ["claim_type"]
+    assert schema.missing_required({"actor": "isis", "claim_type": "denial"}) == []
+
+
+def test_required_round_trips_through_json(tmp_path: Path) -> None:
+    text = replace_line(
+        GOOD,
+        "stance:\n  - id: supportive",
+        "stance:\n  required: true\n  values:\n  - id: supportive",
+    )
+    text = text + "note:\n  required: true\n"
+    schema = load_schema(write(tmp_path, text))
+    data = schema.to_json()
+    assert data["stance"]["required"] is True and data["note"]["required"] is True
+    assert isinstance(data["claim_type"], list)  # not required: the list form, as before
+    path = write(tmp_path, json.dumps(data, ensure_ascii=False), "dump.json")
+    assert load_schema(path) == schema
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "field", "message"),
+    [
+        (
+            "stance:\n  - id: supportive",
+            "stance:\n  required: yes please\n  values:\n  - id: supportive",
+            15,
+            "stance.required",
+            "expected true or false",
+        ),
+        (
+            "target:\n  allowed: false",
+            "target:\n  allowed: false\n  required: true",
+            23,
+            "target.required",
+            "a field not allowed cannot be required",
+        ),
+        (
+            "stance:\n  - id: supportive",
+            "stance:\n  required: true\n  - id: supportive",
+            15,
+            "(yaml)",
+            "",
+        ),
+        (
+            "stance:\n  - id: supportive",
+            "stance:\n  required: true\n  valuez:\n  - id: supportive",
+            16,
+            "stance.valuez",
+            "did you mean 'values'?",
+        ),
+    ],
+)
+def test_bad_required_gives_one_line_error(
+    tmp_path: Path, old: str, new: str, line: int, field: str, message: str
+) -> None:
+    error = error_of(tmp_path, replace_line(GOOD, old, new))
+    assert error.field == field, str(error)
+    assert message in error.message, str(error)
+    if field != "(yaml)":
+        assert error.line == line, str(error)

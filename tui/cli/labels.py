@@ -13,6 +13,13 @@ from tui.cli.main import cli, laid_out, say, say_json, settings_of
 from tui.terminal import explicit_bidi
 
 
+def _free_text(schema: LabelSchema, name: str) -> str:
+    if schema.is_required(name):
+        return "required"
+    allowed = schema.target_allowed if name == "target" else schema.note_allowed
+    return "allowed" if allowed else "not used"
+
+
 def _describe_schema(schema: LabelSchema, *, logical: bool = True, shape: bool = True) -> list[str]:
     """The schema as readable text: a header, then a table per field."""
 
@@ -27,12 +34,13 @@ def _describe_schema(schema: LabelSchema, *, logical: bool = True, shape: bool =
     headers = ("id", "key", "English", "colour", "Arabic")
     sections = (
         ("actor", schema.actors, ""),
-        ("stance", schema.stances, f"target: {'allowed' if schema.target_allowed else 'not used'}"),
+        ("stance", schema.stances, f"target: {_free_text(schema, 'target')}"),
         ("claim_type", schema.claim_types, ""),
     )
     for field_name, values, extra in sections:
         lines.append("")
-        lines.append(f"{field_name} ({len(values)})" + (f"  {extra}" if extra else ""))
+        required = ", required" if schema.is_required(field_name) else ""
+        lines.append(f"{field_name} ({len(values)}{required})" + (f"  {extra}" if extra else ""))
         rows = [
             tuple(
                 printable(cell)  # before measuring: a picture takes a cell
@@ -48,7 +56,7 @@ def _describe_schema(schema: LabelSchema, *, logical: bool = True, shape: bool =
         ]
         lines.extend(table(headers, rows, shape=shape, logical=logical))
     lines.append("")
-    lines.append(f"note: {'allowed' if schema.note_allowed else 'not used'}")
+    lines.append(f"note: {_free_text(schema, 'note')}")
     return lines
 
 

@@ -135,6 +135,11 @@ def check_names(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     help="app: Hashiya reorders right-to-left text (default); terminal: your terminal does.",
 )
 @click.option("--no-shape", is_flag=True, default=None, help="Do not join Arabic letters.")
+@click.option(
+    "--labels",
+    type=click.Choice(["ar", "en"]),
+    help="Which name of a label value comes first in the app (default en; config: labels).",
+)
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -144,6 +149,7 @@ def cli(
     config_path: Path | None,
     bidi: str | None,
     no_shape: bool | None,
+    labels: str | None,
 ) -> None:
     """Hashiya (حاشية): read and annotate Arabic news in the terminal.
 
@@ -162,6 +168,7 @@ def cli(
             schema_path=schema_path,
             bidi=bidi,
             shape=None if no_shape is None else not no_shape,
+            labels=labels,
         )
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None

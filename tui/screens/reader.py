@@ -88,6 +88,11 @@ class ReaderScreen(HashiyaScreen):
         return self.hashiya.label_schema
 
     @property
+    def labels(self) -> str:
+        """Which name of a label value comes first: "ar" or "en"."""
+        return self.hashiya.settings.labels
+
+    @property
     def annotator(self) -> str:
         return self.hashiya.settings.annotator
 
@@ -234,7 +239,8 @@ class ReaderScreen(HashiyaScreen):
             if result is not None:
                 self.save_new_passage(start, end, result)
 
-        self.app.push_screen(TagDialog(self.schema, quote), done)
+        with self.hashiya.typed_ahead():  # `t` and the shortcuts, typed in one go
+            self.app.push_screen(TagDialog(self.schema, quote, labels=self.labels), done)
 
     def save_new_passage(self, start: int, end: int, result: TagResult) -> Passage | None:
         """Save a tag on [start, end): committed to the database before it is shown.
@@ -298,9 +304,11 @@ class ReaderScreen(HashiyaScreen):
             self.refresh_passages()
             self._status("edited")
 
-        self.app.push_screen(
-            TagDialog(self.schema, passage.text, initial, title="Edit passage"), done
+        dialog = TagDialog(
+            self.schema, passage.text, initial, title="Edit passage", labels=self.labels
         )
+        with self.hashiya.typed_ahead():
+            self.app.push_screen(dialog, done)
 
     def action_delete(self) -> None:
         passage = self._target_passage()
@@ -369,7 +377,8 @@ class ReaderScreen(HashiyaScreen):
                 )
                 self._status("comment saved")
 
-        self.app.push_screen(CommentDialog("Comment on the passage under the caret"), done)
+        with self.hashiya.typed_ahead():
+            self.app.push_screen(CommentDialog("Comment on the passage under the caret"), done)
 
     def action_mark_done(self) -> None:
         store = self.hashiya.store
@@ -404,7 +413,8 @@ class ReaderScreen(HashiyaScreen):
             index = next((i for i, (s, _) in enumerate(self.hits) if s >= caret), 0)
             self._show_hit(index)
 
-        self.app.push_screen(FindDialog(), done)
+        with self.hashiya.typed_ahead():
+            self.app.push_screen(FindDialog(), done)
 
     def _show_hit(self, index: int) -> None:
         self.hit_index = index % len(self.hits)

@@ -15,20 +15,25 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.models import Passage
-from annotations.schema import Actor, LabelSchema, LabelValue
+from annotations.schema import ATTRIBUTES, Actor, LabelSchema, LabelValue
 from annotations.text import check_name
-from tui.widgets.bidi_text import fit_line, visual_lines
+from tui.typeahead import give_back, typed_ahead
+from tui.widgets.bidi_text import clipped_lines, fit_line, name_pair
 
 NEW_ACTOR = "__new__"
-LABEL_WIDTH = 25  # cells for a value's name in a column of the dialog
-GUIDE_WIDTH = 104
 NONE = "__none__"
+CHOSEN = "✓"  # marks the chosen row of a value list
+PREFIX_WIDTH = 5  # the mark, "[k]" and a space before a value's name
+LABEL_WIDTH = 25  # cells for a value's name before its list is laid out
+LIST_HEIGHT = 12
+COMPACT_BELOW = 32  # rows: below this the dialog drops margins and shortens lists
+COMPACT_CHROME = 17  # rows the compact dialog needs besides its lists
 
 
 @dataclass(frozen=True)
@@ -78,48 +83,121 @@ def slugify(name: str) -> str:
     return slug or "actor"
 
 
-class ValueList(OptionList):
-    """An OptionList whose values can also be picked by their one-key shortcuts."""
+def attribute_name(attribute: str) -> str:
+    """An attribute id as people read it: `claim_type` is "claim type"."""
+    return attribute.replace("_", " ")
 
-    class Picked(OptionList.OptionSelected):
-        pass
+
+# (value id, first name, second name, shortcut): one row of a value list
+Row = tuple[str, str, str, str | None]
+
+
+class Paragraph(Static):
+    """Text of any direction laid out by the engine at this widget's own width, in at
+    most `max_lines` lines, cut with "…" (a Static would wrap a visual line again, and a
+    wrapped visual line reads in the wrong order)."""
+
+    DEFAULT_CSS = "Paragraph { width: 1fr; height: auto; }"
+
+    def __init__(self, text: str = "", *, max_lines: int = 3, close: str = "", **kwargs: str):
+        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        self.text = text
+        self.max_lines = max_lines
+        self.close = close
+        self.shown = ""  # the logical text the lines on screen are the layout of
+        self.lines: list[str] = []
+
+    def show(self, text: str | None = None, max_lines: int | None = None) -> None:
+        if text is not None:
+            self.text = text
+        if max_lines is not None:
+            self.max_lines = max_lines
+        self._lay_out()
+
+    def on_resize(self) -> None:
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        width = self.size.width
+        if width < 1:
+            return
+        if self.text.strip():
+            self.shown, self.lines = clipped_lines(self.text, width, self.max_lines, self.close)
+        else:
+            self.shown, self.lines = "", []
+        self.update(Text("\n".join(self.lines), no_wrap=True, overflow="crop"))
+
+
+class ValueList(OptionList):
+    """The values of one attribute. A value is chosen by its shortcut, Enter or a click,
+    and marked; the highlight alone chooses nothing (a list's cursor is not a choice)."""
 
     def __init__(
         self,
         field: str,
-        values: list[tuple[str, str, str | None]],
-        on_shortcut: Callable[[str], bool],
+        values: list[Row],
+        on_key: Callable[[events.Key], bool],
         **kwargs: object,
     ):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.field = field
-        self.on_shortcut = on_shortcut
+        self.on_key_typed = on_key
         self.shortcuts: dict[str, str] = {}
+        self.rows: list[Row] = []
+        self.picked: str | None = None  # the row chosen (NONE: chosen empty); None: no choice
         self.set_values(values)
 
-    def set_values(self, values: list[tuple[str, str, str | None]]) -> None:
-        """(id, label, shortcut) rows."""
+    @property
+    def chosen(self) -> str | None:
+        """The value id chosen, or None (nothing chosen, or "(none)")."""
+        return None if self.picked in (None, NONE, NEW_ACTOR) else self.picked
+
+    def _name_width(self) -> int:
+        width = self.scrollable_content_region.width
+        return max(width - PREFIX_WIDTH, 4) if width else LABEL_WIDTH
+
+    def _prompt(self, row: Row) -> Text:
+        value_id, first, second, key = row
+        mark = CHOSEN if value_id == self.picked else " "
+        keycap = f"[{key}]" if key else "   "
+        # Text: no markup. no_wrap: a wrapped visual line would read in the wrong order.
+        return Text(f"{mark}{keycap} {name_pair(first, second, self._name_width())}", no_wrap=True)
+
+    def set_values(self, values: list[Row]) -> None:
+        """The rows to offer; the highlight goes to the first."""
+        self.rows = list(values)
+        self.shortcuts = {key: value_id for value_id, _first, _second, key in values if key}
         self.clear_options()
-        self.shortcuts = {key: value_id for value_id, _label, key in values if key}
-        for value_id, label, key in values:
-            prefix = f"[{key}] " if key else "    "
-            # Text: no markup. no_wrap: a wrapped visual line would read in the wrong order.
-            self.add_option(Option(Text(prefix + label, no_wrap=True), id=value_id))
+        self.add_options([Option(self._prompt(row), id=row[0]) for row in self.rows])
         if values:
             self.highlighted = 0
 
+    def on_resize(self) -> None:
+        """Names fitted to the list's width: a value's name never wraps."""
+        for index, row in enumerate(self.rows):
+            self.replace_option_prompt_at_index(index, self._prompt(row))
+
+    def pick(self, value_id: str) -> None:
+        """Choose `value_id` (and highlight it)."""
+        previous, self.picked = self.picked, value_id
+        for index, row in enumerate(self.rows):
+            if row[0] in (previous, value_id):
+                self.replace_option_prompt_at_index(index, self._prompt(row))
+        self.select_id(value_id)
+
     def select_id(self, value_id: str | None) -> None:
+        """Highlight `value_id` (choosing nothing)."""
         if value_id is None:
             return
-        for index in range(self.option_count):
-            if self.get_option_at_index(index).id == value_id:
+        for index, row in enumerate(self.rows):
+            if row[0] == value_id:
                 self.highlighted = index
                 return
 
     async def _on_key(self, event: events.Key) -> None:
         # The dialog decides which field a shortcut is for: keys typed fast arrive
         # before a focus change, and must still go to the next field.
-        if event.character and self.on_shortcut(event.character):
+        if self.on_key_typed(event):
             event.stop()
             event.prevent_default()
             return
@@ -135,17 +213,26 @@ class TagDialog(ModalScreen[TagResult | None]):
 
     DEFAULT_CSS = """
     TagDialog { align: center middle; }
-    #tag-box { width: 98%; max-width: 110; height: auto; max-height: 95%; border: thick $accent;
-               background: $surface; padding: 0 1; }
+    #tag-box { width: 100%; max-width: 112; height: auto; max-height: 100%;
+               border: thick $accent; background: $surface; padding: 0 1;
+               scrollbar-size-vertical: 1; }
     #tag-quote { color: $text; text-style: italic; margin-bottom: 1; }
     #tag-fields { height: auto; }
     #tag-fields > Vertical { width: 1fr; height: auto; }
-    #tag-fields OptionList { height: 12; }
+    #tag-fields > #stance-column { width: 22; }
+    #tag-fields > Vertical:focus-within > .heading { text-style: bold reverse; }
+    #tag-fields ValueList { height: auto; max-height: 12; border: none; padding: 0; scrollbar-size-vertical: 1; }
     #actor-search { margin-bottom: 0; }
-    #tag-guide { color: $text-muted; height: 4; margin-top: 1; }
+    #tag-message { color: $warning; height: 1; }
+    #tag-guide { color: $text-muted; margin-top: 1; }
     .preview { color: $text-muted; height: 1; }
+    #tag-free { height: auto; }
     #tag-free Input { width: 1fr; }
+    TagDialog.-compact #tag-quote { margin-bottom: 0; }
+    TagDialog.-compact #tag-guide { margin-top: 0; }
     """
+
+    STEPS = ("actor", "stance", "claim_type")
 
     def __init__(
         self,
@@ -154,106 +241,116 @@ class TagDialog(ModalScreen[TagResult | None]):
         initial: TagResult | None = None,
         *,
         title: str = "Tag passage",
+        labels: str = "en",
     ) -> None:
         super().__init__()
         self.schema = schema
         self.quote = quote
         self.initial = initial
         self.heading = title
+        self.labels = labels  # "ar": a value's Arabic name first; "en": its English name
         self.new_actor: Actor | None = None
         self.step = "actor"  # the field the next shortcut key picks a value of
-        self.closed = False  # dismissed: keys still queued must not act again
-        self.label_width = LABEL_WIDTH  # fitted to the columns once they are laid out
+        self.closed = False  # dismissed: keys still queued go back to the app
 
     # -- building --------------------------------------------------------------------
 
-    def _actor_rows(self, actors: list[Actor]) -> list[tuple[str, str, str | None]]:
-        rows: list[tuple[str, str, str | None]] = [
-            (a.id, bidi(f"{a.name_en} · {a.name_ar}", self.label_width), a.shortcut) for a in actors
-        ]
-        rows.append((NEW_ACTOR, "+ new actor…", "+"))
-        rows.append((NONE, "(no actor)", None))
+    def _names(self, name_ar: str, name_en: str) -> tuple[str, str]:
+        return (name_ar, name_en) if self.labels == "ar" else (name_en, name_ar)
+
+    def _actor_rows(self, actors: list[Actor]) -> list[Row]:
+        rows: list[Row] = [(a.id, *self._names(a.name_ar, a.name_en), a.shortcut) for a in actors]
+        rows.append((NEW_ACTOR, "+ new actor…", "", "+"))
+        if not self.schema.is_required("actor"):
+            rows.append((NONE, "(no actor)", "", None))
         return rows
 
-    def _value_rows(self, values: tuple[LabelValue, ...]) -> list[tuple[str, str, str | None]]:
-        rows: list[tuple[str, str, str | None]] = [
-            (v.id, bidi(f"{v.label_en} · {v.label_ar}", self.label_width), v.shortcut)
-            for v in values
-        ]
-        rows.append((NONE, "(none)", None))
+    def _value_rows(self, field: str, values: tuple[LabelValue, ...]) -> list[Row]:
+        rows: list[Row] = [(v.id, *self._names(v.label_ar, v.label_en), v.shortcut) for v in values]
+        if not self.schema.is_required(field):
+            rows.append((NONE, "(none)", "", None))
         return rows
+
+    def _heading(self, field: str, text: str) -> Label:
+        required = " *" if self.schema.is_required(field) else ""
+        return Label(text.replace("%", required), classes="heading")
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="tag-box"):
+        with VerticalScroll(id="tag-box", can_focus=False):  # Tab goes to fields only
             yield Label(self.heading, id="tag-title")
-            quote = "\n".join(visual_lines("«" + self.quote + "»", GUIDE_WIDTH)[:3])
-            yield Static(Text(quote), id="tag-quote")
+            yield Paragraph("«" + self.quote, close="»", id="tag-quote")
             with Horizontal(id="tag-fields"):
-                with Vertical():
-                    yield Label("Actor  (/ to search)")
+                with Vertical(id="actor-column"):
+                    yield self._heading("actor", "Actor%  (/ to search)")
                     yield Input(placeholder="name, alias…", id="actor-search")
                     yield Static("", classes="preview", id="actor-preview")
                     yield ValueList(
-                        "actor",
-                        self._actor_rows(list(self.schema.actors)),
-                        self.shortcut,
-                        id="actor",
+                        "actor", self._actor_rows(list(self.schema.actors)), self._key, id="actor"
                     )
-                with Vertical():
-                    yield Label("Stance")
+                with Vertical(id="stance-column"):
+                    yield self._heading("stance", "Stance%")
                     yield ValueList(
-                        "stance", self._value_rows(self.schema.stances), self.shortcut, id="stance"
+                        "stance",
+                        self._value_rows("stance", self.schema.stances),
+                        self._key,
+                        id="stance",
                     )
-                with Vertical():
-                    yield Label("Claim type")
+                with Vertical(id="claim-column"):
+                    yield self._heading("claim_type", "Claim type%")
                     yield ValueList(
                         "claim_type",
-                        self._value_rows(self.schema.claim_types),
-                        self.shortcut,
+                        self._value_rows("claim_type", self.schema.claim_types),
+                        self._key,
                         id="claim_type",
                     )
             with Horizontal(id="tag-free"):
                 yield Input(placeholder="stance target (optional)", id="target")
                 yield Input(placeholder="note (optional)", id="note")
             yield Static("", classes="preview", id="free-preview")
-            yield Static("", id="tag-guide")
+            yield Static("", id="tag-message")
+            yield Paragraph(id="tag-guide")
 
-    def on_resize(self) -> None:
-        """Fit the value names to the columns: a label wider than its column would wrap,
-        and a wrapped visual line reads in the wrong order."""
-        actors = self.query_one("#actor", ValueList)
-        width = max(actors.scrollable_content_region.width - 5, 8)  # "[k] " and a margin
-        if width == self.label_width:
-            return
-        self.label_width = width
-        query = self.query_one("#actor-search", Input).value
-        rows = {
-            "actor": self._actor_rows(self.schema.find_actors(query)),
-            "stance": self._value_rows(self.schema.stances),
-            "claim_type": self._value_rows(self.schema.claim_types),
-        }
-        for name, values in rows.items():
-            widget = self.query_one(f"#{name}", ValueList)
-            index = widget.highlighted
-            chosen = widget.get_option_at_index(index).id if index is not None else None
-            widget.set_values(values)
-            widget.select_id(chosen)
+    def on_resize(self, event: events.Resize) -> None:
+        """Fit the screen's height: on a short terminal (80x24) the quote, the guide and
+        the lists get fewer lines, and what still does not fit scrolls."""
+        rows = event.size.height
+        compact = rows < COMPACT_BELOW
+        self.set_class(compact, "-compact")
+        self.query_one("#tag-quote", Paragraph).show(max_lines=2 if compact else 3)
+        self.query_one("#tag-guide", Paragraph).show(max_lines=2 if compact else 4)
+        height = max(4, min(LIST_HEIGHT, rows - COMPACT_CHROME)) if compact else LIST_HEIGHT
+        for values in self.query(ValueList):
+            values.styles.max_height = height
 
     def on_mount(self) -> None:
-        lists = {
-            name: self.query_one(f"#{name}", ValueList)
-            for name in ("actor", "stance", "claim_type")
-        }
+        lists = self._lists()
         if self.initial is not None:
-            lists["actor"].select_id(self.initial.actor)
-            lists["stance"].select_id(self.initial.stance)
-            lists["claim_type"].select_id(self.initial.claim_type)
+            for name in self.STEPS:
+                value_id = getattr(self.initial, name)
+                if value_id is not None:
+                    lists[name].pick(value_id)
             self.query_one("#target", Input).value = self.initial.target or ""
             self.query_one("#note", Input).value = self.initial.note or ""
         if not self.schema.target_allowed:
             self.query_one("#target", Input).display = False
+        if not self.schema.note_allowed:
+            self.query_one("#note", Input).display = False
+        for name in ("target", "note"):
+            if self.schema.is_required(name):
+                field = self.query_one(f"#{name}", Input)
+                field.placeholder = field.placeholder.replace("(optional)", "(required)")
+        if self.schema.required:
+            names = [attribute_name(a) for a in ATTRIBUTES if a in self.schema.required]
+            self._say("* required: " + ", ".join(names))
         lists["actor"].focus()
         self._show_guide(lists["actor"])
+
+    def _lists(self) -> dict[str, ValueList]:
+        return {name: self.query_one(f"#{name}", ValueList) for name in self.STEPS}
+
+    def _say(self, message: str) -> None:
+        line = Text(fit_line(message, 200).text, no_wrap=True, overflow="ellipsis")
+        self.query_one("#tag-message", Static).update(line)
 
     # -- guidelines and previews ---------------------------------------------------------
 
@@ -271,13 +368,12 @@ class TagDialog(ModalScreen[TagResult | None]):
             described = self.schema.stance(value_id)
         else:
             described = self.schema.claim_type(value_id)
-        text = described.description if described else ""
-        guide = "\n".join(visual_lines(text, GUIDE_WIDTH)) if text.strip() else ""
-        self.query_one("#tag-guide", Static).update(Text(guide))
+        self.query_one("#tag-guide", Paragraph).show(described.description if described else "")
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if isinstance(event.option_list, ValueList):
+        # The guide is for the field being filled, not for every list that moved.
+        if isinstance(event.option_list, ValueList) and event.option_list.field == self.step:
             self._show_guide(event.option_list)
 
     @on(Input.Changed, "#actor-search")
@@ -304,7 +400,12 @@ class TagDialog(ModalScreen[TagResult | None]):
 
     # -- picking -----------------------------------------------------------------------
 
-    STEPS = ("actor", "stance", "claim_type")
+    def _key(self, event: events.Key) -> bool:
+        """A key typed in a value list; True when the dialog took it."""
+        if self.closed:
+            give_back(self.app, event)  # typed after the dialog closed: for the screen below
+            return True
+        return event.character is not None and self.shortcut(event.character)
 
     def shortcut(self, key: str) -> bool:
         """Pick the current field's value with this shortcut and move on; False if none."""
@@ -314,7 +415,7 @@ class TagDialog(ModalScreen[TagResult | None]):
         value_id = values.shortcuts.get(key)
         if value_id is None:
             return False
-        values.select_id(value_id)
+        values.pick(value_id)
         if value_id == NEW_ACTOR:
             self._ask_new_actor()
         else:
@@ -332,12 +433,14 @@ class TagDialog(ModalScreen[TagResult | None]):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if isinstance(event.widget, ValueList):
             self.step = event.widget.field
+            self._show_guide(event.widget)
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
         values = event.option_list
-        if not isinstance(values, ValueList):
+        if not isinstance(values, ValueList) or event.option.id is None:
             return
+        values.pick(event.option.id)
         if values.field == "actor" and event.option.id == NEW_ACTOR:
             self._ask_new_actor()
             return
@@ -353,44 +456,53 @@ class TagDialog(ModalScreen[TagResult | None]):
                 self.schema = self.schema.with_extra_actors([actor])
             actors = self.query_one("#actor", ValueList)
             actors.set_values(self._actor_rows(list(self.schema.actors)))
-            actors.select_id(actor.id)
+            actors.pick(actor.id)
             self._advance("actor")
 
-        self.app.push_screen(NewActorDialog(self.schema), added)
-
-    def _chosen(self, name: str) -> str | None:
-        values = self.query_one(f"#{name}", ValueList)
-        if values.highlighted is None:
-            return None
-        value_id = values.get_option_at_index(values.highlighted).id
-        return None if value_id in (NONE, NEW_ACTOR) else value_id
+        with typed_ahead(self.app):
+            self.app.push_screen(NewActorDialog(self.schema), added)
 
     def action_search_actor(self) -> None:
         self.query_one("#actor-search", Input).focus()
 
+    def _result(self) -> TagResult:
+        """What was chosen and typed: an attribute nobody chose is None."""
+        lists = self._lists()
+        target = self.query_one("#target", Input).value.strip() or None
+        note = self.query_one("#note", Input).value.strip() or None
+        actor = lists["actor"].chosen
+        return TagResult(
+            actor=actor,
+            stance=lists["stance"].chosen,
+            target=target if self.schema.target_allowed else None,
+            claim_type=lists["claim_type"].chosen,
+            note=note if self.schema.note_allowed else None,
+            new_actor=self.new_actor if self.new_actor and self.new_actor.id == actor else None,
+        )
+
     def action_save(self) -> None:
         if self.closed:
             return
-        self.closed = True
-        target = self.query_one("#target", Input).value.strip() or None
-        note = self.query_one("#note", Input).value.strip() or None
-        actor = self._chosen("actor")
-        new_actor = self.new_actor if self.new_actor and self.new_actor.id == actor else None
-        self.dismiss(
-            TagResult(
-                actor=actor,
-                stance=self._chosen("stance"),
-                target=target,
-                claim_type=self._chosen("claim_type"),
-                note=note,
-                new_actor=new_actor,
+        result = self._result()
+        missing = self.schema.missing_required(result.labels())
+        if missing:
+            self._say(
+                "Not saved: choose " + ", ".join(map(attribute_name, missing)) + " (required)"
             )
-        )
+            first = missing[0]
+            if first in self.STEPS:
+                self.step = first
+            self.query_one(f"#{first}").focus()
+            return
+        self.closed = True
+        with typed_ahead(self.app, drain=False):
+            self.dismiss(result)
 
     def action_cancel(self) -> None:
         if not self.closed:
             self.closed = True
-            self.dismiss(None)
+            with typed_ahead(self.app, drain=False):
+                self.dismiss(None)
 
 
 class NewActorDialog(ModalScreen[Actor | None]):
