@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from tui.widgets.bidi_input import BidiInput
 from tui.widgets.bidi_text import fit_line
 
 
@@ -25,7 +26,7 @@ class FindDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="find-box"):
             yield Label("Find in the article (diacritics, hamza and digit forms ignored)")
-            yield Input(placeholder='words, or "a phrase"', id="find")
+            yield BidiInput(placeholder='words, or "a phrase"', id="find")
             yield Static("", id="find-preview")
 
     @on(Input.Changed)

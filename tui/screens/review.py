@@ -31,6 +31,7 @@ from annotations.review.queue import (
 from annotations.store import Replaced
 from tui.screens.base import HashiyaScreen
 from tui.screens.tag_dialog import TagDialog, TagResult
+from tui.widgets.bidi_input import BidiInput
 from tui.widgets.bidi_text import fit_line, visual_lines
 from tui.widgets.reader_view import Highlight, ReaderView
 
@@ -73,7 +74,7 @@ class CommentDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="comment-box"):
             yield Label(self.heading)
-            yield Input(placeholder="comment", id="comment")
+            yield BidiInput(placeholder="comment", id="comment")
             yield Static("", id="comment-preview")
 
     @on(Input.Changed)

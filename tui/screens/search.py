@@ -29,6 +29,7 @@ from annotations.search.passages import PassageHit, search_passages
 from annotations.search.snippet import SnippetLine, snippet_line
 from annotations.store import Store
 from tui.screens.base import HashiyaScreen
+from tui.widgets.bidi_input import BidiInput
 from tui.widgets.bidi_text import fit_line as fit_shaped
 
 if TYPE_CHECKING:
@@ -177,7 +178,7 @@ class SearchScreen(HashiyaScreen):
             active=self.mode,
             id="search-tabs",
         )
-        yield Input(value=self.initial_query, placeholder=self._placeholder(), id="search-input")
+        yield BidiInput(value=self.initial_query, placeholder=self._placeholder(), id="search-input")
         yield Static("", id="search-preview")
         with Horizontal(id="passage-filters"):
             yield from self._filter_selects()

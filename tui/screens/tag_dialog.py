@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from annotations.models import Passage
 from annotations.schema import Actor, LabelSchema, LabelValue
+from tui.widgets.bidi_input import BidiInput
 from tui.widgets.bidi_text import fit_line, visual_lines
 
 NEW_ACTOR = "__new__"
@@ -190,7 +191,7 @@ class TagDialog(ModalScreen[TagResult | None]):
             with Horizontal(id="tag-fields"):
                 with Vertical():
                     yield Label("Actor  (/ to search)")
-                    yield Input(placeholder="name, alias…", id="actor-search")
+                    yield BidiInput(placeholder="name, alias…", id="actor-search")
                     yield Static("", classes="preview", id="actor-preview")
                     yield ValueList(
                         "actor",
@@ -212,8 +213,8 @@ class TagDialog(ModalScreen[TagResult | None]):
                         id="claim_type",
                     )
             with Horizontal(id="tag-free"):
-                yield Input(placeholder="stance target (optional)", id="target")
-                yield Input(placeholder="note (optional)", id="note")
+                yield BidiInput(placeholder="stance target (optional)", id="target")
+                yield BidiInput(placeholder="note (optional)", id="note")
             yield Static("", classes="preview", id="free-preview")
             yield Static("", id="tag-guide")
 
@@ -411,9 +412,9 @@ class NewActorDialog(ModalScreen[Actor | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="new-actor-box"):
             yield Label("New actor")
-            yield Input(placeholder="Arabic name", id="name-ar")
-            yield Input(placeholder="English name", id="name-en")
-            yield Input(placeholder="aliases, comma-separated (optional)", id="aliases")
+            yield BidiInput(placeholder="Arabic name", id="name-ar")
+            yield BidiInput(placeholder="English name", id="name-en")
+            yield BidiInput(placeholder="aliases, comma-separated (optional)", id="aliases")
             yield Static("", classes="preview", id="new-actor-preview")
             yield Static("", id="new-actor-error")
 
