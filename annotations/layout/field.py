@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Final
 
 from annotations.layout.article import fit_line
+from annotations.layout.chars import mirrored
 from annotations.layout.paragraph import ParagraphLayout, VisualLine
 from annotations.text import printable
 
@@ -64,11 +65,30 @@ class FieldLayout:
     left-to-right value the text starts at column 0 and the end cell follows it.
     """
 
-    def __init__(self, value: str, password: bool = False) -> None:
+    def __init__(
+        self, value: str, password: bool = False, shape: bool = True, reorder: bool = True
+    ) -> None:
         self.value = value
-        paragraph = ParagraphLayout(display_text(value, password))
-        self.rtl: bool = paragraph.rtl
-        self.line: VisualLine = paragraph.visual_line()
+        paragraph = ParagraphLayout(display_text(value, password), shape=shape and reorder)
+        line = paragraph.visual_line()
+        if reorder:
+            self.rtl: bool = paragraph.rtl
+        else:
+            # For a terminal that does bidi itself: the cells in logical order, brackets
+            # as typed, not aligned; it reorders the line (and its columns are its own).
+            self.rtl = False
+            in_order = sorted(line.cells, key=lambda cell: (cell.start, cell.end))
+            line = VisualLine(
+                tuple(
+                    cell._replace(text=_unmirrored(cell.text)) if cell.rtl else cell
+                    for cell in in_order
+                ),
+                line.start,
+                line.end,
+                line.width,
+                False,
+            )
+        self.line: VisualLine = line
         length = len(value)
         cells = self.line.cells
         shift = 1 if self.rtl else 0
@@ -203,10 +223,16 @@ class FieldLayout:
         return out
 
 
+def _unmirrored(text: str) -> str:
+    return "".join(mirrored(ch) for ch in text)  # mirroring is its own inverse
+
+
 @lru_cache(maxsize=64)
-def field_layout(value: str, password: bool = False) -> FieldLayout:
-    """`FieldLayout(value)`, cached: a field redraws the same value on every blink."""
-    return FieldLayout(value, password)
+def field_layout(
+    value: str, password: bool = False, shape: bool = True, reorder: bool = True
+) -> FieldLayout:
+    """`FieldLayout(...)`, cached: a field redraws the same value on every blink."""
+    return FieldLayout(value, password, shape, reorder)
 
 
 def placeholder_runs(placeholder: str, width: int, caret: bool) -> list[tuple[str, str]]:
@@ -278,6 +304,8 @@ class LineEditor:
     caret: int = 0
     anchor: int | None = None  # None: nothing selected
     password: bool = False
+    shape: bool = True  # FieldLayout's options
+    reorder: bool = True
 
     @property
     def selection(self) -> tuple[int, int]:
@@ -288,7 +316,7 @@ class LineEditor:
 
     @property
     def layout(self) -> FieldLayout:
-        return field_layout(self.value, self.password)
+        return field_layout(self.value, self.password, self.shape, self.reorder)
 
     def _to(self, caret: int, select: bool) -> LineEditor:
         caret = max(0, min(caret, len(self.value)))

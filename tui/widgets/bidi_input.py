@@ -87,15 +87,24 @@ class BidiInput(Input, inherit_bindings=False):
     # -- the model ---------------------------------------------------------------------
 
     @property
+    def _options(self) -> tuple[bool, bool]:
+        """(shape, reorder) from the app's settings: a terminal doing bidi gets logical order."""
+        settings = getattr(self.app, "settings", None)
+        reorder = getattr(settings, "bidi", "app") == "app"
+        return bool(getattr(settings, "shape", True)) and reorder, reorder
+
+    @property
     def field(self) -> FieldLayout:
         """The value's one-line layout."""
-        return field_layout(self.value, self.password)
+        return field_layout(self.value, self.password, *self._options)
 
     @property
     def editor(self) -> LineEditor:
         """The value and selection as the editing model sees them."""
         start, end = self.selection
-        return LineEditor(self.value, end, None if start == end else start, self.password)
+        shape, reorder = self._options
+        anchor = None if start == end else start
+        return LineEditor(self.value, end, anchor, self.password, shape, reorder)
 
     def _apply(self, editor: LineEditor) -> None:
         if editor.value != self.value:
