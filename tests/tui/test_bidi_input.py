@@ -9,6 +9,7 @@ from rich.cells import cell_len
 from textual import events
 from textual.pilot import Pilot
 
+from annotations.config import Settings
 from annotations.layout import fit_line
 from annotations.store import Store
 from tests.support.corpus import SEED_ID
@@ -206,6 +207,73 @@ async def test_comment_field_draws_arabic_and_the_comment_is_saved(tmp_path: Pat
     with Store(db) as store:
         (comment,) = store.comments(passage.id)
     assert comment.body == body
+
+
+async def open_find(pilot: Pilot[None]) -> BidiInput:
+    await open_article(pilot)
+    await pilot.press("slash")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, FindDialog)
+    return pilot.app.screen.query_one("#find", BidiInput)
+
+
+async def test_harakat_lam_alef_and_wide_characters_keep_their_cells(app: HashiyaApp) -> None:
+    value = "السَّلامُ عليكم 中文"
+    async with app.run_test(size=(80, 24)) as pilot:
+        field = await open_find(pilot)
+        field.cursor_blink = False
+        # Pasted: Pilot cannot press a combining mark (it sends the key without its
+        # character); the real terminal is tested in tests/e2e.
+        field.post_message(events.Paste(value))
+        await pilot.pause()
+        assert field.value == value
+        width = field.content_region.width
+        assert field_text(app, field) == engine_line(value, width)
+        cells = [text for text, _ in field_cells(app, field)]
+        assert "\ufefc" in cells  # lam-alef (final form): one cell
+        assert any("\u0651" in cell and "\u064e" in cell for cell in cells)  # on the sin
+        await pilot.press("home", "left", "left")  # from the alef, past the lam, to the sin
+        await pilot.pause()
+        assert field.cursor_position == 2
+        await pilot.press("left")  # the sin's marks are in its cell: on to the lam-alef
+        await pilot.pause()
+        assert field.cursor_position == 5
+        assert cells[caret_column(app, field)] == "\ufefc"
+
+
+async def test_a_click_puts_the_caret_on_the_character_under_the_mouse(app: HashiyaApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        field = await open_find(pilot)
+        await type_into(pilot, field, MIXED)
+        width = field.content_region.width
+        left = width - fit_line(MIXED, width).width  # where «ISIS» starts on screen
+        inset = field.content_region.x - field.region.x
+        await pilot.click(field, offset=(inset + left + 1, 1))  # its second letter, «S»
+        await pilot.pause()
+        assert field.cursor_position == MIXED.index("ISIS") + 1
+        assert caret_column(app, field) == left + 1
+
+
+async def test_field_keys_have_ids_and_can_be_remapped(tmp_path: Path) -> None:
+    assert all(binding.id for binding in BidiInput.BINDINGS)  # type: ignore[union-attr]
+    settings = Settings(
+        db_path=tmp_path / "h.db", annotator="sara", keymap={"input.cursor_left": "ctrl+b"}
+    )
+    app = make_app(tmp_path / "h.db", settings=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        field = await open_find(pilot)
+        await type_into(pilot, field, MIXED)
+        await pilot.press("home", "ctrl+b")
+        await pilot.pause()
+        assert field.cursor_position == 1
+
+
+async def test_a_terminal_doing_bidi_gets_the_value_in_logical_order(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "h.db", annotator="sara", bidi="terminal")
+    async with app.run_test(size=(80, 24)) as pilot:
+        field = await open_find(pilot)
+        await type_into(pilot, field, MIXED)
+        assert field_text(app, field).rstrip() == MIXED  # unshaped, not reordered
 
 
 def test_every_text_field_in_the_app_is_a_bidi_input() -> None:

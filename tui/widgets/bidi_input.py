@@ -11,6 +11,7 @@ made on the logical value by `LineEditor`.
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -20,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Offset
 from textual.strip import Strip
 from textual.widgets import Input
-from textual.widgets._input import Selection
+from textual.widgets._input import _RESTRICT_TYPES, Selection
 
 from annotations.layout.field import (
     CARET,
@@ -106,8 +107,20 @@ class BidiInput(Input, inherit_bindings=False):
         anchor = None if start == end else start
         return LineEditor(self.value, end, anchor, self.password, shape, reorder)
 
+    def _allowed(self, value: str) -> bool:
+        """Input's own limits: `max_length`, `restrict` and `type`."""
+        if self.max_length and len(value) > self.max_length:
+            return False
+        if self.restrict and re.fullmatch(self.restrict, value) is None:
+            return False
+        pattern = _RESTRICT_TYPES.get(self.type)
+        return pattern is None or re.fullmatch(pattern, value) is not None
+
     def _apply(self, editor: LineEditor) -> None:
         if editor.value != self.value:
+            if not self._allowed(editor.value):
+                self.restricted()
+                return
             self.value = editor.value
         anchor = editor.caret if editor.anchor is None else editor.anchor
         self.selection = Selection(anchor, editor.caret)
