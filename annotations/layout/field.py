@@ -24,7 +24,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Final
+from typing import Final, NamedTuple
 
 from annotations.layout.article import fit_line
 from annotations.layout.chars import mirrored
@@ -55,6 +55,14 @@ def display_text(value: str, password: bool = False) -> str:
 def one_line(text: str) -> str:
     """Pasted text for a one-line field: each line break becomes a space."""
     return " ".join(text.splitlines())
+
+
+class _Slot(NamedTuple):
+    text: str
+    start: int
+    end: int
+    width: int
+    stop: bool
 
 
 class FieldLayout:
@@ -90,42 +98,39 @@ class FieldLayout:
             )
         self.line: VisualLine = line
         length = len(value)
-        cells = self.line.cells
-        shift = 1 if self.rtl else 0
-        columns: list[int] = []
-        column = shift
-        for cell in cells:
-            columns.append(column)
-            column += cell.width
-        end_column = 0 if self.rtl else self.line.width
-        starts = [cell.start for cell in cells]
-        widths = [cell.width for cell in cells]
-        if self.rtl:
-            self.stops = [length, *starts]
-            self.stop_columns = [end_column, *columns]
-            self.stop_widths = [1, *widths]
-            first_cell = 1
-        else:
-            self.stops = [*starts, length]
-            self.stop_columns = [*columns, end_column]
-            self.stop_widths = [*widths, 1]
-            first_cell = 0
-        self.end_stop = 0 if self.rtl else len(cells)
-        self.width = self.line.width + 1  # the canvas: the text and the end cell
-        # The stop showing each offset 0..length: its cell's; an offset no cell shows
-        # (a bidi control) goes with the next one that is shown, in logical order.
-        stop_of = [-1] * (length + 1)
-        stop_of[length] = self.end_stop
-        for index, cell in enumerate(cells):
-            for offset in range(cell.start, min(cell.end, length)):
-                stop_of[offset] = index + first_cell
+        # Slots, left to right: the line's cells and the end cell, each with its canvas
+        # column. A slot showing at least one offset is a caret stop; a cell that shows
+        # none (a mark standing for nothing) is drawn but never holds the caret.
+        end_slot = _Slot(" ", length, length, 1, True)
+        body = [_Slot(c.text, c.start, c.end, c.width, c.end > c.start) for c in self.line.cells]
+        self._slots = [end_slot, *body] if self.rtl else [*body, end_slot]
+        self._slot_columns: list[int] = []
+        column = 0
+        for slot in self._slots:
+            self._slot_columns.append(column)
+            column += slot.width
+        self.width = column  # the canvas: the text and the end cell
+        self.stops: list[int] = []  # caret stops' offsets, left to right
+        self.stop_columns: list[int] = []
+        self.stop_widths: list[int] = []
+        self._stop_at_column: list[int] = []
+        stop_of = [-1] * (length + 1)  # the stop showing each offset 0..length
+        for slot, slot_column in zip(self._slots, self._slot_columns, strict=True):
+            if slot.stop:
+                index = len(self.stops)
+                self.stops.append(slot.start)
+                self.stop_columns.append(slot_column)
+                self.stop_widths.append(slot.width)
+                for offset in range(slot.start, max(slot.end, slot.start + 1)):
+                    stop_of[offset] = index
+            self._stop_at_column.extend([max(len(self.stops) - 1, 0)] * slot.width)
+        self.end_stop = stop_of[length]
+        # An offset no cell shows (a bidi control) goes with the next one that is shown,
+        # in logical order.
         for offset in range(length - 1, -1, -1):
             if stop_of[offset] < 0:
                 stop_of[offset] = stop_of[offset + 1]
         self._stop_of = stop_of
-        self._stop_at_column: list[int] = []
-        for index, stop_width in enumerate(self.stop_widths):
-            self._stop_at_column.extend([index] * stop_width)
 
     def stop_of(self, offset: int) -> int:
         """The index (left to right) of the stop the caret at `offset` is drawn on."""
@@ -194,24 +199,21 @@ class FieldLayout:
             else:
                 out.append((text, kind))
 
-        cells = self.line.cells
-        first_cell = 1 if self.rtl else 0
-        for index, column in enumerate(self.stop_columns):
+        for slot, column in zip(self._slots, self._slot_columns, strict=True):
             left = origin + column
-            cell_width = self.stop_widths[index]
+            cell_width = slot.width
             if left + cell_width <= 0 or left >= width:
                 continue
             if left > x:
                 put(" " * (left - x), PLAIN)
                 x = left
-            if index == caret_stop:
+            if slot.stop and caret_stop is not None and self.stops[caret_stop] == slot.start:
                 kind = CARET
-            elif index != self.end_stop and low < high:
-                cell = cells[index - first_cell]
-                kind = SELECTED if cell.start < high and low < cell.end else PLAIN
+            elif slot.start < high and low < slot.end:
+                kind = SELECTED
             else:
                 kind = PLAIN
-            text = " " if index == self.end_stop else cells[index - first_cell].text
+            text = slot.text
             if left < 0 or left + cell_width > width:  # cut by an edge
                 visible = min(left + cell_width, width) - max(left, 0)
                 text = " " * visible

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -164,7 +165,7 @@ class BidiInput(Input, inherit_bindings=False):
     @property
     def content_width(self) -> int:
         if not self.value:
-            return len(self.placeholder) + 1
+            return cell_len(self.placeholder) + 1
         return self.field.width
 
     @property
