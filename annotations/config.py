@@ -33,6 +33,7 @@ class Settings:
     snap_to_words: bool = True  # selections grow to whole words
     show_panel: bool = True  # the passages side panel starts open
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys
+    serve_users: dict[str, str] = field(default_factory=dict)  # annotator -> browser token
     config_path: Path | None = None
 
 
@@ -61,7 +62,30 @@ CONFIG_KEYS: dict[str, tuple[type, str]] = {
     "snap_to_words": (bool, "selections grow to whole words (true/false)"),
     "show_panel": (bool, "open the passages panel at start (true/false)"),
     "keymap": (dict, "binding id -> keys, e.g. {tag: t}"),
+    "serve": (dict, "browser access, e.g. {users: {sara: TOKEN}}"),
 }
+
+MIN_TOKEN_LENGTH = 16  # a browser token is a password: short ones are guessable
+
+
+def _check_serve(where: str, value: dict[Any, Any]) -> None:
+    """`serve: {users: {annotator: token}}`: every token long enough and unique."""
+    unknown = [str(k) for k in value if k != "users"]
+    if unknown:
+        raise ConfigError(f"{where}: key 'serve': unknown key '{unknown[0]}' (known: users)")
+    users = value.get("users", {})
+    if not isinstance(users, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in users.items()
+    ):
+        raise ConfigError(f"{where}: key 'serve.users': expected annotator -> token strings")
+    for name, token in users.items():
+        if len(token) < MIN_TOKEN_LENGTH:
+            raise ConfigError(
+                f"{where}: key 'serve.users.{name}': token shorter than "
+                f"{MIN_TOKEN_LENGTH} characters"
+            )
+    if len(set(users.values())) != len(users):
+        raise ConfigError(f"{where}: key 'serve.users': two annotators share a token")
 
 
 def _key_lines(text: str) -> dict[str, int]:
@@ -107,7 +131,9 @@ def read_config(path: Path) -> dict[str, Any]:
             raise ConfigError(f"{where}: key '{key}': expected {what}, got {value!r}")
         if key == "bidi" and value not in BIDI_MODES:
             raise ConfigError(f"{where}: key 'bidi': expected app or terminal, got {value!r}")
-        if isinstance(value, dict) and not all(
+        if key == "serve" and isinstance(value, dict):
+            _check_serve(where, value)
+        elif isinstance(value, dict) and not all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()
         ):
             raise ConfigError(f"{where}: key 'keymap': expected binding id -> keys strings")
@@ -147,5 +173,6 @@ def load_settings(
         snap_to_words=config.get("snap_to_words", True),
         show_panel=config.get("show_panel", True),
         keymap=dict(config.get("keymap", {})),
+        serve_users=dict(config.get("serve", {}).get("users", {})),
         config_path=path,
     )

@@ -2,23 +2,54 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from annotations import __version__
-from annotations.config import ConfigError, Settings, load_settings
-from annotations.schema import LabelSchema, SchemaError, load_schema_or_default
-from annotations.store import Store, StoreError
-from annotations.text import printable
+
+if TYPE_CHECKING:  # the core loads when a command runs, not for --version or -h
+    from annotations.config import Settings
+    from annotations.schema import LabelSchema
+    from annotations.store import Store
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
+# command name -> the module of tui.cli that defines it (with @cli.command)
+COMMANDS: dict[str, str] = {
+    "import": "corpus",
+    "list": "corpus",
+    "cat": "read",
+    "schema": "labels",
+    "doctor": "labels",
+    "export": "dataset",
+    "import-annotations": "dataset",
+    "agreement": "review",
+    "review": "review",
+    "search": "search",
+    "index": "search",
+    "serve": "serve",
+}
 
-@click.group(context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported the first time they are asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            importlib.import_module(f"tui.cli.{COMMANDS[cmd_name]}")
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
 @click.version_option(__version__, "--version", prog_name="hashiya")
 @click.option(
     "--db",
@@ -63,6 +94,8 @@ def cli(
 
     Example: hashiya --annotator sara
     """
+    from annotations.config import ConfigError, load_settings
+
     try:
         settings = load_settings(
             config_path,
@@ -76,6 +109,8 @@ def cli(
         raise click.ClickException(str(exc)) from None
     ctx.obj = settings
     if ctx.invoked_subcommand is None:
+        from annotations.schema import SchemaError
+        from annotations.store import StoreError
         from tui.app import run_app  # the only place the CLI imports Textual
 
         try:
@@ -86,6 +121,8 @@ def cli(
 
 def settings_of(ctx: click.Context) -> Settings:
     """The resolved settings of the group, for subcommands."""
+    from annotations.config import Settings
+
     settings = ctx.find_root().obj
     assert isinstance(settings, Settings)
     return settings
@@ -93,6 +130,8 @@ def settings_of(ctx: click.Context) -> Settings:
 
 def open_store(ctx: click.Context) -> Store:
     """The database of the settings, opened (and migrated); closed when the command ends."""
+    from annotations.store import Store, StoreError
+
     settings = settings_of(ctx)
     try:
         store = Store(settings.db_path)
@@ -114,6 +153,8 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None] | Non
 
 def load_label_schema(ctx: click.Context) -> LabelSchema:
     """The label schema in effect (--schema, config, or the bundled one), or a one-line error."""
+    from annotations.schema import SchemaError, load_schema_or_default
+
     try:
         return load_schema_or_default(settings_of(ctx).schema_path)
     except SchemaError as exc:
@@ -127,6 +168,8 @@ def for_terminal(ctx: click.Context, text: str) -> str:
     does it, so Arabic reads right in a terminal without bidi; in a pipe or in
     `--bidi terminal` mode it stays in logical order. Controls never pass raw.
     """
+    from annotations.text import printable
+
     if settings_of(ctx).bidi == "app" and sys.stdout.isatty():
         from annotations.layout import fit_line
 

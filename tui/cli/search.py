@@ -240,3 +240,29 @@ def _print_passages(printer: _Printer, found: list[PassageHit]) -> None:
         click.echo(printer.snippet(p.text, hit.text_spans))
         if p.note:
             click.echo(printer.snippet(p.note, hit.note_spans))
+
+
+@cli.command("index")
+@click.option("--rebuild", is_flag=True, help="Index every article afresh, not only new ones.")
+@click.pass_context
+def index_command(ctx: click.Context, rebuild: bool) -> None:
+    """Build the search index now (searches otherwise build it on first use).
+
+    Only articles not indexed yet are indexed: after an import, this takes time
+    proportional to what was imported. A progress bar shows on a terminal.
+
+    Example: hashiya import corpus.jsonl && hashiya index
+    """
+    from annotations.search import rebuild_index
+
+    store = open_store(ctx)
+    if rebuild:
+        with store.transaction() as conn:
+            count = rebuild_index(conn)
+        click.echo(f"{count:,} {'article' if count == 1 else 'articles'} indexed afresh")
+        return
+    pending = store.unindexed_count()
+    _ensure_index(store)
+    total = store.article_count()
+    noun = "article" if pending == 1 else "articles"
+    click.echo(f"{pending:,} {noun} indexed ({total - pending:,} already were)")
