@@ -22,9 +22,11 @@ reordered, controls as pictures) and the caret lives on that line:
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Final, NamedTuple
+from itertools import accumulate
+from typing import Final
 
 from annotations.layout.article import fit_line
 from annotations.layout.chars import mirrored
@@ -55,14 +57,6 @@ def display_text(value: str, password: bool = False) -> str:
 def one_line(text: str) -> str:
     """Pasted text for a one-line field: each line break becomes a space."""
     return " ".join(text.splitlines())
-
-
-class _Slot(NamedTuple):
-    text: str
-    start: int
-    end: int
-    width: int
-    stop: bool
 
 
 class FieldLayout:
@@ -99,37 +93,46 @@ class FieldLayout:
         self.line: VisualLine = line
         length = len(value)
         # Slots, left to right: the line's cells and the end cell, each with its canvas
-        # column. A slot showing at least one offset is a caret stop; a cell that shows
-        # none (a mark standing for nothing) is drawn but never holds the caret.
-        end_slot = _Slot(" ", length, length, 1, True)
-        body = [_Slot(c.text, c.start, c.end, c.width, c.end > c.start) for c in self.line.cells]
-        self._slots = [end_slot, *body] if self.rtl else [*body, end_slot]
-        self._slot_columns: list[int] = []
-        column = 0
-        for slot in self._slots:
-            self._slot_columns.append(column)
-            column += slot.width
-        self.width = column  # the canvas: the text and the end cell
+        # column: (text, start, end, width, is a stop). A slot showing at least one
+        # offset is a caret stop; a cell that shows none (a mark standing for nothing)
+        # is drawn but never holds the caret.
+        slots = [(c.text, c.start, c.end, c.width, c.end > c.start) for c in self.line.cells]
+        end_slot = (" ", length, length, 1, True)
+        if self.rtl:
+            slots.insert(0, end_slot)
+        else:
+            slots.append(end_slot)
+        self._slots = slots
+        self._slot_columns = [0, *accumulate(slot[3] for slot in slots)]
+        self.width = self._slot_columns.pop()  # the canvas: the text and the end cell
         self.stops: list[int] = []  # caret stops' offsets, left to right
         self.stop_columns: list[int] = []
         self.stop_widths: list[int] = []
-        self._stop_at_column: list[int] = []
+        stop_at_column: list[int] = []
         stop_of = [-1] * (length + 1)  # the stop showing each offset 0..length
-        for slot, slot_column in zip(self._slots, self._slot_columns, strict=True):
-            if slot.stop:
-                index = len(self.stops)
-                self.stops.append(slot.start)
-                self.stop_columns.append(slot_column)
-                self.stop_widths.append(slot.width)
-                for offset in range(slot.start, max(slot.end, slot.start + 1)):
-                    stop_of[offset] = index
-            self._stop_at_column.extend([max(len(self.stops) - 1, 0)] * slot.width)
+        index = -1
+        for (_text, start, end, width, stop), column in zip(slots, self._slot_columns, strict=True):
+            if stop:
+                index += 1
+                self.stops.append(start)
+                self.stop_columns.append(column)
+                self.stop_widths.append(width)
+                if end - start > 1:
+                    stop_of[start:end] = [index] * (end - start)
+                else:
+                    stop_of[start] = index
+            if width == 1:
+                stop_at_column.append(max(index, 0))
+            else:
+                stop_at_column.extend([max(index, 0)] * width)
+        self._stop_at_column = stop_at_column
         self.end_stop = stop_of[length]
         # An offset no cell shows (a bidi control) goes with the next one that is shown,
         # in logical order.
-        for offset in range(length - 1, -1, -1):
-            if stop_of[offset] < 0:
-                stop_of[offset] = stop_of[offset + 1]
+        if -1 in stop_of:
+            for offset in range(length - 1, -1, -1):
+                if stop_of[offset] < 0:
+                    stop_of[offset] = stop_of[offset + 1]
         self._stop_of = stop_of
 
     def stop_of(self, offset: int) -> int:
@@ -199,21 +202,25 @@ class FieldLayout:
             else:
                 out.append((text, kind))
 
-        for slot, column in zip(self._slots, self._slot_columns, strict=True):
-            left = origin + column
-            cell_width = slot.width
-            if left + cell_width <= 0 or left >= width:
+        columns = self._slot_columns
+        first = max(bisect_right(columns, -origin) - 1, 0)  # the first slot in view
+        caret_start = None if caret_stop is None else self.stops[caret_stop]
+        for text, start, end, cell_width, stop in self._slots[first:]:
+            left = origin + columns[first]
+            first += 1
+            if left >= width:
+                break
+            if left + cell_width <= 0:
                 continue
             if left > x:
                 put(" " * (left - x), PLAIN)
                 x = left
-            if slot.stop and caret_stop is not None and self.stops[caret_stop] == slot.start:
+            if stop and start == caret_start:
                 kind = CARET
-            elif slot.start < high and low < slot.end:
+            elif start < high and low < end:
                 kind = SELECTED
             else:
                 kind = PLAIN
-            text = slot.text
             if left < 0 or left + cell_width > width:  # cut by an edge
                 visible = min(left + cell_width, width) - max(left, 0)
                 text = " " * visible
