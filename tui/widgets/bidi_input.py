@@ -146,13 +146,9 @@ class BidiInput(Input, inherit_bindings=False):
             runs = placeholder_runs(self.placeholder, self._view_width(), caret)
         else:
             layout, width, scroll = self._scrolled()
-            selection = tuple(self.selection) if self.has_focus else None
-            runs = layout.runs(
-                width,
-                scroll,
-                self.cursor_position if caret else None,
-                selection,  # type: ignore[arg-type]
-            )
+            start, end = self.selection
+            selection = (start, end) if self.has_focus else None
+            runs = layout.runs(width, scroll, self.cursor_position if caret else None, selection)
         styles = {
             CARET: self.get_component_rich_style("input--cursor"),
             SELECTED: self.get_component_rich_style("input--selection"),
