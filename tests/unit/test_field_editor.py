@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
@@ -183,7 +183,7 @@ def test_placeholder_is_aligned_to_its_direction_with_the_caret_at_its_start() -
     assert arabic[-1][1] == CARET and shown(arabic) == " " * 5 + fit_line("ملاحظة", 10).text
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=ALPHABET, max_size=60), st.integers(min_value=1, max_value=50))
 def test_every_caret_position_maps_to_a_cell_and_back(value: str, width: int) -> None:
     field = FieldLayout(value)
