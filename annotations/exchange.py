@@ -29,11 +29,12 @@ from annotations.export.native import (
     parse_native_line,
     span_records,
 )
-from annotations.models import Article, Passage
+from annotations.models import MAX_ANNOTATOR, MAX_ARTICLE_ID, MAX_PASSAGE_ID, Article, Passage
 from annotations.review.queue import article_review
 from annotations.schema import Actor, LabelSchema
 from annotations.store import PASSAGE_COLUMNS, STATUSES, Store, UserActor
-from annotations.text import paragraph_spans
+from annotations.text import check_name, paragraph_spans
+from annotations.untrusted import MAX_NESTING, check_nesting, may_hold_surrogates
 
 GOLD = "gold"
 
@@ -350,6 +351,9 @@ class ImportResult:
     actors_added: int = 0
     statuses_set: int = 0
     conflicts: list[str] = field(default_factory=list)  # FILE:LINE: what differs
+    # Lines refused because their article's id holds another text here (in `conflicts`
+    # too): their spans were not imported, so the import failed for them.
+    text_conflicts: int = 0
     errors: list[str] = field(default_factory=list)  # FILE:LINE: reason (lines rejected)
 
     @property
@@ -504,9 +508,10 @@ class _LineChecker:
             return None
         try:
             data = json.loads(text)
-        except ValueError:
-            data = None
-        if type(data) is dict:
+        except (ValueError, RecursionError):
+            data = None  # the full reader names the problem
+        # A `\ud8..` escape may decode to a lone surrogate: the full reader checks strings.
+        if type(data) is dict and not may_hold_surrogates(text):
             line = self._quick(data, lineno)
             if line is not None:
                 return line
@@ -531,6 +536,7 @@ class _LineChecker:
                 and type(data["exported_at"]) is str
                 and type(article_id) is str
                 and article_id
+                and len(article_id) <= MAX_ARTICLE_ID
                 and type(title) is str
                 and type(source) is str
                 and (published is None or type(published) is str)
@@ -539,6 +545,8 @@ class _LineChecker:
                 and type(text) is str
                 and type(annotator) is str
                 and annotator
+                and len(annotator) <= MAX_ANNOTATOR
+                and check_name(annotator) is None
                 and (status is None or (type(status) is str and status in _PROGRESS_ORDER))
                 and type(schema) is dict
                 and type(spans) is list
@@ -547,6 +555,8 @@ class _LineChecker:
             schema_name = schema["name"]
             schema_version = schema["version"]
         except KeyError:
+            return None
+        if metadata and not _shallow(metadata):
             return None
         if type(schema_name) is not str or type(schema_version) is not str:
             return None
@@ -575,6 +585,7 @@ class _LineChecker:
             if not (
                 type(span_id) is str
                 and span_id
+                and len(span_id) <= MAX_PASSAGE_ID
                 and span_id not in seen
                 and type(start) is int
                 and type(end) is int
@@ -651,6 +662,17 @@ class _LineChecker:
         return _Line(lineno, article, record.annotator, record.status, rows, [*described.values()])
 
 
+def _shallow(metadata: dict[str, Any]) -> bool:
+    """Metadata within the nesting limit (most is flat: that is checked first)."""
+    if not any(isinstance(value, dict | list) for value in metadata.values()):
+        return True
+    try:
+        check_nesting(metadata, limit=MAX_NESTING)
+    except ValueError:
+        return False
+    return True
+
+
 def _plain_actor(actor: dict[str, Any]) -> bool:
     """An actor object as `parse_native_line` accepts it (the id checked already)."""
     try:
@@ -659,10 +681,10 @@ def _plain_actor(actor: dict[str, Any]) -> bool:
         return False
     aliases = actor.get("aliases", [])
     return (
-        (name_ar is None or type(name_ar) is str)
-        and (name_en is None or type(name_en) is str)
+        (name_ar is None or (type(name_ar) is str and check_name(name_ar) is None))
+        and (name_en is None or (type(name_en) is str and check_name(name_en) is None))
         and type(aliases) is list
-        and all(type(alias) is str for alias in aliases)
+        and all(type(alias) is str and check_name(alias) is None for alias in aliases)
     )
 
 
@@ -705,6 +727,7 @@ class _Merger:
                 f"{where}: article {article.id}: its text differs from the database's;"
                 " the line's spans were not imported"
             )
+            result.text_conflicts += 1
             return
         # Insert first: in the usual case every id is new, and the insert's own check of
         # the id index is the only one. Ids already stored come back, to be compared.

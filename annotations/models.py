@@ -9,6 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+# The longest ids accepted from files and options, in characters. Ids are repeated in
+# every exported line and become file names (brat); an article hash is 16 characters and
+# a passage UUID 36. Article ids given in JSONL files are often URLs, hence the room.
+MAX_ARTICLE_ID = 512
+MAX_PASSAGE_ID = 128
+MAX_ANNOTATOR = 100
+
 
 @dataclass(frozen=True)
 class Article:

@@ -24,6 +24,9 @@ from typing import Any, NoReturn, TypeAlias, TypeVar
 
 import yaml
 
+from annotations.text import check_name
+from annotations.untrusted import InputError, check_text, too_deep, yaml_too_deep
+
 FIELDS = ("actor", "stance", "claim_type")
 ACTOR_KINDS = (
     "armed_group",
@@ -561,12 +564,22 @@ class _Reader:
         value = str(node.value).strip()
         if required and not value:
             self.fail(node, where, "empty value")
+        try:
+            check_text(value)
+        except InputError as exc:
+            self.fail(node, where, exc.reason)
+        reason = check_name(value, multiline=True)
+        if reason is not None:
+            self.fail(node, where, reason)
         return value
 
     def line_text(self, node: yaml.Node, where: str) -> str:
         value = self.text(node, where)
         if "\n" in value:
             self.fail(node, where, "expected one line of text")
+        reason = check_name(value)
+        if reason is not None:
+            self.fail(node, where, reason)
         return value
 
     def flag(self, node: yaml.Node, where: str) -> bool:
@@ -726,6 +739,9 @@ def _is_null(node: yaml.Node) -> bool:
 def parse_schema(text: str, filename: str = "<string>") -> LabelSchema:
     """Read a schema from YAML text; `filename` names it in errors. Raises SchemaError."""
     try:
+        deep_at = yaml_too_deep(text)
+        if deep_at is not None:
+            raise SchemaError(filename, deep_at, "(yaml)", too_deep())
         root = yaml.compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -439,6 +439,16 @@ class Store:
             present.update(r[0] for r in self.conn.execute(sql, chunk))
         return present
 
+    def article_texts(self, ids: Sequence[str]) -> dict[str, str]:
+        """The stored text of each of these ids that is in the database."""
+        texts: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT id, text FROM articles WHERE id IN ({marks})"
+            texts.update(self.conn.execute(sql, chunk))
+        return texts
+
     def article_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 

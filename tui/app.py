@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from annotations.config import Settings, default_annotator
+from annotations.config import Settings, check_keymap, default_annotator
 from annotations.exchange import schema_with_user_actors
 from annotations.history import History
 from annotations.schema import LabelSchema, load_schema_or_default
@@ -150,7 +150,10 @@ def make_app(
     import_seeds: bool = True,
     settings: Settings | None = None,
 ) -> HashiyaApp:
-    """The app on a database; an empty one gets the bundled seed articles."""
+    """The app on a database; an empty one gets the bundled seed articles.
+
+    Raises ConfigError if the settings' keymap names a binding or a key that does not exist.
+    """
     if settings is None:
         settings = Settings(
             db_path=Path(db_path),
@@ -159,6 +162,10 @@ def make_app(
             bidi=bidi,
             shape=shape,
         )
+    if settings.keymap:
+        from tui.keymap import binding_ids, key_problem
+
+        check_keymap(settings, binding_ids(), key_problem)
     schema = load_schema_or_default(settings.schema_path)
     store = Store(settings.db_path)
     if import_seeds:

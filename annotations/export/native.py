@@ -18,7 +18,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Literal, NoReturn
 
-from annotations.models import Article, Passage
+from annotations import untrusted
+from annotations.models import MAX_ANNOTATOR, MAX_ARTICLE_ID, MAX_PASSAGE_ID, Article, Passage
+from annotations.text import check_name
+from annotations.untrusted import InputError
 
 FORMAT = "hashiya/1"
 SPAN_FORMAT = "hashiya-span/1"
@@ -397,27 +400,36 @@ def parse_native_line(
     `known_values` maps "actor", "stance" or "claim_type" to the ids the importing
     database knows; a span naming another one is an error. Attributes not in the mapping
     are not checked (user-added actors, for instance, are recreated by the importer).
-    Raises FormatError. Keys the format does not define are ignored.
+    Raises FormatError. Keys the format does not define are ignored. Strings must be
+    text UTF-8 can hold (no lone surrogates), metadata nests at most
+    `untrusted.MAX_NESTING` levels, and ids have the lengths `annotations.models` allows.
     """
     try:
-        data = json.loads(line)
+        data = untrusted.loads(line)
     except json.JSONDecodeError as error:
         raise FormatError(lineno, f"not valid JSON: {error.msg} (column {error.colno})") from None
+    except InputError as error:
+        raise FormatError(lineno, error.reason) from None
     reader = _Reader(lineno)
     if not isinstance(data, dict):
         reader.fail("", f"expected a JSON object, got {_json_type(data)}")
+    if untrusted.may_hold_surrogates(line):
+        reader.text(data)
 
     fmt = reader.string(data, "format", "format")
     if fmt != FORMAT:
         reader.fail("format", f"unsupported format {fmt!r} (this version reads {FORMAT!r})")
     article_id = reader.string(data, "article_id", "article_id", non_empty=True)
+    reader.length(article_id, "article_id", MAX_ARTICLE_ID)
     title = reader.string(data, "title", "title")
     source = reader.string(data, "source", "source")
     published = reader.optional_string(data, "published", "published")
     origin = reader.optional_string(data, "origin", "origin")
     metadata = reader.object(data, "metadata", "metadata")
+    reader.nesting(metadata, "metadata")
     text = reader.string(data, "text", "text")
-    annotator = reader.string(data, "annotator", "annotator", non_empty=True)
+    annotator = reader.name(data, "annotator", "annotator")
+    reader.length(annotator, "annotator", MAX_ANNOTATOR)
     status = reader.optional_string(data, "status", "status")
     schema = reader.object(data, "schema", "schema")
     schema_name = reader.string(schema, "name", "schema.name")
@@ -480,6 +492,23 @@ class _Reader:
     def fail(self, path: str, reason: str) -> NoReturn:
         raise FormatError(self.lineno, reason, path)
 
+    def text(self, data: Any) -> None:
+        """Every string and key is text UTF-8 can hold."""
+        try:
+            untrusted.check_text(data)
+        except InputError as error:
+            self.fail(error.path, error.reason)
+
+    def nesting(self, value: Any, path: str) -> None:
+        try:
+            untrusted.check_nesting(value, path)
+        except InputError as error:
+            self.fail(error.path, error.reason)
+
+    def length(self, value: str, path: str, limit: int) -> None:
+        if len(value) > limit:
+            self.fail(path, f"{len(value):,} characters long (at most {limit})")
+
     def _get(self, obj: Mapping[str, Any], key: str, path: str) -> Any:
         if key not in obj:
             self.fail(path, "missing field")
@@ -498,6 +527,23 @@ class _Reader:
         if value is not None and not isinstance(value, str):
             self.fail(path, f"expected a string or null, got {_json_type(value)}")
         return value
+
+    def name(self, obj: Mapping[str, Any], key: str, path: str) -> str:
+        """A non-empty string shown on one line (an annotator, an id)."""
+        value = self.string(obj, key, path, non_empty=True)
+        self.check_name(value, path)
+        return value
+
+    def optional_name(self, obj: Mapping[str, Any], key: str, path: str) -> str | None:
+        value = self.optional_string(obj, key, path)
+        if value is not None:
+            self.check_name(value, path)
+        return value
+
+    def check_name(self, value: str, path: str) -> None:
+        reason = check_name(value)
+        if reason is not None:
+            self.fail(path, reason)
 
     def integer(self, obj: Mapping[str, Any], key: str, path: str) -> int:
         value = self._get(obj, key, path)
@@ -529,10 +575,11 @@ class _Reader:
         for index, alias in enumerate(aliases):
             if not isinstance(alias, str):
                 self.fail(f"{path}.aliases[{index}]", f"expected a string, got {_json_type(alias)}")
+            self.check_name(alias, f"{path}.aliases[{index}]")
         return ActorInfo(
-            id=self.string(value, "id", f"{path}.id", non_empty=True),
-            name_ar=self.optional_string(value, "name_ar", f"{path}.name_ar"),
-            name_en=self.optional_string(value, "name_en", f"{path}.name_en"),
+            id=self.name(value, "id", f"{path}.id"),
+            name_ar=self.optional_name(value, "name_ar", f"{path}.name_ar"),
+            name_en=self.optional_name(value, "name_en", f"{path}.name_en"),
             aliases=tuple(aliases),
         )
 
@@ -544,6 +591,7 @@ class _Reader:
         known_values: Mapping[str, Collection[str]],
     ) -> NativeSpan:
         span_id = self.string(raw, "id", f"{path}.id", non_empty=True)
+        self.length(span_id, f"{path}.id", MAX_PASSAGE_ID)
         start = self.integer(raw, "start", f"{path}.start")
         end = self.integer(raw, "end", f"{path}.end")
         quoted = self.string(raw, "text", f"{path}.text")
@@ -563,9 +611,9 @@ class _Reader:
             end=end,
             text=quoted,
             actor=self.actor(raw, f"{path}.actor"),
-            stance=self.optional_string(raw, "stance", f"{path}.stance"),
+            stance=self.optional_name(raw, "stance", f"{path}.stance"),
             target=self.optional_string(raw, "target", f"{path}.target"),
-            claim_type=self.optional_string(raw, "claim_type", f"{path}.claim_type"),
+            claim_type=self.optional_name(raw, "claim_type", f"{path}.claim_type"),
             note=self.optional_string(raw, "note", f"{path}.note"),
             created_at=self.string(raw, "created_at", f"{path}.created_at"),
             updated_at=self.string(raw, "updated_at", f"{path}.updated_at"),

@@ -109,8 +109,11 @@ def test_controls_are_pictures_but_the_value_is_kept() -> None:
 
 
 def test_an_undrawn_bidi_control_goes_with_the_next_drawn_character() -> None:
-    field = FieldLayout("a\u202bb")  # RLE is removed by X9 and never drawn
+    field = FieldLayout("a\u200fb")  # RLM: it has a level, but no cell
     assert field.stop_of(1) == field.stop_of(2)
+    # Embeddings and isolates are shown as marks (and keep their place in the value).
+    shown = FieldLayout("a\u202bb")
+    assert "\u21e0" in shown.line.text and shown.stop_of(1) != shown.stop_of(2)
 
 
 def test_a_long_value_scrolls_to_keep_the_caret_in_view() -> None:

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -37,8 +37,21 @@ COMMANDS: dict[str, str] = {
 }
 
 
+@contextmanager
+def _printable_errors() -> Iterator[None]:
+    """Error messages name files, ids and values from data: show them with pictures."""
+    try:
+        yield
+    except click.ClickException as exc:
+        from annotations.text import printable
+
+        exc.message = printable(exc.message, lines=True)  # type: ignore[misc]  # Final in stubs only
+        raise
+
+
 class LazyGroup(click.Group):
-    """A group whose commands are imported the first time they are asked for."""
+    """A group whose commands are imported the first time they are asked for, and whose
+    errors, every command's, go through `printable`."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -47,6 +60,40 @@ class LazyGroup(click.Group):
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             importlib.import_module(f"tui.cli.{COMMANDS[cmd_name]}")
         return self.commands.get(cmd_name)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _printable_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _printable_errors():
+            return super().invoke(ctx)
+
+
+def say(message: str, *, err: bool = False, lines: bool = False) -> None:
+    """One line of plain output (several with `lines`): strings from data in it are shown
+    with control and bidi pictures, never raw."""
+    from annotations.text import printable
+
+    click.echo(printable(message, lines=lines), err=err)
+
+
+def say_json(value: Any, *, indent: int | None = None) -> None:
+    """`--json` output: controls and bidi controls in strings escaped as \\uXXXX."""
+    from annotations.text import printable_json
+
+    click.echo(printable_json(value, indent=indent))
+
+
+def check_names(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """An option's names (`--annotator`): rejected if a terminal would act on them."""
+    from annotations.text import check_name
+
+    for name in (value,) if isinstance(value, str) else value or ():
+        reason = check_name(name)
+        if reason is not None:
+            raise click.BadParameter(reason, ctx=ctx, param=param)
+    return value
 
 
 @click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
@@ -58,7 +105,11 @@ class LazyGroup(click.Group):
     envvar="HASHIYA_DB",
     help="SQLite database file (default: in your data directory; env HASHIYA_DB).",
 )
-@click.option("--annotator", help="Your annotator name (env HASHIYA_ANNOTATOR; default: OS user).")
+@click.option(
+    "--annotator",
+    callback=check_names,
+    help="Your annotator name (env HASHIYA_ANNOTATOR; default: OS user).",
+)
 @click.option(
     "--schema",
     "schema_path",
@@ -115,7 +166,7 @@ def cli(
 
         try:
             run_app(settings)
-        except (StoreError, SchemaError) as exc:
+        except (ConfigError, StoreError, SchemaError) as exc:
             raise click.ClickException(str(exc)) from None
 
 
@@ -147,7 +198,10 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None] | Non
     if not sys.stderr.isatty():
         yield None
         return
-    with click.progressbar(length=max(total, 1), label=label, file=sys.stderr) as bar:
+    from annotations.text import printable
+
+    shown = printable(label)  # often a file name
+    with click.progressbar(length=max(total, 1), label=shown, file=sys.stderr) as bar:
         yield bar.update
 
 

@@ -49,7 +49,7 @@ def serve(ctx: click.Context, host: str, port: int, public_url: str | None) -> N
         click.echo(f"tokens from the config for: {names}")
     else:
         ((name, token),) = users.items()
-        click.echo(f"open as {printable(name)}: {base}/?token={token}")
+        click.echo(f"open as {printable(name)}: {printable(base)}/?token={printable(token)}")
     click.echo("Ctrl+C stops the server.")
     server = HashiyaServer(
         app_command(settings.db_path, settings.schema_path, settings.config_path),
