@@ -118,3 +118,21 @@ def test_a_tag_survives_sigkill(terminal: tuple[Tmux, Path]) -> None:
     ).fetchall()
     conn.close()
     assert rows == [(0, 12, "شفق نيوز/ في", "shafaq_news", "neutral", "factual_report")]
+
+
+def test_arabic_typed_with_harakat_reads_right_in_the_find_field(
+    terminal: tuple[Tmux, Path],
+) -> None:
+    from annotations.layout import fit_line
+
+    tmux, _db = terminal
+    open_longest_seed(tmux)
+    tmux.send("/")
+    tmux.wait_for(lambda lines: any("Find in the article" in line for line in lines))
+    typed = "السَّلامُ عليكم 25"
+    tmux.type(typed)
+    drawn = fit_line(typed, 200).text  # shaped, in visual order, marks on their letters
+    screen = tmux.wait_for(lambda lines: any(drawn in line for line in lines))
+    (row,) = [line for line in screen if drawn in line]
+    # Right-aligned: the text ends at the field's right edge (its padding, then the border).
+    assert row.split("▎")[0].rstrip().endswith(drawn)

@@ -37,6 +37,10 @@ class Tmux:
             self._tmux("send-keys", "-t", self.name, key)
             time.sleep(gap)
 
+    def type(self, text: str) -> None:
+        """Send `text` as typed characters (no key names), all at once."""
+        self._tmux("send-keys", "-t", self.name, "-l", text)
+
     def screen(self) -> list[str]:
         return self._tmux("capture-pane", "-p", "-t", self.name).split("\n")
 

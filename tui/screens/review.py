@@ -35,6 +35,7 @@ from tui.commands import QueueCommands, ReviewCommands
 from tui.screens.base import HashiyaScreen
 from tui.screens.confirm import ConfirmDialog
 from tui.screens.tag_dialog import TagDialog, TagResult
+from tui.widgets.bidi_input import BidiInput
 from tui.widgets.bidi_text import (
     english_line,
     fit_line,
@@ -86,7 +87,7 @@ class CommentDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="comment-box"):
             yield Label(self.heading)
-            yield Input(placeholder="comment", id="comment")
+            yield BidiInput(placeholder="comment", id="comment")
             yield Static("", id="comment-preview")
 
     @on(Input.Changed)

@@ -29,6 +29,7 @@ from annotations.search.snippet import SnippetLine, snippet_line
 from annotations.store import Store
 from annotations.text import plural
 from tui.screens.base import HashiyaScreen
+from tui.widgets.bidi_input import BidiInput
 from tui.widgets.bidi_text import english_line, fit_line, padded
 
 if TYPE_CHECKING:
@@ -128,7 +129,6 @@ class SearchScreen(HashiyaScreen):
 
     DEFAULT_CSS = """
     SearchScreen #search-input { margin: 0 1; }
-    SearchScreen #search-preview { height: 1; margin: 0 2; }
     SearchScreen #passage-filters { height: auto; }
     SearchScreen #passage-filters Select { width: 1fr; }
     SearchScreen #passage-filters SelectOverlay { text-wrap: nowrap; text-overflow: ellipsis; }
@@ -171,8 +171,9 @@ class SearchScreen(HashiyaScreen):
             active=self.mode,
             id="search-tabs",
         )
-        yield Input(value=self.initial_query, placeholder=self._placeholder(), id="search-input")
-        yield Static("", id="search-preview")
+        yield BidiInput(
+            value=self.initial_query, placeholder=self._placeholder(), id="search-input"
+        )
         with Horizontal(id="passage-filters"):
             yield from self._filter_selects()
         yield Static("", id="search-status")
@@ -232,7 +233,6 @@ class SearchScreen(HashiyaScreen):
     def on_mount(self) -> None:
         self.query_one("#passage-filters").display = self.mode == PASSAGES
         self.input.focus()
-        self._update_preview(self.input.value)
         self._status("building the search index…")
         self.build_index()
 
@@ -373,17 +373,8 @@ class SearchScreen(HashiyaScreen):
         shown = english_line(text, width, self.hashiya.settings.shape)
         self.query_one("#search-status", Static).update(Text(shown, no_wrap=True, end=""))
 
-    def _update_preview(self, value: str) -> None:
-        # The Input shows logical order; this line shows the query as it reads.
-        preview = self.query_one("#search-preview", Static)
-        width = max(preview.content_region.width or self.size.width - 4, 10)
-        fitted = fit_line(value, width, self.hashiya.settings.shape)
-        preview.styles.text_align = "right" if fitted.rtl else "left"
-        preview.update(Text(fitted.text, style=DIM, no_wrap=True))
-
     @on(Input.Changed, "#search-input")
     def _query_changed(self, event: Input.Changed) -> None:
-        self._update_preview(event.value)
         self.start_search()
 
     @on(Select.Changed)
@@ -421,7 +412,6 @@ class SearchScreen(HashiyaScreen):
     def on_resize(self) -> None:
         if not self.is_mounted:
             return
-        self._update_preview(self.input.value)
         if self.hits and self.request is not None and self.request.width != self.result_width:
             self.start_search()  # lay the results out again at the new width
 

@@ -24,6 +24,7 @@ from annotations.models import Passage
 from annotations.schema import ATTRIBUTES, Actor, LabelSchema, LabelValue
 from annotations.text import check_name
 from tui.typeahead import give_back, typed_ahead
+from tui.widgets.bidi_input import BidiInput
 from tui.widgets.bidi_text import clipped_lines, fit_line, name_pair
 
 NEW_ACTOR = "__new__"
@@ -282,7 +283,7 @@ class TagDialog(ModalScreen[TagResult | None]):
             with Horizontal(id="tag-fields"):
                 with Vertical(id="actor-column"):
                     yield self._heading("actor", "Actor%  (/ to search)")
-                    yield Input(placeholder="name, alias…", id="actor-search")
+                    yield BidiInput(placeholder="name, alias…", id="actor-search")
                     yield Static("", classes="preview", id="actor-preview")
                     yield ValueList(
                         "actor", self._actor_rows(list(self.schema.actors)), self._key, id="actor"
@@ -304,8 +305,8 @@ class TagDialog(ModalScreen[TagResult | None]):
                         id="claim_type",
                     )
             with Horizontal(id="tag-free"):
-                yield Input(placeholder="stance target (optional)", id="target")
-                yield Input(placeholder="note (optional)", id="note")
+                yield BidiInput(placeholder="stance target (optional)", id="target")
+                yield BidiInput(placeholder="note (optional)", id="note")
             yield Static("", classes="preview", id="free-preview")
             yield Static("", id="tag-message")
             yield Paragraph(id="tag-guide")
@@ -524,9 +525,9 @@ class NewActorDialog(ModalScreen[Actor | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="new-actor-box"):
             yield Label("New actor")
-            yield Input(placeholder="Arabic name", id="name-ar")
-            yield Input(placeholder="English name", id="name-en")
-            yield Input(placeholder="aliases, comma-separated (optional)", id="aliases")
+            yield BidiInput(placeholder="Arabic name", id="name-ar")
+            yield BidiInput(placeholder="English name", id="name-en")
+            yield BidiInput(placeholder="aliases, comma-separated (optional)", id="aliases")
             yield Static("", classes="preview", id="new-actor-preview")
             yield Static("", id="new-actor-error")
 
