@@ -67,6 +67,33 @@ def control_picture(ch: str) -> str | None:
     return None
 
 
+# Bidi embeddings, overrides and isolates: applied by the layout, and drawn where they
+# start and end as these pictures (one cell each) unless the user hides them. Arrows
+# point the way the control sets the text; dashed: embedding, paired: override, to a
+# bar: isolate; the pops point up.
+BIDI_CONTROL_PICTURES: dict[str, str] = {
+    "\u202a": "\u21e2",  # LRE ⇢
+    "\u202b": "\u21e0",  # RLE ⇠
+    "\u202d": "\u21c9",  # LRO ⇉
+    "\u202e": "\u21c7",  # RLO ⇇
+    "\u202c": "\u21e1",  # PDF ⇡
+    "\u2066": "\u21e5",  # LRI ⇥
+    "\u2067": "\u21e4",  # RLI ⇤
+    "\u2068": "\u21f9",  # FSI ⇹
+    "\u2069": "\u2912",  # PDI ⤒
+}
+
+
+def bidi_control_picture(ch: str) -> str | None:
+    """The visible mark for a bidi embedding, override or isolate, or None."""
+    return BIDI_CONTROL_PICTURES.get(ch)
+
+
+def is_tag_character(ch: str) -> bool:
+    """U+E0000–U+E007F: invisible tags (they can smuggle text past a reader)."""
+    return "\U000e0000" <= ch <= "\U000e007f"
+
+
 def printable(text: str) -> str:
     """`text` with control characters shown as pictures and tabs/newlines as spaces.
 
