@@ -17,7 +17,7 @@ from annotations.store import Store
 from tui.screens.article_list import ArticleListScreen
 from tui.screens.help import HelpScreen
 from tui.terminal import explicit_bidi
-from tui.widgets.bidi_text import visual
+from tui.widgets.bidi_text import set_bidi_marks, visual
 
 
 class HashiyaApp(App[None]):
@@ -36,6 +36,7 @@ class HashiyaApp(App[None]):
     def __init__(self, settings: Settings, store: Store, schema: LabelSchema) -> None:
         super().__init__()
         self.settings = settings
+        set_bidi_marks(settings.bidi_marks)  # every string the widgets lay out
         self.store = store
         self.base_schema = schema
         self.label_schema = schema_with_user_actors(store, schema)
@@ -91,6 +92,7 @@ def make_app(
     schema_path: Path | None = None,
     bidi: str = "app",
     shape: bool = True,
+    bidi_marks: bool = True,
     import_seeds: bool = True,
     settings: Settings | None = None,
 ) -> HashiyaApp:
@@ -102,6 +104,7 @@ def make_app(
             schema_path=schema_path,
             bidi=bidi,
             shape=shape,
+            bidi_marks=bidi_marks,
         )
     schema = load_schema_or_default(settings.schema_path)
     store = Store(settings.db_path)

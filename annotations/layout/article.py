@@ -6,7 +6,7 @@ from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Final, NamedTuple, overload
+from typing import Final, overload
 
 from annotations.layout import chars
 from annotations.layout.paragraph import DIRECTIONS, Cell, ParagraphLayout, VisualLine

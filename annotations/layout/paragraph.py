@@ -161,7 +161,7 @@ class _Cells:
     range asked for (those whose start lies in it); the others are context.
     """
 
-    __slots__ = ("texts", "starts", "ends", "widths", "levels", "ws", "space", "hidden")
+    __slots__ = ("ends", "hidden", "levels", "space", "starts", "texts", "widths", "ws")
 
     def __init__(self) -> None:
         self.texts: list[str] = []
@@ -632,9 +632,7 @@ class ParagraphLayout:
             ws.append(whitespace)
             space.append(kind == space_kind)
             hidden.append(kind == hidden_kind)
-        first = bisect_left(starts, lo)
-        last = bisect_left(starts, hi)
-        return _Block(cells, first, last, breaks)
+        return _Block(cells, bisect_left(starts, lo), bisect_left(starts, hi), breaks)
 
     # -- per width ------------------------------------------------------------------
 
@@ -778,7 +776,10 @@ class ParagraphLayout:
         new = _tuple_new
         line_cells = tuple(
             [
-                new(Cell, (texts[i], starts[first + i], ends[first + i], widths[i], levels[i] % 2 == 1))
+                new(
+                    Cell,
+                    (texts[i], starts[first + i], ends[first + i], widths[i], levels[i] % 2 == 1),
+                )
                 for i in order
             ]
         )

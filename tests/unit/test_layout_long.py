@@ -103,7 +103,5 @@ def test_a_long_paragraph_is_printed_in_memory_bounded_by_a_block() -> None:
 
 def test_render_plain_of_a_long_paragraph_equals_its_lines() -> None:
     text = _news_paragraph(60_000)
-    expected = "\n".join(
-        " " * line.pad(60) + line.text for line in ParagraphLayout(text).lines(60)
-    )
+    expected = "\n".join(" " * line.pad(60) + line.text for line in ParagraphLayout(text).lines(60))
     assert render_plain(text, [(0, len(text))], 60) == expected

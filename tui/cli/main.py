@@ -46,6 +46,12 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
     help="app: Hashiya reorders right-to-left text (default); terminal: your terminal does.",
 )
 @click.option("--no-shape", is_flag=True, default=None, help="Do not join Arabic letters.")
+@click.option(
+    "--bidi-marks",
+    type=click.Choice(["show", "hide"]),
+    help="show (default): draw a mark where a bidi embedding, override or isolate starts "
+    "and ends (text that reorders itself); hide: apply them without marks.",
+)
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -55,6 +61,7 @@ def cli(
     config_path: Path | None,
     bidi: str | None,
     no_shape: bool | None,
+    bidi_marks: str | None,
 ) -> None:
     """Hashiya (حاشية): read and annotate Arabic news in the terminal.
 
@@ -71,6 +78,7 @@ def cli(
             schema_path=schema_path,
             bidi=bidi,
             shape=None if no_shape is None else not no_shape,
+            bidi_marks=bidi_marks,
         )
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
@@ -127,8 +135,11 @@ def for_terminal(ctx: click.Context, text: str) -> str:
     does it, so Arabic reads right in a terminal without bidi; in a pipe or in
     `--bidi terminal` mode it stays in logical order. Controls never pass raw.
     """
-    if settings_of(ctx).bidi == "app" and sys.stdout.isatty():
+    settings = settings_of(ctx)
+    if settings.bidi == "app" and sys.stdout.isatty():
         from annotations.layout import fit_line
 
-        return fit_line(text, 10_000).text
-    return printable(" ".join(text.split()))
+        return fit_line(text, 10_000, bidi_marks=settings.bidi_marks).text
+    from annotations.layout import terminal_safe
+
+    return printable(terminal_safe(" ".join(text.split()), settings.bidi_marks))
