@@ -565,7 +565,7 @@ class ParagraphLayout:
         for i, (ch, info, level) in enumerate(zip(text, infos, char_levels, strict=True), w0):
             kind = info.kind
             if kind <= hidden_kind:  # BASE, SPACE, CONTROL, HIDDEN
-                if marks and info.picture:  # an isolate, drawn as its mark
+                if kind == hidden_kind and marks and info.picture:  # an isolate, as its mark
                     append([i, i + 1, info.picture, "", 1, control_kind, level, True, ch])
                 else:
                     append([i, i + 1, info.drawn, "", info.width, kind, level, info.whitespace, ch])
