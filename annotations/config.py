@@ -15,6 +15,8 @@ from typing import Any
 import platformdirs
 import yaml
 
+from annotations.text import check_name
+
 APP_NAME = "hashiya"
 BIDI_MODES = ("app", "terminal")
 BIDI_MARKS = ("show", "hide")
@@ -35,6 +37,7 @@ class Settings:
     snap_to_words: bool = True  # selections grow to whole words
     show_panel: bool = True  # the passages side panel starts open
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys
+    serve_users: dict[str, str] = field(default_factory=dict)  # annotator -> browser token
     config_path: Path | None = None
 
 
@@ -48,9 +51,10 @@ def default_config_path() -> Path:
 
 def default_annotator() -> str:
     try:
-        return getpass.getuser()
+        name = getpass.getuser()
     except Exception:  # no user name in some containers
         return "annotator"
+    return name if check_name(name) is None else "annotator"
 
 
 # key -> (type, description) of what the config file may hold
@@ -64,7 +68,30 @@ CONFIG_KEYS: dict[str, tuple[type, str]] = {
     "snap_to_words": (bool, "selections grow to whole words (true/false)"),
     "show_panel": (bool, "open the passages panel at start (true/false)"),
     "keymap": (dict, "binding id -> keys, e.g. {tag: t}"),
+    "serve": (dict, "browser access, e.g. {users: {sara: TOKEN}}"),
 }
+
+MIN_TOKEN_LENGTH = 16  # a browser token is a password: short ones are guessable
+
+
+def _check_serve(where: str, value: dict[Any, Any]) -> None:
+    """`serve: {users: {annotator: token}}`: every token long enough and unique."""
+    unknown = [str(k) for k in value if k != "users"]
+    if unknown:
+        raise ConfigError(f"{where}: key 'serve': unknown key '{unknown[0]}' (known: users)")
+    users = value.get("users", {})
+    if not isinstance(users, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in users.items()
+    ):
+        raise ConfigError(f"{where}: key 'serve.users': expected annotator -> token strings")
+    for name, token in users.items():
+        if len(token) < MIN_TOKEN_LENGTH:
+            raise ConfigError(
+                f"{where}: key 'serve.users.{name}': token shorter than "
+                f"{MIN_TOKEN_LENGTH} characters"
+            )
+    if len(set(users.values())) != len(users):
+        raise ConfigError(f"{where}: key 'serve.users': two annotators share a token")
 
 
 def _key_lines(text: str) -> dict[str, int]:
@@ -112,11 +139,27 @@ def read_config(path: Path) -> dict[str, Any]:
             raise ConfigError(f"{where}: key 'bidi': expected app or terminal, got {value!r}")
         if key == "bidi_marks" and value not in BIDI_MARKS:
             raise ConfigError(f"{where}: key 'bidi_marks': expected show or hide, got {value!r}")
-        if isinstance(value, dict) and not all(
+        if key == "serve" and isinstance(value, dict):
+            _check_serve(where, value)
+        elif isinstance(value, dict) and not all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()
         ):
             raise ConfigError(f"{where}: key 'keymap': expected binding id -> keys strings")
+        _check_names(where, str(key), value)
     return data
+
+
+def _check_names(where: str, key: str, value: object) -> None:
+    """Config values are shown on screen (annotator names, keys, paths): no control or
+    bidi characters in them, nor in the keys and values of a mapping."""
+    if isinstance(value, dict):
+        for sub_key, sub_value in value.items():
+            _check_names(where, key, sub_key)
+            _check_names(where, key, sub_value)
+        return
+    reason = check_name(value) if isinstance(value, str) else None
+    if reason is not None:
+        raise ConfigError(f"{where}: {key}: {reason}")
 
 
 def load_settings(
@@ -142,11 +185,16 @@ def load_settings(
         candidate = Path(value).expanduser()
         return candidate if candidate.is_absolute() else path.parent / candidate
 
+    chosen = annotator or env_annotator or config.get("annotator") or default_annotator()
+    origin = "--annotator" if annotator else "HASHIYA_ANNOTATOR" if env_annotator else None
+    reason = check_name(chosen)
+    if reason is not None and origin is not None:  # the config file's was checked already
+        raise ConfigError(f"{origin}: {reason}")
     return Settings(
         db_path=Path(
             db_path or env_db or (from_config(config_db) if config_db else default_db_path())
         ).expanduser(),
-        annotator=(annotator or env_annotator or config.get("annotator") or default_annotator()),
+        annotator=chosen,
         schema_path=schema_path or (from_config(config_schema) if config_schema else None),
         bidi=bidi or config.get("bidi", "app"),
         shape=shape if shape is not None else config.get("shape", True),
@@ -154,5 +202,6 @@ def load_settings(
         snap_to_words=config.get("snap_to_words", True),
         show_panel=config.get("show_panel", True),
         keymap=dict(config.get("keymap", {})),
+        serve_users=dict(config.get("serve", {}).get("users", {})),
         config_path=path,
     )

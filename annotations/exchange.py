@@ -33,7 +33,7 @@ from annotations.models import Article, Passage
 from annotations.review.queue import article_review
 from annotations.schema import Actor, LabelSchema
 from annotations.store import PASSAGE_COLUMNS, STATUSES, Store, UserActor
-from annotations.text import paragraph_spans
+from annotations.text import check_name, paragraph_spans
 
 GOLD = "gold"
 
@@ -539,6 +539,7 @@ class _LineChecker:
                 and type(text) is str
                 and type(annotator) is str
                 and annotator
+                and check_name(annotator) is None
                 and (status is None or (type(status) is str and status in _PROGRESS_ORDER))
                 and type(schema) is dict
                 and type(spans) is list
@@ -659,10 +660,10 @@ def _plain_actor(actor: dict[str, Any]) -> bool:
         return False
     aliases = actor.get("aliases", [])
     return (
-        (name_ar is None or type(name_ar) is str)
-        and (name_en is None or type(name_en) is str)
+        (name_ar is None or (type(name_ar) is str and check_name(name_ar) is None))
+        and (name_en is None or (type(name_en) is str and check_name(name_en) is None))
         and type(aliases) is list
-        and all(type(alias) is str for alias in aliases)
+        and all(type(alias) is str and check_name(alias) is None for alias in aliases)
     )
 
 

@@ -24,6 +24,8 @@ from typing import Any, NoReturn, TypeAlias, TypeVar
 
 import yaml
 
+from annotations.text import check_name
+
 FIELDS = ("actor", "stance", "claim_type")
 ACTOR_KINDS = (
     "armed_group",
@@ -561,12 +563,18 @@ class _Reader:
         value = str(node.value).strip()
         if required and not value:
             self.fail(node, where, "empty value")
+        reason = check_name(value, multiline=True)
+        if reason is not None:
+            self.fail(node, where, reason)
         return value
 
     def line_text(self, node: yaml.Node, where: str) -> str:
         value = self.text(node, where)
         if "\n" in value:
             self.fail(node, where, "expected one line of text")
+        reason = check_name(value)
+        if reason is not None:
+            self.fail(node, where, reason)
         return value
 
     def flag(self, node: yaml.Node, where: str) -> bool:

@@ -27,28 +27,46 @@ def _fmt(x: float) -> str:
     return f"{x:.3g}"
 
 
-def print_table(rows: list[Row]) -> None:
-    headers = ["benchmark", "figure", "unit", "ratio", "against", "goal", "met"]
-    body = [
-        [
-            r.name,
-            _fmt(r.figure),
-            r.unit,
-            "" if r.ratio is None else f"{r.ratio:.2f}x",
-            r.baseline,
-            r.goal,
-            "" if r.met is None else ("yes" if r.met else "NO"),
-        ]
-        for r in rows
+def _ms(seconds: float | None) -> str:
+    return "" if seconds is None else f"{_fmt(seconds * 1000)} ms"
+
+
+# (header, width) of each column; rows are printed as they finish, so widths are fixed
+COLUMNS = [
+    ("benchmark", 56),
+    ("figure", 10),
+    ("unit", 11),
+    ("CPU", 11),
+    ("wall", 11),
+    ("ratio", 7),
+    ("against", 44),
+    ("goal", 16),
+    ("met", 3),
+]
+
+
+def _cells(row: Row) -> list[str]:
+    return [
+        row.name,
+        _fmt(row.figure),
+        row.unit,
+        _ms(row.cpu),
+        _ms(row.wall),
+        "" if row.ratio is None else f"{row.ratio:.2f}x",
+        row.baseline,
+        row.goal,
+        "" if row.met is None else ("yes" if row.met else "NO"),
     ]
-    widths = [
-        max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(headers)
-    ]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
-    print(line)
-    print("-" * len(line))
-    for b in body:
-        print("  ".join(c.ljust(w) for c, w in zip(b, widths, strict=True)))
+
+
+def print_row(cells: list[str]) -> None:
+    line = "  ".join(c.ljust(w) for c, (_, w) in zip(cells, COLUMNS, strict=True))
+    print(line.rstrip(), flush=True)
+
+
+def print_header() -> None:
+    print_row([h for h, _ in COLUMNS])
+    print("-" * (sum(w for _, w in COLUMNS) + 2 * (len(COLUMNS) - 1)), flush=True)
 
 
 def main() -> int:
@@ -58,12 +76,12 @@ def main() -> int:
         "names", nargs="*", help="run only benchmarks whose module name contains these"
     )
     args = parser.parse_args()
-    rows: list[Row] = []
+    print_header()
     for name in _modules(args.names):
         print(f"running {name} ...", file=sys.stderr, flush=True)
         module = importlib.import_module(f"bench.{name}")
-        rows.extend(module.run(quick=args.quick))
-    print_table(rows)
+        for row in module.run(quick=args.quick):  # modules yield each row as it is measured
+            print_row(_cells(row))
     return 0
 
 

@@ -1,9 +1,11 @@
-"""What every benchmark shares: a row of the table and a timer."""
+"""What every benchmark shares: a row of the table, timers of wall and CPU time."""
 
 from __future__ import annotations
 
+import resource
+import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -17,22 +19,61 @@ class Row:
     ratio: float | None = None  # figure / baseline figure (or baseline/figure for times)
     goal: str = ""  # e.g. ">= 25% of baseline", "< 50 ms"
     met: bool | None = None
+    cpu: float | None = None  # CPU seconds of the measured work (user + system)
+    wall: float | None = None  # wall seconds of the same work
+
+
+@dataclass(frozen=True)
+class Timing:
+    wall: float  # seconds
+    cpu: float  # seconds of CPU (user + system), this process and its waited-for children
+
+
+def _cpu_now() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 @contextmanager
 def timer() -> Iterator[Callable[[], float]]:
-    """`with timer() as elapsed: ...; elapsed()` gives seconds."""
+    """`with timer() as elapsed: ...; elapsed()` gives wall seconds."""
     start = time.perf_counter()
     end: list[float] = []
     yield lambda: (end[0] if end else time.perf_counter()) - start
     end.append(time.perf_counter())
 
 
+@contextmanager
+def timing() -> Iterator[Callable[[], Timing]]:
+    """`with timing() as took: ...; took()` gives wall and CPU seconds of the block.
+
+    CPU time includes child processes that were waited for, and other threads of this
+    process: on a shared machine it is the steadier figure (wall time can be several
+    times CPU time when other work runs)."""
+    wall0, cpu0 = time.perf_counter(), _cpu_now()
+    done: list[Timing] = []
+    yield lambda: done[0] if done else Timing(time.perf_counter() - wall0, _cpu_now() - cpu0)
+    done.append(Timing(time.perf_counter() - wall0, _cpu_now() - cpu0))
+
+
 def best_of(n: int, fn: Callable[[], object]) -> float:
-    """The fastest of n runs of fn, in seconds (the least disturbed by the machine)."""
-    best = float("inf")
+    """The fastest of n runs of fn, in wall seconds (the least disturbed by the machine)."""
+    return best_timing(n, fn).wall
+
+
+def best_timing(n: int, fn: Callable[[], object]) -> Timing:
+    """The run of fn with the least CPU time out of n, with its wall time."""
+    best: Timing | None = None
     for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
+        with timing() as took:
+            fn()
+        if best is None or took().cpu < best.cpu:
+            best = took()
+    assert best is not None
     return best
+
+
+def process_timing(args: Sequence[str], repeat: int = 5) -> Timing:
+    """The least CPU time of `repeat` runs of a command, with its wall time."""
+    return best_timing(repeat, lambda: subprocess.run(args, check=True, capture_output=True))

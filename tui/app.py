@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
-from textual.app import App
+from textual import events, work
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from annotations.config import Settings, default_annotator
@@ -42,6 +46,7 @@ class HashiyaApp(App[None]):
         self.label_schema = schema_with_user_actors(store, schema)
         self.history = History(store, settings.annotator)  # undo/redo for the whole session
         self.sub_title = f"{settings.db_path} · {settings.annotator}"
+        self._exports: dict[str, tuple[Path, int]] = {}  # delivery name -> temp file, lines
 
     def reload_schema(self) -> None:
         """Pick up actors users added (they live in the database)."""
@@ -71,6 +76,57 @@ class HashiyaApp(App[None]):
 
         if not isinstance(self.screen, AgreementScreen):
             self.push_screen(AgreementScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Export dataset",
+            "All labels as native JSON Lines: a download in the browser, a file in a terminal",
+            self.action_export_dataset,
+        )
+
+    def action_export_dataset(self) -> None:
+        self.notify("exporting the dataset…", timeout=3)
+        self._export_dataset()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export", name="export")
+    def _export_dataset(self) -> None:
+        """Write the native export to a temporary file, then deliver it: in a browser
+        (`hashiya serve`) it downloads, in a terminal it lands in the downloads folder."""
+        import tempfile
+
+        from annotations.exchange import ExportFilter, export_records, native_lines
+
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        with (
+            tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", suffix=".jsonl", delete=False
+            ) as out,
+            Store(self.settings.db_path) as store,
+        ):
+            lines = 0
+            for line in native_lines(export_records(store, self.base_schema, ExportFilter())):
+                out.write(line + "\n")
+                lines += 1
+        self.call_from_thread(self._deliver_export, Path(out.name), f"hashiya-{stamp}.jsonl", lines)
+
+    def _deliver_export(self, path: Path, name: str, lines: int) -> None:
+        self._exports[name] = (path, lines)
+        self.deliver_binary(path, save_filename=name, mime_type="application/x-ndjson", name=name)
+
+    def on_delivery_complete(self, event: events.DeliveryComplete) -> None:
+        path, lines = self._exports.pop(event.name or "", (None, 0))
+        if path is not None:
+            path.unlink(missing_ok=True)
+        where = "downloaded" if self.is_web else f"saved to {event.path}"
+        noun = "line" if lines == 1 else "lines"
+        self.notify(f"export: {lines} {noun} {where}", timeout=6)
+
+    def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
+        path, _ = self._exports.pop(event.name or "", (None, 0))
+        if path is not None:
+            path.unlink(missing_ok=True)
+        self.notify(f"export failed: {event.exception}", severity="error")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures are reported (workers never touch widgets)."""

@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any, Literal, NoReturn
 
 from annotations.models import Article, Passage
+from annotations.text import check_name
 
 FORMAT = "hashiya/1"
 SPAN_FORMAT = "hashiya-span/1"
@@ -417,7 +418,7 @@ def parse_native_line(
     origin = reader.optional_string(data, "origin", "origin")
     metadata = reader.object(data, "metadata", "metadata")
     text = reader.string(data, "text", "text")
-    annotator = reader.string(data, "annotator", "annotator", non_empty=True)
+    annotator = reader.name(data, "annotator", "annotator")
     status = reader.optional_string(data, "status", "status")
     schema = reader.object(data, "schema", "schema")
     schema_name = reader.string(schema, "name", "schema.name")
@@ -499,6 +500,23 @@ class _Reader:
             self.fail(path, f"expected a string or null, got {_json_type(value)}")
         return value
 
+    def name(self, obj: Mapping[str, Any], key: str, path: str) -> str:
+        """A non-empty string shown on one line (an annotator, an id)."""
+        value = self.string(obj, key, path, non_empty=True)
+        self.check_name(value, path)
+        return value
+
+    def optional_name(self, obj: Mapping[str, Any], key: str, path: str) -> str | None:
+        value = self.optional_string(obj, key, path)
+        if value is not None:
+            self.check_name(value, path)
+        return value
+
+    def check_name(self, value: str, path: str) -> None:
+        reason = check_name(value)
+        if reason is not None:
+            self.fail(path, reason)
+
     def integer(self, obj: Mapping[str, Any], key: str, path: str) -> int:
         value = self._get(obj, key, path)
         if isinstance(value, bool) or not isinstance(value, int):
@@ -529,10 +547,11 @@ class _Reader:
         for index, alias in enumerate(aliases):
             if not isinstance(alias, str):
                 self.fail(f"{path}.aliases[{index}]", f"expected a string, got {_json_type(alias)}")
+            self.check_name(alias, f"{path}.aliases[{index}]")
         return ActorInfo(
-            id=self.string(value, "id", f"{path}.id", non_empty=True),
-            name_ar=self.optional_string(value, "name_ar", f"{path}.name_ar"),
-            name_en=self.optional_string(value, "name_en", f"{path}.name_en"),
+            id=self.name(value, "id", f"{path}.id"),
+            name_ar=self.optional_name(value, "name_ar", f"{path}.name_ar"),
+            name_en=self.optional_name(value, "name_en", f"{path}.name_en"),
             aliases=tuple(aliases),
         )
 
@@ -563,9 +582,9 @@ class _Reader:
             end=end,
             text=quoted,
             actor=self.actor(raw, f"{path}.actor"),
-            stance=self.optional_string(raw, "stance", f"{path}.stance"),
+            stance=self.optional_name(raw, "stance", f"{path}.stance"),
             target=self.optional_string(raw, "target", f"{path}.target"),
-            claim_type=self.optional_string(raw, "claim_type", f"{path}.claim_type"),
+            claim_type=self.optional_name(raw, "claim_type", f"{path}.claim_type"),
             note=self.optional_string(raw, "note", f"{path}.note"),
             created_at=self.string(raw, "created_at", f"{path}.created_at"),
             updated_at=self.string(raw, "updated_at", f"{path}.updated_at"),

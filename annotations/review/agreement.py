@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 
 from annotations.models import Passage
 from annotations.review.compare import COMPARED_ATTRIBUTES
+from annotations.text import printable
 
 Value = str | None  # an attribute's value; None (left empty) is a value of its own
 Attrs = tuple[Value, Value, Value]  # (actor, stance, claim_type)
@@ -998,7 +999,8 @@ def format_report(
             if not art.pairs:
                 rows.append([art.article_id, "(one annotator)", "", ""])
         out.extend(_table(["article", "pair", "span F1", "char alpha"], rows))
-    return "\n".join(out)
+    # Names and ids come from data; controls among them would reach the terminal.
+    return printable("\n".join(out), lines=True)
 
 
 def _short(value: float | None) -> str:

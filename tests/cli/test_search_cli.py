@@ -208,3 +208,24 @@ def test_unknown_label_is_noted(db: Path) -> None:
     code, out, err = run(db, "search", "--claim-type", "rumour")
     assert code == 0 and out == ""
     assert "not a claim type" in err and "no passages match" in err
+
+
+def test_index_command_indexes_only_what_is_new(tmp_path: Path) -> None:
+    from annotations.importer import import_paths
+    from annotations.seeds import seeds_dir
+
+    db = tmp_path / "i.db"
+    with Store(db) as store:
+        import_paths(store, [str(seeds_dir())])
+    runner = CliRunner()
+    first = runner.invoke(cli, ["--db", str(db), "index"])
+    assert first.exit_code == 0, first.output
+    assert first.output.strip() == "5 articles indexed (0 already were)"
+    again = runner.invoke(cli, ["--db", str(db), "index"])
+    assert again.output.strip() == "0 articles indexed (5 already were)"
+    with Store(db) as store:
+        assert store.unindexed_count() == 0
+        hits = store.conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
+    assert hits == 5
+    rebuilt = runner.invoke(cli, ["--db", str(db), "index", "--rebuild"])
+    assert rebuilt.output.strip() == "5 articles indexed afresh"

@@ -302,7 +302,60 @@ BAD_CASES = [
         "special characters are not allowed: U+0007",
         id="control-character",
     ),
+    # YAML's escapes let a quoted string hold what its reader refuses raw.
+    pytest.param(
+        replace_line(GOOD, "label_en: Supportive", 'label_en: "Sup\\e]0;pwned\\a"'),
+        17,
+        "stance[0].label_en",
+        "control character U+001B (ESC) at character 4",
+        id="escaped-esc-in-label",
+    ),
+    pytest.param(
+        replace_line(GOOD, "description: Approves.", 'description: "Appr\\u202eoves."'),
+        18,
+        "stance[0].description",
+        "bidi control U+202E (RLO) at character 5",
+        id="override-in-description",
+    ),
+    pytest.param(
+        replace_line(GOOD, "aliases: [قسد, SDF]", 'aliases: [قسد, "S\\x9bDF"]'),
+        13,
+        "actor[1].aliases[1]",
+        "control character U+009B (CSI) at character 2",
+        id="c1-in-alias",
+    ),
+    pytest.param(
+        replace_line(GOOD, "name_ar: داعش", 'name_ar: "\\u2067داعش"'),
+        5,
+        "actor[0].name_ar",
+        "bidi control U+2067 (RLI) at character 1 is never closed by a PDI",
+        id="unpaired-isolate-in-name",
+    ),
+    pytest.param(
+        replace_line(GOOD, "shortcut: s", 'shortcut: "\\u202d"'),
+        19,
+        "stance[0].shortcut",
+        "bidi control U+202D (LRO) at character 1",
+        id="override-as-shortcut",
+    ),
+    pytest.param(
+        replace_line(GOOD, "name: mini", 'name: "mi\\tni"'),
+        1,
+        "name",
+        "control character U+0009 (TAB) at character 3",
+        id="tab-in-name",
+    ),
 ]
+
+
+def test_paired_isolates_and_multiline_descriptions_are_kept(tmp_path: Path) -> None:
+    text = replace_line(GOOD, "name_ar: داعش", 'name_ar: "\\u2068داعش\\u2069 (IS)"')
+    text = replace_line(
+        text, "description: Approves.", "description: |\n      Line one.\n      Two."
+    )
+    schema = load_schema(write(tmp_path, text))
+    assert schema.actors[0].name_ar == "\u2068داعش\u2069 (IS)"
+    assert schema.stances[0].description == "Line one.\nTwo."
 
 
 @pytest.mark.parametrize(("text", "line", "field", "message"), BAD_CASES)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from annotations.importer import DEFAULT_MAX_BYTES, expand_paths, import_paths, total_bytes
 from annotations.layout.chars import cell_width
-from tui.cli.main import cli, for_terminal, open_store, progress_bar, settings_of
+from annotations.text import printable
+from tui.cli.main import cli, for_terminal, open_store, progress_bar, say, say_json, settings_of
 from tui.terminal import explicit_bidi
 
 
@@ -58,8 +57,8 @@ def import_command(
             stdin=stdin,
         )
     for message in report.rejected:
-        click.echo(f"rejected: {message}", err=True)
-    click.echo(report.summary)
+        say(f"rejected: {message}", err=True)
+    say(report.summary)
     if report.rejected:
         ctx.exit(1)
 
@@ -85,7 +84,7 @@ def list_command(ctx: click.Context, as_json: bool, limit: int | None) -> None:
                 "characters": a.n_chars,
                 "paragraphs": a.n_paragraphs,
             }
-            click.echo(json.dumps(record, ensure_ascii=False))
+            say_json(record)
         return
     if not rows:
         click.echo("no articles (hashiya import PATH...)")
@@ -93,7 +92,7 @@ def list_command(ctx: click.Context, as_json: bool, limit: int | None) -> None:
     headers = ("id", "characters", "paragraphs", "source", "title")
     table = [
         (
-            a.id,
+            printable(a.id),
             str(a.n_chars),
             str(a.n_paragraphs),
             for_terminal(ctx, a.source),

@@ -32,7 +32,16 @@ from annotations.export.formats import (
     write_lines_atomic,
 )
 from annotations.store import STATUSES, Store, StoreError
-from tui.cli.main import cli, load_label_schema, open_store, progress_bar, settings_of
+from annotations.text import escape_json_text
+from tui.cli.main import (
+    check_names,
+    cli,
+    load_label_schema,
+    open_store,
+    progress_bar,
+    say,
+    settings_of,
+)
 
 LABEL_FROM = ("claim_type", "stance", "actor")
 
@@ -66,7 +75,11 @@ LABEL_FROM = ("claim_type", "stance", "actor")
     help="For formats with one label per span: which attribute is the label.",
 )
 @click.option(
-    "--annotator", "annotators", multiple=True, help="Only these annotators (repeatable)."
+    "--annotator",
+    "annotators",
+    multiple=True,
+    callback=check_names,
+    help="Only these annotators (repeatable).",
 )
 @click.option("--article", "articles", multiple=True, help="Only these article ids (repeatable).")
 @click.option(
@@ -170,15 +183,20 @@ def export_command(
         if not complete:
             ctx.exit(1)  # (this closes the store)
         return
-    click.echo(f"{output}: {summary.written} written", err=True)
+    say(f"{output}: {summary.written} written", err=True)
     for span_id in summary.skipped:
-        click.echo(f"skipped: span {span_id} (the format cannot hold it)", err=True)
+        say(f"skipped: span {span_id} (the format cannot hold it)", err=True)
 
 
 def _write_stdout(lines: Iterator[str]) -> bool:
     """Stream lines to stdout as UTF-8, whatever the locale. False if the reader (head,
-    less) went away first: the rest is dropped, quietly."""
+    less) went away first: the rest is dropped, quietly.
+
+    On a terminal, controls in the JSON's strings are written as escapes (the same JSON);
+    into a pipe or a file the lines go as `-o` writes them."""
     out = sys.stdout.buffer
+    if sys.stdout.isatty():
+        lines = map(escape_json_text, lines)
     try:
         for line in lines:
             out.write(line.encode("utf-8") + b"\n")
@@ -261,7 +279,7 @@ def import_annotations_command(
             handle = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
             size = 0 if name == "-" else os.fstat(handle.fileno()).st_size
         except OSError as exc:
-            click.echo(f"{name}: cannot read ({exc.strerror})", err=True)
+            say(f"{name}: cannot read ({exc.strerror})", err=True)
             failed = True
             continue
         try:
@@ -279,22 +297,20 @@ def import_annotations_command(
                 )
         except ImportAborted as exc:
             for line in exc.errors:
-                click.echo(line, err=True)
-            click.echo(
-                f"{name}: nothing imported (fix the lines above, or --skip-invalid)", err=True
-            )
+                say(line, err=True)
+            say(f"{name}: nothing imported (fix the lines above, or --skip-invalid)", err=True)
             failed = True
             continue
         except (OSError, StoreError, sqlite3.Error) as exc:
-            click.echo(f"{name}: nothing imported ({exc})", err=True)
+            say(f"{name}: nothing imported ({exc})", err=True)
             failed = True
             continue
         finally:
             if name != "-":
                 handle.close()
         for line in result.errors + result.conflicts:
-            click.echo(line, err=True)
-        click.echo(f"{name}: {result.summary}")
+            say(line, err=True)
+        say(f"{name}: {result.summary}")
         failed = failed or bool(result.errors)
     if failed:
         ctx.exit(1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,7 +9,8 @@ from pathlib import Path
 import click
 
 from annotations.schema import LabelSchema, SchemaError, load_schema, load_schema_or_default
-from tui.cli.main import cli, settings_of
+from annotations.text import printable
+from tui.cli.main import cli, say, say_json, settings_of
 
 
 def _cell_width(text: str) -> int:
@@ -50,7 +50,16 @@ def _describe_schema(schema: LabelSchema) -> list[str]:
         lines.append("")
         lines.append(f"{field_name} ({len(values)})" + (f"  {extra}" if extra else ""))
         rows = [
-            (value.id, value.shortcut or "", value.label_en, value.color, value.label_ar)
+            tuple(
+                printable(cell)  # before measuring: a picture takes a cell
+                for cell in (
+                    value.id,
+                    value.shortcut or "",
+                    value.label_en,
+                    value.color,
+                    value.label_ar,
+                )
+            )
             for value in values
         ]
         lines.extend(_table(headers, rows))
@@ -79,9 +88,9 @@ def schema_check(file: Path) -> None:
     try:
         schema = load_schema(file)
     except SchemaError as exc:
-        click.echo(str(exc), err=True)
+        say(str(exc), err=True)
         raise SystemExit(1) from None
-    click.echo(
+    say(
         f"{file}: ok ({len(schema.actors)} actors, {len(schema.stances)} stances, "
         f"{len(schema.claim_types)} claim types)"
     )
@@ -98,12 +107,12 @@ def schema_show(ctx: click.Context, as_json: bool) -> None:
     try:
         schema = load_schema_or_default(settings_of(ctx).schema_path)
     except SchemaError as exc:
-        click.echo(str(exc), err=True)
+        say(str(exc), err=True)
         raise SystemExit(1) from None
     if as_json:
-        click.echo(json.dumps(schema.to_json(), ensure_ascii=False, indent=2))
+        say_json(schema.to_json(), indent=2)
     else:
-        click.echo("\n".join(_describe_schema(schema)))
+        say("\n".join(_describe_schema(schema)), lines=True)
 
 
 @cli.command("doctor")
@@ -117,17 +126,16 @@ def doctor_command(ctx: click.Context) -> None:
     Example: hashiya doctor
     """
     from annotations.exchange import schema_with_user_actors
-    from annotations.text import printable
     from tui.cli.main import load_label_schema, open_store
 
     store = open_store(ctx)
     problems = 0
     integrity = store.conn.execute("PRAGMA integrity_check").fetchone()[0]
     if integrity != "ok":
-        click.echo(f"database: integrity check failed: {integrity}")
+        say(f"database: integrity check failed: {integrity}")
         problems += 1
     for passage, actual in store.stale_passages():
-        click.echo(
+        say(
             f"passage {passage.id} ({passage.annotator}, article {passage.article_id}"
             f" [{passage.start}, {passage.end})): quoted «{printable(passage.text)}»"
             f" but the article now has «{printable(actual)}»"
@@ -138,9 +146,9 @@ def doctor_command(ctx: click.Context) -> None:
         for problem in schema.validate_passage_attributes(
             passage.actor, passage.stance, passage.claim_type
         ):
-            click.echo(f"passage {passage.id} ({passage.annotator}): {problem}")
+            say(f"passage {passage.id} ({passage.annotator}): {problem}")
             problems += 1
     if problems:
-        click.echo(f"{problems} problems")
+        say(f"{problems} problems")
         ctx.exit(1)
-    click.echo(f"{store.path}: ok")
+    say(f"{store.path}: ok")

@@ -2,23 +2,101 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from annotations import __version__
-from annotations.config import ConfigError, Settings, load_settings
-from annotations.schema import LabelSchema, SchemaError, load_schema_or_default
-from annotations.store import Store, StoreError
-from annotations.text import printable
+
+if TYPE_CHECKING:  # the core loads when a command runs, not for --version or -h
+    from annotations.config import Settings
+    from annotations.schema import LabelSchema
+    from annotations.store import Store
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
+# command name -> the module of tui.cli that defines it (with @cli.command)
+COMMANDS: dict[str, str] = {
+    "import": "corpus",
+    "list": "corpus",
+    "cat": "read",
+    "schema": "labels",
+    "doctor": "labels",
+    "export": "dataset",
+    "import-annotations": "dataset",
+    "agreement": "review",
+    "review": "review",
+    "search": "search",
+    "index": "search",
+    "serve": "serve",
+}
 
-@click.group(context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
+
+@contextmanager
+def _printable_errors() -> Iterator[None]:
+    """Error messages name files, ids and values from data: show them with pictures."""
+    try:
+        yield
+    except click.ClickException as exc:
+        from annotations.text import printable
+
+        exc.message = printable(exc.message, lines=True)  # type: ignore[misc]  # Final in stubs only
+        raise
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported the first time they are asked for, and whose
+    errors, every command's, go through `printable`."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            importlib.import_module(f"tui.cli.{COMMANDS[cmd_name]}")
+        return self.commands.get(cmd_name)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _printable_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _printable_errors():
+            return super().invoke(ctx)
+
+
+def say(message: str, *, err: bool = False, lines: bool = False) -> None:
+    """One line of plain output (several with `lines`): strings from data in it are shown
+    with control and bidi pictures, never raw."""
+    from annotations.text import printable
+
+    click.echo(printable(message, lines=lines), err=err)
+
+
+def say_json(value: Any, *, indent: int | None = None) -> None:
+    """`--json` output: controls and bidi controls in strings escaped as \\uXXXX."""
+    from annotations.text import printable_json
+
+    click.echo(printable_json(value, indent=indent))
+
+
+def check_names(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """An option's names (`--annotator`): rejected if a terminal would act on them."""
+    from annotations.text import check_name
+
+    for name in (value,) if isinstance(value, str) else value or ():
+        reason = check_name(name)
+        if reason is not None:
+            raise click.BadParameter(reason, ctx=ctx, param=param)
+    return value
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
 @click.version_option(__version__, "--version", prog_name="hashiya")
 @click.option(
     "--db",
@@ -27,7 +105,11 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
     envvar="HASHIYA_DB",
     help="SQLite database file (default: in your data directory; env HASHIYA_DB).",
 )
-@click.option("--annotator", help="Your annotator name (env HASHIYA_ANNOTATOR; default: OS user).")
+@click.option(
+    "--annotator",
+    callback=check_names,
+    help="Your annotator name (env HASHIYA_ANNOTATOR; default: OS user).",
+)
 @click.option(
     "--schema",
     "schema_path",
@@ -70,6 +152,8 @@ def cli(
 
     Example: hashiya --annotator sara
     """
+    from annotations.config import ConfigError, load_settings
+
     try:
         settings = load_settings(
             config_path,
@@ -84,6 +168,8 @@ def cli(
         raise click.ClickException(str(exc)) from None
     ctx.obj = settings
     if ctx.invoked_subcommand is None:
+        from annotations.schema import SchemaError
+        from annotations.store import StoreError
         from tui.app import run_app  # the only place the CLI imports Textual
 
         try:
@@ -94,6 +180,8 @@ def cli(
 
 def settings_of(ctx: click.Context) -> Settings:
     """The resolved settings of the group, for subcommands."""
+    from annotations.config import Settings
+
     settings = ctx.find_root().obj
     assert isinstance(settings, Settings)
     return settings
@@ -101,6 +189,8 @@ def settings_of(ctx: click.Context) -> Settings:
 
 def open_store(ctx: click.Context) -> Store:
     """The database of the settings, opened (and migrated); closed when the command ends."""
+    from annotations.store import Store, StoreError
+
     settings = settings_of(ctx)
     try:
         store = Store(settings.db_path)
@@ -116,12 +206,17 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None] | Non
     if not sys.stderr.isatty():
         yield None
         return
-    with click.progressbar(length=max(total, 1), label=label, file=sys.stderr) as bar:
+    from annotations.text import printable
+
+    shown = printable(label)  # often a file name
+    with click.progressbar(length=max(total, 1), label=shown, file=sys.stderr) as bar:
         yield bar.update
 
 
 def load_label_schema(ctx: click.Context) -> LabelSchema:
     """The label schema in effect (--schema, config, or the bundled one), or a one-line error."""
+    from annotations.schema import SchemaError, load_schema_or_default
+
     try:
         return load_schema_or_default(settings_of(ctx).schema_path)
     except SchemaError as exc:
@@ -135,6 +230,8 @@ def for_terminal(ctx: click.Context, text: str) -> str:
     does it, so Arabic reads right in a terminal without bidi; in a pipe or in
     `--bidi terminal` mode it stays in logical order. Controls never pass raw.
     """
+    from annotations.text import printable
+
     settings = settings_of(ctx)
     if settings.bidi == "app" and sys.stdout.isatty():
         from annotations.layout import fit_line

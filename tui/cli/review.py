@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from annotations.review.agreement import compute_agreement, format_report
@@ -14,12 +12,16 @@ from annotations.review.queue import (
     review_queue,
 )
 from annotations.store import Store, StoreError
-from tui.cli.main import cli, for_terminal, open_store, settings_of
+from tui.cli.main import check_names, cli, for_terminal, open_store, say, say_json, settings_of
 from tui.terminal import explicit_bidi
 
 
 @cli.command("agreement")
-@click.option("--annotators", help="Comma-separated annotators to compare (default: everyone).")
+@click.option(
+    "--annotators",
+    callback=check_names,
+    help="Comma-separated annotators to compare (default: everyone).",
+)
 @click.option("--article", help="One article id (or unique prefix).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable figures.")
 @click.option("--confusion", is_flag=True, help="Also print confusion matrices.")
@@ -57,9 +59,9 @@ def agreement_command(
         raise click.UsageError("--annotators needs two or more names")
     report = compute_agreement(grouped, names)
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        say_json(report.to_json(), indent=2)
     else:
-        click.echo(format_report(report, confusion=confusion, per_article=per_article))
+        say(format_report(report, confusion=confusion, per_article=per_article), lines=True)
 
 
 @cli.group("review")
@@ -97,10 +99,10 @@ def _print_queue(
             "status": review.status,
         }
         if as_json:
-            click.echo(json.dumps(record, ensure_ascii=False))
+            say_json(record)
         else:
             share = "—" if review.agreement is None else f"{review.agreement:.0%}"
-            click.echo(
+            say(
                 f"{review.article_id}  {share:>5} agree  {review.n_disagreements:>3} disputes"
                 f"  {len(review.open_items):>3} open  {review.status:<10}  {title}"
             )
@@ -117,4 +119,4 @@ def merge_unanimous_command(ctx: click.Context, articles: tuple[str, ...]) -> No
     store = open_store(ctx)
     reviewer = settings_of(ctx).annotator
     merged = merge_unanimous(store, reviewer, list(articles) or None)
-    click.echo(f"{merged} passages merged into the gold layer")
+    say(f"{merged} passages merged into the gold layer")

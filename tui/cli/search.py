@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from typing import Any
@@ -16,7 +15,15 @@ from annotations.search.passages import PassageHit, search_passages
 from annotations.search.snippet import SnippetLine, snippet_line
 from annotations.store import Store
 from annotations.text import printable
-from tui.cli.main import cli, load_label_schema, open_store, progress_bar, settings_of
+from tui.cli.main import (
+    check_names,
+    cli,
+    load_label_schema,
+    open_store,
+    progress_bar,
+    say_json,
+    settings_of,
+)
 from tui.terminal import explicit_bidi
 
 
@@ -137,7 +144,12 @@ def _warn_unknown(schema: LabelSchema, field: str, value: str | None) -> None:
 @click.option("--actor", help="Passages with this actor id (implies --passages).")
 @click.option("--claim-type", help="Passages with this claim type id (implies --passages).")
 @click.option("--stance", help="Passages with this stance id (implies --passages).")
-@click.option("--annotator", "by", help="Passages by this annotator (implies --passages).")
+@click.option(
+    "--annotator",
+    "by",
+    callback=check_names,
+    help="Passages by this annotator (implies --passages).",
+)
 @click.pass_context
 def search_command(
     ctx: click.Context,
@@ -196,7 +208,7 @@ def search_command(
         )
         if as_json:
             for passage_hit in found:
-                click.echo(json.dumps(_passage_json(passage_hit), ensure_ascii=False))
+                say_json(_passage_json(passage_hit))
             return
         with explicit_bidi(settings.bidi == "app"):
             _print_passages(printer, found)
@@ -208,7 +220,7 @@ def search_command(
     hits = search(store.conn, text, limit=limit, offset=offset, prefix_last=False)
     if as_json:
         for hit in hits:
-            click.echo(json.dumps(_hit_json(hit), ensure_ascii=False))
+            say_json(_hit_json(hit))
         return
     with explicit_bidi(settings.bidi == "app"):
         for number, hit in enumerate(hits):
@@ -240,3 +252,29 @@ def _print_passages(printer: _Printer, found: list[PassageHit]) -> None:
         click.echo(printer.snippet(p.text, hit.text_spans))
         if p.note:
             click.echo(printer.snippet(p.note, hit.note_spans))
+
+
+@cli.command("index")
+@click.option("--rebuild", is_flag=True, help="Index every article afresh, not only new ones.")
+@click.pass_context
+def index_command(ctx: click.Context, rebuild: bool) -> None:
+    """Build the search index now (searches otherwise build it on first use).
+
+    Only articles not indexed yet are indexed: after an import, this takes time
+    proportional to what was imported. A progress bar shows on a terminal.
+
+    Example: hashiya import corpus.jsonl && hashiya index
+    """
+    from annotations.search import rebuild_index
+
+    store = open_store(ctx)
+    if rebuild:
+        with store.transaction() as conn:
+            count = rebuild_index(conn)
+        click.echo(f"{count:,} {'article' if count == 1 else 'articles'} indexed afresh")
+        return
+    pending = store.unindexed_count()
+    _ensure_index(store)
+    total = store.article_count()
+    noun = "article" if pending == 1 else "articles"
+    click.echo(f"{pending:,} {noun} indexed ({total - pending:,} already were)")

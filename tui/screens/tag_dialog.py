@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from annotations.models import Passage
 from annotations.schema import Actor, LabelSchema, LabelValue
+from annotations.text import check_name
 from tui.widgets.bidi_text import fit_line, visual_lines
 
 NEW_ACTOR = "__new__"
@@ -434,6 +435,12 @@ class NewActorDialog(ModalScreen[Actor | None]):
         aliases = tuple(
             a.strip() for a in self.query_one("#aliases", Input).value.split(",") if a.strip()
         )
+        fields = [("Arabic name", name_ar), ("English name", name_en)]
+        for label, value in [*fields, *(("alias", alias) for alias in aliases)]:
+            reason = check_name(value)
+            if reason is not None:
+                self.query_one("#new-actor-error", Static).update(f"{label}: {reason}")
+                return
         base = slugify(name_en) if name_en else "actor"
         actor_id, n = base, 2
         while self.schema.actor(actor_id) is not None:
