@@ -1,14 +1,18 @@
-"""One paragraph: its cells (computed once) and its visual lines at any width (cached).
+"""One paragraph: its levels (computed once), its cells (a block at a time, on demand)
+and its visual lines at any width.
 
 Pipeline (docs/layout.md):
 
-1. Once per paragraph: direction (P2/P3 unless forced), levels (python-bidi), the part
-   of L1 that does not depend on line breaks (segment separators), cells in logical
-   order (characters grouped: a letter with its marks, a lam-alef ligature), shaping,
-   mirroring (L4), and the words and spaces the wrapper works on.
-2. Per width: greedy wrap on the logical cells (at spaces; a word wider than the line
-   is split), then per line: L1 at the line end, L2 reordering by levels (a cell is
-   reversed whole, which is L3 for the marks in it).
+1. Once per paragraph: direction (P2/P3 unless forced), levels (python-bidi, in pieces
+   for a long paragraph), the levels of the bidi marks, the part of L1 that does not
+   depend on line breaks (segment separators).
+2. Per block of text (the whole of a short paragraph, kept): cells in logical order
+   (characters grouped: a letter with its marks, a lam-alef ligature, a bidi control's
+   mark), shaping, mirroring (L4).
+3. Per width: greedy wrap on the logical cells, streamed (at spaces; a word wider than
+   the line is split), kept as each line's logical slice; then per line, when read:
+   L1 at the line end, L2 reordering by levels (a cell is reversed whole, which is L3
+   for the marks in it).
 """
 
 from __future__ import annotations
