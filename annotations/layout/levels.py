@@ -134,7 +134,7 @@ def resolve_levels(text: str, rtl: bool, classes: set[str] | None = None) -> lis
 
 # Pieces of about this many characters go to the engine one at a time, so the debug
 # dump (some 40 characters per UTF-8 byte) stays small whatever the paragraph's size.
-CHUNK: Final = 2048
+CHUNK: Final = 512
 _EXPLICIT_OR_SEPARATOR = re.compile("[\u202a-\u202e\u2066-\u2069\n\x1c-\x1e\x85\u2029]")
 _OPENERS = frozenset("\u202a\u202b\u202d\u202e")  # LRE RLE LRO RLO
 _ISOLATE_OPENERS = frozenset("\u2066\u2067\u2068")  # LRI RLI FSI
@@ -162,9 +162,43 @@ def paragraph_levels(text: str, rtl: bool) -> bytearray:
         level = uniform_level(classes, rtl)
         if level is not None:
             out += bytes((level,)) * len(piece)
-        else:
-            out += bytes(resolve_levels(piece, rtl))
+            continue
+        arabic = arabic_levels(piece, classes) if rtl else None
+        out += arabic if arabic is not None else bytes(resolve_levels(piece, rtl))
     return out
+
+
+# Arabic text with numbers in an RTL paragraph: the classes `arabic_levels` resolves.
+_ARABIC_CLASSES = frozenset({"AL", "EN", "AN", "CS", "ES", "ET", "ON", "WS", "NSM", "S"})
+_CLASS_CODES = {"AL": "a", "EN": "n", "AN": "n", "CS": "c", "NSM": "m"}  # else "o"
+_NUMBER_BEFORE_LETTER = re.compile("^[^a]*n")
+_MARKS_AFTER = re.compile("([^m])(m+)")
+_SEPARATOR_BETWEEN_NUMBERS = re.compile("(?<=n)c(?=n)")
+_LEVEL_OF_CODE = bytes(2 if byte == ord("n") else 1 for byte in range(256))
+
+
+def arabic_levels(piece: str, classes: set[str]) -> bytearray | None:
+    """The levels of a piece of an RTL paragraph whose strong characters are all AL, or
+    None if its classes are not that simple (the engine is needed then).
+
+    With no L, no R, no explicit formatting and no BN: W1 gives each NSM the class
+    before it; W2 turns every EN into AN (the last strong character is always AL: a
+    number before the first AL is left to the engine); W4 a single CS between two AN
+    into AN; W5 and the ES rule of W4 then have no EN to act on; every neutral lies
+    between R's, AN's and the paragraph's R edges (N0–N2: R); so by I1–I2 numbers are
+    at level 2 and everything else at 1. A property test checks this against the engine.
+    """
+    if not classes <= _ARABIC_CLASSES:
+        return None
+    table = {ord(ch): _CLASS_CODES.get(unicodedata.bidirectional(ch), "o") for ch in set(piece)}
+    codes = piece.translate(table)
+    if _NUMBER_BEFORE_LETTER.match(codes):
+        return None
+    if "m" in codes:
+        codes = _MARKS_AFTER.sub(lambda m: m.group(1) * (len(m.group(2)) + 1), codes)
+        codes = codes.replace("m", "a")  # leading marks: sos, R
+    codes = _SEPARATOR_BETWEEN_NUMBERS.sub("n", codes)
+    return bytearray(codes.encode("ascii").translate(_LEVEL_OF_CODE))
 
 
 def _pieces(text: str) -> list[tuple[int, int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tracemalloc
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -105,3 +106,27 @@ def test_render_plain_of_a_long_paragraph_equals_its_lines() -> None:
     text = _news_paragraph(60_000)
     expected = "\n".join(" " * line.pad(60) + line.text for line in ParagraphLayout(text).lines(60))
     assert render_plain(text, [(0, len(text))], 60) == expected
+
+
+ARABIC_NEWS = ARABIC + "0123456789٠١٢٣" + ",./:+-%$#«»()!؟،" + "\u064e\u0651" + "  \t"
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet=ARABIC_NEWS, min_size=1, max_size=80))
+def test_the_arabic_shortcut_equals_the_engine(text: str) -> None:
+
+    from annotations.layout.levels import arabic_levels
+
+    classes = {unicodedata.bidirectional(ch) for ch in text}
+    found = arabic_levels(text, classes)
+    if found is not None:
+        assert list(found) == resolve_levels(text, rtl=True)
+
+
+def test_the_arabic_shortcut_takes_news_with_numbers() -> None:
+    from annotations.layout.levels import arabic_levels
+
+    text = "قالت الوزارة إن النسبة 12.5% و٣٤ (في عام 2024/17) - تحسّنت"
+    found = arabic_levels(text, {unicodedata.bidirectional(c) for c in text})
+    assert found is not None and list(found) == resolve_levels(text, rtl=True)
+    assert 2 in found
