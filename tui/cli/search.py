@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from annotations.layout import fit_line
+from annotations.layout import fit_line, terminal_safe
 from annotations.schema import LabelSchema
 from annotations.search import Hit, search
 from annotations.search.passages import PassageHit, search_passages
@@ -64,7 +64,7 @@ class _Printer:
         if room < 8:
             return prefix
         if self.bidi == "terminal":  # logical order, cut to the room left
-            text = printable(" ".join(title.split()))
+            text = printable(terminal_safe(" ".join(title.split())))
             return f"{prefix}  {text if len(text) <= room else text[: room - 1] + '…'}"
         line = fit_line(title, room, shape=self.shape)
         shown = line.text

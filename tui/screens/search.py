@@ -29,6 +29,7 @@ from annotations.search.passages import PassageHit, search_passages
 from annotations.search.snippet import SnippetLine, snippet_line
 from annotations.store import Store
 from tui.screens.base import HashiyaScreen
+from tui.widgets.bidi_text import bidi_marks
 from tui.widgets.bidi_text import fit_line as fit_shaped
 
 if TYPE_CHECKING:
@@ -67,7 +68,9 @@ def styled_line(line: SnippetLine, width: int, mark: Style = MARK) -> Text:
 
 def fit_line(text: str, width: int, shape: bool = True) -> VisualLine:
     """One visual line of at most `width` cells (cached when shaped, the usual case)."""
-    return fit_shaped(text, width) if shape else fit_unshaped(text, max(width, 1), shape=False)
+    if shape:
+        return fit_shaped(text, width)
+    return fit_unshaped(text, max(width, 1), shape=False, bidi_marks=bidi_marks())
 
 
 def _shown(text: str, width: int = 60, shape: bool = True) -> str:
