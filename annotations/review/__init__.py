@@ -22,6 +22,7 @@ from annotations.review.agreement import (
 from annotations.review.compare import (
     COMPARED_ATTRIBUTES,
     KINDS,
+    REVIEWED_ATTRIBUTES,
     ComparisonItem,
     compare_article,
     disagreements,
@@ -30,6 +31,7 @@ from annotations.review.compare import (
 __all__ = [
     "COMPARED_ATTRIBUTES",
     "KINDS",
+    "REVIEWED_ATTRIBUTES",
     "AgreementReport",
     "Alpha",
     "ArticleAgreement",
