@@ -24,6 +24,7 @@ from annotations.untrusted import InputError, check_text, too_deep, yaml_too_dee
 APP_NAME = "hashiya"
 BIDI_MODES = ("app", "terminal")
 LABEL_ORDERS = ("en", "ar")  # which of a value's two names is shown first
+BIDI_MARKS = ("show", "hide")
 
 
 class ConfigError(ValueError):
@@ -37,6 +38,7 @@ class Settings:
     schema_path: Path | None = None  # None: the bundled news schema
     bidi: str = "app"  # app: Hashiya reorders; terminal: the terminal does
     shape: bool = True  # join Arabic letters (presentation forms)
+    bidi_marks: bool = True  # draw bidi embeddings, overrides and isolates as marks
     snap_to_words: bool = True  # selections grow to whole words
     show_panel: bool = True  # the passages side panel starts open
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys
@@ -69,6 +71,7 @@ CONFIG_KEYS: dict[str, tuple[type, str]] = {
     "schema": (str, "path of a label schema YAML"),
     "bidi": (str, "app or terminal"),
     "shape": (bool, "join Arabic letters (true/false)"),
+    "bidi_marks": (str, "show or hide the marks of bidi embeddings, overrides and isolates"),
     "snap_to_words": (bool, "selections grow to whole words (true/false)"),
     "show_panel": (bool, "open the passages panel at start (true/false)"),
     "keymap": (dict, "binding id -> keys, e.g. {tag: t}"),
@@ -157,6 +160,8 @@ def _read_config(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
             raise ConfigError(f"{where}: key 'bidi': expected app or terminal, got {value!r}")
         if key == "labels" and value not in LABEL_ORDERS:
             raise ConfigError(f"{where}: key 'labels': expected ar or en, got {value!r}")
+        if key == "bidi_marks" and value not in BIDI_MARKS:
+            raise ConfigError(f"{where}: key 'bidi_marks': expected show or hide, got {value!r}")
         if key == "serve" and isinstance(value, dict):
             _check_serve(where, value)
         elif isinstance(value, dict) and not all(
@@ -242,6 +247,7 @@ def load_settings(
     bidi: str | None = None,
     shape: bool | None = None,
     labels: str | None = None,
+    bidi_marks: str | None = None,
 ) -> Settings:
     """Resolve settings; arguments that are None fall back to env, config, then defaults."""
     path = config_path or default_config_path()
@@ -271,6 +277,7 @@ def load_settings(
         schema_path=schema_path or (from_config(config_schema) if config_schema else None),
         bidi=bidi or config.get("bidi", "app"),
         shape=shape if shape is not None else config.get("shape", True),
+        bidi_marks=(bidi_marks or config.get("bidi_marks", "show")) == "show",
         snap_to_words=config.get("snap_to_words", True),
         show_panel=config.get("show_panel", True),
         keymap=dict(config.get("keymap", {})),

@@ -101,13 +101,15 @@ def is_tag_character(ch: str) -> bool:
 _SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def printable(text: str, *, lines: bool = False) -> str:
+def printable(text: str, *, lines: bool = False, keep_bidi: bool = False) -> str:
     """`text` with control characters shown as pictures and tabs/newlines as spaces.
 
     For output of strings from data (titles, sources, names, labels, file names) on a
     terminal. Explicit bidi controls are shown as pictures too: applied raw they would
     reorder the rest of the line out of sight. With `lines=True` newlines are kept, for
-    text of several lines (a report, a message naming a file).
+    text of several lines (a report, a message naming a file). With `keep_bidi=True` the
+    bidi controls are left in, for the layout engine, which applies them and draws a
+    mark where each starts and ends.
     """
     if not _SUSPECT.search(text):  # the usual case: nothing to show differently
         return text
@@ -119,7 +121,9 @@ def printable(text: str, *, lines: bool = False) -> str:
         if ch in "\t\n":
             out.append(" ")
             continue
-        picture = control_picture(ch) or bidi_control_picture(ch)
+        picture = control_picture(ch)
+        if picture is None and not keep_bidi:
+            picture = bidi_control_picture(ch)
         out.append(picture if picture is not None else ch)
     return "".join(out)
 

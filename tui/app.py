@@ -28,7 +28,7 @@ from tui.screens.base import HashiyaScreen
 from tui.screens.help import HelpScreen
 from tui.terminal import explicit_bidi
 from tui.typeahead import TypeAheadApp
-from tui.widgets.bidi_text import english_line, visual
+from tui.widgets.bidi_text import english_line, set_bidi_marks, visual
 
 # Other processes' commits (a colleague's import or tags) are looked for this often,
 # while nobody has typed or clicked for IDLE_SECONDS.
@@ -54,6 +54,7 @@ class HashiyaApp(TypeAheadApp):
     def __init__(self, settings: Settings, store: Store, schema: LabelSchema) -> None:
         super().__init__()
         self.settings = settings
+        set_bidi_marks(settings.bidi_marks)  # every string the widgets lay out
         self.store = store
         self.base_schema = schema
         self.label_schema = schema_with_user_actors(store, schema)
@@ -240,6 +241,7 @@ def make_app(
     schema_path: Path | None = None,
     bidi: str = "app",
     shape: bool = True,
+    bidi_marks: bool = True,
     import_seeds: bool = True,
     settings: Settings | None = None,
 ) -> HashiyaApp:
@@ -254,6 +256,7 @@ def make_app(
             schema_path=schema_path,
             bidi=bidi,
             shape=shape,
+            bidi_marks=bidi_marks,
         )
     if settings.keymap:
         from tui.keymap import binding_ids, key_problem

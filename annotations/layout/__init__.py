@@ -10,11 +10,15 @@ imports Textual or Rich. docs/layout.md has the design notes.
 
 Public API:
 
-``ParagraphLayout(text, direction="auto", shape=True)``
+``ParagraphLayout(text, direction="auto", shape=True, bidi_marks=True)``
     One paragraph. ``direction`` is "auto" (UAX #9 P2/P3: the first strong character,
-    skipping isolates; LTR if none), "rtl" or "ltr". Levels and shaping are computed once.
+    skipping isolates; LTR if none), "rtl" or "ltr". Levels are computed once (a byte
+    per character); cells a block of text at a time, when a line needs them.
+    ``bidi_marks``: draw embeddings, overrides and isolates as marks (still applied).
     ``.rtl``: the paragraph direction (right-align if True).
-    ``.lines(width) -> list[VisualLine]``: wrapped and reordered, cached per width.
+    ``.lines(width) -> Sequence[VisualLine]``: wrapped and reordered; the wrap is cached
+    per width, each line built when read.
+    ``.iter_lines(width) -> Iterator[VisualLine]``: the same, built as found (printing).
     ``.locate(offset, width) -> (line, column) | None``: None if the offset is not drawn.
     ``.offset_at(line, column, width) -> int | None``.
     ``.visual_line(start=0, end=None) -> VisualLine``: a logical slice as one line, unwrapped.
@@ -29,9 +33,10 @@ Public API:
     range it shows: a lam-alef ligature or a letter with harakat is one cell for several
     characters), ``width`` (1, or 2 for East Asian wide), ``rtl`` (odd level).
 
-``ArticleLayout(text, paragraphs, direction="auto", shape=True)``
+``ArticleLayout(text, paragraphs, direction="auto", shape=True, bidi_marks=True)``
     An article's stored text and its (start, end) paragraph spans.
-    ``.rows(width) -> list[Row]``: every screen row, a blank row between paragraphs.
+    ``.rows(width) -> Sequence[Row]``: every screen row, a blank row between paragraphs
+    (each made when read).
     ``.position_of(offset, width) -> (row, column) | None`` (absolute offsets, canvas columns).
     ``.offset_at(row, column, width) -> int | None``. ``.paragraph(i) -> ParagraphLayout``.
 
@@ -39,11 +44,13 @@ Public API:
     ``base`` (absolute offset of the paragraph), ``start``/``end``, ``column_of(offset)``,
     ``offset_at(column)``.
 
-``render_plain(text, paragraphs, width, direction="auto", shape=True, bidi="app") -> str``
+``render_plain(text, paragraphs, width, direction="auto", shape=True, bidi="app",
+bidi_marks=True) -> str`` and ``iter_plain(...)`` (line by line)
     The article as plain text (``hashiya cat``); ``bidi="terminal"`` gives the wrapped
-    logical lines for terminals that do bidi themselves.
+    logical lines for terminals that do bidi themselves (no bidi control nor tag
+    character sent raw). ``terminal_safe(text, bidi_marks=True)``: one such line.
 
-``fit_line(text, width, direction="auto", shape=True) -> VisualLine``
+``fit_line(text, width, direction="auto", shape=True, bidi_marks=True) -> VisualLine``
     A title or name on one line of at most ``width`` cells, cut with an ellipsis.
 
 ``draw(text, width, direction="auto", shape=True) -> VisualLine`` (``layout.draw``)
@@ -55,7 +62,14 @@ Offsets are code-point offsets into the paragraph's text (``ParagraphLayout``,
 ``VisualLine``, ``Cell``) or into the article's text (``ArticleLayout``, ``Row``).
 """
 
-from annotations.layout.article import ArticleLayout, Row, fit_line, render_plain
+from annotations.layout.article import (
+    ArticleLayout,
+    Row,
+    fit_line,
+    iter_plain,
+    render_plain,
+    terminal_safe,
+)
 from annotations.layout.draw import cell, draw, table
 from annotations.layout.levels import LevelsError
 from annotations.layout.paragraph import Cell, ParagraphLayout, VisualLine
@@ -70,6 +84,8 @@ __all__ = [
     "cell",
     "draw",
     "fit_line",
+    "iter_plain",
     "render_plain",
     "table",
+    "terminal_safe",
 ]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Final, NamedTuple
+from typing import Final, overload
 
 from annotations.layout import chars
 from annotations.layout.paragraph import DIRECTIONS, Cell, ParagraphLayout, VisualLine
+from annotations.text import bidi_control_picture, is_tag_character
 
 ELLIPSIS: Final = "\u2026"
 BIDI_MODES: Final = ("app", "terminal")
@@ -54,9 +55,49 @@ class Row:
         return None if offset is None else offset + self.base
 
 
-class _Rows(NamedTuple):
-    rows: list[Row]
-    first_row: list[int]  # row index of each paragraph's first line
+class _Rows(Sequence[Row]):
+    """Every screen row of an article at one width; a row is made when it is read.
+
+    Only the number of lines of each paragraph is kept (its wrap); a paragraph's lines
+    are built when shown.
+    """
+
+    def __init__(self, layout: ArticleLayout, width: int, first_row: list[int], count: int):
+        self._layout = layout
+        self._width = width
+        self.first_row = first_row  # row index of each paragraph's first line
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Row]: ...
+
+    def __getitem__(self, index: int | slice) -> Row | list[Row]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        paragraph = bisect_right(self.first_row, index) - 1
+        start = self._layout.spans[paragraph][0]
+        number = index - self.first_row[paragraph]
+        if number < 0 or paragraph < 0:  # pragma: no cover - first_row[0] == 0
+            raise IndexError(index)
+        lines = self._layout.paragraph(paragraph).lines(self._width)
+        if number >= len(lines):  # the blank row after the paragraph
+            return Row(None, None, 0, 0, self._layout.spans[paragraph + 1][0])
+        line = lines[number]
+        return Row(paragraph, line, number, line.pad(self._width), start)
+
+    def __iter__(self) -> Iterator[Row]:
+        for index in range(self._count):
+            yield self[index]
 
 
 class ArticleLayout:
@@ -72,6 +113,7 @@ class ArticleLayout:
         paragraphs: Sequence[tuple[int, int]],
         direction: str = "auto",
         shape: bool = True,
+        bidi_marks: bool = True,
     ) -> None:
         if direction not in DIRECTIONS:
             raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}: {direction!r}")
@@ -84,6 +126,7 @@ class ArticleLayout:
         self.spans = tuple((start, end) for start, end in paragraphs)
         self.direction = direction
         self.shape = shape
+        self.bidi_marks = bidi_marks
         self._starts = [start for start, _end in self.spans]
         self._layouts: list[ParagraphLayout | None] = [None] * len(self.spans)
         self._rows: OrderedDict[int, _Rows] = OrderedDict()
@@ -93,7 +136,9 @@ class ArticleLayout:
         layout = self._layouts[index]
         if layout is None:
             start, end = self.spans[index]
-            layout = ParagraphLayout(self.text[start:end], self.direction, self.shape)
+            layout = ParagraphLayout(
+                self.text[start:end], self.direction, self.shape, self.bidi_marks
+            )
             self._layouts[index] = layout
         return layout
 
@@ -101,9 +146,12 @@ class ArticleLayout:
         """True when `rows(width)` is cached (cheap to ask for)."""
         return width in self._rows
 
-    def rows(self, width: int) -> list[Row]:
-        """Every screen row at `width`: each paragraph's lines, a blank row between two."""
-        return self._rows_at(width).rows
+    def rows(self, width: int) -> Sequence[Row]:
+        """Every screen row at `width`: each paragraph's lines, a blank row between two.
+
+        Each paragraph is wrapped (cheap to keep); rows and their cells are made when read.
+        """
+        return self._rows_at(width)
 
     def _rows_at(self, width: int) -> _Rows:
         if width < 1:
@@ -112,15 +160,14 @@ class ArticleLayout:
         if cached is not None:
             self._rows.move_to_end(width)
             return cached
-        rows: list[Row] = []
         first_row: list[int] = []
-        for index, (start, _end) in enumerate(self.spans):
+        count = 0
+        for index in range(len(self.spans)):
             if index:
-                rows.append(Row(None, None, 0, 0, start))
-            first_row.append(len(rows))
-            for number, line in enumerate(self.paragraph(index).lines(width)):
-                rows.append(Row(index, line, number, line.pad(width), start))
-        cached = _Rows(rows, first_row)
+                count += 1  # the blank row between two paragraphs
+            first_row.append(count)
+            count += len(self.paragraph(index).lines(width))
+        cached = _Rows(self, width, first_row, count)
         self._rows[width] = cached
         if len(self._rows) > _ROWS_CACHE_SIZE:
             self._rows.popitem(last=False)
@@ -138,11 +185,11 @@ class ArticleLayout:
         line, column = found
         at = self._rows_at(width)
         row = at.first_row[index] + line
-        return row, column + at.rows[row].x
+        return row, column + at[row].x
 
     def offset_at(self, row: int, column: int, width: int) -> int | None:
         """The absolute offset shown at (row, canvas column) at `width`, or None."""
-        rows = self._rows_at(width).rows
+        rows = self._rows_at(width)
         if not 0 <= row < len(rows):
             return None
         return rows[row].offset_at(column)
@@ -155,36 +202,74 @@ def render_plain(
     direction: str = "auto",
     shape: bool = True,
     bidi: str = "app",
+    bidi_marks: bool = True,
 ) -> str:
     """The article as plain text for a `width`-column terminal (what `hashiya cat` prints).
 
+    The lines of `iter_plain`, joined; no final newline.
+    """
+    return "\n".join(iter_plain(text, paragraphs, width, direction, shape, bidi, bidi_marks))
+
+
+def iter_plain(
+    text: str,
+    paragraphs: Sequence[tuple[int, int]],
+    width: int,
+    direction: str = "auto",
+    shape: bool = True,
+    bidi: str = "app",
+    bidi_marks: bool = True,
+) -> Iterator[str]:
+    """The article's lines as plain text, one at a time: memory for one block of text
+    at a time, however long a paragraph is.
+
     bidi="app": each paragraph's visual lines, RTL lines padded on the left so that they
     end at column `width`, LTR lines as they are. bidi="terminal": the wrapped logical
-    lines, not reordered nor shaped nor padded, for terminals that do bidi themselves
-    (bidi formatting characters are kept for them). Either way control characters are
-    shown as pictures. Paragraphs are separated by one empty line; no final newline.
+    lines, not reordered nor shaped nor padded, for terminals that do bidi themselves;
+    but bidi embeddings, overrides and isolates are never sent to them: they are shown
+    as marks (or left out with `bidi_marks=False`), so they reorder nothing, and tag
+    characters are left out. Either way control characters are shown as pictures. An
+    empty line between paragraphs.
     """
     if bidi not in BIDI_MODES:
         raise ValueError(f"bidi must be one of {', '.join(BIDI_MODES)}: {bidi!r}")
-    layout = ArticleLayout(text, paragraphs, direction, shape and bidi == "app")
-    blocks: list[str] = []
+    layout = ArticleLayout(text, paragraphs, direction, shape and bidi == "app", bidi_marks)
     for index, (start, _end) in enumerate(layout.spans):
-        lines = layout.paragraph(index).lines(width)
-        if bidi == "app":
-            blocks.append("\n".join(" " * line.pad(width) + line.text for line in lines))
-        else:
-            blocks.append("\n".join(_logical_text(text, start, line) for line in lines))
-    return "\n\n".join(blocks)
+        if index:
+            yield ""
+        for line in layout.paragraph(index).iter_lines(width):
+            if bidi == "app":
+                yield " " * line.pad(width) + line.text
+            else:
+                yield _logical_text(text, start, line, bidi_marks)
 
 
-def _logical_text(text: str, base: int, line: VisualLine) -> str:
-    """The line's logical slice as the terminal should get it: controls as pictures."""
+def _logical_text(text: str, base: int, line: VisualLine, bidi_marks: bool) -> str:
+    """The line's logical slice as the terminal should get it: controls as pictures, no
+    embedding, override, isolate nor tag character."""
     out: list[str] = []
     for ch in text[base + line.start : base + line.end]:
         info = chars.char_info(ch)
         if info.kind == chars.CONTROL or info.kind == chars.SPACE:
             out.append(info.drawn)
-        elif info.kind != chars.BREAK:
+        elif info.picture:
+            if bidi_marks:
+                out.append(info.picture)
+        elif info.kind != chars.BREAK and not is_tag_character(ch):
+            out.append(ch)
+    return "".join(out)
+
+
+def terminal_safe(text: str, bidi_marks: bool = True) -> str:
+    """One line of logical text for a terminal that does bidi itself: embeddings,
+    overrides and isolates as marks (or left out), tag characters left out."""
+    out = []
+    for ch in text:
+        picture = bidi_control_picture(ch)
+        if picture is not None:
+            if bidi_marks:
+                out.append(picture)
+        elif not is_tag_character(ch):
             out.append(ch)
     return "".join(out)
 
@@ -195,6 +280,7 @@ def fit_line(
     direction: str = "auto",
     shape: bool = True,
     ellipsis: str = ELLIPSIS,
+    bidi_marks: bool = True,
 ) -> VisualLine:
     """`text` (a title, a name) as one visual line of at most `width` cells.
 
@@ -205,7 +291,7 @@ def fit_line(
     if width < 1:
         raise ValueError(f"width must be at least 1: {width}")
     flat = "".join(" " if ch in chars.HARD_BREAKS else ch for ch in text)
-    layout = ParagraphLayout(flat, direction, shape)
+    layout = ParagraphLayout(flat, direction, shape, bidi_marks)
     whole = layout.visual_line(0, _trimmed_end(flat))
     if whole.width <= width:
         return whole

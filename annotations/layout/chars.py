@@ -11,9 +11,12 @@ Decisions (docs/layout.md explains them):
   word joiner, soft hyphen, BOM, tags) take no cell either: they join the cell before
   them without being drawn, or are not drawn at all if there is none.
 - Bidi formatting characters (LRE RLE LRO RLO PDF LRI RLI FSI PDI) and marks (LRM RLM
-  ALM) do their work in the algorithm and are never drawn. The isolates and marks are
-  not removed by rule X9: they have a level and take part in reordering (L1, L2) as
-  cells of no width that are then left out.
+  ALM) do their work in the algorithm. The embeddings, overrides and isolates are also
+  drawn, as a mark (`picture`) in a cell of their own, unless the layout is asked to
+  hide them: text that reorders itself must not look like ordinary text. The marks
+  LRM RLM ALM are never drawn (they reorder nothing by themselves and are common in
+  Arabic text). The isolates and marks are not removed by rule X9: they have a level
+  and take part in reordering (L1, L2); undrawn, as cells of no width then left out.
 - Control characters (C0 but tab and newline, DEL, C1, and lone surrogates) are drawn
   as a visible picture (``␛`` for ESC), never raw.
 - Tab and the breaking spaces are spaces: a line may break there. They are drawn as one
@@ -25,11 +28,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import Final, NamedTuple
 
 from bidi.mirror import MIRRORED
 
-from annotations.text import control_picture
+from annotations.text import bidi_control_picture, control_picture
 
 # Kinds of character. The first four start a cell.
 BASE: Final = 0  # starts a cell of its own
@@ -42,6 +46,7 @@ REMOVED: Final = 6  # an embedding, override or PDF (removed by rule X9): never 
 BREAK: Final = 7  # newline / LS / PS: ends the line, not drawn
 
 EMBEDDINGS: Final = frozenset("\u202a\u202b\u202c\u202d\u202e")  # LRE RLE PDF LRO RLO
+PDF: Final = "\u202c"
 ISOLATES_AND_MARKS: Final = frozenset(
     "\u2066\u2067\u2068\u2069"  # LRI RLI FSI PDI
     "\u200e\u200f\u061c"  # LRM RLM ALM
@@ -68,12 +73,17 @@ L1_TRANSPARENT: Final = WHITESPACE_CLASSES | {
 }
 
 
+# Classes X9 removes: never a cell unless drawn as a mark.
+X9_REMOVED_CLASSES: Final = frozenset({"BN", "LRE", "RLE", "LRO", "RLO", "PDF"})
+
+
 class CharInfo(NamedTuple):
     kind: int
     width: int  # cells: 0 for the kinds that do not start a cell, and HIDDEN
     drawn: str  # what a cell shows for it ("" for the zero-width kinds)
     bidi_class: str  # unicodedata.bidirectional
     whitespace: bool  # reset to the paragraph level by L1 at a line end
+    picture: str = ""  # the mark drawn for an embedding, override or isolate
 
 
 _CACHE: dict[str, CharInfo] = {}
@@ -107,6 +117,29 @@ def has_separators(text: str) -> bool:
     return _SEPARATORS.search(text) is not None
 
 
+def separator_positions(text: str) -> Iterator[int]:
+    """Offsets of the characters of bidi class S or B."""
+    return (match.start() for match in _SEPARATORS.finditer(text))
+
+
+_EMBEDDINGS = re.compile("[\u202a-\u202e]")
+
+
+def has_embeddings(text: str) -> bool:
+    """True if `text` has an LRE, RLE, PDF, LRO or RLO."""
+    return _EMBEDDINGS.search(text) is not None
+
+
+def embedding_positions(text: str) -> Iterator[int]:
+    """Offsets of the LRE, RLE, PDF, LRO and RLO in `text`."""
+    return (match.start() for match in _EMBEDDINGS.finditer(text))
+
+
+def bidi_class(ch: str) -> str:
+    """`unicodedata.bidirectional`, memoised."""
+    return char_info(ch).bidi_class
+
+
 def _classify(ch: str) -> CharInfo:
     code = ord(ch)
     bidi_class = unicodedata.bidirectional(ch)
@@ -117,9 +150,9 @@ def _classify(ch: str) -> CharInfo:
         wide = ch == "\u3000"
         return CharInfo(SPACE, 2 if wide else 1, ch if wide else " ", bidi_class, whitespace)
     if ch in EMBEDDINGS:
-        return CharInfo(REMOVED, 0, "", bidi_class, whitespace)
+        return CharInfo(REMOVED, 0, "", bidi_class, whitespace, bidi_control_picture(ch) or "")
     if ch in ISOLATES_AND_MARKS:
-        return CharInfo(HIDDEN, 0, "", bidi_class, whitespace)
+        return CharInfo(HIDDEN, 0, "", bidi_class, whitespace, bidi_control_picture(ch) or "")
     picture = control_picture(ch)
     if picture is not None:
         return CharInfo(CONTROL, 1, picture, bidi_class, whitespace)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Final
 
 from annotations.layout import chars
-from annotations.layout.article import ELLIPSIS, fit_line
+from annotations.layout.article import ELLIPSIS, fit_line, terminal_safe
 from annotations.layout.paragraph import VisualLine
 from annotations.text import printable
 
@@ -24,7 +24,12 @@ UNLIMITED: Final = 10_000  # "as wide as it needs": one line, never cut in pract
 
 @lru_cache(maxsize=16384)
 def draw(
-    text: str, width: int = UNLIMITED, *, direction: str = "auto", shape: bool = True
+    text: str,
+    width: int = UNLIMITED,
+    *,
+    direction: str = "auto",
+    shape: bool = True,
+    bidi_marks: bool = True,
 ) -> VisualLine:
     """`text` as one visual line of at most `width` cells ("…" where it is cut).
 
@@ -32,12 +37,16 @@ def draw(
     with data in it (a status line), "rtl" to force it. `.text` is what to print,
     `.width` its cells, `.rtl` says to right-align it, `.pad(width)` by how much.
     """
-    return fit_line(printable(text), max(width, 1), direction, shape)
+    # the engine applies bidi controls and marks them (or not, by the setting)
+    return fit_line(
+        printable(text, keep_bidi=True), max(width, 1), direction, shape, bidi_marks=bidi_marks
+    )
 
 
 def cut_logical(text: str, width: int = UNLIMITED) -> str:
-    """`text` filtered and in logical order, cut to `width` cells (for a terminal's bidi)."""
-    flat = printable(text)
+    """`text` filtered and in logical order, cut to `width` cells (for a terminal's bidi):
+    bidi controls as their pictures, tag characters left out, nothing raw."""
+    flat = printable(terminal_safe(text))
     if chars.cell_width(flat) <= width:
         return flat
     out, used = [], 0

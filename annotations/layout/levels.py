@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from itertools import compress
+from typing import Final
 
 from bidi import get_display
+from bidi.mirror import MIRRORED
 
 
 class LevelsError(RuntimeError):
@@ -125,3 +128,194 @@ def resolve_levels(text: str, rtl: bool, classes: set[str] | None = None) -> lis
     if at_first != list(compress(per_byte, last_bytes)):
         raise LevelsError("bytes of one character at different levels in python-bidi's output")
     return list(map(int, at_first))
+
+
+# -- a long paragraph, in pieces ------------------------------------------------------
+
+# Pieces of about this many characters go to the engine one at a time, so the debug
+# dump (some 40 characters per UTF-8 byte) stays small whatever the paragraph's size.
+CHUNK: Final = 512
+_EXPLICIT_OR_SEPARATOR = re.compile("[\u202a-\u202e\u2066-\u2069\n\x1c-\x1e\x85\u2029]")
+_OPENERS = frozenset("\u202a\u202b\u202d\u202e")  # LRE RLE LRO RLO
+_ISOLATE_OPENERS = frozenset("\u2066\u2067\u2068")  # LRI RLI FSI
+_PARAGRAPH_SEPARATORS = frozenset("\n\x1c\x1d\x1e\x85\u2029")
+# Bracket pairs (BD16) that straddle a cut would be resolved differently (N0).
+_CANONICAL_BRACKETS = {"\u2329": "\u3008", "\u232a": "\u3009"}
+_STACK_LIMIT: Final = 60  # deeper than this: no cuts (the engine's overflow rules apply)
+
+
+def paragraph_levels(text: str, rtl: bool) -> bytearray:
+    """The resolved level of every code point (before L1), for a paragraph of any length.
+
+    Equal to `resolve_levels` on the whole text. A long paragraph is resolved in pieces
+    cut only where nothing reaches across the cut: between two strong characters, with
+    no explicit embedding, override or isolate open and no bracket pair open. There the
+    rules that look past a character (W1–W7, N0–N2, X1–X8) see the same thing on either
+    side as in the whole text, and the engine gets the paragraph level forced (sos and
+    eos are that level's direction, as the strong character at the cut makes them
+    irrelevant). Each piece may use the `uniform_level` shortcut on its own.
+    """
+    out = bytearray()
+    for start, end in _pieces(text):
+        piece = text[start:end]
+        classes = {unicodedata.bidirectional(ch) for ch in set(piece)}
+        level = uniform_level(classes, rtl)
+        if level is not None:
+            out += bytes((level,)) * len(piece)
+            continue
+        arabic = arabic_levels(piece, classes) if rtl else None
+        out += arabic if arabic is not None else bytes(resolve_levels(piece, rtl))
+    return out
+
+
+# Arabic text with numbers in an RTL paragraph: the classes `arabic_levels` resolves.
+_ARABIC_CLASSES = frozenset({"AL", "EN", "AN", "CS", "ES", "ET", "ON", "WS", "NSM", "S"})
+_CLASS_CODES = {"AL": "a", "EN": "n", "AN": "n", "CS": "c", "NSM": "m"}  # else "o"
+_NUMBER_BEFORE_LETTER = re.compile("^[^a]*n")
+_MARKS_AFTER = re.compile("([^m])(m+)")
+_SEPARATOR_BETWEEN_NUMBERS = re.compile("(?<=n)c(?=n)")
+_LEVEL_OF_CODE = bytes(2 if byte == ord("n") else 1 for byte in range(256))
+
+
+def arabic_levels(piece: str, classes: set[str]) -> bytearray | None:
+    """The levels of a piece of an RTL paragraph whose strong characters are all AL, or
+    None if its classes are not that simple (the engine is needed then).
+
+    With no L, no R, no explicit formatting and no BN: W1 gives each NSM the class
+    before it; W2 turns every EN into AN (the last strong character is always AL: a
+    number before the first AL is left to the engine); W4 a single CS between two AN
+    into AN; W5 and the ES rule of W4 then have no EN to act on; every neutral lies
+    between R's, AN's and the paragraph's R edges (N0–N2: R); so by I1–I2 numbers are
+    at level 2 and everything else at 1. A property test checks this against the engine.
+    """
+    if not classes <= _ARABIC_CLASSES:
+        return None
+    table = {ord(ch): _CLASS_CODES.get(unicodedata.bidirectional(ch), "o") for ch in set(piece)}
+    codes = piece.translate(table)
+    if _NUMBER_BEFORE_LETTER.match(codes):
+        return None
+    if "m" in codes:
+        codes = _MARKS_AFTER.sub(lambda m: m.group(1) * (len(m.group(2)) + 1), codes)
+        codes = codes.replace("m", "a")  # leading marks: sos, R
+    codes = _SEPARATOR_BETWEEN_NUMBERS.sub("n", codes)
+    return bytearray(codes.encode("ascii").translate(_LEVEL_OF_CODE))
+
+
+def _pieces(text: str) -> list[tuple[int, int]]:
+    """Cuts of `text` into pieces of about CHUNK characters (one piece if it cannot be cut)."""
+    n = len(text)
+    if n <= CHUNK:
+        return [(0, n)]
+    depth_at = _explicit_depths(text)
+    if depth_at is None:
+        return [(0, n)]
+    brackets = _bracket_spans(text)
+    if brackets is None:
+        return [(0, n)]
+    bidirectional = unicodedata.bidirectional
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    i = CHUNK
+    explicit_positions, explicit_depths = depth_at
+    while i < n:
+        # A cut at i: text[i - 1] and text[i] strong, nothing open across it.
+        if (
+            bidirectional(text[i]) in _STRONG
+            and bidirectional(text[i - 1]) in _STRONG
+            and _depth(explicit_positions, explicit_depths, i) == 0
+            and not _inside(brackets, i)
+        ):
+            pieces.append((start, i))
+            start = i
+            i += CHUNK
+        else:
+            i += 1
+    pieces.append((start, n))
+    return pieces
+
+
+def _explicit_depths(text: str) -> tuple[list[int], list[int]] | None:
+    """Positions of the explicit formatting characters and the stack depth after each.
+
+    The stack of X1–X8 (embeddings and isolates; a PDF pops an embedding, a PDI pops to
+    its isolate, a paragraph separator empties it). None if it gets deep enough for the
+    engine's overflow rules to matter.
+    """
+    positions: list[int] = []
+    depths: list[int] = []
+    stack: list[bool] = []  # True: an isolate
+    for match in _EXPLICIT_OR_SEPARATOR.finditer(text):
+        ch = match.group()
+        if ch in _OPENERS:
+            stack.append(False)
+        elif ch in _ISOLATE_OPENERS:
+            stack.append(True)
+        elif ch == "\u202c":  # PDF
+            if stack and not stack[-1]:
+                stack.pop()
+        elif ch == "\u2069":  # PDI
+            if True in stack:
+                while not stack.pop():
+                    pass
+        elif ch in _PARAGRAPH_SEPARATORS:
+            stack.clear()
+        if len(stack) > _STACK_LIMIT:
+            return None
+        positions.append(match.start())
+        depths.append(len(stack))
+    return positions, depths
+
+
+def _depth(positions: list[int], depths: list[int], i: int) -> int:
+    """The stack depth just before offset `i`."""
+    k = bisect_left(positions, i) - 1
+    return depths[k] if k >= 0 else 0
+
+
+def _bracket_spans(text: str) -> list[tuple[int, int]] | None:
+    """[open, close] offsets of the bracket pairs BD16 could form (a superset), merged.
+
+    An opening bracket that is never closed counts as open to the end: a pair may still
+    be formed with a closing bracket anywhere after it. None past BD16's stack limit.
+    """
+    openers: list[tuple[str, int]] = []
+    spans: list[tuple[int, int]] = []
+    for match in _BRACKET.finditer(text):
+        ch = match.group()
+        if unicodedata.category(ch) == "Ps":
+            if len(openers) >= 63:
+                return None
+            openers.append((_CANONICAL_BRACKETS.get(ch, ch), match.start()))
+            continue
+        wanted = _CANONICAL_BRACKETS.get(MIRRORED.get(ch, ""), MIRRORED.get(ch, ""))
+        for k in range(len(openers) - 1, -1, -1):
+            if openers[k][0] == wanted:
+                spans.append((openers[k][1], match.start()))
+                del openers[k:]
+                break
+    spans.extend((position, len(text)) for _ch, position in openers)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _inside(spans: list[tuple[int, int]], i: int) -> bool:
+    """True if a cut before offset `i` falls within one of `spans`."""
+    k = bisect_left(spans, (i, -1)) - 1
+    return k >= 0 and spans[k][0] < i <= spans[k][1]
+
+
+_BRACKET = re.compile(
+    "["
+    + "".join(
+        re.escape(ch)
+        for ch in sorted(MIRRORED)
+        if unicodedata.category(ch) in ("Ps", "Pe") and unicodedata.mirrored(ch)
+    )
+    + "\u2329\u232a\u3008\u3009]"
+)

@@ -1,31 +1,44 @@
-"""One paragraph: its cells (computed once) and its visual lines at any width (cached).
+"""One paragraph: its levels (computed once), its cells (a block at a time, on demand)
+and its visual lines at any width.
 
 Pipeline (docs/layout.md):
 
-1. Once per paragraph: direction (P2/P3 unless forced), levels (python-bidi), the part
-   of L1 that does not depend on line breaks (segment separators), cells in logical
-   order (characters grouped: a letter with its marks, a lam-alef ligature), shaping,
-   mirroring (L4), and the words and spaces the wrapper works on.
-2. Per width: greedy wrap on the logical cells (at spaces; a word wider than the line
-   is split), then per line: L1 at the line end, L2 reordering by levels (a cell is
-   reversed whole, which is L3 for the marks in it).
+1. Once per paragraph: direction (P2/P3 unless forced), levels (python-bidi, in pieces
+   for a long paragraph), the levels of the bidi marks, the part of L1 that does not
+   depend on line breaks (segment separators).
+2. Per block of text (the whole of a short paragraph, kept): cells in logical order
+   (characters grouped: a letter with its marks, a lam-alef ligature, a bidi control's
+   mark), shaping, mirroring (L4).
+3. Per width: greedy wrap on the logical cells, streamed (at spaces; a word wider than
+   the line is split), kept as each line's logical slice; then per line, when read:
+   L1 at the line end, L2 reordering by levels (a cell is reversed whole, which is L3
+   for the marks in it).
 """
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Final, NamedTuple
+from threading import RLock
+from typing import Any, Final, NamedTuple, overload
 
 from annotations.layout import chars, shaping
-from annotations.layout.levels import first_strong_is_rtl, resolve_levels
+from annotations.layout.levels import first_strong_is_rtl, paragraph_levels
 
 DIRECTIONS: Final = ("auto", "rtl", "ltr")
 WIDE_PLACEHOLDER: Final = "\u2026"  # a 2-cell character on a 1-cell-wide line
-_LINE_CACHE_SIZE: Final = 8
+_LINE_CACHE_SIZE: Final = 8  # widths whose wrap is kept
+# A paragraph longer than this many characters is built a block at a time, on demand.
+BLOCK: Final = 4096
+_BLOCK_CACHE_SIZE: Final = 4
+_BUILT_LINES: Final = 512  # lines kept built per width, for a long paragraph
+# Cells of context around a block: cell grouping looks one record back, joining one or
+# two letters either way; eight is well past both.
+_CONTEXT_CELLS: Final = 8
 
 
 class Cell(NamedTuple):
@@ -145,77 +158,400 @@ def visual_order(levels: Sequence[int]) -> list[int]:
     return order
 
 
-class _Word(NamedTuple):
-    """Cells [start, end) between spaces, and the width of the spaces before them."""
+class _Cells:
+    """A paragraph's cells, in logical order, as parallel lists (no Cell objects yet).
 
-    start: int
-    end: int
-    separator_width: int
-    width: int
+    Built for a window of the text; `first`/`last` bound the cells that belong to the
+    range asked for (those whose start lies in it); the others are context.
+    """
+
+    __slots__ = ("ends", "hidden", "levels", "space", "starts", "texts", "widths", "ws")
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.widths: list[int] = []
+        self.levels: list[int] = []
+        self.ws: list[bool] = []
+        self.space: list[bool] = []
+        self.hidden: list[bool] = []
 
 
-class _Segment(NamedTuple):
-    """A stretch of the paragraph between hard line breaks (newline, LS, PS)."""
-
-    start: int  # logical [start, end); `end` is the break's offset (or the text's end)
-    end: int
-    first_cell: int  # cells [first_cell, end_cell)
-    end_cell: int
-    words: list[_Word]
+class _Block(NamedTuple):
+    cells: _Cells
+    first: int  # cells [first, last) start in the block's range
+    last: int
+    breaks: list[int]  # offsets of the hard line breaks in the block's range
 
 
 class _Wrap(NamedTuple):
-    lines: list[VisualLine]
-    starts: list[int]  # lines[i].start, for bisecting
+    starts: array[int]  # the logical slice [starts[i], ends[i]) of line i
+    ends: array[int]
+    flags: bytearray  # UNJOIN_FIRST | UNJOIN_LAST
+
+
+UNJOIN_FIRST: Final = 1  # the line starts inside a word: its first letter joins nothing before
+UNJOIN_LAST: Final = 2  # the line ends inside a word
+
+
+class _Wrapper:
+    """Greedy line breaking, fed the cells of a paragraph one at a time in logical order.
+
+    Lines break at spaces; the spaces at a break are not drawn; a word wider than the
+    line is split between cells; spaces at the start of a segment (a stretch between
+    hard breaks) are an indent, drawn, as a word of their own; spaces at its end are
+    not drawn. Cells of no width alone between spaces belong to the spaces. Each line
+    found is appended to `out` as (start, end, flags), the logical slice it holds:
+    its cells are those whose start lies in it. Only the word being read is held.
+    """
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.out: list[tuple[int, int, int]] = []
+        self.begin(0)
+
+    def begin(self, segment_start: int) -> None:
+        self.segment_start = segment_start
+        self.index = 0  # cells seen in this segment
+        self.first_cell_start = -1
+        self.prev_end = segment_start
+        self.prev_space = False
+        self.separator = 0  # width of the spaces since the last word
+        self.words = False  # a word seen in this segment
+        self.leading: list[tuple[int, int, int, bool]] | None = []  # cells before the first word
+        self.run_first = -1  # the run of non-space cells being read
+        self.run_width = 0
+        self.run_cells: list[tuple[int, int, int, bool]] = []
+        self.run_start = 0
+        self.run_prev_end = 0
+        self.run_prev_space = False
+        self.splitting = False  # the run is wider than the line: split as it comes
+        self.line_first = -1  # the line being filled (-1: none)
+        self.line_width = 0
+        self.line_start = 0
+        self.line_flags = 0
+        self.line_last = 0
+        self.line_end = 0
+        self.line_end_flag = 0
+        self.previous_last = -1
+
+    def cell(self, start: int, end: int, width: int, space: bool) -> None:
+        index = self.index
+        if self.first_cell_start < 0:
+            self.first_cell_start = start
+        if space:
+            if self.run_first >= 0:
+                self._end_run(index, start, False)
+            self.separator += width
+            if self.leading is not None:
+                self.leading.append((start, end, width, True))
+        else:
+            if self.run_first < 0:
+                self.run_first = index
+                self.run_width = 0
+                self.run_start = start
+                self.run_prev_end = self.prev_end
+                self.run_prev_space = self.prev_space
+            self.run_width += width
+            if self.splitting:
+                self._split_step(index, start, width, False, self.prev_end, self.prev_space)
+            else:
+                self.run_cells.append((start, end, width, False))
+                if self.run_width > self.width:
+                    self._begin_split()
+        self.prev_end = end
+        self.prev_space = space
+        self.index = index + 1
+
+    def end(self, segment_end: int) -> None:
+        """The segment ends at `segment_end` (a hard break or the paragraph's end)."""
+        if self.run_first >= 0:
+            self._end_run(self.index, segment_end, False)
+        if self.line_first >= 0:
+            self._emit()
+        if not self.words:  # nothing drawn: one empty line
+            end = self.first_cell_start if self.first_cell_start >= 0 else segment_end
+            self.out.append((self.segment_start, end, 0))
+
+    # -- words ---------------------------------------------------------------------------
+
+    def _end_run(self, next_index: int, next_start: int, next_joins: bool) -> None:
+        if self.splitting:
+            self.line_last = next_index
+            self.line_end = next_start
+            self.line_end_flag = UNJOIN_LAST if next_joins else 0
+            self.splitting = False
+        elif self.run_width == 0:  # no width: part of the spaces around it
+            if self.leading is not None:
+                self.leading.extend(self.run_cells)
+            self.run_cells = []
+            self.run_first = -1
+            return
+        else:
+            self._indent()
+            self._place(
+                self.run_first,
+                next_index,
+                self.separator,
+                self.run_width,
+                self.run_start,
+                self.run_prev_end,
+                self.run_prev_space,
+                self.run_cells,
+                next_start,
+                next_joins,
+            )
+        self.words = True
+        self.leading = None
+        self.separator = 0
+        self.run_cells = []
+        self.run_first = -1
+
+    def _indent(self) -> None:
+        """Spaces before the segment's first word: a word of their own."""
+        if self.words or self.run_first <= 0 or self.leading is None:
+            return
+        leading = self.leading
+        self._place(
+            0, self.run_first, 0, self.separator, leading[0][0], 0, False, leading,
+            self.run_start, True,
+        )  # fmt: skip
+        self.separator = 0
+
+    def _place(
+        self,
+        first: int,
+        last: int,
+        separator: int,
+        width: int,
+        start: int,
+        prev_end: int,
+        prev_space: bool,
+        cells: list[tuple[int, int, int, bool]],
+        next_start: int,
+        next_joins: bool,
+    ) -> None:
+        if self.line_first >= 0 and self.line_width + separator + width <= self.width:
+            self.line_width += separator + width
+        else:
+            if self.line_first >= 0:
+                self._emit()
+            self._start_line(first, start, prev_end, prev_space)
+            if width <= self.width:
+                self.line_width = width
+            else:  # only an indent gets here: words are split as they come
+                for k, (cell_start, cell_end, cell_width, space) in enumerate(cells, first):
+                    self._split_step(k, cell_start, cell_width, space, prev_end, prev_space)
+                    prev_end, prev_space = cell_end, space
+        self.line_last = last
+        self.line_end = next_start
+        self.line_end_flag = UNJOIN_LAST if next_joins else 0
+
+    def _begin_split(self) -> None:
+        """The run being read is wider than a line: break the line before it, split it."""
+        self._indent()
+        if self.line_first >= 0:
+            self._emit()
+        prev_end, prev_space = self.run_prev_end, self.run_prev_space
+        self._start_line(self.run_first, self.run_start, prev_end, prev_space)
+        for k, (start, end, width, space) in enumerate(self.run_cells, self.run_first):
+            self._split_step(k, start, width, space, prev_end, prev_space)
+            prev_end, prev_space = end, space
+        self.run_cells = []
+        self.splitting = True
+
+    # -- lines ---------------------------------------------------------------------------
+
+    def _start_line(self, first: int, start: int, prev_end: int, prev_space: bool) -> None:
+        self.line_first = first
+        self.line_width = 0
+        if first == 0:
+            self.line_start = self.segment_start
+            self.line_flags = 0
+            return
+        # No spaces between this line and the one before (a split word): from the cell;
+        # else after the spaces of the break.
+        self.line_start = start if first == self.previous_last else prev_end
+        self.line_flags = 0 if prev_space else UNJOIN_FIRST
+
+    def _split_step(
+        self, k: int, start: int, width: int, space: bool, prev_end: int, prev_space: bool
+    ) -> None:
+        if self.line_width + width > self.width and k > self.line_first:
+            self.line_last = k
+            self.line_end = start
+            self.line_end_flag = 0 if space else UNJOIN_LAST
+            self._emit()
+            self._start_line(k, start, prev_end, prev_space)
+        self.line_width += width
+
+    def _emit(self) -> None:
+        self.out.append((self.line_start, self.line_end, self.line_flags | self.line_end_flag))
+        self.previous_last = self.line_last
+        self.line_first = -1
+
+
+class _Lines(Sequence[VisualLine]):
+    """A paragraph's visual lines at one width, each built when it is first asked for."""
+
+    def __init__(self, layout: ParagraphLayout, width: int, wrap: _Wrap) -> None:
+        self._layout = layout
+        self._width = width
+        self._wrap = wrap
+        self._built: OrderedDict[int, VisualLine] = OrderedDict()
+        # A short paragraph keeps every line; a long one the last few hundred.
+        self._keep = len(wrap.starts) if layout.whole else _BUILT_LINES
+
+    def __len__(self) -> int:
+        return len(self._wrap.starts)
+
+    @overload
+    def __getitem__(self, index: int) -> VisualLine: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[VisualLine]: ...
+
+    def __getitem__(self, index: int | slice) -> VisualLine | list[VisualLine]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        count = len(self._wrap.starts)
+        if index < 0:
+            index += count
+        if not 0 <= index < count:
+            raise IndexError(index)
+        line = self._built.get(index)
+        if line is None:
+            wrap = self._wrap
+            line = self._layout._visual(
+                wrap.starts[index], wrap.ends[index], wrap.flags[index], self._width
+            )
+            self._built[index] = line
+            if len(self._built) > self._keep:
+                self._built.popitem(last=False)
+        return line
+
+    def __iter__(self) -> Iterator[VisualLine]:
+        for index in range(len(self)):
+            yield self[index]
+
+    @property
+    def starts(self) -> array[int]:
+        return self._wrap.starts
 
 
 class ParagraphLayout:
     """One paragraph laid out for a terminal without bidi support.
 
-    Levels, shaping and cells are computed once, here; `lines(width)` wraps and
-    reorders, and is cached per width (the last few widths).
+    Levels are computed once, here, for the whole paragraph (a byte per character).
+    Cells are built a block of text at a time when a line needs them (a short paragraph
+    is one block, kept); `lines(width)` wraps (kept per width: a few bytes a line) and
+    builds each line when it is asked for, so a long paragraph costs memory for what is
+    shown, not for what it holds.
 
     direction: "auto" (UAX #9 P2/P3: the first strong character, LTR if none), "rtl"
-    or "ltr". shape: Arabic letters in joined presentation forms.
+    or "ltr". shape: Arabic letters in joined presentation forms. bidi_marks: draw the
+    bidi embeddings, overrides and isolates as marks (`annotations.text`
+    BIDI_CONTROL_PICTURES) where they are, while still applying them; else they are
+    applied and not drawn.
     """
 
-    def __init__(self, text: str, direction: str = "auto", shape: bool = True) -> None:
+    def __init__(
+        self, text: str, direction: str = "auto", shape: bool = True, bidi_marks: bool = True
+    ) -> None:
         if direction not in DIRECTIONS:
             raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}: {direction!r}")
         self.text = text
         self.direction = direction
         self.shape = shape
+        self.bidi_marks = bidi_marks
         if direction == "auto":
             self.rtl = bool(first_strong_is_rtl(text))
         else:
             self.rtl = direction == "rtl"
         self.level = 1 if self.rtl else 0
-        self._wraps: OrderedDict[int, _Wrap] = OrderedDict()
-        classes = {chars.char_info(ch).bidi_class for ch in set(text)}
-        self._build(resolve_levels(text, self.rtl, classes))
+        self.whole = len(text) <= BLOCK  # one block, built once
+        self._wraps: OrderedDict[int, tuple[_Wrap, _Lines]] = OrderedDict()
+        self._blocks: OrderedDict[int, _Block] = OrderedDict()
+        self._lock = RLock()  # the reader wraps in a worker thread while it draws
+        self._levels = self._resolve()
+        self._whole_block = self._build(0, len(text)) if self.whole else None
 
     # -- once per paragraph --------------------------------------------------------
 
-    def _build(self, char_levels: list[int]) -> None:
+    def _resolve(self) -> bytearray:
         text = self.text
-        base_level = self.level
-        infos = chars.char_infos(text)
-
+        levels = paragraph_levels(text, self.rtl)
+        if self.bidi_marks and chars.has_embeddings(text):
+            # A mark is laid out with what it delimits: an opener at the level of the
+            # character after it, a PDF at that of the character before it. Either is
+            # the level of a neighbour, so the other cells keep their order.
+            n = len(text)
+            removed = chars.X9_REMOVED_CLASSES
+            bidirectional = chars.bidi_class
+            for position in chars.embedding_positions(text):
+                step = -1 if text[position] == chars.PDF else 1
+                j = position + step
+                while 0 <= j < n and bidirectional(text[j]) in removed:
+                    j += step
+                levels[position] = levels[j] if 0 <= j < n else self.level
         # L1, the part that does not depend on line breaks: segment and paragraph
         # separators, and the whitespace before them, go to the paragraph level.
-        if chars.has_separators(text):
-            reset = False
-            transparent = chars.L1_TRANSPARENT
-            for i in range(len(text) - 1, -1, -1):
-                cls = infos[i].bidi_class
-                if cls == "S" or cls == "B":
-                    reset = True
-                    char_levels[i] = base_level
-                elif reset and cls in transparent:
-                    char_levels[i] = base_level
-                else:
-                    reset = False
+        base_level = self.level
+        transparent = chars.L1_TRANSPARENT
+        bidirectional = chars.bidi_class
+        for position in chars.separator_positions(text):
+            levels[position] = base_level
+            j = position - 1
+            while j >= 0 and bidirectional(text[j]) in transparent:
+                levels[j] = base_level
+                j -= 1
+        return levels
 
+    def _block(self, k: int) -> _Block:
+        """Block `k` of a long paragraph: the cells starting in text [k*BLOCK, (k+1)*BLOCK)."""
+        with self._lock:
+            block = self._blocks.get(k)
+            if block is not None:
+                self._blocks.move_to_end(k)
+                return block
+            block = self._build(k * BLOCK, min((k + 1) * BLOCK, len(self.text)))
+            self._blocks[k] = block
+            if len(self._blocks) > _BLOCK_CACHE_SIZE:
+                self._blocks.popitem(last=False)
+            return block
+
+    def _window(self, lo: int, hi: int) -> tuple[int, int]:
+        """[lo, hi) widened by enough cells that the cells in [lo, hi) come out as in the
+        whole paragraph (grouping and joining look only a few characters away)."""
+        text = self.text
+        starts_cell = self._starts_cell
+        count = 0
+        w0 = lo
+        while w0 > 0 and count < _CONTEXT_CELLS:
+            w0 -= 1
+            if starts_cell(text[w0]):
+                count += 1
+        count = 0
+        w1 = hi
+        n = len(text)
+        while w1 < n and count < _CONTEXT_CELLS:
+            if starts_cell(text[w1]):
+                count += 1
+            w1 += 1
+        return w0, w1
+
+    def _starts_cell(self, ch: str) -> bool:
+        kind = chars.char_info(ch).kind
+        return kind <= chars.HIDDEN or (kind == chars.REMOVED and self.bidi_marks)
+
+    def _build(self, lo: int, hi: int) -> _Block:
+        """The cells starting in [lo, hi), built from a window around it."""
+        w0, w1 = (lo, hi) if self.whole else self._window(lo, hi)
+        text = self.text[w0:w1]
+        infos = chars.char_infos(text)
+        char_levels = self._levels[w0:w1]
+        marks = self.bidi_marks
         # Cells in logical order, while they are being built:
         # [start, end, drawn, marks, width, kind, level, whitespace, character]
         raw: list[list[Any]] = []  # records, mutable while building
@@ -227,12 +563,16 @@ class ParagraphLayout:
             chars.INVISIBLE,
             chars.HIDDEN,
         )
+        control_kind = chars.CONTROL
         dotted_circle = chars.DOTTED_CIRCLE
         append = raw.append
-        for i, (ch, info, level) in enumerate(zip(text, infos, char_levels, strict=True)):
+        for i, (ch, info, level) in enumerate(zip(text, infos, char_levels, strict=True), w0):
             kind = info.kind
             if kind <= hidden_kind:  # BASE, SPACE, CONTROL, HIDDEN
-                append([i, i + 1, info.drawn, "", info.width, kind, level, info.whitespace, ch])
+                if kind == hidden_kind and marks and info.picture:  # an isolate, as its mark
+                    append([i, i + 1, info.picture, "", 1, control_kind, level, True, ch])
+                else:
+                    append([i, i + 1, info.drawn, "", info.width, kind, level, info.whitespace, ch])
             elif kind == mark_kind:
                 if raw:
                     last = raw[-1]
@@ -247,8 +587,12 @@ class ParagraphLayout:
                     raw[-1][1] = i + 1
                 if ch != chars.ZWJ:
                     breakers.append(len(raw))
+            elif marks and info.picture:  # an embedding, override or PDF, drawn as its mark
+                # Whitespace to L1: trailing, it goes to the paragraph level (UAX #9
+                # 5.2, retaining explicit formatting characters).
+                append([i, i + 1, info.picture, "", 1, control_kind, level, True, ch])
             else:  # REMOVED, BREAK
-                if kind == chars.BREAK:
+                if kind == chars.BREAK and lo <= i < hi:
                     breaks.append(i)
                 breakers.append(len(raw))
 
@@ -267,192 +611,183 @@ class ParagraphLayout:
                         break
 
         # The cells, with L4 (mirrored glyphs at odd levels).
-        cells: list[Cell] = []
-        cell_levels: list[int] = []
-        cell_ws: list[bool] = []
-        cell_space: list[bool] = []
-        cell_hidden: list[bool] = []
+        cells = _Cells()
+        texts, starts, ends, widths = cells.texts, cells.starts, cells.ends, cells.widths
+        levels, ws, space, hidden = cells.levels, cells.ws, cells.space, cells.hidden
         mirrors = chars.MIRRORS
         mirrored = chars.mirrored
-        new = _tuple_new
         space_kind = chars.SPACE
-        for c, (start, end, glyph, marks, width, kind, level, whitespace, _ch) in enumerate(raw):
+        for c, (start, end, glyph, marks_of, width, kind, level, whitespace, _ch) in enumerate(raw):
             if glyphs is not None:
                 if glyphs[c] == "":  # the alef of a lam-alef: into the cell before
-                    lam = cells[-1]
-                    cells[-1] = new(Cell, (lam.text + marks, lam.start, end, 1, lam.rtl))
+                    texts[-1] += marks_of
+                    ends[-1] = end
+                    widths[-1] = 1
                     continue
                 if kind == base_kind:
                     glyph = glyphs[c]
-            odd = level % 2 == 1
-            if odd and glyph in mirrors:
+            if level % 2 == 1 and glyph in mirrors:
                 glyph = mirrored(glyph)
-            cells.append(new(Cell, (glyph + marks if marks else glyph, start, end, width, odd)))
-            cell_levels.append(level)
-            cell_ws.append(whitespace)
-            cell_space.append(kind == space_kind)
-            cell_hidden.append(kind == hidden_kind)
-
-        self._cells = cells
-        self._cell_levels = cell_levels
-        self._cell_ws = cell_ws
-        self._cell_space = cell_space
-        self._cell_hidden = cell_hidden
-        self._has_hidden = any(cell_hidden)
-        self._cell_starts = [cell.start for cell in cells]
-        self._segments = self._segment(breaks)
-
-    def _segment(self, breaks: list[int]) -> list[_Segment]:
-        """The stretches between hard breaks, with their words."""
-        cells = self._cells
-        space = self._cell_space
-        starts = self._cell_starts
-        segments = []
-        segment_start = 0
-        for segment_end in [*breaks, len(self.text)]:
-            c0 = bisect_left(starts, segment_start)
-            c1 = bisect_left(starts, segment_end)
-            words: list[_Word] = []
-            k = c0
-            separator_start = c0
-            separator_width = 0
-            while k < c1:
-                # Spaces (and hidden cells alone between spaces) separate words.
-                while k < c1 and space[k]:
-                    separator_width += cells[k].width
-                    k += 1
-                if k == c1:
-                    break  # trailing spaces: not drawn
-                word_start = k
-                word_width = 0
-                while k < c1 and not space[k]:
-                    word_width += cells[k].width
-                    k += 1
-                if word_width == 0:  # only hidden cells: part of the separator
-                    continue
-                if word_start > c0 and separator_start == c0:
-                    # Leading spaces: an indent, drawn, as a word of its own.
-                    words.append(_Word(c0, word_start, 0, separator_width))
-                    separator_width = 0
-                words.append(_Word(word_start, k, separator_width, word_width))
-                separator_start = k
-                separator_width = 0
-            segments.append(_Segment(segment_start, segment_end, c0, c1, words))
-            segment_start = segment_end + 1
-        return segments
+            texts.append(glyph + marks_of if marks_of else glyph)
+            starts.append(start)
+            ends.append(end)
+            widths.append(width)
+            levels.append(level)
+            ws.append(whitespace)
+            space.append(kind == space_kind)
+            hidden.append(kind == hidden_kind)
+        return _Block(cells, bisect_left(starts, lo), bisect_left(starts, hi), breaks)
 
     # -- per width ------------------------------------------------------------------
 
-    def lines(self, width: int) -> list[VisualLine]:
-        """The visual lines at `width` cells (>= 1), top to bottom. Cached per width."""
-        return self._wrap(width).lines
+    def _all_blocks(self) -> Iterator[_Block]:
+        if self._whole_block is not None:
+            yield self._whole_block
+            return
+        for k in range((len(self.text) + BLOCK - 1) // BLOCK):
+            yield self._block(k)
 
-    def _wrap(self, width: int) -> _Wrap:
+    def _bounds(self, width: int) -> Iterator[list[tuple[int, int, int]]]:
+        """(start, end, flags) of every line at `width`, a block's worth at a time."""
         if width < 1:
             raise ValueError(f"width must be at least 1: {width}")
-        wrap = self._wraps.get(width)
-        if wrap is not None:
-            self._wraps.move_to_end(width)
-            return wrap
-        lines: list[VisualLine] = []
-        for segment_start, segment_end, c0, c1, words in self._segments:
-            previous_last = -1
-            for first, last in self._break(width, words):
-                if first == c0:
-                    start = segment_start
-                elif first == previous_last:  # no spaces between: where the line before ends
-                    start = self._cells[first].start
-                else:  # after the spaces of the break
-                    start = self._cells[first - 1].end
-                previous_last = last
-                end = self._cells[last].start if last < c1 else segment_end
-                lines.append(self._line(first, last, start, end, width, c0, c1))
-            if not words:
-                end = self._cells[c0].start if c0 < c1 else segment_end
-                lines.append(VisualLine((), segment_start, end, 0, self.rtl))
-        wrap = _Wrap(lines, [line.start for line in lines])
-        self._wraps[width] = wrap
-        if len(self._wraps) > _LINE_CACHE_SIZE:
-            self._wraps.popitem(last=False)
-        return wrap
+        wrapper = _Wrapper(width)
+        cell = wrapper.cell
+        out = wrapper.out
+        for block in self._all_blocks():
+            cells = block.cells
+            starts, ends, widths, space = cells.starts, cells.ends, cells.widths, cells.space
+            breaks = block.breaks
+            b = 0
+            for c in range(block.first, block.last):
+                start = starts[c]
+                while b < len(breaks) and breaks[b] < start:
+                    wrapper.end(breaks[b])
+                    wrapper.begin(breaks[b] + 1)
+                    b += 1
+                cell(start, ends[c], widths[c], space[c])
+            for offset in breaks[b:]:
+                wrapper.end(offset)
+                wrapper.begin(offset + 1)
+            if out:
+                yield out[:]
+                out.clear()
+        wrapper.end(len(self.text))
+        yield out
 
-    def _break(self, width: int, words: list[_Word]) -> list[tuple[int, int]]:
-        """Greedy line breaking: (first cell, end cell) of each line of one segment."""
-        cells = self._cells
-        out: list[tuple[int, int]] = []
-        line_first = -1
-        line_end = -1
-        line_width = 0
-        for word_start, word_end, separator_width, word_width in words:
-            if line_first >= 0 and line_width + separator_width + word_width <= width:
-                line_width += separator_width + word_width
-                line_end = word_end
-                continue
-            if line_first >= 0:
-                out.append((line_first, line_end))  # the separator spaces are not drawn
-            if word_width <= width:
-                line_first, line_end, line_width = word_start, word_end, word_width
-                continue
-            # A word wider than the line (a URL): split it between cells.
-            line_first, line_width = word_start, 0
-            for k in range(word_start, word_end):
-                cell_width = cells[k].width
-                if line_width + cell_width > width and k > line_first:
-                    out.append((line_first, k))
-                    line_first, line_width = k, 0
-                line_width += cell_width
-            line_end = word_end
-        if line_first >= 0:
-            out.append((line_first, line_end))
-        return out
+    def _wrap(self, width: int) -> tuple[_Wrap, _Lines]:
+        with self._lock:
+            found = self._wraps.get(width)
+            if found is not None:
+                self._wraps.move_to_end(width)
+                return found
+            starts: array[int] = array("q")
+            ends: array[int] = array("q")
+            flags = bytearray()
+            for bounds in self._bounds(width):
+                for start, end, flag in bounds:
+                    starts.append(start)
+                    ends.append(end)
+                    flags.append(flag)
+            wrap = _Wrap(starts, ends, flags)
+            found = (wrap, _Lines(self, width, wrap))
+            self._wraps[width] = found
+            if len(self._wraps) > _LINE_CACHE_SIZE:
+                self._wraps.popitem(last=False)
+            return found
+
+    def lines(self, width: int) -> Sequence[VisualLine]:
+        """The visual lines at `width` cells (>= 1), top to bottom.
+
+        The wrap is cached per width (the last few); each line is built when it is
+        first read (a long paragraph keeps only the last few hundred built).
+        """
+        return self._wrap(width)[1]
+
+    def iter_lines(self, width: int) -> Iterator[VisualLine]:
+        """The visual lines at `width`, top to bottom, each built as the wrap finds it:
+        for printing a paragraph of any length in memory bounded by a block."""
+        cached = self._wraps.get(width)
+        if cached is not None:
+            yield from cached[1]
+            return
+        for bounds in self._bounds(width):
+            for start, end, flag in bounds:
+                yield self._visual(start, end, flag, width)
+
+    def _cells_for(self, start: int, end: int) -> tuple[_Cells, int, int]:
+        """The cells whose start lies in [start, end): (cells, first, last)."""
+        if self._whole_block is not None:
+            cells = self._whole_block.cells
+        else:
+            k = start // BLOCK
+            if end <= (k + 1) * BLOCK:
+                cells = self._block(k).cells
+            else:  # across two blocks: a window of its own
+                cells = self._build(start, end).cells
+        return cells, bisect_left(cells.starts, start), bisect_left(cells.starts, end)
+
+    def _visual(self, start: int, end: int, flags: int, width: int | None) -> VisualLine:
+        """The line holding the logical slice [start, end) (the cells starting in it)."""
+        cells, first, last = self._cells_for(start, end)
+        return self._line(cells, first, last, start, end, flags, width)
 
     def _line(
         self,
+        cells: _Cells,
         first: int,
         last: int,
         start: int,
         end: int,
+        flags: int,
         width: int | None,
-        segment_first: int,
-        segment_end: int,
     ) -> VisualLine:
         """Cells [first, last) as one visual line holding the logical slice [start, end)."""
-        cells = self._cells[first:last]
-        levels = self._cell_levels[first:last]
-        if not cells:
+        if first >= last:
             return VisualLine((), start, end, 0, self.rtl)
+        texts = cells.texts[first:last]
+        levels = cells.levels[first:last]
+        widths = cells.widths[first:last]
         base_level = self.level
         # L1 at the line end: trailing whitespace goes to the paragraph level.
-        ws = self._cell_ws
+        ws = cells.ws
         k = last - 1
         while k >= first and ws[k]:
-            if levels[k - first] != base_level:
-                levels[k - first] = base_level
-                cells[k - first] = cells[k - first]._replace(rtl=self.rtl)
+            levels[k - first] = base_level
             k -= 1
         if self.shape:
             # No joining across a line break inside a word.
-            if first > segment_first and not self._cell_space[first - 1]:
-                cell = cells[0]
-                glyph = shaping.unjoin_before(cell.text[:1])
-                if glyph != cell.text[:1]:
-                    cells[0] = cell._replace(text=glyph + cell.text[1:])
-            if last < segment_end and not self._cell_space[last]:
-                cell = cells[-1]
-                glyph = shaping.unjoin_after(cell.text[:1])
-                if glyph != cell.text[:1]:
-                    cells[-1] = cell._replace(text=glyph + cell.text[1:])
+            if flags & UNJOIN_FIRST:
+                text = texts[0]
+                glyph = shaping.unjoin_before(text[:1])
+                if glyph != text[:1]:
+                    texts[0] = glyph + text[1:]
+            if flags & UNJOIN_LAST:
+                text = texts[-1]
+                glyph = shaping.unjoin_after(text[:1])
+                if glyph != text[:1]:
+                    texts[-1] = glyph + text[1:]
         if width is not None and width < 2:
-            cells = [
-                cell._replace(text=WIDE_PLACEHOLDER, width=1) if cell.width > width else cell
-                for cell in cells
-            ]
+            for i, cell_width in enumerate(widths):
+                if cell_width > width:
+                    texts[i] = WIDE_PLACEHOLDER
+                    widths[i] = 1
         order = visual_order(levels)
-        if self._has_hidden:
-            hidden = self._cell_hidden
+        hidden = cells.hidden
+        if True in hidden[first:last]:
             order = [i for i in order if not hidden[first + i]]
-        line_width = sum(cell.width for cell in cells)
-        return VisualLine(tuple([cells[i] for i in order]), start, end, line_width, self.rtl)
+        starts, ends = cells.starts, cells.ends
+        new = _tuple_new
+        line_cells = tuple(
+            [
+                new(
+                    Cell,
+                    (texts[i], starts[first + i], ends[first + i], widths[i], levels[i] % 2 == 1),
+                )
+                for i in order
+            ]
+        )
+        return VisualLine(line_cells, start, end, sum(widths), self.rtl)
 
     def visual_line(self, start: int = 0, end: int | None = None) -> VisualLine:
         """The logical slice [start, end) as one visual line, however wide: no wrapping.
@@ -462,24 +797,34 @@ class ParagraphLayout:
         """
         if end is None:
             end = len(self.text)
-        first = bisect_left(self._cell_starts, start)
-        last = bisect_left(self._cell_starts, end)
-        while last > first and self._cells[last - 1].end > end:
+        if self._whole_block is not None:
+            cells = self._whole_block.cells
+        else:
+            cells = self._build(start, end).cells
+        starts = cells.starts
+        first = bisect_left(starts, start)
+        last = bisect_left(starts, end)
+        while last > first and cells.ends[last - 1] > end:
             last -= 1
-        return self._line(first, last, start, end, None, 0, len(self._cells))
+        flags = 0
+        if first > 0 and first < len(starts) and not cells.space[first - 1]:
+            flags |= UNJOIN_FIRST
+        if last < len(starts) and last > first and not cells.space[last]:
+            flags |= UNJOIN_LAST
+        return self._line(cells, first, last, start, end, flags, None)
 
     def locate(self, offset: int, width: int) -> tuple[int, int] | None:
         """(line index, column) of the cell showing `offset` at `width`, or None if not drawn."""
-        wrap = self._wrap(width)
+        wrap, lines = self._wrap(width)
         index = bisect_right(wrap.starts, offset) - 1
         if index < 0:
             return None
-        column = wrap.lines[index].column_of(offset)
+        column = lines[index].column_of(offset)
         return None if column is None else (index, column)
 
     def offset_at(self, line: int, column: int, width: int) -> int | None:
         """The logical offset shown at (line, column) at `width`, or None (no cell there)."""
-        lines = self._wrap(width).lines
+        lines = self.lines(width)
         if not 0 <= line < len(lines):
             return None
         return lines[line].offset_at(column)

@@ -67,12 +67,35 @@ def test_levels_are_resolved_on_the_whole_paragraph() -> None:
     assert all(line.rtl for line in lines)
 
 
-def test_bidi_controls_are_honoured_and_not_drawn() -> None:
+def test_bidi_controls_hidden_are_honoured_and_not_drawn() -> None:
     text = "abc \u202eXYZ\u202c def \u200fghi"
-    (line,) = ParagraphLayout(text, shape=False).lines(80)
+    (line,) = ParagraphLayout(text, shape=False, bidi_marks=False).lines(80)
     assert line.text == "abc ZYX def ghi"
     for offset in (4, 8, 14):  # RLO, PDF, RLM
         assert line.column_of(offset) is None
+
+
+def test_bidi_controls_are_honoured_and_drawn_as_marks_where_they_are() -> None:
+    # Trojan Source: the override still reverses XYZ, and a mark shows where it
+    # starts (⇇, RLO, on the right: it reads right to left) and ends (⇡, PDF).
+    text = "abc \u202eXYZ\u202c def \u200fghi"
+    (line,) = ParagraphLayout(text, shape=False).lines(80)
+    assert line.text == "abc \u21e1ZYX\u21c7 def ghi"
+    assert line.column_of(4) == 8  # the RLO's mark, in a cell of its own
+    assert line.column_of(8) == 4  # the PDF's
+    assert line.offset_at(8) == 4 and line.offset_at(4) == 8
+    assert [line.column_of(i) for i in (5, 6, 7)] == [7, 6, 5]  # X Y Z reversed
+    assert line.column_of(14) is None  # RLM: a mark, never drawn
+
+
+def test_isolates_are_drawn_as_marks_around_what_they_isolate() -> None:
+    text = "abc \u2067XYZ\u2069 def"  # RLI ... PDI
+    (line,) = ParagraphLayout(text, shape=False).lines(80)
+    # XYZ is strong L inside an RTL isolate: its order is kept, the marks bracket it.
+    assert line.text == "abc \u21e4XYZ\u2912 def"
+    assert line.column_of(4) == 4 and line.column_of(8) == 8
+    hidden = ParagraphLayout(text, shape=False, bidi_marks=False).lines(80)[0]
+    assert hidden.text == "abc XYZ def"
 
 
 # -- cells and maps ---------------------------------------------------------------------

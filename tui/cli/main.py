@@ -140,6 +140,12 @@ def check_names(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     type=click.Choice(["ar", "en"]),
     help="Which name of a label value comes first in the app (default en; config: labels).",
 )
+@click.option(
+    "--bidi-marks",
+    type=click.Choice(["show", "hide"]),
+    help="show (default): draw a mark where a bidi embedding, override or isolate starts "
+    "and ends (text that reorders itself); hide: apply them without marks.",
+)
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -150,6 +156,7 @@ def cli(
     bidi: str | None,
     no_shape: bool | None,
     labels: str | None,
+    bidi_marks: str | None,
 ) -> None:
     """Hashiya (حاشية): read and annotate Arabic news in the terminal.
 
@@ -169,6 +176,7 @@ def cli(
             bidi=bidi,
             shape=None if no_shape is None else not no_shape,
             labels=labels,
+            bidi_marks=bidi_marks,
         )
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None

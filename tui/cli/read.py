@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from annotations.layout import render_plain
+from annotations.layout import iter_plain
 from annotations.store import StoreError
 from annotations.text import TextError, decode, normalize, paragraph_spans
 from tui.cli.main import cli, open_store, settings_of
@@ -42,6 +42,12 @@ def _terminal_width() -> int:
     help="app: Hashiya reorders (default); terminal: print wrapped logical lines for a "
     "terminal that does bidi itself (mlterm, Konsole with bidi on).",
 )
+@click.option(
+    "--bidi-marks",
+    type=click.Choice(["show", "hide"]),
+    help="show (default): a mark where a bidi embedding, override or isolate starts and "
+    "ends; hide: apply them without marks.",
+)
 @click.pass_context
 def cat_command(
     ctx: click.Context,
@@ -50,6 +56,7 @@ def cat_command(
     no_shape: bool | None,
     direction: str,
     bidi: str | None,
+    bidi_marks: str | None,
 ) -> None:
     """Print an article laid out right-to-left, as plain text, and nothing else.
 
@@ -79,7 +86,10 @@ def cat_command(
         text, paragraphs = found.text, found.paragraphs
     mode = bidi or settings.bidi
     shape = settings.shape if no_shape is None else not no_shape
-    output = render_plain(text, paragraphs, width or _terminal_width(), direction, shape, mode)
+    marks = settings.bidi_marks if bidi_marks is None else bidi_marks == "show"
+    lines = iter_plain(text, paragraphs, width or _terminal_width(), direction, shape, mode, marks)
     # A terminal that reorders by itself (VTE) must not reorder our lines again.
     with explicit_bidi(mode == "app"):
-        click.echo(output)
+        # Line by line: a huge paragraph is printed as it is laid out.
+        for line in lines:
+            click.echo(line)

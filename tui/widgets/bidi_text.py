@@ -5,6 +5,8 @@ Textual draws strings in logical order and wraps them; Arabic must be laid out
 Everything here is `annotations.layout.draw` (the printable filter, then the layout
 engine) in the forms widgets need: a str, a padded str, a `rich.text.Text` that does
 not wrap, several lines of a paragraph.
+Bidi embeddings, overrides and isolates are drawn as marks unless the app's setting
+hides them (`set_bidi_marks`, from `Settings.bidi_marks`).
 """
 
 from __future__ import annotations
@@ -23,13 +25,25 @@ LONG = 1000  # a width no one-line widget reaches
 ELLIPSIS = "…"
 NAME_SEPARATOR = " · "
 
+_marks = {"show": True}  # the app's setting, one per process
+
+
+def set_bidi_marks(show: bool) -> None:
+    """Draw (True) or hide the marks of bidi controls in every string laid out here."""
+    if _marks["show"] != show:
+        _marks["show"] = show
+
+
+def bidi_marks() -> bool:
+    return _marks["show"]
+
 
 def fit_line(text: str, width: int, shape: bool = True, direction: str = "auto") -> VisualLine:
     """`text` as one visual line of at most `width` cells ("…" where it is cut).
 
     `.text` is what to draw; `.rtl` says to right-align it.
     """
-    return _draw(text, max(width, 1), direction=direction, shape=shape)
+    return _draw(text, max(width, 1), direction=direction, shape=shape, bidi_marks=_marks["show"])
 
 
 def visual(text: str, width: int = LONG, shape: bool = True) -> str:
@@ -77,7 +91,9 @@ def lines_text(lines: list[str]) -> Text:
 
 def visual_lines(text: str, width: int, shape: bool = True) -> list[str]:
     """A paragraph wrapped to `width` and laid out: its lines in visual order, aligned."""
-    layout = ParagraphLayout(" ".join(printable(text).split()), shape=shape)
+    layout = ParagraphLayout(
+        " ".join(printable(text, keep_bidi=True).split()), shape=shape, bidi_marks=_marks["show"]
+    )
     return [" " * line.pad(width) + line.text for line in layout.lines(max(width, 1))]
 
 

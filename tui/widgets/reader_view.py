@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from rich.color import Color
 from rich.segment import Segment
@@ -24,8 +27,11 @@ from textual.strip import Strip
 
 from annotations.export.native import sentence_bounds
 from annotations.layout import ArticleLayout, ParagraphLayout, VisualLine
+from annotations.layout import Row as ArticleRow
 from annotations.layout.chars import mirrored
 from annotations.models import Article
+from annotations.text import BIDI_CONTROL_PICTURES
+from tui.widgets.bidi_text import bidi_marks as bidi_marks_setting
 
 MARGIN = 1  # blank columns left and right of the text
 LARGE_ARTICLE = 150_000  # characters: laid out in a worker thread (about half a second)
@@ -39,6 +45,56 @@ class Row:
     base: int | None  # absolute offset of the line's paragraph start; None: not article text
     pad: int  # blank columns before the first cell
     kind: str = "text"  # text | title | meta | blank
+
+
+class ReaderRows(Sequence[Row]):
+    """The reader's rows: the header, then the article's rows, each made when read.
+
+    The article's rows come from the layout, which builds a paragraph's lines only when
+    they are shown; the last few hundred made here are kept (the screen and near it).
+    """
+
+    _KEEP = 512
+
+    def __init__(self, header: list[Row], article: Sequence[ArticleRow], terminal_bidi: bool):
+        self.header = header
+        self._article = article
+        self._terminal_bidi = terminal_bidi
+        self._made: OrderedDict[int, Row] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self.header) + len(self._article)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Row]: ...
+
+    def __getitem__(self, index: int | slice) -> Row | list[Row]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if index < len(self.header):
+            return self.header[index]
+        row = self._made.get(index)
+        if row is None:
+            found = self._article[index - len(self.header)]
+            if found.line is None:
+                row = Row(None, None, 0, "blank")
+            elif self._terminal_bidi:
+                row = Row(logical_line(found.line), found.base, 0, "text")
+            else:
+                row = Row(found.line, found.base, found.x, "text")
+            self._made[index] = row
+            if len(self._made) > self._KEEP:
+                self._made.popitem(last=False)
+        return row
+
+    def __iter__(self) -> Iterator[Row]:
+        for index in range(len(self)):
+            yield self[index]
 
 
 @dataclass(frozen=True)
@@ -105,6 +161,7 @@ class ReaderView(ScrollView, can_focus=True):
         "reader--caret",
         "reader--selection",
         "reader--stale",
+        "reader--bidi-mark",
     }
 
     DEFAULT_CSS = """
@@ -114,6 +171,7 @@ class ReaderView(ScrollView, can_focus=True):
     ReaderView > .reader--caret { background: $warning; color: $background; }
     ReaderView > .reader--selection { background: $accent 60%; }
     ReaderView > .reader--stale { text-style: strike; }
+    ReaderView > .reader--bidi-mark { text-style: dim; }
     """
 
     caret: reactive[int] = reactive(0, init=False)
@@ -136,6 +194,7 @@ class ReaderView(ScrollView, can_focus=True):
         shape: bool = True,
         snap_to_words: bool = True,
         bidi: str = "app",
+        bidi_marks: bool | None = None,
         id: str | None = None,
     ) -> None:
         self._style_cache: dict[tuple[object, ...], Style] = {}
@@ -148,15 +207,20 @@ class ReaderView(ScrollView, can_focus=True):
         shape = shape and not self.terminal_bidi
         self.shape = shape
         self.snap_to_words = snap_to_words
-        # Levels and shaping once per paragraph; widths only re-wrap (layout caches).
-        self.article_layout = ArticleLayout(article.text, article.paragraphs, direction, shape)
+        # Bidi embeddings, overrides and isolates: applied, and drawn as marks unless hidden.
+        marks = bidi_marks_setting() if bidi_marks is None else bidi_marks
+        # Levels once per paragraph; widths only re-wrap; cells for the lines shown.
+        self.article_layout = ArticleLayout(
+            article.text, article.paragraphs, direction, shape, bidi_marks=marks
+        )
         self.paragraph_starts = [s for s, _ in article.paragraphs]
-        self.title_layout = ParagraphLayout(article.title or "", shape=shape)
+        self.title_layout = ParagraphLayout(article.title or "", shape=shape, bidi_marks=marks)
         self.meta_layout = ParagraphLayout(
             " · ".join(x for x in (article.source, article.published or "", article.id) if x),
             shape=shape,
+            bidi_marks=marks,
         )
-        self.rows: list[Row] = []
+        self.rows: Sequence[Row] = []
         self._text_width = 0
         self._header_rows = 0  # title, source and a blank row above the text
         self.selection_anchor: int | None = (
@@ -194,7 +258,7 @@ class ReaderView(ScrollView, can_focus=True):
 
     @work(thread=True, exclusive=True, group="layout", exit_on_error=False)
     def _layout_in_background(self, width: int) -> None:
-        self.article_layout.rows(width)  # fills the layout's cache; touches no widget
+        self.article_layout.rows(width)  # wraps every paragraph (cached); touches no widget
         self.app.call_from_thread(self._layout_ready, width)
 
     def _layout_ready(self, width: int) -> None:
@@ -207,25 +271,16 @@ class ReaderView(ScrollView, can_focus=True):
         # Keep the reading position: the logical offset at the top (unless at the very top).
         top = self.top_offset() if self.rows and self.scroll_offset.y > 0 else None
         self._text_width = width
-        rows: list[Row] = []
+        header: list[Row] = []
         for line in self.title_layout.lines(width) if self.article.title else []:
-            rows.append(Row(line, None, line.pad(width), "title"))
+            header.append(Row(line, None, line.pad(width), "title"))
         for line in self.meta_layout.lines(width):
-            rows.append(Row(line, None, line.pad(width), "meta"))
-        rows.append(Row(None, None, 0, "blank"))
-        self._header_rows = len(rows)
-        for row in self.article_layout.rows(width):
-            if row.line is None:
-                rows.append(Row(None, None, 0, "blank"))
-            elif self.terminal_bidi:
-                rows.append(Row(logical_line(row.line), row.base, 0, "text"))
-            else:
-                rows.append(Row(row.line, row.base, row.x, "text"))
+            header.append(Row(line, None, line.pad(width), "meta"))
         if self.terminal_bidi:
-            rows[: self._header_rows] = [
-                Row(logical_line(r.line), None, 0, r.kind) if r.line else r
-                for r in rows[: self._header_rows]
-            ]
+            header = [Row(logical_line(r.line), None, 0, r.kind) if r.line else r for r in header]
+        header.append(Row(None, None, 0, "blank"))
+        self._header_rows = len(header)
+        rows = ReaderRows(header, self.article_layout.rows(width), self.terminal_bidi)
         self.rows = rows
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
         if top is not None:
@@ -250,8 +305,8 @@ class ReaderView(ScrollView, can_focus=True):
 
     def top_offset(self) -> int | None:
         """The logical offset at the top of the view: the reading position."""
-        top = int(self.scroll_offset.y)
-        for row in self.rows[top:]:
+        for index in range(int(self.scroll_offset.y), len(self.rows)):
+            row = self.rows[index]
             if row.base is not None and row.line is not None:
                 return row.base + row.line.start
         return None
@@ -328,7 +383,7 @@ class ReaderView(ScrollView, can_focus=True):
         self._style_cache.clear()  # the theme or CSS changed
 
     def _style(self, key: tuple[object, ...]) -> Style:
-        """The style of a cell: (kind,) or (highlight index, depth, selected, caret)."""
+        """The style of a cell: (kind,) or (highlight index, depth, selected, caret, mark)."""
         cached = self._style_cache.get(key)
         if cached is not None:
             return cached
@@ -336,7 +391,7 @@ class ReaderView(ScrollView, can_focus=True):
         if len(key) == 1:
             style = base + self.get_component_rich_style(f"reader--{key[0]}")
         else:
-            index, depth, selected, caret = key
+            index, depth, selected, caret, mark = key
             style = base
             if isinstance(index, int) and index >= 0:
                 h = self.highlights[index]
@@ -350,6 +405,8 @@ class ReaderView(ScrollView, can_focus=True):
                     style += self.get_component_rich_style("reader--stale")
             if selected:
                 style += self.get_component_rich_style("reader--selection")
+            if mark:  # a bidi control's mark: there, but not text
+                style += self.get_component_rich_style("reader--bidi-mark")
             if caret:
                 style += self.get_component_rich_style("reader--caret")
         self._style_cache[key] = style
@@ -376,6 +433,7 @@ class ReaderView(ScrollView, can_focus=True):
         caret = self.caret
         paint, depth = self._paint, self._depth
         painted = len(paint)
+        text = self.article.text
         segments: list[Segment] = [Segment(" " * (MARGIN + row.pad), base_style)]
         run_text: list[str] = []
         run_key: tuple[object, ...] | None = None
@@ -387,6 +445,7 @@ class ReaderView(ScrollView, can_focus=True):
                 depth[start] if start < painted else 0,
                 selection is not None and start < selection[1] and selection[0] < end,
                 start <= caret < end or start == end == caret,
+                end - start == 1 and text[start] in BIDI_CONTROL_PICTURES,
             )
             if key == run_key:
                 run_text.append(cell.text)
