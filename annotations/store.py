@@ -474,6 +474,10 @@ class Store:
 
     def list_articles(self, limit: int | None = None, offset: int = 0) -> list[ArticleSummary]:
         """Articles in import order (no text)."""
+        return list(self.iter_articles(limit, offset))
+
+    def iter_articles(self, limit: int | None = None, offset: int = 0) -> Iterator[ArticleSummary]:
+        """Articles in import order (no text), read one at a time as they are consumed."""
         sql = (
             "SELECT id, title, source, published, n_chars, n_paragraphs, imported_at"
             " FROM articles ORDER BY rowid"
@@ -482,7 +486,12 @@ class Store:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params = (limit, offset)
-        return [ArticleSummary(*row) for row in self.conn.execute(sql, params)]
+        cursor = self.conn.execute(sql, params)
+        try:
+            for row in cursor:
+                yield ArticleSummary(*row)
+        finally:
+            cursor.close()
 
     # -- passages --------------------------------------------------------------------
     # Every change is committed with its audit row in one transaction before returning,
