@@ -806,7 +806,7 @@ class Store:
 
     # -- the article list ------------------------------------------------------------
 
-    def catalog_ids(self, query: CatalogQuery) -> list[str]:
+    def catalog_ids(self, query: CatalogQuery, limit: int | None = None) -> list[str]:
         """Article ids in the list's order, filtered: cheap enough for 100,000 articles.
 
         An article row holds its text, so reading any column of every row reads the
@@ -815,13 +815,38 @@ class Store:
         filters on: the imported order and the status and annotator filters are answered
         from the primary-key index (which holds id and rowid), and article_status is
         joined only to sort by status (bench/bench_list.py).
+
+        With `limit`, only the first ids: what the list's first screen shows.
         """
+        first_rows = limit is not None and query.ids is None
+        sql, params = self._catalog_from(query, order=True, first_rows=first_rows)
+        if first_rows:
+            sql += " LIMIT ?"
+            params.append(limit)
+        ids = [r[0] for r in self.conn.execute(sql, params)]
+        if query.ids is not None:
+            wanted = set(query.ids)
+            ids = [i for i in ids if i in wanted]
+            if limit is not None:
+                ids = ids[:limit]
+        return ids
+
+    def catalog_count(self, query: CatalogQuery) -> int:
+        """How many articles `catalog_ids(query)` gives, without reading their ids."""
+        if query.ids is not None:
+            return len(self.catalog_ids(query))
+        sql, params = self._catalog_from(query, order=False)
+        return int(self.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
+
+    def _catalog_from(
+        self, query: CatalogQuery, *, order: bool, first_rows: bool = False
+    ) -> tuple[str, list[Any]]:
         if query.sort not in SORT_KEYS:
             raise StoreError(f"unknown sort '{query.sort}' (one of {', '.join(SORT_KEYS)})")
         where: list[str] = []
         params: list[Any] = []
         sql = "SELECT a.id FROM articles a"
-        if query.sort == "status":
+        if order and query.sort == "status":
             sql += " LEFT JOIN article_status s ON s.article_id = a.id AND s.annotator = ?"
             params.append(query.annotator)
         if query.source is not None:
@@ -843,15 +868,15 @@ class Store:
             params.append(query.annotated_by)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        # `+a.rowid` (not an index term): SQLite then scans the small primary-key index
-        # and sorts, rather than walking the table in rowid order.
-        key = "+a.rowid" if query.sort == "imported" else SORT_KEYS[query.sort]
-        sql += f" ORDER BY {key}{' DESC' if query.descending else ''}, +a.rowid"
-        ids = [r[0] for r in self.conn.execute(sql, params)]
-        if query.ids is not None:
-            wanted = set(query.ids)
-            ids = [i for i in ids if i in wanted]
-        return ids
+        if order:
+            # `+a.rowid` (not an index term): SQLite then scans the small primary-key
+            # index and sorts, rather than walking the table in rowid order. For the
+            # first rows only, walking the table from its start and stopping is cheaper.
+            key = SORT_KEYS[query.sort]
+            if query.sort == "imported" and not first_rows:
+                key = "+a.rowid"
+            sql += f" ORDER BY {key}{' DESC' if query.descending else ''}, +a.rowid"
+        return sql, params
 
     def catalog_rows(self, ids: Sequence[str], annotator: str) -> dict[str, CatalogRow]:
         """The list's rows for these ids (the visible ones)."""
