@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import subprocess
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -77,3 +78,43 @@ def best_timing(n: int, fn: Callable[[], object]) -> Timing:
 def process_timing(args: Sequence[str], repeat: int = 5) -> Timing:
     """The least CPU time of `repeat` runs of a command, with its wall time."""
     return best_timing(repeat, lambda: subprocess.run(args, check=True, capture_output=True))
+
+
+@dataclass(frozen=True)
+class ProcessRun:
+    wall: float  # seconds
+    cpu: float  # seconds of CPU (user + system) of the process
+    peak_mib: float  # its peak resident memory (ru_maxrss)
+
+
+def process_run(args: Sequence[str], env: Mapping[str, str] | None = None) -> ProcessRun:
+    """Run a command (output discarded) and measure it alone: os.wait4 gives this one
+    child's CPU time and peak memory, not the sum over every child waited for."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        args,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=None if env is None else dict(env),
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, list(args))
+    return ProcessRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def least_of(n: int, run: Callable[[], ProcessRun]) -> ProcessRun:
+    """The run with the least CPU time out of n (peak memory: the least too)."""
+    runs = [run() for _ in range(n)]
+    best = min(runs, key=lambda r: r.cpu)
+    return ProcessRun(best.wall, best.cpu, min(r.peak_mib for r in runs))
+
+
+def compiled_env(cache: str) -> dict[str, str]:
+    """This environment with bytecode caching on, into `cache`: start-up as an installed
+    Hashiya has it (pip compiles the package), even where PYTHONDONTWRITEBYTECODE is set."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = cache
+    return env
