@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import resource
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -87,22 +88,29 @@ class ProcessRun:
     peak_mib: float  # its peak resident memory (ru_maxrss)
 
 
+# Runs a command and prints its CPU seconds and peak memory (KiB). A small process of its
+# own, because a child's ru_maxrss starts from its parent's size at fork (the bench's).
+_MEASURE = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+"""
+
+
 def process_run(args: Sequence[str], env: Mapping[str, str] | None = None) -> ProcessRun:
-    """Run a command (output discarded) and measure it alone: os.wait4 gives this one
-    child's CPU time and peak memory, not the sum over every child waited for."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        args,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=None if env is None else dict(env),
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        raise subprocess.CalledProcessError(proc.returncode, list(args))
-    return ProcessRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    """Run a command (output discarded) and measure it alone: its CPU time and peak
+    memory (the floor of this measure is a bare interpreter's, about 10 MiB)."""
+    with timer() as elapsed:
+        out = subprocess.run(
+            [sys.executable, "-c", _MEASURE, *args],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=None if env is None else dict(env),
+        )
+    cpu, peak_kib = out.stdout.split()
+    return ProcessRun(elapsed(), float(cpu), int(peak_kib) / 1024)
 
 
 def least_of(n: int, run: Callable[[], ProcessRun]) -> ProcessRun:
