@@ -6,8 +6,10 @@ validated, and an error names the file, line and key in one line.
 
 from __future__ import annotations
 
+import difflib
 import getpass
 import os
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,9 @@ from typing import Any
 import platformdirs
 import yaml
 
+from annotations.models import MAX_ANNOTATOR
 from annotations.text import check_name
+from annotations.untrusted import InputError, check_text, too_deep, yaml_too_deep
 
 APP_NAME = "hashiya"
 BIDI_MODES = ("app", "terminal")
@@ -37,6 +41,7 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys
     serve_users: dict[str, str] = field(default_factory=dict)  # annotator -> browser token
     config_path: Path | None = None
+    keymap_lines: dict[str, int] = field(default_factory=dict)  # binding id -> config line
 
 
 def default_db_path() -> Path:
@@ -91,28 +96,41 @@ def _check_serve(where: str, value: dict[Any, Any]) -> None:
         raise ConfigError(f"{where}: key 'serve.users': two annotators share a token")
 
 
-def _key_lines(text: str) -> dict[str, int]:
-    """Line number (1-based) of each top-level key, for error messages."""
+def _key_lines(text: str) -> tuple[dict[str, int], dict[str, int]]:
+    """Line numbers (1-based) of each top-level key and of each keymap entry."""
     lines: dict[str, int] = {}
+    keymap: dict[str, int] = {}
     try:
         node = yaml.compose(text)
     except yaml.YAMLError:
-        return lines
+        return lines, keymap
     if isinstance(node, yaml.MappingNode):
-        for key, _value in node.value:
+        for key, value in node.value:
             lines[str(key.value)] = key.start_mark.line + 1
-    return lines
+            if key.value == "keymap" and isinstance(value, yaml.MappingNode):
+                for entry, _keys in value.value:
+                    keymap[str(entry.value)] = entry.start_mark.line + 1
+    return lines, keymap
 
 
 def read_config(path: Path) -> dict[str, Any]:
     """The validated contents of a config file ({} when it does not exist)."""
-    if not path.exists():
-        return {}
+    return _read_config(path)[0]
+
+
+def _read_config(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """The validated contents, and the line of each keymap entry."""
     try:
+        if not path.exists():
+            return {}, {}
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise ConfigError(f"{path}: cannot read: {reason}") from None
     try:
+        deep_at = yaml_too_deep(text)
+        if deep_at is not None:
+            raise ConfigError(f"{path}:{deep_at}: {too_deep()}")
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -120,18 +138,18 @@ def read_config(path: Path) -> dict[str, Any]:
         problem = getattr(exc, "problem", None) or "not valid YAML"
         raise ConfigError(f"{path}{line}: not valid YAML: {problem}") from None
     if data is None:
-        return {}
+        return {}, {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: expected a mapping of keys to values")
-    lines = _key_lines(text)
+    lines, keymap_lines = _key_lines(text)
     for key, value in data.items():
         where = f"{path}:{lines.get(str(key), 1)}"
         if key not in CONFIG_KEYS:
             known = ", ".join(CONFIG_KEYS)
-            raise ConfigError(f"{where}: unknown key '{key}' (known: {known})")
+            raise ConfigError(f"{where}: unknown key {_shown(key)} (known: {known})")
         kind, what = CONFIG_KEYS[key]
         if not isinstance(value, kind):
-            raise ConfigError(f"{where}: key '{key}': expected {what}, got {value!r}")
+            raise ConfigError(f"{where}: key '{key}': expected {what}, got {_shown(value)}")
         if key == "bidi" and value not in BIDI_MODES:
             raise ConfigError(f"{where}: key 'bidi': expected app or terminal, got {value!r}")
         if key == "serve" and isinstance(value, dict):
@@ -140,8 +158,61 @@ def read_config(path: Path) -> dict[str, Any]:
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()
         ):
             raise ConfigError(f"{where}: key 'keymap': expected binding id -> keys strings")
+        entries = value.items() if isinstance(value, dict) else [(None, value)]
+        for entry, entry_value in entries:
+            entry_line = keymap_lines.get(str(entry)) if key == "keymap" else None
+            entry_where = where if entry_line is None else f"{path}:{entry_line}"
+            try:
+                check_text([entry, entry_value])
+            except InputError as exc:
+                raise ConfigError(f"{entry_where}: key '{key}': {exc.reason}") from None
         _check_names(where, str(key), value)
-    return data
+        if key == "annotator" and isinstance(value, str):
+            check_annotator(value, f"{where}: key 'annotator'")
+    return data, keymap_lines
+
+
+def _shown(value: Any) -> str:
+    """A value from the file in a message: its repr, shortened (it may be huge)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def check_annotator(name: str, where: str) -> None:
+    """ConfigError if `name` cannot be an annotator name (`where` starts the message)."""
+    if not name.strip():
+        raise ConfigError(f"{where}: an annotator name cannot be empty")
+    if len(name) > MAX_ANNOTATOR:
+        raise ConfigError(
+            f"{where}: {len(name):,} characters long (an annotator name has at most"
+            f" {MAX_ANNOTATOR})"
+        )
+
+
+def check_keymap(
+    settings: Settings,
+    binding_ids: Collection[str],
+    key_problem: Callable[[str], str | None],
+) -> None:
+    """ConfigError for the first keymap entry naming no binding, or keys that do not exist.
+
+    The app knows its binding ids and the key names its toolkit reads; it passes them in
+    (this module never imports the UI).
+    """
+    for binding_id, keys in settings.keymap.items():
+        line = settings.keymap_lines.get(binding_id, 1)
+        where = f"{settings.config_path}:{line}: keymap"
+        if binding_id not in binding_ids:
+            close = difflib.get_close_matches(binding_id, sorted(binding_ids), n=3)
+            hint = (
+                f"did you mean {', '.join(close)}?"
+                if close
+                else f"known: {', '.join(sorted(binding_ids))}"
+            )
+            raise ConfigError(f"{where}: unknown binding id {_shown(binding_id)} ({hint})")
+        problem = key_problem(keys)
+        if problem is not None:
+            raise ConfigError(f"{where}: {binding_id}: {problem}")
 
 
 def _check_names(where: str, key: str, value: object) -> None:
@@ -168,7 +239,7 @@ def load_settings(
 ) -> Settings:
     """Resolve settings; arguments that are None fall back to env, config, then defaults."""
     path = config_path or default_config_path()
-    config = read_config(path)
+    config, keymap_lines = _read_config(path)
     env_db = os.environ.get("HASHIYA_DB")
     env_annotator = os.environ.get("HASHIYA_ANNOTATOR")
     config_schema = config.get("schema")
@@ -181,9 +252,11 @@ def load_settings(
 
     chosen = annotator or env_annotator or config.get("annotator") or default_annotator()
     origin = "--annotator" if annotator else "HASHIYA_ANNOTATOR" if env_annotator else None
-    reason = check_name(chosen)
-    if reason is not None and origin is not None:  # the config file's was checked already
-        raise ConfigError(f"{origin}: {reason}")
+    if origin is not None:  # the config file's was checked already
+        check_annotator(chosen, origin)
+        reason = check_name(chosen)
+        if reason is not None:
+            raise ConfigError(f"{origin}: {reason}")
     return Settings(
         db_path=Path(
             db_path or env_db or (from_config(config_db) if config_db else default_db_path())
@@ -197,4 +270,5 @@ def load_settings(
         keymap=dict(config.get("keymap", {})),
         serve_users=dict(config.get("serve", {}).get("users", {})),
         config_path=path,
+        keymap_lines=keymap_lines,
     )

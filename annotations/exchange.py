@@ -29,12 +29,20 @@ from annotations.export.native import (
     parse_native_line,
     span_records,
 )
-from annotations.models import Article, Passage
+from annotations.models import (
+    MAX_ANNOTATOR,
+    MAX_ARTICLE_ID,
+    MAX_PASSAGE_ID,
+    Article,
+    Comment,
+    Passage,
+)
 from annotations.review.queue import article_review
 from annotations.schema import LabelSchema
 from annotations.schema import schema_with_user_actors as schema_with_user_actors  # re-export
 from annotations.store import PASSAGE_COLUMNS, STATUSES, Store, UserActor
 from annotations.text import check_name, paragraph_spans
+from annotations.untrusted import MAX_NESTING, check_nesting, may_hold_surrogates
 
 GOLD = "gold"
 
@@ -157,6 +165,7 @@ def export_records(
         empty_keys = [key for key in empty_keys if key not in with_passages]
     articles = _ArticleCache(store)
     actor_dicts = {actor_id: info.to_dict() for actor_id, info in actors.items()}
+    threads = _comment_dicts(store)
     passage_rows = _passage_rows(store, flt)
     try:
         groups = groupby(passage_rows, key=itemgetter(1, 2))
@@ -178,7 +187,7 @@ def export_records(
                 "annotator": key[1],
                 "status": status,
                 "schema": {"name": schema.name, "version": schema.version},
-                "spans": [_span_dict(row, text, actor_dicts) for row in rows],
+                "spans": [_span_dict(row, text, actor_dicts, threads) for row in rows],
                 "exported_at": stamp,
             }
     finally:
@@ -232,8 +241,19 @@ class _ArticleCache:
         return self.row
 
 
+def _comment_dicts(store: Store) -> dict[str, list[dict[str, str]]]:
+    """Each passage's comment thread as a span carries it, by passage id."""
+    return {
+        passage_id: [{"author": c.author, "text": c.body, "at": c.at} for c in thread]
+        for passage_id, thread in store.comment_threads().items()
+    }
+
+
 def _span_dict(
-    row: tuple[Any, ...], text: str, actor_dicts: Mapping[str, dict[str, Any]]
+    row: tuple[Any, ...],
+    text: str,
+    actor_dicts: Mapping[str, dict[str, Any]],
+    threads: Mapping[str, list[dict[str, str]]],
 ) -> dict[str, Any]:
     passage_id, article_id, _, start, end, quoted, actor = row[:7]
     if not 0 <= start <= end <= len(text):
@@ -252,7 +272,7 @@ def _span_dict(
             actor = {"id": actor, "name_ar": None, "name_en": None, "aliases": []}
         else:
             actor = {**known, "aliases": list(known["aliases"])}
-    return {
+    span = {
         "id": passage_id,
         "start": start,
         "end": end,
@@ -265,6 +285,10 @@ def _span_dict(
         "created_at": row[11],
         "updated_at": row[12],
     }
+    thread = threads.get(passage_id)
+    if thread:  # the key only on commented spans: files stay as they were otherwise
+        span["comments"] = [dict(c) for c in thread]
+    return span
 
 
 Key = tuple[str, str]
@@ -297,6 +321,7 @@ def _gold_records(
     actors: Mapping[str, ActorInfo],
     stamp: str,
 ) -> Iterator[dict[str, Any]]:
+    threads = _comment_dicts(store)
     by_article: dict[str, list[Any]] = {}
     for g in store.gold_passages():
         if flt.articles and g.article_id not in flt.articles:
@@ -324,10 +349,20 @@ def _gold_records(
         provenance = {g.id: g for g in golds}
         for span in record["spans"]:
             g = provenance[span["id"]]
+            # The threads of the passages it came from (a discussion is on each of
+            # them: one copy of each comment), and any on the gold passage itself.
+            thread = {
+                (c["author"], c["text"], c["at"]): c
+                for passage_id in (*g.sources, g.id)
+                for c in threads.get(passage_id, ())
+            }
+            if thread:
+                span["comments"] = sorted(thread.values(), key=itemgetter("at"))
             span["provenance"] = {
                 "origin": g.origin,
                 "sources": list(g.sources),
                 "adjudicator": g.adjudicator,
+                "notes": [{"author": n.author, "text": n.text} for n in g.notes],
             }
         yield record
 
@@ -343,7 +378,11 @@ class ImportResult:
     unchanged: int = 0
     actors_added: int = 0
     statuses_set: int = 0
+    comments_added: int = 0
     conflicts: list[str] = field(default_factory=list)  # FILE:LINE: what differs
+    # Lines refused because their article's id holds another text here (in `conflicts`
+    # too): their spans were not imported, so the import failed for them.
+    text_conflicts: int = 0
     errors: list[str] = field(default_factory=list)  # FILE:LINE: reason (lines rejected)
 
     @property
@@ -353,6 +392,7 @@ class ImportResult:
             f"{self.unchanged} unchanged, {len(self.conflicts)} conflicts, "
             f"{self.articles_added} articles added, {self.actors_added} actors added, "
             f"{len(self.errors)} lines rejected"
+            + (f", {self.comments_added} comments added" if self.comments_added else "")
         )
 
 
@@ -455,6 +495,7 @@ class _Line:
     status: str | None
     rows: list[PassageRow]
     new_actors: list[ActorInfo]  # actors unknown when the line was checked, described in it
+    comments: list[Comment] = field(default_factory=list)  # the spans' comment threads
 
 
 class _LineChecker:
@@ -498,9 +539,10 @@ class _LineChecker:
             return None
         try:
             data = json.loads(text)
-        except ValueError:
-            data = None
-        if type(data) is dict:
+        except (ValueError, RecursionError):
+            data = None  # the full reader names the problem
+        # A `\ud8..` escape may decode to a lone surrogate: the full reader checks strings.
+        if type(data) is dict and not may_hold_surrogates(text):
             line = self._quick(data, lineno)
             if line is not None:
                 return line
@@ -525,6 +567,7 @@ class _LineChecker:
                 and type(data["exported_at"]) is str
                 and type(article_id) is str
                 and article_id
+                and len(article_id) <= MAX_ARTICLE_ID
                 and type(title) is str
                 and type(source) is str
                 and (published is None or type(published) is str)
@@ -533,6 +576,7 @@ class _LineChecker:
                 and type(text) is str
                 and type(annotator) is str
                 and annotator
+                and len(annotator) <= MAX_ANNOTATOR
                 and check_name(annotator) is None
                 and (status is None or (type(status) is str and status in _PROGRESS_ORDER))
                 and type(schema) is dict
@@ -543,6 +587,8 @@ class _LineChecker:
             schema_version = schema["version"]
         except KeyError:
             return None
+        if metadata and not _shallow(metadata):
+            return None
         if type(schema_name) is not str or type(schema_version) is not str:
             return None
         length = len(text)
@@ -550,6 +596,7 @@ class _LineChecker:
         actor_ids, actor_forms = self.actor_ids, self.actor_forms
         seen: set[str] = set()
         rows: list[PassageRow] = []
+        comments: list[Comment] = []
         for span in spans:
             if type(span) is not dict:
                 return None
@@ -570,6 +617,7 @@ class _LineChecker:
             if not (
                 type(span_id) is str
                 and span_id
+                and len(span_id) <= MAX_PASSAGE_ID
                 and span_id not in seen
                 and type(start) is int
                 and type(end) is int
@@ -585,6 +633,11 @@ class _LineChecker:
             ):
                 return None
             seen.add(span_id)
+            thread = span.get("comments")
+            if thread is not None:
+                if not _plain_comments(thread):
+                    return None  # the full reader names what is wrong
+                comments.extend(Comment(span_id, c["author"], c["text"], c["at"]) for c in thread)
             actor_id = None
             if actor is not None:
                 if type(actor) is not dict:
@@ -614,7 +667,7 @@ class _LineChecker:
                 )
             )
         article = Article(article_id, title, source, text, (), published, origin, "", metadata)
-        return _Line(lineno, article, annotator, status, rows, [])
+        return _Line(lineno, article, annotator, status, rows, [], comments)
 
     def _checked(self, record: NativeRecord, lineno: int) -> _Line:
         """The line of a record `parse_native_line` read, after this database's checks."""
@@ -643,7 +696,40 @@ class _LineChecker:
         self.actor_ids.update(described)
         rows = [_passage_row(p) for p in record.passages()]
         article = record.article(())
-        return _Line(lineno, article, record.annotator, record.status, rows, [*described.values()])
+        return _Line(
+            lineno,
+            article,
+            record.annotator,
+            record.status,
+            rows,
+            [*described.values()],
+            record.comments(),
+        )
+
+
+def _plain_comments(thread: object) -> bool:
+    """A comment thread as `parse_native_line` accepts it."""
+    return type(thread) is list and all(
+        type(c) is dict
+        and type(c.get("author")) is str
+        and c["author"]
+        and check_name(c["author"]) is None
+        and type(c.get("text")) is str
+        and c["text"]
+        and type(c.get("at")) is str
+        for c in thread
+    )
+
+
+def _shallow(metadata: dict[str, Any]) -> bool:
+    """Metadata within the nesting limit (most is flat: that is checked first)."""
+    if not any(isinstance(value, dict | list) for value in metadata.values()):
+        return True
+    try:
+        check_nesting(metadata, limit=MAX_NESTING)
+    except ValueError:
+        return False
+    return True
 
 
 def _plain_actor(actor: dict[str, Any]) -> bool:
@@ -700,6 +786,7 @@ class _Merger:
                 f"{where}: article {article.id}: its text differs from the database's;"
                 " the line's spans were not imported"
             )
+            result.text_conflicts += 1
             return
         # Insert first: in the usual case every id is new, and the insert's own check of
         # the id index is the only one. Ids already stored come back, to be compared.
@@ -726,6 +813,8 @@ class _Merger:
                         " the database's (kept the database's; --prefer incoming takes the"
                         " file's)"
                     )
+        if line.comments:
+            result.comments_added += self.store.add_comments(line.comments)
         self._merge_status(article.id, line.annotator, line.status)
 
     def _article_text(self, article_id: str) -> str | None:

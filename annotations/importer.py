@@ -2,21 +2,26 @@
 
 Every problem is one line naming the file (and the line of a JSONL file, or the byte
 offset of bad UTF-8); the rest of the import goes on. Each file is one transaction,
-so a failure part-way never leaves half a file in the database.
+so a failure part-way never leaves half a file in the database. An id already taken by
+a different text is refused, never merged: the database keeps the text it has.
 """
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from annotations import untrusted
 from annotations.articles import make_article
-from annotations.models import Article
+from annotations.models import MAX_ARTICLE_ID, Article
 from annotations.store import Store
 from annotations.text import TextError, decode, is_blank
+from annotations.untrusted import InputError
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -45,15 +50,50 @@ Progress = Callable[[int], None]
 
 
 def expand_paths(paths: list[str]) -> Iterator[str]:
-    """Files to read: folders walked recursively for .txt and .jsonl files, in name order."""
+    """Files to read: folders walked recursively for .txt and .jsonl files, in name order.
+
+    What cannot be walked is yielded as it is, for `Importer.import_one` to report: a
+    folder that cannot be listed, a link with an article's suffix that leads nowhere.
+    """
     for name in paths:
-        path = Path(name)
-        if name != STDIN and path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES:
-                    yield str(child)
+        if name != STDIN and os.path.isdir(name):
+            yield from sorted(_walk(name), key=lambda found: Path(found).parts)
         else:
             yield name
+
+
+def _walk(folder: str) -> Iterator[str]:
+    """The article files under a folder, and what there cannot be read.
+
+    Links to folders are followed; a folder reached a second time (a link back up) is
+    not read again, so its files are imported once.
+    """
+    seen: set[tuple[int, int]] = set()
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            info = os.stat(current)
+            if (info.st_dev, info.st_ino) in seen:
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(current) as entries:
+                children = list(entries)
+        except OSError:
+            yield current  # reported as "cannot read folder"
+            continue
+        for entry in children:
+            try:
+                is_dir = entry.is_dir()
+                is_file = not is_dir and entry.is_file()
+            except OSError:
+                is_dir = is_file = False
+            if is_dir:
+                pending.append(entry.path)
+            elif Path(entry.name).suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES and (
+                is_file or entry.is_symlink()  # a link that leads nowhere is reported
+            ):
+                yield entry.path
 
 
 def total_bytes(paths: list[str]) -> int:
@@ -100,8 +140,12 @@ class Importer:
                 self._text(name, data, origin=None)
             return
         path = Path(name)
-        if not path.exists():
-            self.report.rejected.append(f"{name}: no such file or folder")
+        problem = _unreadable(name)
+        if problem is not None:
+            self.report.rejected.append(f"{name}: {problem}")
+            return
+        if path.is_dir():
+            self._folder(name, stdin)
             return
         if path.suffix.lower() in JSONL_SUFFIXES:
             try:
@@ -126,9 +170,54 @@ class Importer:
         self.progress(len(data))
         self._text(name, data, origin=str(path))
 
-    def _record(self, added: list[bool], articles: list[Article]) -> None:
-        for was_new, article in zip(added, articles, strict=True):
+    def _folder(self, name: str, stdin: IO[bytes] | None) -> None:
+        """A folder `expand_paths` could not walk (or one given here directly)."""
+        try:
+            with os.scandir(name):
+                pass
+        except OSError as exc:
+            self.report.rejected.append(
+                f"{name}: cannot read folder ({exc.strerror}); nothing in it was imported"
+            )
+            return
+        for child in expand_paths([name]):
+            if child != name:
+                self.import_one(child, stdin)
+
+    def _add(self, articles: list[Article], wheres: list[str]) -> list[tuple[int, str]]:
+        """Store the articles (one transaction); (index, message) of each one refused.
+
+        An id the database (or an earlier article of the batch) holds with a different
+        text is refused: keeping either text silently would lose the other.
+        """
+        refused: list[tuple[int, str]] = []
+        with self.store.transaction():
+            stored = self.store.article_texts([a.id for a in articles])
+            first: dict[str, str] = {}  # id -> where the batch has it first
+            accepted: list[Article] = []
+            for index, (article, where) in enumerate(zip(articles, wheres, strict=True)):
+                text = stored.get(article.id)
+                if text is None:
+                    stored[article.id] = article.text
+                    first[article.id] = where
+                    accepted.append(article)
+                elif text == article.text:
+                    accepted.append(article)  # the same article again: a no-op
+                else:
+                    holder = (
+                        f"see {first[article.id]}" if article.id in first else "in the database"
+                    )
+                    refused.append(
+                        (
+                            index,
+                            f"{where}: id {_quoted(article.id)} is taken by a different text"
+                            f" ({holder}); not imported",
+                        )
+                    )
+            added = self.store.add_articles(accepted)
+        for was_new, article in zip(added, accepted, strict=True):
             (self.report.imported if was_new else self.report.present).append(article.id)
+        return refused
 
     def _text(self, name: str, data: bytes, origin: str | None) -> None:
         try:
@@ -140,25 +229,28 @@ class Importer:
             self.report.rejected.append(f"{name}: empty")
             return
         article = make_article(text, origin=origin)
-        self._record(self.store.add_articles([article]), [article])
+        self.report.rejected.extend(message for _, message in self._add([article], [name]))
 
     def _jsonl(self, name: str, lines: Iterator[bytes] | IO[bytes]) -> None:
         articles: list[Article] = []
-        rejected: list[str] = []
+        linenos: list[int] = []
+        rejected: list[tuple[int, str]] = []
         for lineno, raw in enumerate(lines, start=1):
             self.progress(len(raw))
             if not raw.strip():
                 continue
             try:
                 articles.append(self._jsonl_article(name, raw))
+                linenos.append(lineno)
             except ValueError as exc:
-                rejected.append(f"{name}:{lineno}: {exc}")
+                rejected.append((lineno, f"{name}:{lineno}: {exc}"))
         # One transaction for the whole file: its good lines all go in, or none do.
         if articles:
-            self._record(self.store.add_articles(articles), articles)
+            refused = self._add(articles, [f"{name}:{n}" for n in linenos])
+            rejected.extend((linenos[index], message) for index, message in refused)
         elif not rejected:
-            rejected.append(f"{name}: empty")
-        self.report.rejected.extend(rejected)
+            rejected.append((0, f"{name}: empty"))
+        self.report.rejected.extend(message for _, message in sorted(rejected))
 
     def _jsonl_article(self, name: str, raw: bytes) -> Article:
         if len(raw) > self.max_bytes:
@@ -168,11 +260,16 @@ class Importer:
         except TextError as exc:
             raise ValueError(str(exc)) from None
         try:
-            obj = json.loads(line)
+            obj = untrusted.loads(line)
         except json.JSONDecodeError as exc:
             raise ValueError(f"not JSON ({exc.msg} at column {exc.colno})") from None
         if not isinstance(obj, dict):
             raise ValueError("not a JSON object")
+        try:
+            untrusted.check_value(obj, line)
+        except InputError as exc:
+            message = f"field '{exc.path}': {exc.reason}" if exc.path else exc.reason
+            raise ValueError(message) from None
         text = obj.get(self.text_field)
         if text is None:
             raise ValueError(f"no '{self.text_field}' field (see --text-field)")
@@ -188,6 +285,11 @@ class Importer:
             fields[key] = value
         if fields["id"] is not None and not fields["id"].strip():
             raise ValueError("field 'id' is empty")
+        if fields["id"] is not None and len(fields["id"]) > MAX_ARTICLE_ID:
+            raise ValueError(
+                f"field 'id' is {len(fields['id']):,} characters long"
+                f" (the limit is {MAX_ARTICLE_ID})"
+            )
         metadata: dict[str, Any] = {
             k: v for k, v in obj.items() if k not in JSONL_FIELDS and k != self.text_field
         }
@@ -200,6 +302,34 @@ class Importer:
             id=fields["id"],
             metadata=metadata,
         )
+
+
+def _unreadable(name: str) -> str | None:
+    """Why a path cannot be read, or None if it can be tried."""
+    try:
+        os.stat(name)
+    except FileNotFoundError:
+        if os.path.islink(name):
+            return f"a symbolic link to {_quoted(os.readlink(name))}, which does not exist"
+        return "no such file or folder"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link that loops (it never reaches a file)"
+        return f"cannot read ({exc.strerror})"
+    return None
+
+
+def _quoted(value: str) -> str:
+    """A value from the input, quoted and shortened for a one-line message."""
+    shown = value if len(value) <= 60 else value[:57] + "..."
+    return json.dumps(shown, ensure_ascii=False)
+
+
+def _line_order(message: str) -> tuple[int, str]:
+    """Messages of one file by line number (`FILE:LINE: ...`)."""
+    head, _, rest = message.partition(": ")
+    _, _, line = head.rpartition(":")
+    return (int(line) if line.isdigit() else 0, rest)
 
 
 def import_paths(

@@ -9,6 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+# The longest ids accepted from files and options, in characters. Ids are repeated in
+# every exported line and become file names (brat); an article hash is 16 characters and
+# a passage UUID 36. Article ids given in JSONL files are often URLs, hence the room.
+MAX_ARTICLE_ID = 512
+MAX_PASSAGE_ID = 128
+MAX_ANNOTATOR = 100
+
 
 @dataclass(frozen=True)
 class Article:
@@ -60,6 +67,14 @@ PASSAGE_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Passage))
 
 
 @dataclass(frozen=True)
+class AuthoredNote:
+    """An annotator's note as the gold layer keeps it: the words and who wrote them."""
+
+    author: str
+    text: str
+
+
+@dataclass(frozen=True)
 class GoldPassage:
     """A passage of the adjudicated (gold) layer, with where it came from."""
 
@@ -80,6 +95,9 @@ class GoldPassage:
     schema_version: str = ""
     created_at: str = ""
     updated_at: str = ""
+    # Every note of the passages it came from, with its author (annotator order); `note`
+    # is their one text when they agree, or each as an "author: text" line.
+    notes: tuple[AuthoredNote, ...] = ()
 
     def as_passage(self) -> Passage:
         """The gold passage as a Passage of the annotator "gold" (for display and export)."""

@@ -25,6 +25,7 @@ from typing import Any, NoReturn, Protocol, TypeAlias, TypeVar
 import yaml
 
 from annotations.text import check_name
+from annotations.untrusted import InputError, check_text, too_deep, yaml_too_deep
 
 FIELDS = ("actor", "stance", "claim_type")
 ACTOR_KINDS = (
@@ -563,6 +564,10 @@ class _Reader:
         value = str(node.value).strip()
         if required and not value:
             self.fail(node, where, "empty value")
+        try:
+            check_text(value)
+        except InputError as exc:
+            self.fail(node, where, exc.reason)
         reason = check_name(value, multiline=True)
         if reason is not None:
             self.fail(node, where, reason)
@@ -747,6 +752,9 @@ def _compose(text: str) -> yaml.Node | None:
 def parse_schema(text: str, filename: str = "<string>") -> LabelSchema:
     """Read a schema from YAML text; `filename` names it in errors. Raises SchemaError."""
     try:
+        deep_at = yaml_too_deep(text)
+        if deep_at is not None:
+            raise SchemaError(filename, deep_at, "(yaml)", too_deep())
         root = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

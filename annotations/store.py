@@ -23,6 +23,7 @@ from annotations.articles import now_iso
 from annotations.models import (
     PASSAGE_COLUMNS,
     Article,
+    AuthoredNote,
     Comment,
     Decision,
     GoldPassage,
@@ -153,18 +154,30 @@ M3_REVIEW = """
 # The full-text index (annotations/search): built lazily, see Store.ensure_search_index.
 M4_SEARCH = ";\n".join(SEARCH_SCHEMA_SQL) + ";"
 
+# Gold keeps each annotator's note with its author (JSON [{"author", "text"}, ...]).
+M5_GOLD_NOTES = """
+        ALTER TABLE gold_passages ADD COLUMN notes TEXT NOT NULL DEFAULT '[]';
+"""
+
 # Indexes that answer two orders by reading an index instead of sorting the table:
 # the export's (article, annotator, start, end, id), which is linear then at a million
 # passages, and the list by length (n_chars sits after the text, in its overflow pages;
 # the index also holds the id the list reads). The export's index starts with the
 # columns of passages_article, so it replaces it.
-M5_ORDER_INDEXES = """
+M6_ORDER_INDEXES = """
         CREATE INDEX passages_export ON passages(article_id, annotator, start, "end", id);
         DROP INDEX passages_article;
         CREATE INDEX articles_length ON articles(n_chars, id);
 """
 
-MIGRATIONS: list[str] = [M1_ARTICLES, M2_PASSAGES, M3_REVIEW, M4_SEARCH, M5_ORDER_INDEXES]
+MIGRATIONS: list[str] = [
+    M1_ARTICLES,
+    M2_PASSAGES,
+    M3_REVIEW,
+    M4_SEARCH,
+    M5_GOLD_NOTES,
+    M6_ORDER_INDEXES,
+]
 
 
 @dataclass(frozen=True)
@@ -214,6 +227,7 @@ GOLD_COLUMNS = (
     "schema_version",
     "created_at",
     "updated_at",
+    "notes",
 )
 _GOLD_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in GOLD_COLUMNS) + " FROM gold_passages"
 
@@ -221,6 +235,8 @@ _GOLD_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in GOLD_COLUMNS) + " FROM go
 def _gold_from_row(row: Sequence[Any]) -> GoldPassage:
     values = list(row)
     values[GOLD_COLUMNS.index("sources")] = tuple(json.loads(values[GOLD_COLUMNS.index("sources")]))
+    at = GOLD_COLUMNS.index("notes")
+    values[at] = tuple(AuthoredNote(n["author"], n["text"]) for n in json.loads(values[at]))
     return GoldPassage(*values)
 
 
@@ -449,6 +465,16 @@ class Store:
             sql = f"SELECT id FROM articles WHERE id IN ({marks})"
             present.update(r[0] for r in self.conn.execute(sql, chunk))
         return present
+
+    def article_texts(self, ids: Sequence[str]) -> dict[str, str]:
+        """The stored text of each of these ids that is in the database."""
+        texts: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT id, text FROM articles WHERE id IN ({marks})"
+            texts.update(self.conn.execute(sql, chunk))
+        return texts
 
     def article_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
@@ -759,6 +785,9 @@ class Store:
     def _insert_gold(self, g: GoldPassage) -> None:
         values = [getattr(g, c) for c in GOLD_COLUMNS]
         values[GOLD_COLUMNS.index("sources")] = json.dumps(list(g.sources))
+        values[GOLD_COLUMNS.index("notes")] = json.dumps(
+            [{"author": n.author, "text": n.text} for n in g.notes], ensure_ascii=False
+        )
         columns = ", ".join(f'"{c}"' for c in GOLD_COLUMNS)
         marks = ", ".join("?" * len(GOLD_COLUMNS))
         self.conn.execute(f"INSERT INTO gold_passages ({columns}) VALUES ({marks})", values)
@@ -795,6 +824,31 @@ class Store:
                 (comment.passage_id, comment.author, comment.body, comment.at or now_iso()),
             )
         return int(cur.lastrowid or 0)
+
+    def comment_threads(self) -> dict[str, list[Comment]]:
+        """Every passage's comments, by passage id, oldest first (for export)."""
+        threads: dict[str, list[Comment]] = {}
+        rows = self.conn.execute(
+            "SELECT passage_id, author, body, at, id FROM comments ORDER BY passage_id, id"
+        )
+        for row in rows:
+            threads.setdefault(row[0], []).append(Comment(*row))
+        return threads
+
+    def add_comments(self, comments: Iterable[Comment]) -> int:
+        """Add comments not already there (same passage, author, words and time): an
+        import of the same file twice adds them once. Returns how many were added."""
+        added = 0
+        with self.transaction():
+            for c in comments:
+                cur = self.conn.execute(
+                    "INSERT INTO comments (passage_id, author, body, at)"
+                    " SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM comments"
+                    " WHERE passage_id = ? AND author = ? AND body = ? AND at = ?)",
+                    (c.passage_id, c.author, c.body, c.at) * 2,
+                )
+                added += cur.rowcount
+        return added
 
     def comments(self, passage_id: str) -> list[Comment]:
         rows = self.conn.execute(

@@ -203,3 +203,8 @@ def escape_json_text(text: str) -> str:
     where the escape means the character itself.
     """
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """ "1 article", "2 articles", "1,204 articles": a count with its noun agreeing."""
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"

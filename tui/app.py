@@ -12,10 +12,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from annotations.config import Settings, default_annotator
+from annotations.config import Settings, check_keymap, default_annotator
 from annotations.history import History
 from annotations.schema import LabelSchema, load_schema_or_default, schema_with_user_actors
 from annotations.store import Store
+from tui.commands import AppCommands, ArticleCommands
 from tui.screens.article_list import ArticleListScreen
 from tui.terminal import explicit_bidi
 from tui.widgets.bidi_text import visual
@@ -26,10 +27,12 @@ class HashiyaApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "Hashiya " + visual("حاشية")
+    COMMANDS = App.COMMANDS | {AppCommands, ArticleCommands}
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
+        # Few keys in footers, so they fit at 80 columns: `?` lists every key.
+        Binding("q", "quit", "Quit", id="quit", show=False),
         Binding("question_mark", "help", "Keys", id="help"),
-        Binding("R", "review_queue", "Review", id="review_queue"),
+        Binding("R", "review_queue", "Review", id="review_queue", show=False),
         Binding("M", "my_reviews", "My reviews", id="my_reviews", show=False),
         Binding("A", "agreement", "Agreement", id="agreement", show=False),
     ]
@@ -43,6 +46,7 @@ class HashiyaApp(App[None]):
         self.history = History(store, settings.annotator)  # undo/redo for the whole session
         self.sub_title = f"{settings.db_path} · {settings.annotator}"
         self._exports: dict[str, tuple[Path, int]] = {}  # delivery name -> temp file, lines
+        self.last_read: str | None = None  # the article the reader showed last (for the list)
 
     def reload_schema(self) -> None:
         """Pick up actors users added (they live in the database)."""
@@ -73,6 +77,12 @@ class HashiyaApp(App[None]):
         if not isinstance(self.screen, AgreementScreen):
             self.push_screen(AgreementScreen())
 
+    def action_overview(self) -> None:
+        from tui.screens.overview import OverviewScreen
+
+        if not isinstance(self.screen, OverviewScreen):
+            self.push_screen(OverviewScreen())
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand(
@@ -85,8 +95,13 @@ class HashiyaApp(App[None]):
         self.notify("exporting the dataset…", timeout=3)
         self._export_dataset()
 
+    def action_export_mine(self) -> None:
+        """Only this annotator's labels: the file a colleague merges with import-annotations."""
+        self.notify("exporting your labels…", timeout=3)
+        self._export_dataset((self.settings.annotator,))
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="export", name="export")
-    def _export_dataset(self) -> None:
+    def _export_dataset(self, annotators: tuple[str, ...] = ()) -> None:
         """Write the native export to a temporary file, then deliver it: in a browser
         (`hashiya serve`) it downloads, in a terminal it lands in the downloads folder."""
         import tempfile
@@ -94,6 +109,9 @@ class HashiyaApp(App[None]):
         from annotations.exchange import ExportFilter, export_records, native_lines
 
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        who = "".join(c if c.isalnum() else "_" for c in annotators[0]) if annotators else ""
+        name = f"hashiya-{who}-{stamp}.jsonl" if who else f"hashiya-{stamp}.jsonl"
+        flt = ExportFilter(annotators=annotators)
         with (
             tempfile.NamedTemporaryFile(
                 "w", encoding="utf-8", suffix=".jsonl", delete=False
@@ -101,14 +119,28 @@ class HashiyaApp(App[None]):
             Store(self.settings.db_path) as store,
         ):
             lines = 0
-            for line in native_lines(export_records(store, self.base_schema, ExportFilter())):
+            for line in native_lines(export_records(store, self.base_schema, flt)):
                 out.write(line + "\n")
                 lines += 1
-        self.call_from_thread(self._deliver_export, Path(out.name), f"hashiya-{stamp}.jsonl", lines)
+        self.call_from_thread(self._deliver_export, Path(out.name), name, lines)
 
     def _deliver_export(self, path: Path, name: str, lines: int) -> None:
         self._exports[name] = (path, lines)
-        self.deliver_binary(path, save_filename=name, mime_type="application/x-ndjson", name=name)
+        if self.is_web:
+            self.deliver_binary(
+                path, save_filename=name, mime_type="application/x-ndjson", name=name
+            )
+            return
+        # In a terminal Textual writes what it delivers in text mode, into a folder that
+        # must exist: the downloads folder, or beside the database when there is none.
+        from platformdirs import user_downloads_path
+
+        folder = user_downloads_path()
+        if not folder.is_dir():
+            folder = self.settings.db_path.parent
+        # An open text file: given a path, Textual reads bytes and writes in text mode.
+        text = path.open(encoding="utf-8")
+        self.deliver_text(text, save_directory=folder, save_filename=name, name=name)
 
     def on_delivery_complete(self, event: events.DeliveryComplete) -> None:
         path, lines = self._exports.pop(event.name or "", (None, 0))
@@ -149,7 +181,10 @@ def make_app(
     import_seeds: bool = True,
     settings: Settings | None = None,
 ) -> HashiyaApp:
-    """The app on a database; an empty one gets the bundled seed articles."""
+    """The app on a database; an empty one gets the bundled seed articles.
+
+    Raises ConfigError if the settings' keymap names a binding or a key that does not exist.
+    """
     if settings is None:
         settings = Settings(
             db_path=Path(db_path),
@@ -158,6 +193,10 @@ def make_app(
             bidi=bidi,
             shape=shape,
         )
+    if settings.keymap:
+        from tui.keymap import binding_ids, key_problem
+
+        check_keymap(settings, binding_ids(), key_problem)
     schema = load_schema_or_default(settings.schema_path)
     store = Store(settings.db_path)
     if import_seeds:

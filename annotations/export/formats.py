@@ -2,7 +2,8 @@
 
 Each converter takes native records (the dicts `native_record` returns, or parsed
 `NativeRecord`s) and returns plain dicts or strings; `write_brat` and the writers in
-`FORMATS` are the only functions that touch files, and they replace each file atomically.
+`FORMATS` are the only functions that touch files, and they replace each file atomically
+(brat's folder as a whole).
 
 Where a format holds one label per span, `label_from` picks the attribute that becomes
 the label (its value id; for actors, the actor id); a span without a value for it gets
@@ -16,6 +17,7 @@ import hashlib
 import json
 import os
 import secrets
+import shutil
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -461,13 +463,43 @@ def brat_annotation_conf(
     return "\n".join(lines) + "\n"
 
 
+# Longest file or folder name made from an id, in UTF-8 bytes: file systems allow 255,
+# and brat adds `.txt` / `.ann`. Ids longer than this are clipped and get a hash.
+MAX_NAME_BYTES = 100
+_CLIPPED_BYTES = 80
+
+
 def safe_filename(name: str) -> str:
-    """A file or folder name for an id: kept if already safe, else cleaned plus a hash."""
+    """A file or folder name for an id: kept if already safe and short, else cleaned,
+    clipped and given a hash of the whole id."""
     cleaned = "".join(c if c.isalnum() or c in "_-." else "_" for c in name).lstrip(".")
-    if cleaned == name and name:
+    encoded = name.encode("utf-8", "surrogatepass")
+    if cleaned == name and name and len(encoded) <= MAX_NAME_BYTES:
         return name
-    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=4).hexdigest()
-    return f"{cleaned[:80] or '_'}-{digest}"
+    digest = hashlib.blake2b(encoded, digest_size=4).hexdigest()
+    clipped = cleaned.encode("utf-8")[:_CLIPPED_BYTES].decode("utf-8", "ignore")
+    return f"{clipped or '_'}-{digest}"
+
+
+class _Names:
+    """Names for ids within one folder, distinct even where case does not count
+    (macOS, Windows) and when a clipped name's hash is shared."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, str] = {}
+        self.taken: set[str] = set()
+
+    def __call__(self, value: str) -> str:
+        if value in self.by_id:
+            return self.by_id[value]
+        name = safe_filename(value)
+        number = 1
+        while name.casefold() in self.taken:
+            number += 1
+            name = f"{safe_filename(value)}-{number}"
+        self.taken.add(name.casefold())
+        self.by_id[value] = name
+        return name
 
 
 def write_brat(
@@ -480,30 +512,63 @@ def write_brat(
     """Write a brat collection: `annotation.conf`, then `ANNOTATOR/ARTICLE.txt` + `.ann`.
 
     brat pairs `DOC.ann` only with `DOC.txt`, so each annotator gets a sub-collection of
-    their own; brat finds the shared annotation.conf in the parent folder. Every file is
-    replaced atomically.
+    their own; brat finds the shared annotation.conf in the parent folder. The files are
+    written to a hidden folder beside `folder` first and moved in when all are written:
+    an export that fails leaves `folder` as it was (or absent, if it was).
     """
     _check_label_from(label_from)
     data = [_as_dict(record) for record in records]
-    paths: list[Path] = []
     skipped: list[str] = []
+    files: list[tuple[Path, str]] = []  # (path relative to the folder, content)
     seen: set[tuple[str, str]] = set()
+    annotator_names = _Names()
+    article_names: dict[str, _Names] = {}  # per annotator folder
     for record in data:
         key = (record["annotator"], record["article_id"])
         if key in seen:
             raise ValueError(f"two records for article {key[1]!r} by {key[0]!r}")
         seen.add(key)
         document = to_brat(record, label_from)
-        stem = folder / safe_filename(record["annotator"]) / safe_filename(record["article_id"])
-        for suffix, content in ((".txt", document.txt), (".ann", document.ann)):
-            path = stem.with_name(stem.name + suffix)
-            write_text_atomic(path, content)
-            paths.append(path)
+        annotator = annotator_names(record["annotator"])
+        article = article_names.setdefault(annotator, _Names())(record["article_id"])
+        files.append((Path(annotator, article + ".txt"), document.txt))
+        files.append((Path(annotator, article + ".ann"), document.ann))
         skipped.extend(document.skipped)
-    conf = folder / "annotation.conf"
-    write_text_atomic(conf, brat_annotation_conf(data, label_from, vocabulary=vocabulary))
-    paths.append(conf)
-    return BratResult(paths=tuple(paths), skipped=tuple(skipped))
+    files.append(
+        (Path("annotation.conf"), brat_annotation_conf(data, label_from, vocabulary=vocabulary))
+    )
+    _write_folder(folder, files)
+    return BratResult(paths=tuple(folder / path for path, _ in files), skipped=tuple(skipped))
+
+
+def _write_folder(folder: Path, files: Sequence[tuple[Path, str]]) -> None:
+    """Write the files under `folder`, all of them or (on any failure) none."""
+    missing = folder.parent
+    while not missing.parent.exists() and missing.parent != missing:
+        missing = missing.parent  # the topmost parent to create (removed on failure)
+    created = None if folder.parent.exists() else missing
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    stage = folder.with_name(f".{folder.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        for path, content in files:
+            target = stage / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("x", encoding="utf-8", newline="") as stream:
+                stream.write(content)
+                stream.flush()
+                os.fsync(stream.fileno())
+        if not folder.exists():
+            os.rename(stage, folder)
+            return
+        for path, _ in files:
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(stage / path, folder / path)
+        shutil.rmtree(stage)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        if created is not None:
+            shutil.rmtree(created, ignore_errors=True)
+        raise
 
 
 # --------------------------------------------------------------------------- files

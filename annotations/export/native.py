@@ -18,8 +18,17 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Literal, NoReturn
 
-from annotations.models import Article, Passage
+from annotations import untrusted
+from annotations.models import (
+    MAX_ANNOTATOR,
+    MAX_ARTICLE_ID,
+    MAX_PASSAGE_ID,
+    Article,
+    Comment,
+    Passage,
+)
 from annotations.text import check_name
+from annotations.untrusted import InputError
 
 FORMAT = "hashiya/1"
 SPAN_FORMAT = "hashiya-span/1"
@@ -74,6 +83,18 @@ ActorLookup = Mapping[str, Any] | Callable[[str], Any]
 
 
 @dataclass(frozen=True)
+class SpanComment:
+    """One comment of a span's thread, as it travels in a dataset."""
+
+    author: str
+    text: str
+    at: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"author": self.author, "text": self.text, "at": self.at}
+
+
+@dataclass(frozen=True)
 class NativeSpan:
     """One span of a native record."""
 
@@ -88,9 +109,10 @@ class NativeSpan:
     note: str | None = None
     created_at: str = ""
     updated_at: str = ""
+    comments: tuple[SpanComment, ...] = ()  # written only when there are some
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "id": self.id,
             "start": self.start,
             "end": self.end,
@@ -103,6 +125,9 @@ class NativeSpan:
             "created_at": self.created_at,
             "updated_at": self.updated_at,
         }
+        if self.comments:
+            out["comments"] = [c.to_dict() for c in self.comments]
+        return out
 
 
 @dataclass(frozen=True)
@@ -177,6 +202,12 @@ class NativeRecord:
                 updated_at=span.updated_at,
             )
             for span in self.spans
+        ]
+
+    def comments(self) -> list[Comment]:
+        """The spans' comment threads, as comments on the passages of the same ids."""
+        return [
+            Comment(span.id, c.author, c.text, c.at) for span in self.spans for c in span.comments
         ]
 
     def actors(self) -> dict[str, ActorInfo]:
@@ -378,6 +409,7 @@ def span_record(record: Mapping[str, Any], span: Mapping[str, Any]) -> NativeDic
         "end_in_context": end - context_start,
         "created_at": span["created_at"],
         "updated_at": span["updated_at"],
+        **({"comments": copy.deepcopy(span["comments"])} if span.get("comments") else {}),
         "exported_at": record["exported_at"],
     }
 
@@ -398,27 +430,36 @@ def parse_native_line(
     `known_values` maps "actor", "stance" or "claim_type" to the ids the importing
     database knows; a span naming another one is an error. Attributes not in the mapping
     are not checked (user-added actors, for instance, are recreated by the importer).
-    Raises FormatError. Keys the format does not define are ignored.
+    Raises FormatError. Keys the format does not define are ignored. Strings must be
+    text UTF-8 can hold (no lone surrogates), metadata nests at most
+    `untrusted.MAX_NESTING` levels, and ids have the lengths `annotations.models` allows.
     """
     try:
-        data = json.loads(line)
+        data = untrusted.loads(line)
     except json.JSONDecodeError as error:
         raise FormatError(lineno, f"not valid JSON: {error.msg} (column {error.colno})") from None
+    except InputError as error:
+        raise FormatError(lineno, error.reason) from None
     reader = _Reader(lineno)
     if not isinstance(data, dict):
         reader.fail("", f"expected a JSON object, got {_json_type(data)}")
+    if untrusted.may_hold_surrogates(line):
+        reader.text(data)
 
     fmt = reader.string(data, "format", "format")
     if fmt != FORMAT:
         reader.fail("format", f"unsupported format {fmt!r} (this version reads {FORMAT!r})")
     article_id = reader.string(data, "article_id", "article_id", non_empty=True)
+    reader.length(article_id, "article_id", MAX_ARTICLE_ID)
     title = reader.string(data, "title", "title")
     source = reader.string(data, "source", "source")
     published = reader.optional_string(data, "published", "published")
     origin = reader.optional_string(data, "origin", "origin")
     metadata = reader.object(data, "metadata", "metadata")
+    reader.nesting(metadata, "metadata")
     text = reader.string(data, "text", "text")
     annotator = reader.name(data, "annotator", "annotator")
+    reader.length(annotator, "annotator", MAX_ANNOTATOR)
     status = reader.optional_string(data, "status", "status")
     schema = reader.object(data, "schema", "schema")
     schema_name = reader.string(schema, "name", "schema.name")
@@ -481,6 +522,23 @@ class _Reader:
     def fail(self, path: str, reason: str) -> NoReturn:
         raise FormatError(self.lineno, reason, path)
 
+    def text(self, data: Any) -> None:
+        """Every string and key is text UTF-8 can hold."""
+        try:
+            untrusted.check_text(data)
+        except InputError as error:
+            self.fail(error.path, error.reason)
+
+    def nesting(self, value: Any, path: str) -> None:
+        try:
+            untrusted.check_nesting(value, path)
+        except InputError as error:
+            self.fail(error.path, error.reason)
+
+    def length(self, value: str, path: str, limit: int) -> None:
+        if len(value) > limit:
+            self.fail(path, f"{len(value):,} characters long (at most {limit})")
+
     def _get(self, obj: Mapping[str, Any], key: str, path: str) -> Any:
         if key not in obj:
             self.fail(path, "missing field")
@@ -535,6 +593,26 @@ class _Reader:
             self.fail(path, f"expected an array, got {_json_type(value)}")
         return value
 
+    def comments(self, obj: Mapping[str, Any], path: str) -> tuple[SpanComment, ...]:
+        """A span's optional comment thread (files written before comments travelled
+        have none)."""
+        if "comments" not in obj:
+            return ()
+        raw = self.array(obj, "comments", path)
+        out = []
+        for index, item in enumerate(raw):
+            where = f"{path}[{index}]"
+            if not isinstance(item, dict):
+                self.fail(where, f"expected an object, got {_json_type(item)}")
+            out.append(
+                SpanComment(
+                    author=self.name(item, "author", f"{where}.author"),
+                    text=self.string(item, "text", f"{where}.text", non_empty=True),
+                    at=self.string(item, "at", f"{where}.at"),
+                )
+            )
+        return tuple(out)
+
     def actor(self, obj: Mapping[str, Any], path: str) -> ActorInfo | None:
         value = self._get(obj, "actor", path)
         if value is None:
@@ -563,6 +641,7 @@ class _Reader:
         known_values: Mapping[str, Collection[str]],
     ) -> NativeSpan:
         span_id = self.string(raw, "id", f"{path}.id", non_empty=True)
+        self.length(span_id, f"{path}.id", MAX_PASSAGE_ID)
         start = self.integer(raw, "start", f"{path}.start")
         end = self.integer(raw, "end", f"{path}.end")
         quoted = self.string(raw, "text", f"{path}.text")
@@ -588,6 +667,7 @@ class _Reader:
             note=self.optional_string(raw, "note", f"{path}.note"),
             created_at=self.string(raw, "created_at", f"{path}.created_at"),
             updated_at=self.string(raw, "updated_at", f"{path}.updated_at"),
+            comments=self.comments(raw, f"{path}.comments"),
         )
         for attribute, known in known_values.items():
             value = getattr(span, attribute, None)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from annotations.review.compare import (
         COMPARED_ATTRIBUTES,
         KINDS,
+        REVIEWED_ATTRIBUTES,
         ComparisonItem,
         compare_article,
         disagreements,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COMPARED_ATTRIBUTES",
     "KINDS",
+    "REVIEWED_ATTRIBUTES",
     "AgreementReport",
     "Alpha",
     "ArticleAgreement",

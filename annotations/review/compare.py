@@ -4,8 +4,10 @@ The passages are grouped into comparison items, in two steps:
 
 1. **Shared spans.** Passages with exactly the same (start, end) form a span group. A span
    group that every annotator contributed to is an item on its own, whatever else overlaps
-   it: `agreement` when all its passages carry the same actor, stance and claim type,
-   `attributes_differ` otherwise (naming the attributes that differ).
+   it: `agreement` when all its passages carry the same actor, stance, stance target and
+   claim type, `attributes_differ` otherwise (naming the attributes that differ). Notes
+   are not compared: they are the annotators' own words, and gold keeps each one with its
+   author (`queue.merge_unanimous`).
 2. **Overlap components.** The remaining passages are joined when they overlap (share at
    least one character; identical empty spans count as overlapping), and each connected
    component of that overlap graph is one item. A chain A overlaps B overlaps C is one
@@ -28,8 +30,12 @@ from typing import Literal
 
 from annotations.models import Passage
 
-# The labelled attributes that review and agreement compare.
+# The labelled attributes that agreement measures (categories with a kappa each).
 COMPARED_ATTRIBUTES: tuple[str, ...] = ("actor", "stance", "claim_type")
+# What must be equal for review to call passages an agreement and merge them unasked:
+# the measured attributes and the free-text stance target, which gold would otherwise
+# take from one annotator and drop for the others.
+REVIEWED_ATTRIBUTES: tuple[str, ...] = ("actor", "stance", "target", "claim_type")
 
 Kind = Literal["agreement", "attributes_differ", "partial", "overlap", "single"]
 KINDS: tuple[Kind, ...] = ("agreement", "attributes_differ", "partial", "overlap", "single")
@@ -48,7 +54,7 @@ class ComparisonItem:
     start: int  # smallest start of the item's passages
     end: int  # largest end of the item's passages
     passages: Mapping[str, tuple[Passage, ...]]
-    # The compared attributes with more than one value among the item's passages
+    # The reviewed attributes with more than one value among the item's passages
     # (always empty for `agreement`; informative for every other kind too).
     differing: tuple[str, ...] = ()
 
@@ -78,12 +84,12 @@ def _passage_order(p: Passage) -> tuple[int, int, str, str]:
 
 
 def _differing(passages: Iterable[Passage]) -> tuple[str, ...]:
-    values: dict[str, set[str | None]] = {name: set() for name in COMPARED_ATTRIBUTES}
+    values: dict[str, set[str | None]] = {name: set() for name in REVIEWED_ATTRIBUTES}
     for p in passages:
-        values["actor"].add(p.actor)
-        values["stance"].add(p.stance)
-        values["claim_type"].add(p.claim_type)
-    return tuple(name for name in COMPARED_ATTRIBUTES if len(values[name]) > 1)
+        attributes = p.attributes()
+        for name in REVIEWED_ATTRIBUTES:
+            values[name].add(attributes[name])
+    return tuple(name for name in REVIEWED_ATTRIBUTES if len(values[name]) > 1)
 
 
 def _overlap_components(passages: list[Passage]) -> list[list[Passage]]:

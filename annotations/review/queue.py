@@ -1,7 +1,8 @@
 """Adjudication: from annotators' passages to the gold layer, one decision at a time.
 
 An article's passages are lined up into comparison items (`compare.compare_article`).
-A reviewer settles each item: `unanimous` (everyone agreed: merged in one step),
+A reviewer settles each item: `unanimous` (everyone agreed on span, actor, stance, stance
+target and claim type: merged in one step, keeping every annotator's note with its author),
 `accept` one version, `edit` (a version changed, then accepted), `reject` (no gold
 passage), or `discuss` (with a comment; not settled). An article is settled when every
 item has a decision other than `discuss`. Every decision is saved at once and can be
@@ -15,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from annotations.articles import now_iso
-from annotations.models import Comment, Decision, GoldPassage, Passage
+from annotations.models import AuthoredNote, Comment, Decision, GoldPassage, Passage
 from annotations.review.compare import ComparisonItem, compare_article
 from annotations.store import CatalogRow, Replaced, Store
 
@@ -122,6 +123,15 @@ def disputed_article_ids(store: Store) -> list[str]:
     return [r.article_id for r in review_queue(store) if r.n_disagreements]
 
 
+def unresolved(store: Store) -> tuple[int, int, int]:
+    """Over the review queue: (items without a settling verdict, articles they are in,
+    articles settled)."""
+    reviews = review_queue(store)
+    open_reviews = [r for r in reviews if not r.settled]
+    items = sum(len(r.open_items) for r in open_reviews)
+    return items, len(open_reviews), len(reviews) - len(open_reviews)
+
+
 def review_queue(store: Store) -> list[ArticleReview]:
     """Articles labelled by two or more annotators, lowest agreement first, unsettled first."""
     rows = store.conn.execute(
@@ -135,21 +145,49 @@ def review_queue(store: Store) -> list[ArticleReview]:
     return reviews
 
 
+def merged_notes(passages: Sequence[Passage]) -> tuple[str | None, tuple[AuthoredNote, ...]]:
+    """The gold note and notes of passages merged unanimously: every note kept with its
+    author; the note text is their one text when they agree, else one "author: text" line
+    each (so formats with a single note column lose nothing either)."""
+    notes = tuple(AuthoredNote(p.annotator, p.note) for p in passages if p.note)
+    texts = list(dict.fromkeys(n.text for n in notes))
+    if not texts:
+        return None, notes
+    if len(texts) == 1:
+        return texts[0], notes
+    return "\n".join(f"{n.author}: {n.text}" for n in notes), notes
+
+
 def _gold_from(
-    passage: Passage, item: ComparisonItem, origin: str, reviewer: str, **changes: str | None
+    passage: Passage,
+    item: ComparisonItem,
+    origin: str,
+    reviewer: str,
+    changes: dict[str, str | None] | None = None,
 ) -> GoldPassage:
     stamp = now_iso()
+    changes = changes or {}
+    attributes = {**passage.attributes(), **changes}
+    if origin == "unanimous":
+        note, notes = merged_notes(item_passages(item))
+    else:
+        # The reviewer read every version and chose this one: its note, or the reviewer's.
+        note = attributes["note"]
+        author = (
+            reviewer if changes.get("note", passage.note) != passage.note else passage.annotator
+        )
+        notes = (AuthoredNote(author, note),) if note else ()
     return GoldPassage(
         id=str(uuid.uuid4()),
         article_id=passage.article_id,
         start=passage.start,
         end=passage.end,
         text=passage.text,
-        actor=changes.get("actor", passage.actor),
-        stance=changes.get("stance", passage.stance),
-        target=changes.get("target", passage.target),
-        claim_type=changes.get("claim_type", passage.claim_type),
-        note=changes.get("note", passage.note),
+        actor=attributes["actor"],
+        stance=attributes["stance"],
+        target=attributes["target"],
+        claim_type=attributes["claim_type"],
+        note=note,
         origin=origin,
         sources=tuple(sorted(p.id for p in item_passages(item))),
         adjudicator=reviewer,
@@ -157,28 +195,40 @@ def _gold_from(
         schema_version=passage.schema_version,
         created_at=stamp,
         updated_at=stamp,
+        notes=notes,
     )
 
 
-def merge_unanimous(store: Store, reviewer: str, article_ids: Iterable[str] | None = None) -> int:
-    """Put every undecided full agreement into the gold layer (`unanimous`), in one
-    transaction; returns how many passages were merged."""
+def unanimous_items(store: Store, article_ids: Iterable[str] | None = None) -> list[ComparisonItem]:
+    """The full agreements no reviewer has decided yet: what `merge_unanimous` would merge."""
     ids = (
         list(article_ids)
         if article_ids is not None
         else [r.article_id for r in review_queue(store)]
     )
+    out: list[ComparisonItem] = []
+    for article_id in ids:
+        review = article_review(store, article_id)
+        out.extend(
+            item
+            for item in review.items
+            if item.kind == "agreement" and review.decision(item) is None
+        )
+    return out
+
+
+def merge_unanimous(store: Store, reviewer: str, article_ids: Iterable[str] | None = None) -> int:
+    """Put every undecided full agreement into the gold layer (`unanimous`), in one
+    transaction; returns how many passages were merged. Agreement covers span, actor,
+    stance, stance target and claim type; the annotators' notes all go into gold, each
+    with its author."""
     merged = 0
     with store.transaction():
-        for article_id in ids:
-            review = article_review(store, article_id)
-            for item in review.items:
-                if item.kind != "agreement" or review.decision(item) is not None:
-                    continue
-                first = item_passages(item)[0]
-                gold = _gold_from(first, item, "unanimous", reviewer)
-                store.decide(Decision(article_id, item_key(item), "unanimous", reviewer), gold)
-                merged += 1
+        for item in unanimous_items(store, article_ids):
+            first = item_passages(item)[0]
+            gold = _gold_from(first, item, "unanimous", reviewer)
+            store.decide(Decision(first.article_id, item_key(item), "unanimous", reviewer), gold)
+            merged += 1
     return merged
 
 
@@ -192,7 +242,7 @@ def accept(
     """Accept one version into the gold layer (`edit` when `changes` alter it).
     Returns what it replaced, for undo."""
     verdict = "edit" if changes else "accept"
-    gold = _gold_from(passage, item, "adjudicated", reviewer, **(changes or {}))
+    gold = _gold_from(passage, item, "adjudicated", reviewer, changes)
     decision = Decision(passage.article_id, item_key(item), verdict, reviewer, gold.id)
     return store.decide(decision, gold)
 

@@ -521,7 +521,7 @@ def test_article_with_other_text_is_a_conflict(exported: Path, tmp_path: Path) -
     changed = tmp_path / "changed.jsonl"
     changed.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     code, _, err = run(tmp_path / "a.db", "import-annotations", str(changed))
-    assert code == 0
+    assert code == 1  # the line's spans were refused
     assert err.strip() == (
         f"{changed}:1: article {SEED_ID}: its text differs from the database's;"
         " the line's spans were not imported"

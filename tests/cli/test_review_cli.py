@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -49,7 +50,36 @@ def test_review_queue_and_merge_unanimous(tmp_path: Path) -> None:
     (record,) = [json.loads(line) for line in out.splitlines()]
     assert record["article_id"] == SEED_ID and record["disagreements"] == 2
     code, out = run(db, "--annotator", "lead", "review", "merge-unanimous")
-    assert code == 0 and "1 passages merged" in out
+    assert code == 0
+    assert (
+        out.strip()
+        == "1 passage merged into the gold layer; 2 items still need a reviewer (R in the app)"
+    )
     with Store(db) as store:
         (gold,) = store.gold_passages(SEED_ID)
     assert gold.origin == "unanimous" and gold.adjudicator == "lead"
+
+
+def test_merge_unanimous_keeps_target_and_notes_or_leaves_the_item(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    store = two_annotator_db(db)
+    # omar gives the agreed passage a target and a note; sara does not.
+    (omar,) = [p for p in store.passages(SEED_ID, "omar") if p.claim_type == "warning"]
+    store.update_passage(replace(omar, target="الحكومة", note="ساخر"))
+    store.close()
+    code, out = run(db, "--annotator", "lead", "review", "merge-unanimous")
+    assert code == 0 and out.startswith("0 passages merged")
+    with Store(db) as store:
+        assert store.gold_passages(SEED_ID) == []
+        (sara,) = [p for p in store.passages(SEED_ID, "sara") if p.claim_type == "warning"]
+        store.update_passage(replace(sara, target="الحكومة", note="quoted"))
+    code, out = run(db, "--annotator", "lead", "review", "merge-unanimous")
+    assert out.startswith("1 passage merged")
+    with Store(db) as store:
+        row = store.conn.execute("SELECT target, note, notes FROM gold_passages").fetchone()
+    assert row[0] == "الحكومة"
+    assert row[1] == "omar: ساخر\nsara: quoted"
+    assert json.loads(row[2]) == [
+        {"author": "omar", "text": "ساخر"},
+        {"author": "sara", "text": "quoted"},
+    ]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable
-
 from tui.app import make_app
 from tui.screens.article_list import ArticleListScreen
 from tui.screens.help import HelpScreen
@@ -28,7 +26,8 @@ async def test_first_start_imports_seeds_and_opens_an_article(tmp_path: Path) ->
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        keys = [str(c) for c in app.screen.query_one(DataTable).get_column_at(0)]
+        rows = [row for _, section in app.screen.sections() for row in section]
+        keys = [keys for keys, _ in rows]
         assert "Esc" in keys and "q" in keys
         await pilot.press("escape")
         await pilot.press("escape")

@@ -8,6 +8,7 @@ from annotations.store import Store
 from tests.support.corpus import SEED_ID, two_annotator_db
 from tests.support.pilot import open_article
 from tui.app import make_app
+from tui.screens.confirm import ConfirmDialog
 from tui.screens.review import MyReviewsScreen, ReviewQueueScreen, ReviewScreen
 from tui.widgets.reader_view import ReaderView
 
@@ -42,7 +43,10 @@ async def test_review_accept_reject_undo_and_gold_rows(tmp_path: Path) -> None:
         await pilot.press("n")
         assert screen.current is not None and screen.current.kind == "single"
         await pilot.press("r")  # rejected: no gold passage
-        await pilot.press("U")  # the agreed passage goes in as unanimous
+        await pilot.press("U")  # the agreed passage goes in as unanimous, once confirmed
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
         await pilot.pause()
         with Store(db) as store:
             origins = sorted(g.origin for g in store.gold_passages(SEED_ID))

@@ -46,10 +46,13 @@ def test_same_span_different_attributes_says_which() -> None:
     assert items[0].differing == ("actor", "claim_type")
 
 
-def test_target_and_note_are_not_compared() -> None:
+def test_target_is_compared_and_note_is_not() -> None:
     a = passage("a", 0, 10)
     b = replace(a, id="other", annotator="b", note="x", target="y")
-    assert kinds(compare_article([a, b])) == ["agreement"]
+    (item,) = compare_article([a, b])
+    assert item.kind == "attributes_differ" and item.differing == ("target",)
+    c = replace(a, id="third", annotator="b", note="x")
+    assert kinds(compare_article([a, c])) == ["agreement"]
 
 
 def test_overlapping_spans() -> None:

@@ -1,4 +1,4 @@
-"""The order indexes (migration 5): an old database upgrades, and orders stay the same."""
+"""The order indexes (the last migration): an older database upgrades, orders stay."""
 
 from __future__ import annotations
 
@@ -37,20 +37,20 @@ def _fill(store: Store) -> None:
                 )
 
 
-def test_a_version_4_database_upgrades_and_keeps_its_rows_and_orders(
+def test_a_database_before_the_indexes_upgrades_and_keeps_its_rows_and_orders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "old.db"
-    with monkeypatch.context() as m:  # the Hashiya that stopped at version 4
-        m.setattr(store_module, "MIGRATIONS", MIGRATIONS[:4])
+    with monkeypatch.context() as m:  # the Hashiya before the order indexes
+        m.setattr(store_module, "MIGRATIONS", MIGRATIONS[:-1])
         with Store(path) as old:
-            assert old.version == 4
+            assert old.version == len(MIGRATIONS) - 1
             _fill(old)
             before_ids = [r[0] for r in old.conn.execute(EXPORT_ORDER)]
             before_records = list(export_records(old, default_schema(), exported_at="t"))
 
     with Store(path) as store:
-        assert store.version == len(MIGRATIONS) == 5
+        assert store.version == len(MIGRATIONS)
         indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
         assert {"passages_export", "articles_length"} <= indexes
         assert "passages_article" not in indexes

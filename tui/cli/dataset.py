@@ -31,8 +31,9 @@ from annotations.export.formats import (
     Unit,
     write_lines_atomic,
 )
+from annotations.review.queue import unresolved
 from annotations.store import STATUSES, Store, StoreError
-from annotations.text import escape_json_text
+from annotations.text import escape_json_text, plural
 from tui.cli.main import (
     check_names,
     cli,
@@ -149,6 +150,8 @@ def export_command(
             "claim_type": [v.id for v in schema.claim_types],
         },
     )
+    if layer == "gold" and not include_unresolved:
+        _say_what_gold_leaves_out(store)
     records = export_records(store, schema, flt)
     try:
         # A bar on stderr when it is a terminal (and the lines are not going to the same
@@ -186,6 +189,20 @@ def export_command(
     say(f"{output}: {summary.written} written", err=True)
     for span_id in summary.skipped:
         say(f"skipped: span {span_id} (the format cannot hold it)", err=True)
+
+
+def _say_what_gold_leaves_out(store: Store) -> None:
+    """On stderr: how many items the gold export leaves out, and how to include them."""
+    items, articles, settled = unresolved(store)
+    if not items:
+        return
+    lead = "nothing is settled yet" if not settled else "left out"
+    say(
+        f"{lead}: {plural(items, 'item')} unresolved in {plural(articles, 'article')}"
+        " (--include-unresolved exports those articles as they stand; `hashiya review queue`"
+        " lists them)",
+        err=True,
+    )
 
 
 def _write_stdout(lines: Iterator[str]) -> bool:
@@ -265,8 +282,9 @@ def import_annotations_command(
     Missing articles are added with the same ids; passages are merged by id, so
     importing the same file twice changes nothing. A passage whose id exists with other
     content is a conflict: reported, and the database's version kept unless
-    --prefer incoming. A file goes in whole or not at all, unless --skip-invalid.
-    Bad lines are reported as FILE:LINE: reason; the exit status is 1 if any was.
+    --prefer incoming. A line whose article id holds a different text here is refused.
+    A file goes in whole or not at all, unless --skip-invalid. Bad lines are reported
+    as FILE:LINE: reason; the exit status is 1 if any was, or any line was refused.
 
     Example: hashiya import-annotations omar.jsonl sara.jsonl
     """
@@ -311,6 +329,6 @@ def import_annotations_command(
         for line in result.errors + result.conflicts:
             say(line, err=True)
         say(f"{name}: {result.summary}")
-        failed = failed or bool(result.errors)
+        failed = failed or bool(result.errors) or bool(result.text_conflicts)
     if failed:
         ctx.exit(1)

@@ -166,7 +166,7 @@ def cli(
 
         try:
             run_app(settings)
-        except (StoreError, SchemaError) as exc:
+        except (ConfigError, StoreError, SchemaError) as exc:
             raise click.ClickException(str(exc)) from None
 
 

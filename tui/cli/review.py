@@ -7,11 +7,13 @@ import click
 from annotations.review.agreement import compute_agreement, format_report
 from annotations.review.queue import (
     ArticleReview,
+    article_review,
     merge_unanimous,
     passages_by_article,
     review_queue,
 )
 from annotations.store import Store, StoreError
+from annotations.text import plural
 from tui.cli.main import check_names, cli, for_terminal, open_store, say, say_json, settings_of
 from tui.terminal import explicit_bidi
 
@@ -114,9 +116,18 @@ def _print_queue(
 def merge_unanimous_command(ctx: click.Context, articles: tuple[str, ...]) -> None:
     """Put every passage all annotators agree on fully into the gold layer (`unanimous`).
 
+    Fully: the same span, actor, stance, stance target and claim type. Every annotator's
+    note goes into gold with its author; a differing target is left for a reviewer.
+
     Example: hashiya review merge-unanimous
     """
     store = open_store(ctx)
     reviewer = settings_of(ctx).annotator
-    merged = merge_unanimous(store, reviewer, list(articles) or None)
-    say(f"{merged} passages merged into the gold layer")
+    chosen = list(articles) or None
+    merged = merge_unanimous(store, reviewer, chosen)
+    ids = chosen if chosen is not None else [r.article_id for r in review_queue(store)]
+    left = sum(len(article_review(store, a).open_items) for a in ids)
+    line = f"{plural(merged, 'passage')} merged into the gold layer"
+    if left:
+        line += f"; {plural(left, 'item')} still need a reviewer (R in the app)"
+    say(line)

@@ -13,6 +13,8 @@ from textual.widgets import Footer, Header, Static
 
 from annotations.review.queue import disputed_article_ids, with_review
 from annotations.store import SORT_KEYS, STATUSES, CatalogQuery
+from annotations.text import plural
+from tui.commands import ListCommands
 from tui.screens.base import HashiyaScreen
 from tui.widgets.article_table import ArticleTable, CatalogIds, RowSource
 from tui.widgets.bidi_text import visual
@@ -26,15 +28,22 @@ FIRST_IDS = 200  # ids read at once: a tall terminal's screenful and a few pages
 
 
 class ArticleListScreen(HashiyaScreen):
+    COMMANDS = {ListCommands}
     BINDINGS = [
         Binding("s", "cycle_sort", "Sort", id="list.sort"),
         Binding("S", "reverse_sort", "Reverse", id="list.reverse", show=False),
-        Binding("f", "cycle_status", "Status filter", id="list.status"),
+        Binding("f", "cycle_status", "Filter", id="list.status", tooltip="Status filter"),
         Binding("F", "cycle_source", "Source filter", id="list.source", show=False),
         # search, overview and the annotator filter (issue 8)
         Binding("slash", "search", "Search", id="list.search"),
-        Binding("o", "overview", "Overview", id="list.overview"),
-        Binding("a", "cycle_annotated_by", "Annotator filter", id="list.annotated_by"),
+        Binding("o", "overview", "Overview", id="list.overview", show=False),
+        Binding(
+            "a",
+            "cycle_annotated_by",
+            "Annotator",
+            id="list.annotated_by",
+            tooltip="Annotator filter",
+        ),
         Binding("d", "toggle_disputed", "Disagreements", id="list.disputed", show=False),
     ]
 
@@ -61,6 +70,8 @@ class ArticleListScreen(HashiyaScreen):
 
     def on_screen_resume(self) -> None:
         self.table.invalidate()  # statuses and counts may have changed in the reader
+        if self.hashiya.last_read is not None:  # n/p in the reader moved on: follow it
+            self.table.move_to_id(self.hashiya.last_read)
 
     def reload(self, keep: str | None = None) -> None:
         store, q = self.hashiya.store, self.query_state
@@ -70,16 +81,26 @@ class ArticleListScreen(HashiyaScreen):
             lambda: store.catalog_ids(q),
         )
         self.table.set_ids(ids, keep=keep or self.table.current_id)
-        parts = [f"{len(ids):,} articles", f"sorted by {q.sort}{' ↓' if q.descending else ''}"]
+        filters = []
         if q.status:
-            parts.append(f"status: {q.status}")
+            filters.append(f"status: {q.status.replace('_', ' ')}")
         if q.source:
-            parts.append(f"source: {visual(q.source)}")
+            filters.append(f"source: {visual(q.source)}")
         if q.annotated_by:
-            parts.append(f"annotated by: {visual(q.annotated_by)}")
+            filters.append(f"annotated by: {visual(q.annotated_by)}")
         if q.ids is not None:
-            parts.append("with disagreements")
-        self.query_one("#list-status", Static).update(Text(" · ".join(parts)))
+            filters.append("with disagreements")
+        if not ids and filters:
+            # Say what hides everything, and the key that undoes each filter.
+            keys = {"status": "f", "source": "F", "annotated by": "a", "with disagreements": "d"}
+            undo = [keys[f.split(":")[0]] for f in filters]
+            line = f"No article matches {' · '.join(filters)}. Press {'/'.join(undo)} to change it."
+        elif not ids:
+            line = "No articles yet: `hashiya import FILE...` brings some in."
+        else:
+            sort = f"sorted by {q.sort}{' ↓' if q.descending else ''}"
+            line = " · ".join([plural(len(ids), "article"), sort, *filters])
+        self.query_one("#list-status", Static).update(Text(line))
 
     def action_toggle_disputed(self) -> None:
         """Only articles on which the annotators disagree (again: all articles)."""
@@ -134,13 +155,14 @@ class ArticleListScreen(HashiyaScreen):
 
     def action_cycle_annotated_by(self) -> None:
         """Show only articles with passages by the next annotator (then everyone's again)."""
-        from tui.widgets.bidi_text import visual
-
         names: list[str | None] = [None, *self.hashiya.store.annotators()]
         q = self.query_state
         at = names.index(q.annotated_by) if q.annotated_by in names else 0
-        self.query_state = replace(q, annotated_by=names[(at + 1) % len(names)])
+        self.set_annotated_by(names[(at + 1) % len(names)])
+
+    def set_annotated_by(self, who: str | None) -> None:
+        """Only articles with passages by `who` (None: every article)."""
+        self.query_state = replace(self.query_state, annotated_by=who)
         self.reload()
-        who = self.query_state.annotated_by
         shown = "anyone" if who is None else visual(who)
         self.notify(f"annotated by: {shown}", timeout=2, markup=False)

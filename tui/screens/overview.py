@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState
 from annotations.overview import Overview, corpus_overview
 from annotations.schema import LabelSchema
 from annotations.store import Store
+from annotations.text import plural
 from tui.screens.base import HashiyaScreen
 from tui.widgets.bidi_text import fit_line
 
@@ -78,8 +79,8 @@ def render_overview(figures: Overview, annotator: str, schema: LabelSchema) -> T
             out.append("\n")
 
     out.append(
-        f"{figures.articles:,} articles · {figures.passages:,} passages · "
-        f"{len(figures.annotators):,} annotators\n",
+        f"{plural(figures.articles, 'article')} · {plural(figures.passages, 'passage')} · "
+        f"{plural(len(figures.annotators), 'annotator')}\n",
         "bold",
     )
     for title, counts in (

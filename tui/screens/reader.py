@@ -18,6 +18,8 @@ from annotations.models import Article, Comment, Passage
 from annotations.schema import Actor, LabelSchema
 from annotations.search import find_in_text
 from annotations.store import UserActor
+from annotations.text import plural
+from tui.commands import ReaderCommands
 from tui.screens.base import HashiyaScreen
 from tui.screens.find_dialog import FindDialog
 from tui.screens.tag_dialog import TagDialog, TagResult
@@ -31,6 +33,7 @@ DEFAULT_COLOR = "#808080"
 
 
 class ReaderScreen(HashiyaScreen):
+    COMMANDS = {ReaderCommands}
     BINDINGS = [
         Binding("escape", "back", "Back", id="reader.back"),
         Binding("enter,t", "tag", "Tag", id="reader.tag"),
@@ -54,11 +57,11 @@ class ReaderScreen(HashiyaScreen):
         Binding("ctrl+y", "redo", "Redo", id="reader.redo", show=False),
         Binding("D", "mark_done", "Done", id="reader.done"),
         Binding("C", "comment", "Comment", id="reader.comment", show=False),
-        Binding("b", "toggle_panel", "Panel", id="reader.panel"),
+        Binding("b", "toggle_panel", "Panel", id="reader.panel", show=False),
         Binding("n", "next(1)", "Next article / hit", id="reader.next", show=False),
         Binding("N", "next(-1)", "Prev hit", id="reader.prev_hit", show=False),
         Binding("p", "other_article(-1)", "Prev article", id="reader.prev_article", show=False),
-        Binding("slash", "find", "Find", id="reader.find"),
+        Binding("slash", "find", "Find", id="reader.find", show=False),
     ]
 
     def __init__(
@@ -73,7 +76,6 @@ class ReaderScreen(HashiyaScreen):
         assert article is not None
         self.article: Article = article
         self.history = self.hashiya.history
-        self.message = ""
         self._passages: list[Passage] = []
         self._stale = 0  # passages whose quoted text no longer matches (counted on refresh)
         self.hits: list[tuple[int, int]] = []  # matches of `/` in this article
@@ -112,6 +114,7 @@ class ReaderScreen(HashiyaScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.hashiya.last_read = self.article.id
         self.panel.display = self.hashiya.settings.show_panel
         self.refresh_passages()
         self.view.focus()
@@ -129,7 +132,6 @@ class ReaderScreen(HashiyaScreen):
         self._passages = self.hashiya.store.passages(self.article.id, self.annotator)
         text = self.article.text
         self._stale = sum(1 for p in self._passages if text[p.start : p.end] != p.text)
-        self.refresh_bindings()  # undo/redo may have become (un)available
         passages = self._passages
         text = self.article.text
         highlights = []
@@ -148,10 +150,13 @@ class ReaderScreen(HashiyaScreen):
         caret = self.view.caret
         return [p for p in self.passages() if p.start <= caret < p.end]
 
+    def show_status(self) -> None:
+        self._status()
+
     def _status(self, message: str | None = None) -> None:
-        """Refresh the status line; a message stays until the next one."""
+        """Refresh the status line; a message stays a few seconds (or until the next)."""
         if message is not None:
-            self.message = message
+            self.set_message(message)
         message = self.message
         store = self.hashiya.store
         count = len(self.passages())
@@ -159,14 +164,16 @@ class ReaderScreen(HashiyaScreen):
         selection = self.view.selection
         parts = [
             f"{self.index + 1}/{len(self.article_ids)}",
-            f"{count} passages",
+            plural(count, "passage"),
             f"status: {status.replace('_', ' ')}",
             f"caret {self.view.caret}",
         ]
         if selection:
             parts.append(f"selected [{selection[0]}, {selection[1]})")
         if self._stale:
-            parts.append(f"⚠ {self._stale} passages no longer match the text (hashiya doctor)")
+            parts.append(
+                f"⚠ {plural(self._stale, 'passage')} no longer match the text (hashiya doctor)"
+            )
         if message:
             parts.append(message)
         # One fixed-height line: no layout pass on every caret move.
@@ -269,14 +276,6 @@ class ReaderScreen(HashiyaScreen):
         self.refresh_passages()
         self._status("deleted (ctrl+z to undo)")
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Dim undo and redo in the footer when there is nothing to undo or redo."""
-        if action == "undo":
-            return self.history.can_undo or None
-        if action == "redo":
-            return self.history.can_redo or None
-        return True
-
     def action_undo(self) -> None:
         change = self.history.undo()
         self.refresh_passages()
@@ -324,10 +323,13 @@ class ReaderScreen(HashiyaScreen):
     def action_mark_done(self) -> None:
         store = self.hashiya.store
         current = store.status(self.article.id, self.annotator)
-        store.set_status(
-            self.article.id, self.annotator, "in_progress" if current == "done" else "done"
+        new = "in_progress" if current == "done" else "done"
+        store.set_status(self.article.id, self.annotator, new)
+        self._status(
+            "marked done (D again: back to in progress)"
+            if new == "done"
+            else "marked in progress again (was done)"
         )
-        self._status()
 
     def action_toggle_panel(self) -> None:
         self.panel.display = not self.panel.display

@@ -27,9 +27,13 @@ from annotations.review.queue import (
     reject,
     restore,
     review_queue,
+    unanimous_items,
 )
 from annotations.store import Replaced
+from annotations.text import plural
+from tui.commands import QueueCommands, ReviewCommands
 from tui.screens.base import HashiyaScreen
+from tui.screens.confirm import ConfirmDialog
 from tui.screens.tag_dialog import TagDialog, TagResult
 from tui.widgets.bidi_text import fit_line, visual_lines
 from tui.widgets.reader_view import Highlight, ReaderView
@@ -52,7 +56,8 @@ KIND_NAMES = {
     "overlap": "overlapping spans",
     "single": "only one annotator",
 }
-PANEL_WIDTH = 64
+PANEL_WIDTH = 64  # at most; on a narrow terminal half the width, so the article shows
+PANEL_MIN_WIDTH = 38
 
 
 class CommentDialog(ModalScreen[str | None]):
@@ -88,22 +93,27 @@ class CommentDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+def _same_labels(a: Passage, b: Passage) -> bool:
+    return (a.start, a.end, a.attributes()) == (b.start, b.end, b.attributes())
+
+
 class ReviewScreen(HashiyaScreen):
     """One article: every annotator's passages, classified, and the reviewer's verdicts."""
 
+    COMMANDS = {ReviewCommands}
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="review.back"),
-        Binding("n", "jump(1)", "Next dispute", id="review.next"),
-        Binding("N", "jump(-1)", "Prev dispute", id="review.prev"),
+        Binding("n", "jump(1)", "Next", id="review.next", tooltip="Next disagreement"),
+        Binding("N", "jump(-1)", "Prev dispute", id="review.prev", show=False),
         *(
-            Binding(str(n), f"accept({n - 1})", f"Accept version {n}", show=False)
+            Binding(str(n), f"accept({n - 1})", "Accept version 1-9", show=False)
             for n in range(1, 10)
         ),
-        Binding("a", "accept(0)", "Accept 1st", id="review.accept_first"),
-        Binding("e", "edit_accept", "Edit+accept", id="review.edit"),
+        Binding("a", "accept(0)", "Accept", id="review.accept_first", tooltip="Accept version 1"),
+        Binding("e", "edit_accept", "Edit", id="review.edit", tooltip="Edit, then accept"),
         Binding("r", "reject", "Reject", id="review.reject"),
-        Binding("c", "discuss", "Discuss", id="review.discuss"),
-        Binding("U", "merge_unanimous", "Merge agreed", id="review.merge"),
+        Binding("c", "discuss", "Discuss", id="review.discuss", show=False),
+        Binding("U", "merge_unanimous", "Merge agreed", id="review.merge", show=False),
         Binding("ctrl+z", "undo", "Undo", id="review.undo"),
         Binding("ctrl+y", "redo", "Redo", id="review.redo", show=False),
     ]
@@ -144,7 +154,18 @@ class ReviewScreen(HashiyaScreen):
         yield Static("", id="review-status")
         yield Footer()
 
+    @property
+    def panel_width(self) -> int:
+        return max(PANEL_MIN_WIDTH, min(PANEL_WIDTH, self.size.width // 2))
+
+    def on_resize(self) -> None:
+        panel = self.query_one("#review-panel", Static)
+        if panel.styles.width is None or panel.styles.width.value != self.panel_width:
+            panel.styles.width = self.panel_width
+            self._show()
+
     def on_mount(self) -> None:
+        self.query_one("#review-panel", Static).styles.width = self.panel_width
         self.refresh_review()
         self.view.focus()
         disputes = self._disputes()
@@ -197,18 +218,23 @@ class ReviewScreen(HashiyaScreen):
 
     def _version(self, index: int, annotator: str, passages: tuple[Passage, ...]) -> list[str]:
         schema = self.hashiya.label_schema
-        width = PANEL_WIDTH - 4
+        width = self.panel_width - 4
         head = f"[{index + 1}] {annotator}"
         if not passages:
             return [head, "    (nothing marked here)"]
         lines = [head]
         for p in passages:
             actor = schema.actor(p.actor) if p.actor else None
+            stance = schema.stance(p.stance) if p.stance else None
+            claim = schema.claim_type(p.claim_type) if p.claim_type else None
             lines.append(f"    [{p.start}, {p.end})")
             lines.extend("    " + line for line in visual_lines(p.text, width - 4)[:3])
             lines.append(f"    actor: {actor.name_en if actor else (p.actor or '—')}")
-            lines.append(f"    stance: {p.stance or '—'}" + (f" → {p.target}" if p.target else ""))
-            lines.append(f"    claim: {p.claim_type or '—'}")
+            lines.append(
+                f"    stance: {stance.label_en if stance else (p.stance or '—')}"
+                + (f" → {fit_line(p.target, width - 24).text}" if p.target else "")
+            )
+            lines.append(f"    claim: {claim.label_en if claim else (p.claim_type or '—')}")
             if p.note:
                 lines.append("    note: " + fit_line(p.note, width - 10).text)
             for comment in self.hashiya.store.comments(p.id):
@@ -218,9 +244,9 @@ class ReviewScreen(HashiyaScreen):
     def _show(self) -> None:
         review = self.review
         out = [
-            f"{len(review.annotators)} annotators: {', '.join(review.annotators)}",
-            f"{review.n_items} items · {review.n_disagreements} disagreements · "
-            f"{len(review.open_items)} open · {review.status}",
+            f"{plural(len(review.annotators), 'annotator')}: {', '.join(review.annotators)}",
+            f"{plural(review.n_items, 'item')} · {plural(review.n_disagreements, 'disagreement')}",
+            f"{len(review.open_items)} open · {review.status.replace('_', ' ')}",
             "",
         ]
         item = self.current
@@ -233,7 +259,8 @@ class ReviewScreen(HashiyaScreen):
             out.append(f"ITEM [{item.start}, {item.end}): {kind}")
             decided = review.decision(item)
             if decided is not None:
-                verdict = f"verdict: {decided.verdict} by {decided.reviewer}"
+                verdict = f"verdict: {self._verdict_words(item, decided.verdict, decided.gold_id)}"
+                verdict += f" by {decided.reviewer}"
                 if decided.comment:
                     verdict += " — " + fit_line(decided.comment, 30).text
                 out.append(verdict)
@@ -241,35 +268,74 @@ class ReviewScreen(HashiyaScreen):
             for index, (annotator, passages) in enumerate(item.passages.items()):
                 out.extend(self._version(index, annotator, passages))
                 out.append("")
-            out.append("1-9/a accept · e edit+accept · r reject · c discuss · ^z undo")
+            out.append("1-9/a accept · e edit+accept")
+            out.append("r reject · c discuss · ^z undo")
         self.query_one("#review-panel", Static).update(Text("\n".join(out), no_wrap=True))
-        disputes = len(self._disputes())
-        self.query_one("#review-status", Static).update(
-            Text(f"{disputes} disagreements to settle · reviewer {self.reviewer}")
+        self._status()
+
+    def _verdict_words(self, item: ComparisonItem, verdict: str, gold_id: str | None) -> str:
+        """ "accepted version 2 (sara)" rather than a bare verdict: which one won."""
+        words = {
+            "unanimous": "merged (everyone agreed)",
+            "reject": "rejected",
+            "discuss": "to discuss",
+            "edit": "edited and accepted",
+        }
+        if verdict != "accept":
+            return words.get(verdict, verdict)
+        gold = next(
+            (g for g in self.hashiya.store.gold_passages(self.article_id) if g.id == gold_id), None
         )
+        if gold is not None:
+            chosen = gold.as_passage()
+            for index, (annotator, passages) in enumerate(item.passages.items()):
+                if any(_same_labels(p, chosen) for p in passages):
+                    return f"accepted version {index + 1} ({annotator})"
+        return "accepted"
+
+    def show_status(self) -> None:
+        self._status()
+
+    def _status(self, message: str | None = None) -> None:
+        """The status line: what is left, and the last thing done (for a few seconds)."""
+        if message is not None:
+            self.set_message(message)
+        disputes = len(self._disputes())
+        parts = [f"{plural(disputes, 'disagreement')} to settle", f"reviewer {self.reviewer}"]
+        if self.message:
+            parts.append(self.message)
+        self.query_one("#review-status", Static).update(Text(" · ".join(parts)))
 
     # -- decisions ---------------------------------------------------------------------
 
-    def _record(self, item: ComparisonItem, replaced: Replaced) -> None:
+    def _record(self, item: ComparisonItem, replaced: Replaced, done: str) -> None:
         self._undo.append((item_key(item), replaced))
         self._redo.clear()
+        self.set_message(done)
         self.refresh_review()
 
     def _version_of(self, index: int) -> Passage | None:
         item = self.current
         if item is None:
+            self._status("move the caret onto a passage first (n: next disagreement)")
             return None
         versions = list(item.passages.values())
         if index >= len(versions) or not versions[index]:
-            self.notify("that annotator marked nothing here", severity="warning")
+            self._status(f"version {index + 1}: that annotator marked nothing here")
             return None
         return versions[index][0]
 
+    def _version_name(self, item: ComparisonItem, passage: Passage) -> str:
+        index = list(item.passages).index(passage.annotator)
+        return f"version {index + 1} ({passage.annotator})"
+
     def action_accept(self, index: int) -> None:
         passage = self._version_of(index)
-        if passage is None or self.current is None:
+        item = self.current
+        if passage is None or item is None:
             return
-        self._record(self.current, accept(self.hashiya.store, self.current, passage, self.reviewer))
+        replaced = accept(self.hashiya.store, item, passage, self.reviewer)
+        self._record(item, replaced, f"accepted {self._version_name(item, passage)} into gold")
 
     def action_edit_accept(self) -> None:
         passage = self._version_of(0) or (
@@ -283,8 +349,9 @@ class ReviewScreen(HashiyaScreen):
         def done(result: TagResult | None) -> None:
             if result is None:
                 return
+            replaced = accept(self.hashiya.store, item, passage, self.reviewer, result.labels())
             self._record(
-                item, accept(self.hashiya.store, item, passage, self.reviewer, result.labels())
+                item, replaced, f"edited {self._version_name(item, passage)}, accepted into gold"
             )
 
         self.app.push_screen(
@@ -293,8 +360,10 @@ class ReviewScreen(HashiyaScreen):
         )
 
     def action_reject(self) -> None:
-        if self.current is not None:
-            self._record(self.current, reject(self.hashiya.store, self.current, self.reviewer))
+        item = self.current
+        if item is not None:
+            replaced = reject(self.hashiya.store, item, self.reviewer)
+            self._record(item, replaced, "rejected: no gold passage here")
 
     def action_discuss(self) -> None:
         item = self.current
@@ -303,36 +372,58 @@ class ReviewScreen(HashiyaScreen):
 
         def done(comment: str | None) -> None:
             if comment:
-                self._record(item, discuss(self.hashiya.store, item, self.reviewer, comment))
+                replaced = discuss(self.hashiya.store, item, self.reviewer, comment)
+                self._record(item, replaced, "marked for discussion")
 
         self.app.push_screen(CommentDialog("Mark for discussion: your comment"), done)
 
     def action_merge_unanimous(self) -> None:
-        merged = merge_unanimous(self.hashiya.store, self.reviewer, [self.article_id])
-        self.refresh_review()
-        self.notify(f"{merged} agreed passages merged into the gold layer")
+        pending = len(unanimous_items(self.hashiya.store, [self.article_id]))
+        if not pending:
+            self._status("no undecided agreements in this article")
+            return
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                self._status("nothing merged")
+                return
+            merged = merge_unanimous(self.hashiya.store, self.reviewer, [self.article_id])
+            self.set_message(f"{plural(merged, 'agreed passage')} merged into gold")
+            self.refresh_review()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Merge {plural(pending, 'agreed passage')} of this article into gold? "
+                "Each is a passage every annotator marked with the same labels and target; "
+                "every note goes along with its author."
+            ),
+            done,
+        )
 
     def action_undo(self) -> None:
         if not self._undo:
-            self.notify("nothing to undo")
+            self._status("nothing to undo")
             return
         key, replaced = self._undo.pop()
         current = restore(self.hashiya.store, self.article_id, key, replaced)
         self._redo.append((key, current))
+        self.set_message("undone")
         self.refresh_review()
 
     def action_redo(self) -> None:
         if not self._redo:
+            self._status("nothing to redo")
             return
         key, replaced = self._redo.pop()
         current = restore(self.hashiya.store, self.article_id, key, replaced)
         self._undo.append((key, current))
+        self.set_message("redone")
         self.refresh_review()
 
     def action_jump(self, direction: int) -> None:
         disputes = self._disputes()
         if not disputes:
-            self.notify("no disagreements left to settle")
+            self._status("no disagreements left to settle")
             return
         caret = self.view.caret
         if direction > 0:
@@ -347,14 +438,23 @@ class ReviewScreen(HashiyaScreen):
 class ReviewQueueScreen(HashiyaScreen):
     """Articles labelled by two or more annotators, lowest agreement first."""
 
+    COMMANDS = {QueueCommands}
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="queue.back"),
-        Binding("M", "merge_all", "Merge all agreed", id="queue.merge"),
+        Binding("U", "merge_all", "Merge all agreed", id="queue.merge"),
     ]
+
+    EMPTY = (
+        "Nothing to review yet. The queue lists articles that two or more annotators have "
+        "labelled. Bring a colleague's labels in with `hashiya import-annotations FILE` "
+        "(they export theirs with `hashiya export -o FILE`), or tag as a second annotator "
+        "with `hashiya --annotator NAME`."
+    )
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="queue-status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -384,15 +484,50 @@ class ReviewQueueScreen(HashiyaScreen):
                 review.article_id,
                 key=review.article_id,
             )
+        table.display = bool(self.reviews)
+        self.show_status()
+
+    def show_status(self) -> None:
+        if not self.reviews:
+            line = self.EMPTY
+        else:
+            settled = sum(1 for r in self.reviews if r.settled)
+            line = f"{plural(len(self.reviews), 'article')} to review · {settled} settled"
+        if self.message:
+            line += " · " + self.message
+        self.query_one("#queue-status", Static).update(Text(line))
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
         self.app.push_screen(ReviewScreen(self.reviews[event.cursor_row].article_id))
 
     def action_merge_all(self) -> None:
-        merged = merge_unanimous(self.hashiya.store, self.hashiya.settings.annotator)
-        self.notify(f"{merged} agreed passages merged into the gold layer")
-        self.reload()
+        store = self.hashiya.store
+        pending = unanimous_items(store)
+        if not pending:
+            self.set_message("no undecided agreements to merge")
+            self.show_status()
+            return
+        articles = len({item_passages(i)[0].article_id for i in pending})
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                self.set_message("nothing merged")
+                self.show_status()
+                return
+            merged = merge_unanimous(store, self.hashiya.settings.annotator)
+            self.set_message(f"{plural(merged, 'agreed passage')} merged into gold")
+            self.reload()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Merge {plural(len(pending), 'agreed passage')} in "
+                f"{plural(articles, 'article')} into gold? Each is a passage every annotator "
+                "marked with the same span, labels and target; every note goes along with "
+                "its author."
+            ),
+            done,
+        )
 
 
 class MyReviewsScreen(HashiyaScreen):
@@ -403,12 +538,24 @@ class MyReviewsScreen(HashiyaScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield DataTable(id="mine-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="mine-status", classes="empty-note")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("verdict", "by", "comments", "passage", "article")
-        for review in my_reviews(self.hashiya.store, self.hashiya.settings.annotator):
+        reviews = my_reviews(self.hashiya.store, self.hashiya.settings.annotator)
+        table.display = bool(reviews)
+        self.query_one("#mine-status", Static).update(
+            Text(
+                f"{plural(len(reviews), 'passage')} of yours reviewed or commented on."
+                if reviews
+                else "No verdicts or comments on your passages yet. They appear here once a "
+                "reviewer settles an article you labelled (R: the review queue) or a "
+                "colleague comments on one of your passages."
+            )
+        )
+        for review in reviews:
             p = review.passage
             comments = "; ".join(f"{c.author}: {c.body}" for c in review.comments)
             table.add_row(

@@ -28,6 +28,7 @@ from annotations.search import Hit, search
 from annotations.search.passages import PassageHit, search_passages
 from annotations.search.snippet import SnippetLine, snippet_line
 from annotations.store import Store
+from annotations.text import plural
 from tui.screens.base import HashiyaScreen
 from tui.widgets.bidi_text import fit_line as fit_shaped
 
@@ -274,7 +275,7 @@ class SearchScreen(HashiyaScreen):
     def _index_ready(self, message: IndexReady) -> None:
         self.index_ready = True
         if message.indexed:
-            self.notify(f"{message.indexed:,} articles indexed for search")
+            self.notify(f"{plural(message.indexed, 'article')} indexed for search")
         if self.pending or (self.mode == ARTICLES and self.input.value.strip()):
             self.pending = False
             self.start_search()

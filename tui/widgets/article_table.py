@@ -165,6 +165,11 @@ class ArticleTable(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self.refresh()
 
+    def move_to_id(self, article_id: str) -> None:
+        """Put the cursor on this article (if it is in the list)."""
+        if article_id in self.ids:
+            self._move_to(self.ids.index(article_id))
+
     def invalidate(self) -> None:
         """Rows changed in the database (status, counts): fetch them again when drawn."""
         self._rows.clear()

@@ -93,8 +93,8 @@ class ReaderView(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "edge(0)", "Start", show=False),
         Binding("end", "edge(1)", "End", show=False),
-        Binding("v", "toggle_mark", "Mark", id="reader.mark"),
-        Binding("s", "select_sentence", "Sentence", id="reader.sentence"),
+        Binding("v", "toggle_mark", "Mark", id="reader.mark", show=False),
+        Binding("s", "select_sentence", "Sentence", id="reader.sentence", show=False),
         Binding("P", "select_paragraph", "Paragraph", id="reader.paragraph", show=False),
     ]
 
