@@ -163,11 +163,13 @@ M5_GOLD_NOTES = """
 # the export's (article, annotator, start, end, id), which is linear then at a million
 # passages, and the list by length (n_chars sits after the text, in its overflow pages;
 # the index also holds the id the list reads). The export's index starts with the
-# columns of passages_article, so it replaces it.
+# columns of passages_article, so it replaces it. (IF [NOT] EXISTS: a database whose
+# version was set back, to redo an earlier migration, has them already.)
 M6_ORDER_INDEXES = """
-        CREATE INDEX passages_export ON passages(article_id, annotator, start, "end", id);
-        DROP INDEX passages_article;
-        CREATE INDEX articles_length ON articles(n_chars, id);
+        CREATE INDEX IF NOT EXISTS passages_export
+            ON passages(article_id, annotator, start, "end", id);
+        DROP INDEX IF EXISTS passages_article;
+        CREATE INDEX IF NOT EXISTS articles_length ON articles(n_chars, id);
 """
 
 MIGRATIONS: list[str] = [
