@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,17 +10,26 @@ from pathlib import Path
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from annotations.config import Settings, check_keymap, default_annotator
 from annotations.history import History
+from annotations.layout import ParagraphLayout
 from annotations.schema import LabelSchema, load_schema_or_default, schema_with_user_actors
-from annotations.store import Store
+from annotations.store import Store, StoreError
+from annotations.text import printable
 from tui.commands import AppCommands, ArticleCommands
 from tui.screens.article_list import ArticleListScreen
+from tui.screens.base import HashiyaScreen
 from tui.terminal import explicit_bidi
-from tui.widgets.bidi_text import visual
+from tui.widgets.bidi_text import english_line, visual
+
+# Other processes' commits (a colleague's import or tags) are looked for this often,
+# while nobody has typed or clicked for IDLE_SECONDS.
+POLL_SECONDS = 1.0
+IDLE_SECONDS = 0.5
 
 
 class HashiyaApp(App[None]):
@@ -44,9 +54,11 @@ class HashiyaApp(App[None]):
         self.base_schema = schema
         self.label_schema = schema_with_user_actors(store, schema)
         self.history = History(store, settings.annotator)  # undo/redo for the whole session
-        self.sub_title = f"{settings.db_path} · {settings.annotator}"
+        self.sub_title = english_line(f"{settings.db_path} · {settings.annotator}")
         self._exports: dict[str, tuple[Path, int]] = {}  # delivery name -> temp file, lines
         self.last_read: str | None = None  # the article the reader showed last (for the list)
+        self._data_version: int | None = None
+        self._last_input = 0.0
 
     def reload_schema(self) -> None:
         """Pick up actors users added (they live in the database)."""
@@ -58,6 +70,54 @@ class HashiyaApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+        self._data_version = self.store.data_version()
+        self.set_interval(POLL_SECONDS, self.poll_changes, name="poll changes")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def poll_changes(self) -> None:
+        """Redraw what other processes changed: every screen on the stack reads again."""
+        if time.monotonic() - self._last_input < IDLE_SECONDS:
+            return  # someone is typing: look again at the next tick
+        try:
+            version = self.store.data_version()
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if version == self._data_version:
+            return
+        self._data_version = version
+        self.reload_schema()
+        for screen in self.screen_stack:
+            if isinstance(screen, HashiyaScreen) and screen.is_mounted:
+                screen.data_changed()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification laid out at the toast's width (Textual would wrap it as LTR).
+
+        Messages are never markup: they may quote data.
+        """
+        width = max(min(60, self.size.width // 2) - 4, 10)
+        layout = ParagraphLayout(printable(message), direction="ltr", shape=self.settings.shape)
+        lines = [line.text for line in layout.lines(width)]
+        super().notify(
+            "\n".join(lines),
+            title=english_line(title) if title else "",
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def action_review_queue(self) -> None:
         from tui.screens.review import ReviewQueueScreen

@@ -46,11 +46,17 @@ Public API:
 ``fit_line(text, width, direction="auto", shape=True) -> VisualLine``
     A title or name on one line of at most ``width`` cells, cut with an ellipsis.
 
+``draw(text, width, direction="auto", shape=True) -> VisualLine`` (``layout.draw``)
+    The one way to draw any string of unknown direction on one line: the printable
+    filter, then ``fit_line``. ``cell(...)`` pads it to a width, ``table(...)`` makes
+    plain-text columns padded by terminal cells.
+
 Offsets are code-point offsets into the paragraph's text (``ParagraphLayout``,
 ``VisualLine``, ``Cell``) or into the article's text (``ArticleLayout``, ``Row``).
 """
 
 from annotations.layout.article import ArticleLayout, Row, fit_line, render_plain
+from annotations.layout.draw import cell, draw, table
 from annotations.layout.levels import LevelsError
 from annotations.layout.paragraph import Cell, ParagraphLayout, VisualLine
 
@@ -61,6 +67,9 @@ __all__ = [
     "ParagraphLayout",
     "Row",
     "VisualLine",
+    "cell",
+    "draw",
     "fit_line",
     "render_plain",
+    "table",
 ]

@@ -33,9 +33,9 @@ from itertools import accumulate, chain, combinations, compress, groupby, pairwi
 from operator import eq, ge, gt, itemgetter, lt, mul, sub
 from typing import Any, NamedTuple
 
+from annotations.layout.draw import cut_logical, draw, table
 from annotations.models import Passage
 from annotations.review.compare import COMPARED_ATTRIBUTES
-from annotations.text import printable
 
 Value = str | None  # an attribute's value; None (left empty) is a value of its own
 Attrs = tuple[Value, Value, Value]  # (actor, stance, claim_type)
@@ -877,38 +877,59 @@ def format_figure(value: float | None, n: int, unit: str = "") -> str:
     return f"undefined ({count})" if value is None else f"{value:.3f} ({count})"
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [
-        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
-    ]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines.extend(
-        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
-    )
-    return lines
-
-
 def _label_text(value: Value) -> str:
     return "(none)" if value is None else value
 
 
-def _confusion_lines(title: str, confusion: Confusion) -> list[str]:
+class _Lines:
+    """The report's lines, each drawn once: English with names in it, or tables."""
+
+    def __init__(self, shape: bool, logical: bool) -> None:
+        self.shape = shape
+        self.logical = logical
+        self.lines: list[str] = []
+
+    def append(self, line: str) -> None:
+        if self.logical:
+            self.lines.append(cut_logical(line))
+        else:
+            self.lines.append(draw(line, direction="ltr", shape=self.shape).text)
+
+    def table(
+        self, headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()
+    ) -> None:
+        self.lines.extend(
+            table(headers, rows, right=right, rule=True, shape=self.shape, logical=self.logical)
+        )
+
+
+def _confusion_lines(out: _Lines, title: str, confusion: Confusion) -> None:
     if not confusion.labels:
-        return [f"{title}: nothing matched"]
+        out.append(f"{title}: nothing matched")
+        return
     names = [_label_text(v) for v in confusion.labels]
     rows = [
         [name, *(f"{c:,}" for c in row)]
         for name, row in zip(names, confusion.matrix(), strict=True)
     ]
-    return [f"{title} (rows a, columns b)", *_table(["", *names], rows)]
+    out.append(f"{title} (rows a, columns b)")
+    out.table(["", *names], rows, right=range(1, len(names) + 1))
 
 
 def format_report(
-    report: AgreementReport, *, confusion: bool = False, per_article: bool = False
+    report: AgreementReport,
+    *,
+    confusion: bool = False,
+    per_article: bool = False,
+    shape: bool = True,
+    logical: bool = False,
 ) -> str:
-    """The report as plain-text tables for the terminal."""
-    out: list[str] = []
+    """The report as plain-text tables for the terminal.
+
+    Names are drawn by the layout engine and columns padded by terminal cells;
+    `logical=True` keeps them in logical order for a terminal that does bidi itself.
+    """
+    out = _Lines(shape, logical)
     by_annotator = ", ".join(f"{a} {n:,}" for a, n in report.passages_by_annotator.items())
     out.append(
         f"Agreement of {len(report.annotators)} annotators over {report.n_articles:,} articles "
@@ -931,20 +952,19 @@ def format_report(
                 *(_prf(s) for s in (p.exact, p.overlap, p.overlap50)),
             ]
         )
-    out.extend(
-        _table(
-            [
-                "a",
-                "b",
-                "articles",
-                "spans a",
-                "spans b",
-                "exact P/R/F1 (matched)",
-                "overlap P/R/F1 (matched)",
-                "overlap>=50% P/R/F1 (matched)",
-            ],
-            rows,
-        )
+    out.table(
+        [
+            "a",
+            "b",
+            "articles",
+            "spans a",
+            "spans b",
+            "exact P/R/F1 (matched)",
+            "overlap P/R/F1 (matched)",
+            "overlap>=50% P/R/F1 (matched)",
+        ],
+        rows,
+        right=(2, 3, 4),
     )
     out.append("")
     out.append("Attributes on exactly matched spans: Cohen's kappa (n = matched spans)")
@@ -956,7 +976,7 @@ def format_report(
         ]
         for p in report.pairs
     ]
-    out.extend(_table(["a", "b", *(ATTRIBUTE_LABELS[k] for k in COMPARED_ATTRIBUTES)], rows))
+    out.table(["a", "b", *(ATTRIBUTE_LABELS[k] for k in COMPARED_ATTRIBUTES)], rows)
     out.append("")
     out.append("Krippendorff's alpha (nominal), all annotators, exact spans (n = spans shared)")
     for k in COMPARED_ATTRIBUTES:
@@ -979,9 +999,7 @@ def format_report(
         for p in report.pairs:
             for k in COMPARED_ATTRIBUTES:
                 out.append("")
-                out.extend(
-                    _confusion_lines(f"{ATTRIBUTE_LABELS[k]}: {p.a} / {p.b}", p.confusion[k])
-                )
+                _confusion_lines(out, f"{ATTRIBUTE_LABELS[k]}: {p.a} / {p.b}", p.confusion[k])
     if per_article:
         out.append("")
         out.append("Per article (F1 exact / overlap / overlap>=50%; alpha by characters)")
@@ -998,9 +1016,8 @@ def format_report(
                 )
             if not art.pairs:
                 rows.append([art.article_id, "(one annotator)", "", ""])
-        out.extend(_table(["article", "pair", "span F1", "char alpha"], rows))
-    # Names and ids come from data; controls among them would reach the terminal.
-    return printable("\n".join(out), lines=True)
+        out.table(["article", "pair", "span F1", "char alpha"], rows)
+    return "\n".join(out.lines)
 
 
 def _short(value: float | None) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 from collections.abc import Iterator
@@ -13,7 +12,9 @@ from rich.cells import cell_len
 
 from annotations.layout import ParagraphLayout
 from annotations.seeds import seeds_dir
-from tests.support.tmux import Tmux, hashiya_command
+from tests.support.corpus import ARABIC_ANNOTATOR, arabic_team_db
+from tests.support.screens import assert_arabic_laid_out, column_problems
+from tests.support.tmux import Tmux, hashiya_command, quote
 
 pytestmark = pytest.mark.e2e
 
@@ -35,9 +36,9 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Tmux, Path]]:
 
 
 def open_longest_seed(tmux: Tmux) -> list[str]:
-    tmux.wait_for(lambda lines: any("chars" in line for line in lines))
+    tmux.wait_for_text("sorted by")  # the list is mounted and has the focus
     tmux.send("End", "Enter")
-    return tmux.wait_for(lambda lines: any("UNDER THE CARET" in line for line in lines))
+    return tmux.wait_for_text("caret 0")  # the reader's status: it has the focus
 
 
 def _find_paragraph(screen: list[str], layout: ParagraphLayout) -> tuple[int, list[str]] | None:
@@ -73,16 +74,44 @@ def test_seed_lines_are_right_aligned_in_visual_order(terminal: tuple[Tmux, Path
     assert len({cell_len(row) for row in shown}) == 1
     # Visual order: the paragraph's first word («شفق», shaped) is at the right end.
     assert shown[0].endswith("ﻖﻔﺷ")
+    # And every line holding Arabic (list, panel, status) is the engine's own layout.
+    assert_arabic_laid_out(screen)
+
+
+def test_agreement_tables_line_up_in_a_terminal(tmp_path: Path) -> None:
+    """`hashiya agreement` on a terminal: names laid out, columns aligned in cells."""
+    db = tmp_path / "team.db"
+    arabic_team_db(db).close()
+    env = {"TERM": "xterm-256color", "LANG": "C.UTF-8", "XDG_CONFIG_HOME": str(tmp_path)}
+    command = " ".join(quote(c) for c in hashiya_command("--db", str(db), "agreement"))
+    # `cat` keeps the pane open, reading a terminal nobody types in, once it is done.
+    tmux = Tmux(["sh", "-c", f"{command}; echo END-OF-REPORT; exec cat"], 200, 60, env)
+    try:
+        screen = tmux.wait_for_text("END-OF-REPORT")
+    finally:
+        tmux.close()
+    assert_arabic_laid_out(screen, expected=[ARABIC_ANNOTATOR])
+    lines = [line.rstrip() for line in screen]
+    tables = [lines[i - 1 :] for i, line in enumerate(lines) if line.startswith("--")]
+    assert len(tables) == 2
+    for table in tables:
+        assert column_problems(table) == []
 
 
 def test_a_tag_survives_sigkill(terminal: tuple[Tmux, Path]) -> None:
     tmux, db = terminal
     open_longest_seed(tmux)
-    tmux.send("S-Left", "S-Left", "t")
-    tmux.wait_for(lambda lines: any("Tag passage" in line for line in lines))
+    # Each key once the screen shows the one before took effect: on a loaded machine
+    # keys sent blindly may reach a screen that is not there yet.
+    tmux.send("S-Left")
+    tmux.wait_for_text("selected [0, ")
+    tmux.send("S-Left")
+    tmux.wait_for_text("selected [0, 12)")
+    tmux.send("t")
+    tmux.wait_for_text("Tag passage")
     tmux.send("1", "n", "f")
-    tmux.wait_for(lambda lines: any("saved [0, 12)" in line for line in lines))
-    os.kill(tmux.pid(), signal.SIGKILL)
+    tmux.wait_for_text("saved [0, 12)")
+    tmux.kill(signal.SIGKILL)
     conn = sqlite3.connect(db)
     rows = conn.execute(
         'SELECT start, "end", text, actor, stance, claim_type FROM passages'

@@ -64,3 +64,32 @@ def two_annotator_db(path: Path) -> Store:
     )
     store.set_status(article.id, "sara", "done")
     return store
+
+
+# An annotator whose name, target, note and comment are Arabic (with harakat).
+ARABIC_ANNOTATOR = "سَارة"
+ARABIC_TARGET = "الحكومة العراقية"
+ARABIC_NOTE = "تصريح منقول عن مصدر أمني"
+ARABIC_COMMENT = "راجِع المصدر"
+
+
+def arabic_team_db(path: Path) -> Store:
+    """`two_annotator_db` and a third annotator who writes Arabic in every field."""
+    from annotations.models import Comment
+
+    store = two_annotator_db(path)
+    article = store.get_article(SEED_ID)
+    assert article is not None
+    passage = passage_on(
+        article,
+        "تصاعدت التحذيرات المحلية والدولية",
+        ARABIC_ANNOTATOR,
+        actor="isis",
+        stance="critical",
+        target=ARABIC_TARGET,
+        claim_type="warning",
+        note=ARABIC_NOTE,
+    )
+    store.add_passage(passage)
+    store.add_comment(Comment(passage.id, ARABIC_ANNOTATOR, ARABIC_COMMENT))
+    return store

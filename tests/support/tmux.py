@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -20,8 +21,8 @@ class Tmux:
             raise RuntimeError("tmux is not installed (apt-get install tmux; .ci/run does it)")
         self.name = f"hashiya-{uuid.uuid4().hex[:8]}"
         self.socket = f"hashiya-test-{os.getpid()}-{self.name}"
-        exports = " ".join(f"{k}={_quote(v)}" for k, v in env.items())
-        shell = f"env {exports} " + " ".join(_quote(c) for c in command)
+        exports = " ".join(f"{k}={quote(v)}" for k, v in env.items())
+        shell = f"env {exports} " + " ".join(quote(c) for c in command)
         self._tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), shell)
 
     def _tmux(self, *args: str) -> str:
@@ -39,7 +40,9 @@ class Tmux:
     def screen(self) -> list[str]:
         return self._tmux("capture-pane", "-p", "-t", self.name).split("\n")
 
-    def wait_for(self, found: Callable[[list[str]], bool], timeout: float = 15.0) -> list[str]:
+    def wait_for(self, found: Callable[[list[str]], bool], timeout: float = 90.0) -> list[str]:
+        """Capture the pane until `found(lines)`; the timeout only stops a hung test
+        (a busy machine may take long to start Python)."""
         deadline = time.monotonic() + timeout
         lines = self.screen()
         while not found(lines):
@@ -49,14 +52,47 @@ class Tmux:
             lines = self.screen()
         return lines
 
+    def wait_for_text(self, text: str, timeout: float = 90.0) -> list[str]:
+        return self.wait_for(lambda lines: any(text in line for line in lines), timeout)
+
     def pid(self) -> int:
         return int(self._tmux("display", "-p", "-t", self.name, "#{pane_pid}").strip())
+
+    def app_pid(self) -> int:
+        """The program's own process: the pane's shell may not have exec'd it."""
+        pid = self.pid()
+        while True:
+            children = Path(f"/proc/{pid}/task/{pid}/children")
+            found = children.read_text().split() if children.exists() else []
+            if not found:
+                return pid
+            pid = int(found[0])
+
+    def kill(self, sig: int = signal.SIGKILL, timeout: float = 90.0) -> None:
+        """Send `sig` to the program and wait until its process is gone."""
+        pid = self.app_pid()
+        os.kill(pid, sig)
+        deadline = time.monotonic() + timeout
+        while _alive(pid):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"process {pid} still running after signal {sig}")
+            time.sleep(0.05)
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
 
 
-def _quote(value: str) -> str:
+def _alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie has finished: its state is Z)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def quote(value: str) -> str:
+    """`value` as one word for sh."""
     return "'" + value.replace("'", "'\\''") + "'"
 
 

@@ -151,7 +151,7 @@ async def test_panel_names_values_and_the_accepted_version(
         await pilot.pause()
         assert "accepted version 2 (sara) into gold" in status(app, "review-status")
         panel = str(app.screen.query_one("#review-panel").render())
-        assert "verdict: accepted version 2 (sara) by lead" in panel
+        assert "verdict: accepted version 2 (sara)\n  by lead" in panel
         with Store(db) as store:
             assert [g.claim_type for g in store.gold_passages(SEED_ID)] == ["factual_report"]
         await pilot.press("ctrl+z")

@@ -5,10 +5,7 @@ from __future__ import annotations
 import click
 
 from annotations.importer import DEFAULT_MAX_BYTES, expand_paths, import_paths, total_bytes
-from annotations.layout.chars import cell_width
-from annotations.text import printable
-from tui.cli.main import cli, for_terminal, open_store, progress_bar, say, say_json, settings_of
-from tui.terminal import explicit_bidi
+from tui.cli.main import cli, open_store, print_table, progress_bar, say, say_json
 
 
 def _parse_size(value: str) -> int:
@@ -90,21 +87,5 @@ def list_command(ctx: click.Context, as_json: bool, limit: int | None) -> None:
         click.echo("no articles (hashiya import PATH...)")
         return
     headers = ("id", "characters", "paragraphs", "source", "title")
-    table = [
-        (
-            printable(a.id),
-            str(a.n_chars),
-            str(a.n_paragraphs),
-            for_terminal(ctx, a.source),
-            for_terminal(ctx, a.title),
-        )
-        for a in rows
-    ]
-    widths = [max(len(h), *(cell_width(r[i]) for r in table)) for i, h in enumerate(headers[:-1])]
-    # Laid-out lines must not be reordered again by a terminal that does bidi (VTE).
-    with explicit_bidi(settings_of(ctx).bidi == "app"):
-        click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False)) + "  title")
-        for r in table:
-            cells = [r[0].ljust(widths[0]), r[1].rjust(widths[1]), r[2].rjust(widths[2])]
-            cells.append(r[3] + " " * (widths[3] - cell_width(r[3])))
-            click.echo("  ".join(cells) + "  " + r[4])
+    table = [(a.id, str(a.n_chars), str(a.n_paragraphs), a.source, a.title) for a in rows]
+    print_table(ctx, headers, table, right=(1, 2))

@@ -2,42 +2,26 @@
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
+from annotations.layout.draw import cut_logical, draw, table
 from annotations.schema import LabelSchema, SchemaError, load_schema, load_schema_or_default
 from annotations.text import printable
-from tui.cli.main import cli, say, say_json, settings_of
+from tui.cli.main import cli, laid_out, say, say_json, settings_of
+from tui.terminal import explicit_bidi
 
 
-def _cell_width(text: str) -> int:
-    """Terminal cells `text` takes: combining marks take none, wide characters two."""
-    width = 0
-    for char in text:
-        if unicodedata.combining(char) or unicodedata.category(char) == "Cf":
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    """Plain-text columns, two spaces apart; the last column is not padded."""
-    widths = [max(_cell_width(row[i]) for row in (headers, *rows)) for i in range(len(headers))]
-    lines = []
-    for row in (headers, *rows):
-        cells = [cell + " " * (widths[i] - _cell_width(cell)) for i, cell in enumerate(row[:-1])]
-        lines.append("  ".join([*cells, row[-1]]).rstrip())
-    return lines
-
-
-def _describe_schema(schema: LabelSchema) -> list[str]:
+def _describe_schema(schema: LabelSchema, *, logical: bool = True, shape: bool = True) -> list[str]:
     """The schema as readable text: a header, then a table per field."""
-    lines = [f"{schema.name} {schema.version}  ({schema.source or 'built in'})"]
+
+    def line(text: str) -> str:
+        return cut_logical(text) if logical else draw(text, direction="ltr", shape=shape).text
+
+    lines = [line(f"{schema.name} {schema.version}  ({schema.source or 'built in'})")]
     if schema.description:
-        lines.append(schema.description)
+        lines.append(line(schema.description))
     # Arabic goes last: a bidi terminal may reorder a line around it, and nothing follows
     # the last column to be pushed out of place.
     headers = ("id", "key", "English", "colour", "Arabic")
@@ -62,7 +46,7 @@ def _describe_schema(schema: LabelSchema) -> list[str]:
             )
             for value in values
         ]
-        lines.extend(_table(headers, rows))
+        lines.extend(table(headers, rows, shape=shape, logical=logical))
     lines.append("")
     lines.append(f"note: {'allowed' if schema.note_allowed else 'not used'}")
     return lines
@@ -112,7 +96,10 @@ def schema_show(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         say_json(schema.to_json(), indent=2)
     else:
-        say("\n".join(_describe_schema(schema)), lines=True)
+        logical = not laid_out(ctx)
+        lines = _describe_schema(schema, logical=logical, shape=settings_of(ctx).shape)
+        with explicit_bidi(not logical):
+            click.echo("\n".join(lines))
 
 
 @cli.command("doctor")

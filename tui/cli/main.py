@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -215,17 +215,38 @@ def load_label_schema(ctx: click.Context) -> LabelSchema:
         raise click.ClickException(str(exc)) from None
 
 
-def for_terminal(ctx: click.Context, text: str) -> str:
-    """Article text for one line of command output.
+def laid_out(ctx: click.Context) -> bool:
+    """True when output is laid out like the app does it (reordered, joined).
 
-    On a terminal in `--bidi app` mode it is laid out (reordered, joined) like the app
-    does it, so Arabic reads right in a terminal without bidi; in a pipe or in
-    `--bidi terminal` mode it stays in logical order. Controls never pass raw.
+    That is on a terminal in `--bidi app` mode, so Arabic reads right in a terminal
+    without bidi; in a pipe or in `--bidi terminal` mode text stays in logical order.
     """
-    from annotations.text import printable
+    return settings_of(ctx).bidi == "app" and sys.stdout.isatty()
 
-    if settings_of(ctx).bidi == "app" and sys.stdout.isatty():
-        from annotations.layout import fit_line
 
-        return fit_line(text, 10_000).text
-    return printable(" ".join(text.split()))
+def for_terminal(ctx: click.Context, text: str) -> str:
+    """Article text for one line of command output (controls never pass raw)."""
+    from annotations.layout.draw import cut_logical, draw
+
+    flat = " ".join(text.split())
+    if laid_out(ctx):
+        return draw(flat, shape=settings_of(ctx).shape).text
+    return cut_logical(flat)
+
+
+def print_table(
+    ctx: click.Context,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    right: Collection[int] = (),
+) -> None:
+    """Plain-text columns (`annotations.layout.draw.table`): every cell drawn, padded by
+    terminal cells, so Arabic columns line up."""
+    from annotations.layout.draw import table
+    from tui.terminal import explicit_bidi
+
+    logical = not laid_out(ctx)
+    lines = table(headers, rows, right=right, shape=settings_of(ctx).shape, logical=logical)
+    with explicit_bidi(not logical):
+        click.echo("\n".join(lines))

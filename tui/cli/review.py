@@ -14,7 +14,16 @@ from annotations.review.queue import (
 )
 from annotations.store import Store, StoreError
 from annotations.text import plural
-from tui.cli.main import check_names, cli, for_terminal, open_store, say, say_json, settings_of
+from tui.cli.main import (
+    check_names,
+    cli,
+    for_terminal,
+    laid_out,
+    open_store,
+    say,
+    say_json,
+    settings_of,
+)
 from tui.terminal import explicit_bidi
 
 
@@ -63,7 +72,16 @@ def agreement_command(
     if as_json:
         say_json(report.to_json(), indent=2)
     else:
-        say(format_report(report, confusion=confusion, per_article=per_article), lines=True)
+        logical = not laid_out(ctx)
+        text = format_report(
+            report,
+            confusion=confusion,
+            per_article=per_article,
+            shape=settings_of(ctx).shape,
+            logical=logical,
+        )
+        with explicit_bidi(not logical):
+            click.echo(text)
 
 
 @cli.group("review")

@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from annotations.layout import fit_line
+from annotations.layout.chars import cell_width
+from annotations.layout.draw import cut_logical, draw
 from annotations.schema import LabelSchema
 from annotations.search import Hit, search
 from annotations.search.passages import PassageHit, search_passages
@@ -60,13 +61,12 @@ class _Printer:
 
     def title(self, prefix: str, title: str) -> str:
         """`prefix`, then the title in the rest of the line (right-aligned if RTL)."""
-        room = self.width - len(prefix) - 2
+        room = self.width - cell_width(prefix) - 2
         if room < 8:
             return prefix
         if self.bidi == "terminal":  # logical order, cut to the room left
-            text = printable(" ".join(title.split()))
-            return f"{prefix}  {text if len(text) <= room else text[: room - 1] + '…'}"
-        line = fit_line(title, room, shape=self.shape)
+            return f"{prefix}  {cut_logical(' '.join(title.split()), room)}"
+        line = draw(title, room, shape=self.shape)
         shown = line.text
         if self.color:
             shown = click.style(shown, bold=True)

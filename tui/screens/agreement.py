@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
@@ -17,12 +17,16 @@ from annotations.review.agreement import compute_agreement, format_report
 from annotations.review.queue import passages_by_article
 from annotations.store import Store
 from tui.screens.base import HashiyaScreen
+from tui.widgets.bidi_text import lines_text
 
 if TYPE_CHECKING:
     pass
 
 
 class AgreementScreen(HashiyaScreen):
+    DEFAULT_CSS = """
+    #agreement-report { width: auto; }
+    """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="agreement.back"),
         Binding("c", "toggle_option('confusion')", "Confusion matrices", id="agreement.confusion"),
@@ -39,11 +43,14 @@ class AgreementScreen(HashiyaScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll():
+        with ScrollableContainer(id="agreement-scroll"):
             yield Static(Text("Computing agreement…"), id="agreement-report")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.compute()
+
+    def data_changed(self) -> None:
         self.compute()
 
     def action_toggle_option(self, option: str) -> None:
@@ -56,11 +63,12 @@ class AgreementScreen(HashiyaScreen):
         with Store(self.hashiya.settings.db_path) as store:
             grouped = passages_by_article(store)
         report = compute_agreement(grouped)
-        text = format_report(report, **self.options)
+        text = format_report(report, **self.options, shape=self.hashiya.settings.shape)
         if len(report.annotators) < 2:
             text = "Agreement needs passages by two or more annotators.\n\n" + text
         self.post_message(self.Computed(text))
 
     @on(Computed)
     def _show(self, message: Computed) -> None:
-        self.query_one("#agreement-report", Static).update(Text(message.report))
+        # Drawn lines: never wrapped again (the report scrolls sideways instead).
+        self.query_one("#agreement-report", Static).update(lines_text(message.report.split("\n")))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,7 +16,7 @@ from annotations.text import plural
 from tui.commands import ListCommands
 from tui.screens.base import HashiyaScreen
 from tui.widgets.article_table import ArticleTable, CatalogIds, RowSource
-from tui.widgets.bidi_text import visual
+from tui.widgets.bidi_text import line_text
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -73,6 +72,11 @@ class ArticleListScreen(HashiyaScreen):
         if self.hashiya.last_read is not None:  # n/p in the reader moved on: follow it
             self.table.move_to_id(self.hashiya.last_read)
 
+    def data_changed(self) -> None:
+        """A colleague's import or tags: the ids (new articles) and every row again."""
+        self.reload()
+        self.table.invalidate()
+
     def reload(self, keep: str | None = None) -> None:
         store, q = self.hashiya.store, self.query_state
         ids = CatalogIds(
@@ -85,9 +89,9 @@ class ArticleListScreen(HashiyaScreen):
         if q.status:
             filters.append(f"status: {q.status.replace('_', ' ')}")
         if q.source:
-            filters.append(f"source: {visual(q.source)}")
+            filters.append(f"source: {q.source}")
         if q.annotated_by:
-            filters.append(f"annotated by: {visual(q.annotated_by)}")
+            filters.append(f"annotated by: {q.annotated_by}")
         if q.ids is not None:
             filters.append("with disagreements")
         if not ids and filters:
@@ -100,7 +104,8 @@ class ArticleListScreen(HashiyaScreen):
         else:
             sort = f"sorted by {q.sort}{' ↓' if q.descending else ''}"
             line = " · ".join([plural(len(ids), "article"), sort, *filters])
-        self.query_one("#list-status", Static).update(Text(line))
+        status = line_text(line, self.size.width or 80, direction="ltr")
+        self.query_one("#list-status", Static).update(status)
 
     def action_toggle_disputed(self) -> None:
         """Only articles on which the annotators disagree (again: all articles)."""
@@ -141,7 +146,7 @@ class ArticleListScreen(HashiyaScreen):
 
         self.app.push_screen(ReaderScreen(self.table.ids, event.index))
 
-    # -- search, overview, annotator filter (issue 8) -----------------------------------
+    # -- search, overview, annotator filter -----------------------------------------
 
     def action_search(self) -> None:
         from tui.screens.search import SearchScreen
@@ -164,5 +169,4 @@ class ArticleListScreen(HashiyaScreen):
         """Only articles with passages by `who` (None: every article)."""
         self.query_state = replace(self.query_state, annotated_by=who)
         self.reload()
-        shown = "anyone" if who is None else visual(who)
-        self.notify(f"annotated by: {shown}", timeout=2, markup=False)
+        self.notify(f"annotated by: {who or 'anyone'}", timeout=2)

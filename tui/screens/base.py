@@ -39,3 +39,6 @@ class HashiyaScreen(Screen[None]):
     def hashiya(self) -> HashiyaApp:
         """The app, typed: `.store`, `.settings`, `.label_schema`, `.history`."""
         return cast("HashiyaApp", self.app)
+
+    def data_changed(self) -> None:
+        """Another process committed to the database: read again what this screen shows."""

@@ -25,7 +25,7 @@ from annotations.schema import LabelSchema
 from annotations.store import Store
 from annotations.text import plural
 from tui.screens.base import HashiyaScreen
-from tui.widgets.bidi_text import fit_line
+from tui.widgets.bidi_text import english_line, fit_line
 
 if TYPE_CHECKING:
     pass
@@ -70,7 +70,7 @@ def render_overview(figures: Overview, annotator: str, schema: LabelSchema) -> T
     def section(title: str) -> None:
         if out.plain:
             out.append("\n")
-        out.append(title + "\n", "bold underline")
+        out.append(english_line(title) + "\n", "bold underline")
 
     def rows(items: list[tuple[str, int, str]], total: int) -> None:
         largest = max((value for _, value, _ in items), default=0)
@@ -84,7 +84,7 @@ def render_overview(figures: Overview, annotator: str, schema: LabelSchema) -> T
         "bold",
     )
     for title, counts in (
-        (f"Your articles ({_label(annotator)}), by status", figures.mine),
+        (f"Your articles ({annotator}), by status", figures.mine),
         ("Everyone: articles by how far anyone got", figures.everyone),
     ):
         section(title)
@@ -138,6 +138,9 @@ class OverviewScreen(HashiyaScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.compute()
+
+    def data_changed(self) -> None:
         self.compute()
 
     def action_refresh_figures(self) -> None:

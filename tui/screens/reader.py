@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +22,7 @@ from tui.commands import ReaderCommands
 from tui.screens.base import HashiyaScreen
 from tui.screens.find_dialog import FindDialog
 from tui.screens.tag_dialog import TagDialog, TagResult
+from tui.widgets.bidi_text import line_text
 from tui.widgets.passage_panel import PassagePanel
 from tui.widgets.reader_view import Highlight, ReaderView
 
@@ -146,6 +146,10 @@ class ReaderScreen(HashiyaScreen):
         self.panel.show_here(passages, self.view.caret, text, force=True)
         self._status()
 
+    def data_changed(self) -> None:
+        """This annotator's passages saved by another process (another terminal, an import)."""
+        self.refresh_passages()
+
     def under_caret(self) -> list[Passage]:
         caret = self.view.caret
         return [p for p in self.passages() if p.start <= caret < p.end]
@@ -175,9 +179,16 @@ class ReaderScreen(HashiyaScreen):
                 f"⚠ {plural(self._stale, 'passage')} no longer match the text (hashiya doctor)"
             )
         if message:
-            parts.append(message)
+            # what just happened first: at 80 columns the rest may be cut, not the message
+            parts.insert(0, message)
         # One fixed-height line: no layout pass on every caret move.
-        self.query_one("#reader-status", Static).update(Text(" · ".join(parts)), layout=False)
+        line = line_text(
+            " · ".join(parts),
+            self.size.width or 80,
+            shape=self.hashiya.settings.shape,
+            direction="ltr",
+        )
+        self.query_one("#reader-status", Static).update(line, layout=False)
 
     @on(ReaderView.CaretMoved)
     def _caret_moved(self, event: ReaderView.CaretMoved) -> None:

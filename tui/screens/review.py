@@ -35,7 +35,15 @@ from tui.commands import QueueCommands, ReviewCommands
 from tui.screens.base import HashiyaScreen
 from tui.screens.confirm import ConfirmDialog
 from tui.screens.tag_dialog import TagDialog, TagResult
-from tui.widgets.bidi_text import fit_line, visual_lines
+from tui.widgets.bidi_text import (
+    english_line,
+    fit_line,
+    labelled,
+    line_text,
+    lines_text,
+    visual,
+    visual_lines,
+)
 from tui.widgets.reader_view import Highlight, ReaderView
 
 if TYPE_CHECKING:
@@ -192,6 +200,9 @@ class ReviewScreen(HashiyaScreen):
             self.current = next((i for i in self.review.items if item_key(i) == key), None)
         self._show()
 
+    def data_changed(self) -> None:
+        self.refresh_review()
+
     def _disputes(self) -> list[ComparisonItem]:
         """Items still needing a reviewer: disagreements without a settling verdict."""
         open_keys = {item_key(i) for i in self.review.open_items}
@@ -219,7 +230,7 @@ class ReviewScreen(HashiyaScreen):
     def _version(self, index: int, annotator: str, passages: tuple[Passage, ...]) -> list[str]:
         schema = self.hashiya.label_schema
         width = self.panel_width - 4
-        head = f"[{index + 1}] {annotator}"
+        head = english_line(f"[{index + 1}] {annotator}", width)
         if not passages:
             return [head, "    (nothing marked here)"]
         lines = [head]
@@ -229,22 +240,29 @@ class ReviewScreen(HashiyaScreen):
             claim = schema.claim_type(p.claim_type) if p.claim_type else None
             lines.append(f"    [{p.start}, {p.end})")
             lines.extend("    " + line for line in visual_lines(p.text, width - 4)[:3])
-            lines.append(f"    actor: {actor.name_en if actor else (p.actor or '—')}")
-            lines.append(
-                f"    stance: {stance.label_en if stance else (p.stance or '—')}"
-                + (f" → {fit_line(p.target, width - 24).text}" if p.target else "")
-            )
-            lines.append(f"    claim: {claim.label_en if claim else (p.claim_type or '—')}")
+            actor_name = actor.name_en if actor else (p.actor or "—")
+            lines.append(english_line(f"    actor: {actor_name}", width))
+            stance_name = stance.label_en if stance else (p.stance or "—")
+            lines.append(english_line(f"    stance: {stance_name}", width))
+            if p.target:
+                lines.append(labelled("      → ", p.target, width))
+            claim_name = claim.label_en if claim else (p.claim_type or "—")
+            lines.append(english_line(f"    claim: {claim_name}", width))
             if p.note:
-                lines.append("    note: " + fit_line(p.note, width - 10).text)
+                lines.append(labelled("    note: ", p.note, width))
             for comment in self.hashiya.store.comments(p.id):
-                lines.append(f"    💬 {comment.author}: " + fit_line(comment.body, width - 16).text)
+                head = english_line(f"    💬 {comment.author}:", width // 2) + " "
+                lines.append(labelled(head, comment.body, width))
         return lines
 
     def _show(self) -> None:
         review = self.review
+        width = self.panel_width - 4
         out = [
-            f"{plural(len(review.annotators), 'annotator')}: {', '.join(review.annotators)}",
+            english_line(
+                f"{plural(len(review.annotators), 'annotator')}: {', '.join(review.annotators)}",
+                width,
+            ),
             f"{plural(review.n_items, 'item')} · {plural(review.n_disagreements, 'disagreement')}",
             f"{len(review.open_items)} open · {review.status.replace('_', ' ')}",
             "",
@@ -259,10 +277,11 @@ class ReviewScreen(HashiyaScreen):
             out.append(f"ITEM [{item.start}, {item.end}): {kind}")
             decided = review.decision(item)
             if decided is not None:
-                verdict = f"verdict: {self._verdict_words(item, decided.verdict, decided.gold_id)}"
-                verdict += f" by {decided.reviewer}"
+                words = self._verdict_words(item, decided.verdict, decided.gold_id)
+                out.append(english_line(f"verdict: {words}", width))
+                verdict = english_line(f"  by {decided.reviewer}", width)
                 if decided.comment:
-                    verdict += " — " + fit_line(decided.comment, 30).text
+                    verdict = labelled(verdict + " — ", decided.comment, width)
                 out.append(verdict)
             out.append("")
             for index, (annotator, passages) in enumerate(item.passages.items()):
@@ -270,7 +289,7 @@ class ReviewScreen(HashiyaScreen):
                 out.append("")
             out.append("1-9/a accept · e edit+accept")
             out.append("r reject · c discuss · ^z undo")
-        self.query_one("#review-panel", Static).update(Text("\n".join(out), no_wrap=True))
+        self.query_one("#review-panel", Static).update(lines_text(out))
         self._status()
 
     def _verdict_words(self, item: ComparisonItem, verdict: str, gold_id: str | None) -> str:
@@ -304,7 +323,9 @@ class ReviewScreen(HashiyaScreen):
         parts = [f"{plural(disputes, 'disagreement')} to settle", f"reviewer {self.reviewer}"]
         if self.message:
             parts.append(self.message)
-        self.query_one("#review-status", Static).update(Text(" · ".join(parts)))
+        self.query_one("#review-status", Static).update(
+            line_text(" · ".join(parts), self.size.width or 80, direction="ltr")
+        )
 
     # -- decisions ---------------------------------------------------------------------
 
@@ -466,8 +487,12 @@ class ReviewQueueScreen(HashiyaScreen):
     def on_screen_resume(self) -> None:
         self.reload()
 
+    def data_changed(self) -> None:
+        self.reload()
+
     def reload(self) -> None:
         table = self.query_one(DataTable)
+        row = table.cursor_row
         table.clear()
         self.reviews: list[ArticleReview] = review_queue(self.hashiya.store)
         for review in self.reviews:
@@ -479,11 +504,13 @@ class ReviewQueueScreen(HashiyaScreen):
                 review.n_disagreements,
                 len(review.open_items),
                 review.status,
-                ", ".join(review.annotators),
+                Text(visual(", ".join(review.annotators), 30)),
                 Text(title),
                 review.article_id,
                 key=review.article_id,
             )
+        if self.reviews:
+            table.move_cursor(row=min(row, len(self.reviews) - 1))
         table.display = bool(self.reviews)
         self.show_status()
 
@@ -544,6 +571,15 @@ class MyReviewsScreen(HashiyaScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("verdict", "by", "comments", "passage", "article")
+        self.reload()
+        table.focus()
+
+    def data_changed(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
         reviews = my_reviews(self.hashiya.store, self.hashiya.settings.annotator)
         table.display = bool(reviews)
         self.query_one("#mine-status", Static).update(
@@ -560,9 +596,8 @@ class MyReviewsScreen(HashiyaScreen):
             comments = "; ".join(f"{c.author}: {c.body}" for c in review.comments)
             table.add_row(
                 review.verdict or "—",
-                review.reviewer or "—",
+                Text(visual(review.reviewer or "—", 20)),
                 Text(fit_line(comments, 40).text),
                 Text(fit_line(p.text, 40).text),
                 p.article_id,
             )
-        table.focus()

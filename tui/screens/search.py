@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on, work
@@ -21,8 +22,6 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Input, OptionList, Select, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from annotations.layout import VisualLine
-from annotations.layout import fit_line as fit_unshaped
 from annotations.schema import LabelSchema
 from annotations.search import Hit, search
 from annotations.search.passages import PassageHit, search_passages
@@ -30,7 +29,7 @@ from annotations.search.snippet import SnippetLine, snippet_line
 from annotations.store import Store
 from annotations.text import plural
 from tui.screens.base import HashiyaScreen
-from tui.widgets.bidi_text import fit_line as fit_shaped
+from tui.widgets.bidi_text import english_line, fit_line, padded
 
 if TYPE_CHECKING:
     pass
@@ -66,11 +65,6 @@ def styled_line(line: SnippetLine, width: int, mark: Style = MARK) -> Text:
     return out
 
 
-def fit_line(text: str, width: int, shape: bool = True) -> VisualLine:
-    """One visual line of at most `width` cells (cached when shaped, the usual case)."""
-    return fit_shaped(text, width) if shape else fit_unshaped(text, max(width, 1), shape=False)
-
-
 def _shown(text: str, width: int = 60, shape: bool = True) -> str:
     """A label, a name or an id for one line: laid out, controls made visible."""
     return fit_line(text, width, shape).text
@@ -79,11 +73,10 @@ def _shown(text: str, width: int = 60, shape: bool = True) -> str:
 def _title_line(title: str, left: str, width: int, shape: bool) -> Text:
     """`left` (dim), then the title laid out in the rest of the line."""
     left = _shown(left, max(width // 2, 1), shape)
-    room = max(width - len(left) - 2, 1)
-    fitted = fit_line(title, room, shape)
+    room = max(width - cell_len(left) - 2, 1)
     line = Text(left, style=DIM, no_wrap=True, end="")
     line.append("  ")
-    line.append(fitted.text.rjust(room) if fitted.rtl else fitted.text.ljust(room), "bold")
+    line.append(padded(title, room, shape), "bold")
     return line
 
 
@@ -376,7 +369,9 @@ class SearchScreen(HashiyaScreen):
             results.add_options(options)
 
     def _status(self, text: str) -> None:
-        self.query_one("#search-status", Static).update(Text(text))
+        width = max(self.size.width, 20)
+        shown = english_line(text, width, self.hashiya.settings.shape)
+        self.query_one("#search-status", Static).update(Text(shown, no_wrap=True, end=""))
 
     def _update_preview(self, value: str) -> None:
         # The Input shows logical order; this line shows the query as it reads.

@@ -21,9 +21,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from annotations.layout import VisualLine
 from annotations.store import CatalogRow
-from tui.widgets.bidi_text import fit_line
+from tui.widgets.bidi_text import padded
 
 STATUS_MARK = {"todo": " ", "in_progress": "…", "done": "✓"}
 # (header, width) of the fixed columns; the title takes the rest.
@@ -48,12 +47,6 @@ def _review_cell(row: CatalogRow) -> str:
     if row.review == "settled":
         return mark
     return f"{row.disagreements}✗ {mark}"
-
-
-def aligned(line: VisualLine, width: int) -> str:
-    """A laid-out line padded to `width` cells: right-aligned if right-to-left."""
-    gap = " " * max(width - line.width, 0)
-    return gap + line.text if line.rtl else line.text + gap
 
 
 class CatalogIds(Sequence[str]):
@@ -219,8 +212,8 @@ class ArticleTable(ScrollView, can_focus=True):
             for i, (v, (_, w)) in enumerate(zip(fixed, COLUMNS[:-1], strict=True))
         )
         # Arabic cells: align by cell width (a letter with harakat is one cell).
-        line += aligned(fit_line(row.source, SOURCE_WIDTH - 2), SOURCE_WIDTH - 2) + "  "
-        line += aligned(fit_line(row.title, title_width), title_width)
+        line += padded(row.source, SOURCE_WIDTH - 2) + "  "
+        line += padded(row.title, title_width) if title_width else ""
         style = self.rich_style
         if index == self.cursor:
             style += self.get_component_rich_style("article-table--cursor")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from annotations.models import Comment, Passage
 from annotations.schema import LabelSchema
-from tui.widgets.bidi_text import fit_line
+from tui.widgets.bidi_text import english_line, labelled, lines_text, padded
 
 PANEL_WIDTH = 38
 INNER_WIDTH = PANEL_WIDTH - 3  # less the left border and one column of padding each side
@@ -37,28 +36,33 @@ class PassagePanel(VerticalScroll):
         self._here: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("UNDER THE CARET\n—"), id="panel-here")
-        yield Static(Text(""), id="panel-all")
+        yield Static(lines_text(["UNDER THE CARET", "—"]), id="panel-here")
+        yield Static(lines_text([]), id="panel-all")
 
     def _describe(self, p: Passage, text: str) -> list[str]:
+        """A passage's lines: every one drawn at the panel's width (data never raw)."""
         width = INNER_WIDTH
         actor = self.schema.actor(p.actor) if p.actor else None
         stance = self.schema.stance(p.stance) if p.stance else None
         claim = self.schema.claim_type(p.claim_type) if p.claim_type else None
         stale = " ⚠ text changed" if text[p.start : p.end] != p.text else ""
+        stance_line = f"stance: {stance.label_en if stance else (p.stance or '—')}"
         lines = [
-            f"[{p.start}, {p.end}){stale}",
-            fit_line(" ".join(p.text.split()), width).text.rjust(width),
-            f"actor: {actor.name_en if actor else (p.actor or '—')}",
-            f"stance: {stance.label_en if stance else (p.stance or '—')}"
-            + (f" → {p.target}" if p.target else ""),
-            f"claim: {claim.label_en if claim else (p.claim_type or '—')}",
+            english_line(f"[{p.start}, {p.end}){stale}", width),
+            padded(" ".join(p.text.split()), width, align="right"),
+            english_line(f"actor: {actor.name_en if actor else (p.actor or '—')}", width),
+            english_line(stance_line, width),
         ]
+        if p.target:
+            lines.append(labelled("  → ", p.target, width))
+        lines.append(
+            english_line(f"claim: {claim.label_en if claim else (p.claim_type or '—')}", width)
+        )
         if p.note:
-            lines.append("note: " + fit_line(p.note, width - 6).text)
+            lines.append(labelled("note: ", p.note, width))
         for comment in self.comments(p.id):
-            head = f"💬 {comment.author}: "
-            lines.append(head + fit_line(comment.body, max(width - len(head) - 1, 4)).text)
+            head = english_line(f"💬 {comment.author}:", width // 2) + " "
+            lines.append(labelled(head, comment.body, width))
         return lines
 
     def show_here(
@@ -76,7 +80,7 @@ class PassagePanel(VerticalScroll):
             out.append("")
         if not here:
             out.append("—")
-        self.query_one("#panel-here", Static).update(Text("\n".join(out), no_wrap=True))
+        self.query_one("#panel-here", Static).update(lines_text(out))
 
     def show_all(self, passages: list[Passage]) -> None:
         """The article's passages, one line each (when the passages change)."""
@@ -85,7 +89,7 @@ class PassagePanel(VerticalScroll):
             claim = self.schema.claim_type(p.claim_type) if p.claim_type else None
             label = claim.label_en if claim else "untyped"
             # 6 + 1 + 8 + 1 columns before the quote; a laid-out line must never wrap.
-            quote = fit_line(" ".join(p.text.split()), INNER_WIDTH - 16).text
-            out.append(f"{p.start:>6} {label[:8]:<8} {quote}")
-        self.query_one("#panel-all", Static).update(Text("\n".join(out), no_wrap=True))
+            quote = padded(" ".join(p.text.split()), INNER_WIDTH - 16)
+            out.append(f"{p.start:>6} {padded(label, 8, align='left')} {quote}")
+        self.query_one("#panel-all", Static).update(lines_text(out))
         self._here = ()
