@@ -3,6 +3,9 @@
 Export is `export_records` with the native line writer (what `hashiya export` runs), to
 /dev/null, against the least any exporter must do, measured in the same run: read the
 same passage rows in the same order with plain sqlite3 and write each with `json.dumps`.
+CPU per passage is also measured at 1% of the data: linear means the same cost. Peak
+memory of `hashiya export` (native, Label Studio) is measured in fresh processes on
+10,000 articles x 4 spans, against the same floor script.
 
 Import is `import_annotation_lines` of that exported file into a fresh database that
 already holds the articles (so it measures merging passages, not adding articles). Its
@@ -39,7 +42,7 @@ ANNOTATORS = ("amal", "omar")
 STAMP = "2026-01-02T03:04:05.000000Z"
 EXPORT_GOAL = 0.7  # of the floor
 LINEAR_GOAL = 1.1  # CPU per passage at 100x the data, against at 1x
-MEMORY_GOAL = 2.0  # peak memory against the floor's
+MEMORY_GOAL = 1.5  # Label Studio's peak memory against the native exporter's (it streams)
 IMPORT_GOAL = 50_000  # passages/s
 
 
@@ -175,20 +178,29 @@ def _memory_rows(folder: Path, n_articles: int) -> Iterator[Row]:
                 [hashiya, "--db", str(db), "export", "--format", name, "-o", str(out)]
             ),
         )
-    for name, measured in runs.items():
-        ratio = measured.peak_mib / floor.peak_mib
-        yield Row(
-            f"export --format {name}, {n_spans:,} spans: peak memory",
-            measured.peak_mib,
-            "MiB",
-            baseline=f"sqlite3 + json.dumps {floor.peak_mib:.0f} MiB"
-            + (f" (native {runs['native'].peak_mib:.0f})" if name != "native" else ""),
-            ratio=ratio,
-            goal=f"<= {MEMORY_GOAL}x",
-            met=ratio <= MEMORY_GOAL,
-            cpu=measured.cpu,
-            wall=measured.wall,
-        )
+    native = runs["native"]
+    yield Row(
+        f"export --format native, {n_spans:,} spans: peak memory",
+        native.peak_mib,
+        "MiB",
+        baseline=f"sqlite3 + json.dumps {floor.peak_mib:.0f} MiB",
+        ratio=native.peak_mib / floor.peak_mib,
+        cpu=native.cpu,
+        wall=native.wall,
+    )
+    ours = runs["labelstudio"]
+    ratio = ours.peak_mib / native.peak_mib
+    yield Row(
+        f"export --format labelstudio, {n_spans:,} spans: peak memory",
+        ours.peak_mib,
+        "MiB",
+        baseline=f"native export {native.peak_mib:.0f} MiB (floor {floor.peak_mib:.0f})",
+        ratio=ratio,
+        goal=f"<= {MEMORY_GOAL}x",
+        met=ratio <= MEMORY_GOAL,
+        cpu=ours.cpu,
+        wall=ours.wall,
+    )
 
 
 def run(quick: bool) -> Iterator[Row]:
