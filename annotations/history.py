@@ -59,15 +59,15 @@ class History:
         """Undo the last change; returns it, or None when there is nothing to undo."""
         if not self._undo:
             return None
-        change = self._undo.pop()
-        self._apply(change.before, change.after, "undo")
-        self._redo.append(change)
+        change = self._undo[-1]
+        self._apply(change.before, change.after, "undo")  # a failed save keeps the stacks
+        self._redo.append(self._undo.pop())
         return change
 
     def redo(self) -> Change | None:
         if not self._redo:
             return None
-        change = self._redo.pop()
+        change = self._redo[-1]
         self._apply(change.after, change.before, "redo")
-        self._undo.append(change)
+        self._undo.append(self._redo.pop())
         return change

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotations.articles import now_iso
+from annotations.faults import StoreError, connect
 from annotations.models import (
     PASSAGE_COLUMNS,
     Article,
@@ -30,15 +31,14 @@ from annotations.models import (
     Passage,
 )
 from annotations.search.index import SEARCH_SCHEMA_SQL, index_articles
+from annotations.text import printable
 
 if TYPE_CHECKING:
     import sqlite_utils
 
 BUSY_TIMEOUT_MS = 30_000
 
-
-class StoreError(RuntimeError):
-    """A database problem worth one line to the user."""
+__all__ = ["Store", "StoreError"]
 
 
 # Each migration is an SQL script; its position + 1 is the version it makes.
@@ -316,26 +316,54 @@ class Replaced:
     gold: GoldPassage | None
 
 
+def _statements(script: str) -> Iterator[str]:
+    """The statements of an SQL script, one by one (trigger bodies kept whole).
+
+    Migrations run statement by statement inside `Store.transaction()`: executescript
+    would commit the transaction first.
+    """
+    buffer = ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if _has_sql(buffer):
+                yield buffer
+            buffer = ""
+
+
+def _has_sql(statement: str) -> bool:
+    lines = (line.split("--", 1)[0].strip() for line in statement.splitlines())
+    return any(line and line != ";" for line in lines)
+
+
 class Store:
     """One open database. Create with `Store(path)`; migrations run on open."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT_MS / 1000) -> None:
+        """Open (creating if need be) and migrate; `busy_timeout`: seconds to wait for a
+        write lock another process holds before giving up with "database busy"."""
         self.path = Path(path) if str(path) != ":memory:" else Path(":memory:")
+        self.busy_timeout = busy_timeout
         if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                folder = printable(str(self.path.parent))
+                raise StoreError(f"{folder}: cannot create the folder ({exc.strerror})") from None
+        conn = connect(self.path, busy_timeout)
         try:
-            conn = sqlite3.connect(
-                str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
-            )
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            # Switching a new file to WAL can be refused at once while another process
+            # opens it too (SQLite's deadlock rule does not wait): retried like BEGIN.
+            self._while_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"))
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a Hashiya database ({exc})") from None
-        self.conn = conn
-        self._depth = 0
-        self.migrate()
+            self.conn = conn
+            self._depth = 0
+            self.migrate()
+        except BaseException:
+            conn.close()
+            raise
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -379,23 +407,28 @@ class Store:
             raise StoreError(f"{self.path}: cannot check for changes ({exc})") from None
 
     def migrate(self) -> None:
-        """Apply the migrations this database has not had, each in its own transaction."""
-        current = self.version
-        if current > len(MIGRATIONS):
+        """Apply the migrations this database has not had, each in its own transaction.
+
+        The version is read again inside the write lock: processes started together on
+        a new database each find the migrations the others have not applied yet.
+        """
+        latest = len(MIGRATIONS)
+        while (current := self.version) < latest:
+            with self.transaction():
+                if self.version != current:
+                    continue  # another process migrated meanwhile: look again
+                number = current + 1
+                try:
+                    for statement in _statements(MIGRATIONS[current]):
+                        self.conn.execute(statement)
+                    self.conn.execute(f"PRAGMA user_version = {number}")
+                except StoreError as exc:
+                    raise StoreError(f"migration {number} failed: {exc}", exc.kind) from exc
+        if current > latest:
             raise StoreError(
-                f"{self.path}: database version {current} is newer than this Hashiya "
-                f"({len(MIGRATIONS)}); upgrade Hashiya"
+                f"{printable(str(self.path))}: database version {current} is newer than"
+                f" this Hashiya ({latest}); upgrade Hashiya"
             )
-        for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
-            # executescript commits any open transaction, so the script carries its own.
-            try:
-                self.conn.executescript(
-                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
-                )
-            except sqlite3.Error as exc:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise StoreError(f"{self.path}: migration {number} failed: {exc}") from None
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -404,34 +437,56 @@ class Store:
         Nested calls join the outer transaction. Everything inside commits or nothing does.
         """
         if self._depth:
+            if not self.conn.in_transaction:
+                raise self._rolled_back()
             self._depth += 1
             try:
                 yield self.conn
             finally:
                 self._depth -= 1
             return
-        delay = 0.01
-        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-        while True:
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
-                break
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise
-                if time.monotonic() > deadline:
-                    raise StoreError(f"{self.path}: database stayed busy for 30 s") from None
-                time.sleep(delay)
-                delay = min(delay * 2, 0.25)
+        self._while_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"))
         self._depth = 1
         try:
             yield self.conn
+            if not self.conn.in_transaction:
+                raise self._rolled_back()
+            self.conn.execute("COMMIT")
         except BaseException:
-            self._depth = 0
-            self.conn.execute("ROLLBACK")
+            # After disk full or I/O errors SQLite may have rolled back already.
+            if self.conn.in_transaction:
+                try:
+                    self.conn.execute("ROLLBACK")
+                except StoreError:
+                    pass  # the first error is the one worth reporting
             raise
-        self._depth = 0
-        self.conn.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def _while_busy(self, step: Callable[[], object]) -> None:
+        """Run `step`, again while it fails with "busy", until the busy timeout has passed.
+
+        SQLite waits out the timeout itself, except where waiting could deadlock: there
+        it says "busy" at once, and the step is retried here.
+        """
+        delay = 0.01
+        deadline = time.monotonic() + self.busy_timeout
+        while True:
+            try:
+                step()
+                return
+            except StoreError as exc:
+                if exc.kind != "busy" or time.monotonic() > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.25)
+
+    def _rolled_back(self) -> StoreError:
+        # SQLite rolled the transaction back on an error (disk full, I/O) that the code
+        # inside caught: nothing more may run in it, or commit.
+        return StoreError(
+            f"{printable(str(self.path))}: the change was rolled back; nothing was saved"
+        )
 
     # -- articles --------------------------------------------------------------------
 
@@ -589,7 +644,7 @@ class Store:
         Each is a Passage or, as bulk imports have them, a tuple of its values in
         PASSAGE_COLUMNS order. With `skip_existing`, a passage whose id is stored already
         is left out (the stored one untouched, no audit row) and the ids left out are
-        returned; otherwise such a passage raises sqlite3.IntegrityError.
+        returned; otherwise such a passage raises StoreError (kind "constraint").
         """
         marks = ", ".join("?" * len(PASSAGE_COLUMNS))
         columns = ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS)

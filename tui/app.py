@@ -271,3 +271,5 @@ def run_app(settings: Settings) -> None:
     app = make_app(settings.db_path, settings=settings)
     with explicit_bidi(settings.bidi == "app"):
         app.run()
+    if app.return_code:  # a crash: Textual has printed the traceback
+        raise SystemExit(app.return_code)

@@ -185,8 +185,11 @@ def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        conn.execute("ROLLBACK TO search_index")
-        conn.execute("RELEASE search_index")
+        # After disk full or an I/O error SQLite may have rolled back the whole
+        # transaction, savepoint included: then there is nothing left to undo.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK TO search_index")
+            conn.execute("RELEASE search_index")
         raise
     conn.execute("RELEASE search_index")
 

@@ -51,7 +51,7 @@ def _printable_errors() -> Iterator[None]:
 
 class LazyGroup(click.Group):
     """A group whose commands are imported the first time they are asked for, and whose
-    errors, every command's, go through `printable`."""
+    errors, every command's, go through `printable` (database faults included)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -67,7 +67,14 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         with _printable_errors():
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except Exception as exc:
+                from annotations.faults import StoreError
+
+                if isinstance(exc, StoreError):  # a fault no command caught: one line, exit 1
+                    raise click.ClickException(str(exc)) from None
+                raise
 
 
 def say(message: str, *, err: bool = False, lines: bool = False) -> None:

@@ -16,7 +16,7 @@ from annotations.history import Change
 from annotations.models import Article, Comment, Passage
 from annotations.schema import Actor, LabelSchema
 from annotations.search import find_in_text
-from annotations.store import UserActor
+from annotations.store import StoreError, UserActor
 from annotations.text import plural
 from tui.commands import ReaderCommands
 from tui.screens.base import HashiyaScreen
@@ -76,6 +76,7 @@ class ReaderScreen(HashiyaScreen):
         assert article is not None
         self.article: Article = article
         self.history = self.hashiya.history
+        self.message_is_error = False
         self._passages: list[Passage] = []
         self._stale = 0  # passages whose quoted text no longer matches (counted on refresh)
         self.hits: list[tuple[int, int]] = []  # matches of `/` in this article
@@ -157,10 +158,15 @@ class ReaderScreen(HashiyaScreen):
     def show_status(self) -> None:
         self._status()
 
-    def _status(self, message: str | None = None) -> None:
-        """Refresh the status line; a message stays a few seconds (or until the next)."""
+    def _status(self, message: str | None = None, *, error: bool = False) -> None:
+        """Refresh the status line. A message stays a few seconds (or until the next);
+        an error stays until the next message, first and in red."""
         if message is not None:
             self.set_message(message)
+            self.message_is_error = error
+            if error and self._message_timer is not None:
+                self._message_timer.stop()
+                self._message_timer = None
         message = self.message
         store = self.hashiya.store
         count = len(self.passages())
@@ -188,7 +194,14 @@ class ReaderScreen(HashiyaScreen):
             shape=self.hashiya.settings.shape,
             direction="ltr",
         )
+        if message and self.message_is_error:
+            line.stylize("bold red", 0, len(message))
         self.query_one("#reader-status", Static).update(line, layout=False)
+
+    def _not_saved(self, exc: StoreError) -> None:
+        """A write failed (disk full, read-only, busy): say so; the screen keeps what is saved."""
+        self.refresh_passages()
+        self._status(f"not saved: {exc.reason}", error=True)
 
     @on(ReaderView.CaretMoved)
     def _caret_moved(self, event: ReaderView.CaretMoved) -> None:
@@ -201,7 +214,7 @@ class ReaderScreen(HashiyaScreen):
 
     # -- tagging ---------------------------------------------------------------------
 
-    def _store_new_actor(self, actor: Actor | None) -> None:
+    def _store_new_actor(self, actor: Actor | None) -> None:  # raises StoreError
         if actor is None:
             return
         self.hashiya.store.add_actor(
@@ -223,9 +236,11 @@ class ReaderScreen(HashiyaScreen):
 
         self.app.push_screen(TagDialog(self.schema, quote), done)
 
-    def save_new_passage(self, start: int, end: int, result: TagResult) -> Passage:
-        """Save a tag on [start, end): committed to the database before it is shown."""
-        self._store_new_actor(result.new_actor)
+    def save_new_passage(self, start: int, end: int, result: TagResult) -> Passage | None:
+        """Save a tag on [start, end): committed to the database before it is shown.
+
+        None when the database refused it (the status line says why; the selection stays).
+        """
         stamp = now_iso()
         passage = Passage(
             id=str(uuid.uuid4()),
@@ -244,7 +259,12 @@ class ReaderScreen(HashiyaScreen):
             created_at=stamp,
             updated_at=stamp,
         )
-        self.hashiya.store.add_passage(passage)
+        try:
+            self._store_new_actor(result.new_actor)
+            self.hashiya.store.add_passage(passage)
+        except StoreError as exc:
+            self._not_saved(exc)
+            return None
         self.history.record(Change(None, passage))
         self.view.clear_selection()
         self.refresh_passages()
@@ -267,9 +287,13 @@ class ReaderScreen(HashiyaScreen):
         def done(result: TagResult | None) -> None:
             if result is None:
                 return
-            self._store_new_actor(result.new_actor)
             edited = result.applied_to(passage, now_iso())
-            self.hashiya.store.update_passage(edited)
+            try:
+                self._store_new_actor(result.new_actor)
+                self.hashiya.store.update_passage(edited)
+            except StoreError as exc:
+                self._not_saved(exc)
+                return
             self.history.record(Change(passage, edited))
             self.refresh_passages()
             self._status("edited")
@@ -282,18 +306,30 @@ class ReaderScreen(HashiyaScreen):
         passage = self._target_passage()
         if passage is None:
             return
-        self.hashiya.store.delete_passage(passage.id, by=self.annotator)
+        try:
+            self.hashiya.store.delete_passage(passage.id, by=self.annotator)
+        except StoreError as exc:
+            self._not_saved(exc)
+            return
         self.history.record(Change(passage, None))
         self.refresh_passages()
         self._status("deleted (ctrl+z to undo)")
 
     def action_undo(self) -> None:
-        change = self.history.undo()
+        try:
+            change = self.history.undo()
+        except StoreError as exc:
+            self._not_saved(exc)
+            return
         self.refresh_passages()
         self._status("undone" if change else "nothing to undo")
 
     def action_redo(self) -> None:
-        change = self.history.redo()
+        try:
+            change = self.history.redo()
+        except StoreError as exc:
+            self._not_saved(exc)
+            return
         self.refresh_passages()
         self._status("redone" if change else "nothing to redo")
 
@@ -323,7 +359,11 @@ class ReaderScreen(HashiyaScreen):
 
         def done(body: str | None) -> None:
             if body:
-                self.hashiya.store.add_comment(Comment(passage.id, self.annotator, body))
+                try:
+                    self.hashiya.store.add_comment(Comment(passage.id, self.annotator, body))
+                except StoreError as exc:
+                    self._not_saved(exc)
+                    return
                 self.panel.show_here(
                     self.passages(), self.view.caret, self.article.text, force=True
                 )
@@ -335,7 +375,11 @@ class ReaderScreen(HashiyaScreen):
         store = self.hashiya.store
         current = store.status(self.article.id, self.annotator)
         new = "in_progress" if current == "done" else "done"
-        store.set_status(self.article.id, self.annotator, new)
+        try:
+            store.set_status(self.article.id, self.annotator, new)
+        except StoreError as exc:
+            self._not_saved(exc)
+            return
         self._status(
             "marked done (D again: back to in progress)"
             if new == "done"
