@@ -38,7 +38,8 @@ from annotations.models import (
     Passage,
 )
 from annotations.review.queue import article_review
-from annotations.schema import Actor, LabelSchema
+from annotations.schema import LabelSchema
+from annotations.schema import schema_with_user_actors as schema_with_user_actors  # re-export
 from annotations.store import PASSAGE_COLUMNS, STATUSES, Store, UserActor
 from annotations.text import check_name, paragraph_spans
 from annotations.untrusted import MAX_NESTING, check_nesting, may_hold_surrogates
@@ -68,13 +69,6 @@ def actor_lookup(store: Store, schema: LabelSchema) -> dict[str, ActorInfo]:
     for a in store.user_actors():
         known.setdefault(a.id, ActorInfo(a.id, a.name_ar, a.name_en, a.aliases))
     return known
-
-
-def schema_with_user_actors(store: Store, schema: LabelSchema) -> LabelSchema:
-    """The schema with the actors users added to this database after its own."""
-    return schema.with_extra_actors(
-        Actor(a.id, a.name_ar, a.name_en, a.aliases) for a in store.user_actors()
-    )
 
 
 # --------------------------------------------------------------------------- export

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, NoReturn, TypeAlias, TypeVar
+from typing import Any, NoReturn, Protocol, TypeAlias, TypeVar
 
 import yaml
 
@@ -793,13 +793,26 @@ def _is_null(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "null"
 
 
+def _compose(text: str) -> yaml.Node | None:
+    """The YAML's node tree, through libyaml when PyYAML has it (a twentieth of the time
+    at start-up); a document libyaml refuses is composed again by the Python parser,
+    whose errors (and their line numbers) are the ones reported."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return yaml.compose(text, Loader=fast)
+        except (yaml.YAMLError, RecursionError):
+            pass
+    return yaml.compose(text)
+
+
 def parse_schema(text: str, filename: str = "<string>") -> LabelSchema:
     """Read a schema from YAML text; `filename` names it in errors. Raises SchemaError."""
     try:
         deep_at = yaml_too_deep(text)
         if deep_at is not None:
             raise SchemaError(filename, deep_at, "(yaml)", too_deep())
-        root = yaml.compose(text)
+        root = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -845,3 +858,15 @@ def default_schema() -> LabelSchema:
 def load_schema_or_default(path: str | os.PathLike[str] | None) -> LabelSchema:
     """The schema at `path`, or the bundled one when `path` is None."""
     return default_schema() if path is None else load_schema(path)
+
+
+class _HoldsUserActors(Protocol):
+    def user_actors(self) -> Sequence[Any]: ...
+
+
+def schema_with_user_actors(store: _HoldsUserActors, schema: LabelSchema) -> LabelSchema:
+    """The schema with the actors users added to this database (`Store.user_actors`)
+    after its own."""
+    return schema.with_extra_actors(
+        Actor(a.id, a.name_ar, a.name_en, a.aliases) for a in store.user_actors()
+    )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from annotations.importer import ImportReport, import_paths
-from annotations.store import Store
+if TYPE_CHECKING:
+    from annotations.importer import ImportReport
+    from annotations.store import Store
 
 
 def seeds_dir() -> Path:
@@ -19,6 +21,8 @@ def seeds_dir() -> Path:
 def import_seeds_if_empty(store: Store) -> ImportReport | None:
     """Import the seeds into an empty database; None when it already has articles."""
     if store.article_count():
-        return None
+        return None  # the usual start: the importer is not even loaded
+    from annotations.importer import import_paths
+
     files = sorted(str(p) for p in seeds_dir().glob("*.txt"))
     return import_paths(store, files)

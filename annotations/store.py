@@ -159,7 +159,27 @@ M5_GOLD_NOTES = """
         ALTER TABLE gold_passages ADD COLUMN notes TEXT NOT NULL DEFAULT '[]';
 """
 
-MIGRATIONS: list[str] = [M1_ARTICLES, M2_PASSAGES, M3_REVIEW, M4_SEARCH, M5_GOLD_NOTES]
+# Indexes that answer two orders by reading an index instead of sorting the table:
+# the export's (article, annotator, start, end, id), which is linear then at a million
+# passages, and the list by length (n_chars sits after the text, in its overflow pages;
+# the index also holds the id the list reads). The export's index starts with the
+# columns of passages_article, so it replaces it. (IF [NOT] EXISTS: a database whose
+# version was set back, to redo an earlier migration, has them already.)
+M6_ORDER_INDEXES = """
+        CREATE INDEX IF NOT EXISTS passages_export
+            ON passages(article_id, annotator, start, "end", id);
+        DROP INDEX IF EXISTS passages_article;
+        CREATE INDEX IF NOT EXISTS articles_length ON articles(n_chars, id);
+"""
+
+MIGRATIONS: list[str] = [
+    M1_ARTICLES,
+    M2_PASSAGES,
+    M3_REVIEW,
+    M4_SEARCH,
+    M5_GOLD_NOTES,
+    M6_ORDER_INDEXES,
+]
 
 
 @dataclass(frozen=True)
@@ -548,6 +568,10 @@ class Store:
 
     def list_articles(self, limit: int | None = None, offset: int = 0) -> list[ArticleSummary]:
         """Articles in import order (no text)."""
+        return list(self.iter_articles(limit, offset))
+
+    def iter_articles(self, limit: int | None = None, offset: int = 0) -> Iterator[ArticleSummary]:
+        """Articles in import order (no text), read one at a time as they are consumed."""
         sql = (
             "SELECT id, title, source, published, n_chars, n_paragraphs, imported_at"
             " FROM articles ORDER BY rowid"
@@ -556,7 +580,12 @@ class Store:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params = (limit, offset)
-        return [ArticleSummary(*row) for row in self.conn.execute(sql, params)]
+        cursor = self.conn.execute(sql, params)
+        try:
+            for row in cursor:
+                yield ArticleSummary(*row)
+        finally:
+            cursor.close()
 
     # -- passages --------------------------------------------------------------------
     # Every change is committed with its audit row in one transaction before returning,
@@ -899,7 +928,7 @@ class Store:
 
     # -- the article list ------------------------------------------------------------
 
-    def catalog_ids(self, query: CatalogQuery) -> list[str]:
+    def catalog_ids(self, query: CatalogQuery, limit: int | None = None) -> list[str]:
         """Article ids in the list's order, filtered: cheap enough for 100,000 articles.
 
         An article row holds its text, so reading any column of every row reads the
@@ -908,13 +937,38 @@ class Store:
         filters on: the imported order and the status and annotator filters are answered
         from the primary-key index (which holds id and rowid), and article_status is
         joined only to sort by status (bench/bench_list.py).
+
+        With `limit`, only the first ids: what the list's first screen shows.
         """
+        first_rows = limit is not None and query.ids is None
+        sql, params = self._catalog_from(query, order=True, first_rows=first_rows)
+        if first_rows:
+            sql += " LIMIT ?"
+            params.append(limit)
+        ids = [r[0] for r in self.conn.execute(sql, params)]
+        if query.ids is not None:
+            wanted = set(query.ids)
+            ids = [i for i in ids if i in wanted]
+            if limit is not None:
+                ids = ids[:limit]
+        return ids
+
+    def catalog_count(self, query: CatalogQuery) -> int:
+        """How many articles `catalog_ids(query)` gives, without reading their ids."""
+        if query.ids is not None:
+            return len(self.catalog_ids(query))
+        sql, params = self._catalog_from(query, order=False)
+        return int(self.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
+
+    def _catalog_from(
+        self, query: CatalogQuery, *, order: bool, first_rows: bool = False
+    ) -> tuple[str, list[Any]]:
         if query.sort not in SORT_KEYS:
             raise StoreError(f"unknown sort '{query.sort}' (one of {', '.join(SORT_KEYS)})")
         where: list[str] = []
         params: list[Any] = []
         sql = "SELECT a.id FROM articles a"
-        if query.sort == "status":
+        if order and query.sort == "status":
             sql += " LEFT JOIN article_status s ON s.article_id = a.id AND s.annotator = ?"
             params.append(query.annotator)
         if query.source is not None:
@@ -936,15 +990,15 @@ class Store:
             params.append(query.annotated_by)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        # `+a.rowid` (not an index term): SQLite then scans the small primary-key index
-        # and sorts, rather than walking the table in rowid order.
-        key = "+a.rowid" if query.sort == "imported" else SORT_KEYS[query.sort]
-        sql += f" ORDER BY {key}{' DESC' if query.descending else ''}, +a.rowid"
-        ids = [r[0] for r in self.conn.execute(sql, params)]
-        if query.ids is not None:
-            wanted = set(query.ids)
-            ids = [i for i in ids if i in wanted]
-        return ids
+        if order:
+            # `+a.rowid` (not an index term): SQLite then scans the small primary-key
+            # index and sorts, rather than walking the table in rowid order. For the
+            # first rows only, walking the table from its start and stopping is cheaper.
+            key = SORT_KEYS[query.sort]
+            if query.sort == "imported" and not first_rows:
+                key = "+a.rowid"
+            sql += f" ORDER BY {key}{' DESC' if query.descending else ''}, +a.rowid"
+        return sql, params
 
     def catalog_rows(self, ids: Sequence[str], annotator: str) -> dict[str, CatalogRow]:
         """The list's rows for these ids (the visible ones)."""

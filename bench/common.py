@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import subprocess
+import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -77,3 +79,50 @@ def best_timing(n: int, fn: Callable[[], object]) -> Timing:
 def process_timing(args: Sequence[str], repeat: int = 5) -> Timing:
     """The least CPU time of `repeat` runs of a command, with its wall time."""
     return best_timing(repeat, lambda: subprocess.run(args, check=True, capture_output=True))
+
+
+@dataclass(frozen=True)
+class ProcessRun:
+    wall: float  # seconds
+    cpu: float  # seconds of CPU (user + system) of the process
+    peak_mib: float  # its peak resident memory (ru_maxrss)
+
+
+# Runs a command and prints its CPU seconds and peak memory (KiB). A small process of its
+# own, because a child's ru_maxrss starts from its parent's size at fork (the bench's).
+_MEASURE = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+"""
+
+
+def process_run(args: Sequence[str], env: Mapping[str, str] | None = None) -> ProcessRun:
+    """Run a command (output discarded) and measure it alone: its CPU time and peak
+    memory (the floor of this measure is a bare interpreter's, about 10 MiB)."""
+    with timer() as elapsed:
+        out = subprocess.run(
+            [sys.executable, "-c", _MEASURE, *args],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=None if env is None else dict(env),
+        )
+    cpu, peak_kib = out.stdout.split()
+    return ProcessRun(elapsed(), float(cpu), int(peak_kib) / 1024)
+
+
+def least_of(n: int, run: Callable[[], ProcessRun]) -> ProcessRun:
+    """The run with the least CPU time out of n (peak memory: the least too)."""
+    runs = [run() for _ in range(n)]
+    best = min(runs, key=lambda r: r.cpu)
+    return ProcessRun(best.wall, best.cpu, min(r.peak_mib for r in runs))
+
+
+def compiled_env(cache: str) -> dict[str, str]:
+    """This environment with bytecode caching on, into `cache`: start-up as an installed
+    Hashiya has it (pip compiles the package), even where PYTHONDONTWRITEBYTECODE is set."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = cache
+    return env

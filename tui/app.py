@@ -15,17 +15,14 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from annotations.config import Settings, check_keymap, default_annotator
-from annotations.exchange import schema_with_user_actors
 from annotations.history import History
 from annotations.layout import ParagraphLayout
-from annotations.schema import LabelSchema, load_schema_or_default
-from annotations.seeds import import_seeds_if_empty
+from annotations.schema import LabelSchema, load_schema_or_default, schema_with_user_actors
 from annotations.store import Store, StoreError
 from annotations.text import printable
 from tui.commands import AppCommands, ArticleCommands
 from tui.screens.article_list import ArticleListScreen
 from tui.screens.base import HashiyaScreen
-from tui.screens.help import HelpScreen
 from tui.terminal import explicit_bidi
 from tui.typeahead import TypeAheadApp
 from tui.widgets.bidi_text import english_line, set_bidi_marks, visual
@@ -227,6 +224,8 @@ class HashiyaApp(TypeAheadApp):
             self.notify(f"{event.worker.name}: {event.worker.error}", severity="error")
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
@@ -265,6 +264,8 @@ def make_app(
     schema = load_schema_or_default(settings.schema_path)
     store = Store(settings.db_path)
     if import_seeds:
+        from annotations.seeds import import_seeds_if_empty
+
         import_seeds_if_empty(store)
     return HashiyaApp(settings, store, schema)
 

@@ -181,30 +181,66 @@ def to_labelstudio(
     itself an e-mail counts): Label Studio rejects a file naming a user it cannot find.
     """
     _check_label_from(label_from)
-    emails = dict(annotator_emails or {})
-    tasks: dict[str, dict[str, Any]] = {}
-    annotations: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for record in records:
+        data = _as_dict(record)
+        groups.setdefault(data["article_id"], []).append(data)
+    return [_labelstudio_task(group, label_from, annotator_emails) for group in groups.values()]
+
+
+def iter_labelstudio_tasks(
+    records: Iterable[RecordLike],
+    label_from: LabelFrom,
+    *,
+    annotator_emails: Mapping[str, str] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """`to_labelstudio`, one task at a time, for records grouped by article (as
+    `export_records` gives them): only one article's records are held at once.
+
+    Raises ValueError when an article's records come apart (another article between)."""
+    _check_label_from(label_from)
+    done: set[str] = set()
+    group: list[Mapping[str, Any]] = []
     for record in records:
         data = _as_dict(record)
         article_id = data["article_id"]
-        task = tasks.get(article_id)
-        if task is None:
-            task = tasks[article_id] = {
-                "data": {
-                    "text": data["text"],
-                    "article_id": article_id,
-                    "title": data["title"],
-                    "source": data["source"],
-                    "published": data["published"],
-                    "origin": data["origin"],
-                },
-                "annotations": [],
-            }
-            annotations[article_id] = []
-        elif task["data"]["text"] != data["text"]:
+        if group and group[0]["article_id"] != article_id:
+            done.add(group[0]["article_id"])
+            yield _labelstudio_task(group, label_from, annotator_emails)
+            group = []
+        if article_id in done:
+            raise ValueError(f"the records of article {article_id!r} are not together")
+        group.append(data)
+    if group:
+        yield _labelstudio_task(group, label_from, annotator_emails)
+
+
+def _labelstudio_task(
+    records: Sequence[Mapping[str, Any]],
+    label_from: str,
+    annotator_emails: Mapping[str, str] | None,
+) -> dict[str, Any]:
+    """The task of one article from its records (one per annotator)."""
+    emails = annotator_emails or {}
+    first = records[0]
+    article_id = first["article_id"]
+    task: dict[str, Any] = {
+        "data": {
+            "text": first["text"],
+            "article_id": article_id,
+            "title": first["title"],
+            "source": first["source"],
+            "published": first["published"],
+            "origin": first["origin"],
+        },
+        "annotations": [],
+    }
+    annotations: list[tuple[str, dict[str, Any]]] = []
+    for data in records:
+        if data["text"] != first["text"]:
             raise ValueError(f"article {article_id!r} has two different texts in the records")
         annotator = data["annotator"]
-        if any(name == annotator for name, _ in annotations[article_id]):
+        if any(name == annotator for name, _ in annotations):
             raise ValueError(f"two records for article {article_id!r} by {annotator!r}")
         annotation: dict[str, Any] = {"result": _labelstudio_results(data, label_from)}
         email = emails.get(annotator, annotator if "@" in annotator else None)
@@ -217,10 +253,9 @@ def to_labelstudio(
             "status": data["status"],
             "schema": dict(data["schema"]),
         }
-        annotations[article_id].append((annotator, annotation))
-    for article_id, task in tasks.items():
-        task["annotations"] = [a for _, a in sorted(annotations[article_id], key=lambda p: p[0])]
-    return list(tasks.values())
+        annotations.append((annotator, annotation))
+    task["annotations"] = [a for _, a in sorted(annotations, key=lambda p: p[0])]
+    return task
 
 
 def _labelstudio_results(data: Mapping[str, Any], label_from: str) -> list[dict[str, Any]]:
@@ -641,10 +676,21 @@ def _write_labelstudio(
     records: Iterable[RecordLike], dest: Path, options: ExportOptions
 ) -> ExportSummary:
     _check_unit("labelstudio", ("article",), options)
-    tasks = to_labelstudio(records, options.label_from, annotator_emails=options.annotator_emails)
-    body = ",\n".join(dumps_line(task) for task in tasks)
-    write_text_atomic(dest, f"[\n{body}\n]\n" if tasks else "[]\n")
-    return ExportSummary(written=len(tasks))
+    tasks = iter_labelstudio_tasks(
+        records, options.label_from, annotator_emails=options.annotator_emails
+    )
+    written = 0
+
+    def pieces() -> Iterator[str]:
+        # One JSON array, written a task at a time: "[\n" task ",\n" task ... "\n]\n".
+        nonlocal written
+        for task in tasks:
+            yield ("[\n" if not written else ",\n") + dumps_line(task)
+            written += 1
+        yield "\n]\n" if written else "[]\n"
+
+    write_lines_atomic(dest, pieces(), newline=False)
+    return ExportSummary(written=written)
 
 
 def _write_brat(records: Iterable[RecordLike], dest: Path, options: ExportOptions) -> ExportSummary:

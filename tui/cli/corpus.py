@@ -70,9 +70,8 @@ def list_command(ctx: click.Context, as_json: bool, limit: int | None) -> None:
     Example: hashiya list --json | jq .title
     """
     store = open_store(ctx)
-    rows = store.list_articles(limit=limit)
-    if as_json:
-        for a in rows:
+    if as_json:  # streamed: one article read, one line written
+        for a in store.iter_articles(limit=limit):
             record = {
                 "id": a.id,
                 "title": a.title,
@@ -83,6 +82,7 @@ def list_command(ctx: click.Context, as_json: bool, limit: int | None) -> None:
             }
             say_json(record)
         return
+    rows = store.list_articles(limit=limit)
     if not rows:
         click.echo("no articles (hashiya import PATH...)")
         return

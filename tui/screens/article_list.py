@@ -15,14 +15,15 @@ from annotations.store import SORT_KEYS, STATUSES, CatalogQuery
 from annotations.text import plural
 from tui.commands import ListCommands
 from tui.screens.base import HashiyaScreen
-from tui.widgets.article_table import ArticleTable, RowSource
+from tui.widgets.article_table import ArticleTable, CatalogIds, RowSource
 from tui.widgets.bidi_text import line_text
 
 if TYPE_CHECKING:
-    pass
+    from collections.abc import Sequence
 
 SORTS = tuple(SORT_KEYS)
 STATUS_FILTERS: tuple[str | None, ...] = (None, *STATUSES)
+FIRST_IDS = 200  # ids read at once: a tall terminal's screenful and a few pages down
 
 
 class ArticleListScreen(HashiyaScreen):
@@ -77,9 +78,13 @@ class ArticleListScreen(HashiyaScreen):
         self.table.invalidate()
 
     def reload(self, keep: str | None = None) -> None:
-        ids = self.hashiya.store.catalog_ids(self.query_state)
+        store, q = self.hashiya.store, self.query_state
+        ids = CatalogIds(
+            store.catalog_ids(q, limit=FIRST_IDS),
+            store.catalog_count(q),
+            lambda: store.catalog_ids(q),
+        )
         self.table.set_ids(ids, keep=keep or self.table.current_id)
-        q = self.query_state
         filters = []
         if q.status:
             filters.append(f"status: {q.status.replace('_', ' ')}")
@@ -110,7 +115,7 @@ class ArticleListScreen(HashiyaScreen):
         self.reload()
 
     @property
-    def article_ids(self) -> list[str]:
+    def article_ids(self) -> Sequence[str]:
         return self.table.ids
 
     def action_cycle_sort(self) -> None:

@@ -27,7 +27,7 @@ from tui.widgets.passage_panel import PassagePanel
 from tui.widgets.reader_view import Highlight, ReaderView
 
 if TYPE_CHECKING:
-    pass
+    from collections.abc import Sequence
 
 DEFAULT_COLOR = "#808080"
 
@@ -65,7 +65,7 @@ class ReaderScreen(HashiyaScreen):
     ]
 
     def __init__(
-        self, article_ids: list[str], index: int, focus: tuple[int, int] | None = None
+        self, article_ids: Sequence[str], index: int, focus: tuple[int, int] | None = None
     ) -> None:
         """Open article_ids[index]; `focus` (start, end) puts the caret there and selects it."""
         super().__init__()

@@ -1,13 +1,16 @@
 """The article list: a virtual table that draws only its visible rows.
 
-It holds just the ordered article ids (100,000 of them cost a few milliseconds) and
-fetches the visible rows from the store as they scroll into view.
+It holds the ordered article ids and fetches the visible rows from the store as they
+scroll into view. At start the ids are `CatalogIds`: the first screenful and a count,
+the rest read when something past them is asked for (100,000 ids cost a tenth of a
+second that the first screen does not need).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from rich.segment import Segment
 from textual import events
@@ -44,6 +47,59 @@ def _review_cell(row: CatalogRow) -> str:
     if row.review == "settled":
         return mark
     return f"{row.disagreements}✗ {mark}"
+
+
+class CatalogIds(Sequence[str]):
+    """The list's ids in order: the first ones now, all of them on first need."""
+
+    def __init__(self, first: list[str], count: int, load: Callable[[], list[str]]) -> None:
+        self._first = first
+        self._count = count
+        self._load = load
+        self._all: list[str] | None = None if len(first) < count else first
+
+    def _everything(self) -> list[str]:
+        if self._all is None:
+            self._all = self._load()
+            self._count = len(self._all)
+        return self._all
+
+    def __len__(self) -> int:
+        return self._count if self._all is None else len(self._all)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if self._all is None:
+            if isinstance(index, slice):
+                start, stop, step = index.indices(self._count)
+                if stop <= len(self._first) or (step > 0 and start >= stop):
+                    return self._first[index]
+            elif 0 <= index < len(self._first):
+                return self._first[index]
+        return self._everything()[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._everything())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._first or value in self._everything()
+
+    def index(self, value: object, start: int = 0, stop: int | None = None) -> int:
+        ids = self._first if value in self._first[start:stop] else self._everything()
+        return ids.index(value, start, len(ids) if stop is None else stop)  # type: ignore[arg-type]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"CatalogIds({len(self)} ids)"
 
 
 @dataclass
@@ -87,17 +143,17 @@ class ArticleTable(ScrollView, can_focus=True):
     def __init__(self, source: RowSource, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.source = source
-        self.ids: list[str] = []
+        self.ids: Sequence[str] = []
         self._rows: dict[str, CatalogRow] = {}
 
     # -- data ------------------------------------------------------------------------
 
-    def set_ids(self, ids: list[str], keep: str | None = None) -> None:
+    def set_ids(self, ids: Sequence[str], keep: str | None = None) -> None:
         """Show these articles in this order; keep the cursor on `keep` if present."""
         self.ids = ids
         self._rows.clear()
         self.virtual_size = Size(self.size.width, len(ids) + 1)
-        index = ids.index(keep) if keep in ids else 0
+        index = ids.index(keep) if keep is not None and keep in ids else 0
         self.cursor = min(index, max(len(ids) - 1, 0))
         self._scroll_cursor_into_view()
         self.refresh()
@@ -120,7 +176,7 @@ class ArticleTable(ScrollView, can_focus=True):
         article_id = self.ids[index]
         if article_id not in self._rows:
             top = int(self.scroll_offset.y)
-            window = self.ids[max(0, top - 1) : top + self.size.height + 1]
+            window = list(self.ids[max(0, top - 1) : top + self.size.height + 1])
             if article_id not in window:
                 window = [article_id]
             self._rows.update(self.source.fetch(window))
