@@ -471,6 +471,7 @@ def import_annotation_lines(
             merger.merge(line)
         if result.errors and not skip_invalid:
             raise ImportAborted(result.errors)  # rolls the transaction back
+        merger.flush()
     return result
 
 
@@ -747,8 +748,25 @@ def _plain_actor(actor: dict[str, Any]) -> bool:
     )
 
 
+@dataclass
+class _Pending:
+    """A line merged into the batch, waiting for the batch to be saved."""
+
+    where: str  # FILE:LINE
+    line: _Line | None  # None: nothing of it is saved
+    conflicts: list[str]  # found before saving (its article's text), in line order
+
+
 class _Merger:
-    """Applies checked lines to the store (inside the import's transaction)."""
+    """Applies checked lines to the store (inside the import's transaction).
+
+    Lines are saved in batches of `BATCH_LINES`: one `add_articles`, one `add_passages`
+    (so one audit insert), one comments call and one status upsert a batch, each at one
+    time, with the same outcome as saving line by line. A line naming a passage id
+    already in the batch is saved after the batch before it, so it is compared with it.
+    """
+
+    BATCH_LINES = 500
 
     def __init__(
         self,
@@ -766,6 +784,9 @@ class _Merger:
         self.result = result
         self.actor_ids = {a.id for a in schema.actors} | {a.id for a in store.user_actors()}
         self.article: tuple[str, str] = ("", "")  # the last article seen: (id, text)
+        self.pending: list[_Pending] = []
+        self.new_articles: dict[str, Article] = {}  # added by the batch, not saved yet
+        self.pending_ids: set[str] = set()  # passage ids in the batch
 
     def merge(self, line: _Line) -> None:
         result = self.result
@@ -775,28 +796,56 @@ class _Merger:
         article = line.article
         text = self._article_text(article.id)
         if text is None:
-            paragraphs = paragraph_spans(article.text)
-            self.store.add_articles(
-                [replace(article, paragraphs=paragraphs, imported_at=now_iso())]
-            )
+            self.new_articles[article.id] = article
             result.articles_added += 1
             self.article = (article.id, article.text)
         elif text != article.text:
-            result.conflicts.append(
+            conflict = (
                 f"{where}: article {article.id}: its text differs from the database's;"
                 " the line's spans were not imported"
             )
             result.text_conflicts += 1
+            self.pending.append(_Pending(where, None, [conflict]))  # reported in line order
             return
+        ids = [row[0] for row in line.rows]
+        if not self.pending_ids.isdisjoint(ids):
+            self.flush()  # compared with the batch's version, as line by line
+        self.pending_ids.update(ids)
+        self.pending.append(_Pending(where, line, []))
+        if len(self.pending) >= self.BATCH_LINES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Save the batch."""
+        pending, self.pending = self.pending, []
+        self.pending_ids = set()
+        if not pending:
+            return
+        result = self.result
+        store = self.store
+        if self.new_articles:
+            imported_at = now_iso()
+            store.add_articles(
+                [
+                    replace(a, paragraphs=paragraph_spans(a.text), imported_at=imported_at)
+                    for a in self.new_articles.values()
+                ]
+            )
+            self.new_articles = {}
         # Insert first: in the usual case every id is new, and the insert's own check of
         # the id index is the only one. Ids already stored come back, to be compared.
-        stored = self.store.add_passages(
-            line.rows, by=self.importer, action="import", skip_existing=True
-        )
-        result.passages_added += len(line.rows) - len(stored)
-        if stored:
-            current = self._existing(stored)
-            for row in line.rows:
+        rows = [row for p in pending if p.line is not None for row in p.line.rows]
+        stored = store.add_passages(rows, by=self.importer, action="import", skip_existing=True)
+        result.passages_added += len(rows) - len(stored)
+        current = self._existing(stored)
+        comments: list[Comment] = []
+        statuses: list[tuple[str, str, str | None]] = []
+        for p in pending:
+            result.conflicts.extend(p.conflicts)
+            line = p.line
+            if line is None:
+                continue
+            for row in line.rows if current else ():
                 have = current.get(row[0])
                 if have is None:
                     continue  # just added
@@ -805,21 +854,28 @@ class _Merger:
                 elif self.prefer == "incoming":
                     passage = Passage(*row)
                     by = self.importer or passage.annotator
-                    self.store.update_passage(passage, by=by, action="import")
+                    store.update_passage(passage, by=by, action="import")
                     result.passages_updated += 1
                 else:
                     result.conflicts.append(
-                        f"{where}: passage {row[0]}: {_differences(have, row)} differ from"
+                        f"{p.where}: passage {row[0]}: {_differences(have, row)} differ from"
                         " the database's (kept the database's; --prefer incoming takes the"
                         " file's)"
                     )
-        if line.comments:
-            result.comments_added += self.store.add_comments(line.comments)
-        self._merge_status(article.id, line.annotator, line.status)
+            comments.extend(line.comments)
+            if line.status is not None:
+                statuses.append((line.article.id, line.annotator, line.status))
+        if comments:
+            result.comments_added += store.add_comments(comments)
+        self._merge_statuses(statuses)
 
     def _article_text(self, article_id: str) -> str | None:
         if self.article[0] == article_id:
             return self.article[1]
+        new = self.new_articles.get(article_id)
+        if new is not None:
+            self.article = (article_id, new.text)
+            return new.text
         row = self.store.conn.execute(
             "SELECT text FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
@@ -855,18 +911,24 @@ class _Merger:
         )
         return {row[0]: row for row in rows}
 
-    def _merge_status(self, article_id: str, annotator: str, incoming: str | None) -> None:
+    def _merge_statuses(self, statuses: list[tuple[str, str, str | None]]) -> None:
         """A status further along than the database's is taken (done > in_progress >
-        todo); with --prefer incoming, any status that differs is."""
-        if incoming is None:
+        todo); with --prefer incoming, any status that differs is. In line order."""
+        if not statuses:
             return
-        current = self.store.status(article_id, annotator)
-        if incoming == current:
-            return
-        further = _PROGRESS_ORDER[incoming] > _PROGRESS_ORDER.get(current, 0)
-        if further or self.prefer == "incoming":
-            self.store.set_status(article_id, annotator, incoming)
-            self.result.statuses_set += 1
+        current = self.store.statuses([(a, who) for a, who, _ in statuses])
+        changes: list[tuple[str, str, str]] = []
+        for article_id, annotator, incoming in statuses:
+            assert incoming is not None
+            have = current.get((article_id, annotator), "todo")
+            if incoming == have:
+                continue
+            further = _PROGRESS_ORDER[incoming] > _PROGRESS_ORDER.get(have, 0)
+            if further or self.prefer == "incoming":
+                current[(article_id, annotator)] = incoming
+                changes.append((article_id, annotator, incoming))
+                self.result.statuses_set += 1
+        self.store.set_statuses(changes)
 
 
 def _differences(have: PassageRow, row: PassageRow) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotations import untrusted
-from annotations.articles import make_article
+from annotations.articles import make_article, now_iso
 from annotations.models import MAX_ARTICLE_ID, Article
 from annotations.store import Store
 from annotations.text import TextError, decode, is_blank
@@ -235,12 +235,13 @@ class Importer:
         articles: list[Article] = []
         linenos: list[int] = []
         rejected: list[tuple[int, str]] = []
+        imported_at = now_iso()  # one time for the file: it goes in as one transaction
         for lineno, raw in enumerate(lines, start=1):
             self.progress(len(raw))
             if not raw.strip():
                 continue
             try:
-                articles.append(self._jsonl_article(name, raw))
+                articles.append(self._jsonl_article(name, raw, imported_at))
                 linenos.append(lineno)
             except ValueError as exc:
                 rejected.append((lineno, f"{name}:{lineno}: {exc}"))
@@ -252,7 +253,7 @@ class Importer:
             rejected.append((0, f"{name}: empty"))
         self.report.rejected.extend(message for _, message in sorted(rejected))
 
-    def _jsonl_article(self, name: str, raw: bytes) -> Article:
+    def _jsonl_article(self, name: str, raw: bytes, imported_at: str) -> Article:
         if len(raw) > self.max_bytes:
             raise ValueError(f"too large ({len(raw):,} bytes; the limit is {self.max_bytes:,})")
         try:
@@ -301,6 +302,7 @@ class Importer:
             origin=fields["url"] or f"{name}",
             id=fields["id"],
             metadata=metadata,
+            imported_at=imported_at,
         )
 
 

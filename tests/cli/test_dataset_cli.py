@@ -27,6 +27,7 @@ import pyarrow.json as pj
 import pytest
 from click.testing import CliRunner
 
+from annotations import exchange
 from annotations.export import load_json_schema
 from annotations.models import Passage
 from annotations.seeds import seeds_dir
@@ -721,6 +722,8 @@ def test_failure_while_applying_rolls_everything_back(
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(Store, "add_passages", failing)
+    # A batch a line, so the failure comes after earlier lines were saved.
+    monkeypatch.setattr(exchange._Merger, "BATCH_LINES", 1)
     code, out, err = run(fresh, "import-annotations", str(tmp_path / "all.jsonl"))
     assert code == 1 and out == ""
     assert err == f"{tmp_path / 'all.jsonl'}: nothing imported (disk I/O error)\n"
