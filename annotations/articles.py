@@ -182,14 +182,10 @@ def make_article(
     text = normalize(raw_text)
     if title is None and source is None:
         title, source = derive_title_and_source(text)
-    elif title is None:
-        title = derive_title(text)
-    elif source is None:
-        source = derive_source(text)
     return Article(
         id=id or article_id(text),
-        title=title,
-        source=source,
+        title=title if title is not None else derive_title(text),
+        source=source if source is not None else derive_source(text),
         text=text,
         paragraphs=paragraph_spans(text),
         published=published,

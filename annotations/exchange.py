@@ -535,11 +535,10 @@ class _LineChecker:
             text = raw
         if lineno == 1 and text.startswith(_BOM):
             text = text[1:]
-        text = text.rstrip("\r\n")  # so a JSON error's column is on this line
-        if not text.strip():
+        if not text or text.isspace():
             return None
         try:
-            data = json.loads(text)
+            data = json.loads(text)  # the line end is JSON whitespace: no copy without it
         except (ValueError, RecursionError):
             data = None  # the full reader names the problem
         # A `\ud8..` escape may decode to a lone surrogate: the full reader checks strings.
@@ -547,6 +546,7 @@ class _LineChecker:
             line = self._quick(data, lineno)
             if line is not None:
                 return line
+        text = text.rstrip("\r\n")  # so a JSON error's column is on this line
         return self._checked(parse_native_line(text, lineno, self.known_values), lineno)
 
     def _quick(self, data: dict[str, Any], lineno: int) -> _Line | None:

@@ -8,6 +8,7 @@ equals `dumps_line`, and the importer's quick check never accepts a line the ful
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from typing import Any
 
@@ -19,6 +20,7 @@ from annotations.exchange import (
     ExportFilter,
     ImportAborted,
     _LineChecker,
+    _Merger,
     actor_lookup,
     export_records,
     import_annotation_lines,
@@ -355,3 +357,69 @@ def test_quick_check_takes_the_plain_line() -> None:
 
 def test_export_filter_default_is_every_annotator() -> None:
     assert ExportFilter() == ExportFilter(annotators=(), articles=(), status=None, since=None)
+
+
+def relabelled(corpus: Any) -> Any:
+    """The corpus with other labels on its passages and its statuses set back."""
+    articles, passages, statuses = corpus
+    changed = [dataclasses.replace(p, note="غيّر", stance=None) for p in passages]
+    return articles, changed, [(a, who, "todo") for a, who, _ in statuses]
+
+
+def _import_outcome(
+    target: Any, file: list[bytes], prefer: str, batch_lines: int, monkeypatch: Any
+) -> tuple[Any, ...]:
+    monkeypatch.setattr(_Merger, "BATCH_LINES", batch_lines)
+    store = build(target)
+    result = import_annotation_lines(store, SCHEMA, "f.jsonl", file, prefer=prefer)
+    audit = store.conn.execute(
+        "SELECT passage_id, action, annotator, before, after FROM audit ORDER BY id"
+    ).fetchall()
+    return result, lines_of(store), audit
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(corpora(), corpora(), st.sampled_from(["database", "incoming"]))
+def test_batched_import_is_line_by_line(first: Any, second: Any, prefer: str) -> None:
+    # The file names some passages twice with other labels, statuses out of order, and
+    # (second) articles whose ids the first gave other texts: conflicts of every kind.
+    file = [
+        f"{line}\n".encode()
+        for corpus in (first, relabelled(first), relabelled(second), first, second)
+        for line in lines_of(build(corpus))
+    ]
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        batched = _import_outcome(second, file, prefer, 500, monkeypatch)
+        one_by_one = _import_outcome(second, file, prefer, 1, monkeypatch)
+    assert batched == one_by_one
+
+
+def test_import_stamps_a_batch_once() -> None:
+    text = "نص المقال"
+    articles = [Article(f"a{i}", "t", "s", text, paragraph_spans(text)) for i in range(3)]
+    passages = [
+        Passage(
+            f"p{i}",
+            f"a{i}",
+            0,
+            2,
+            "نص",
+            "sara",
+            *[None] * 5,
+            SCHEMA.name,
+            SCHEMA.version,
+            STAMP,
+            STAMP,
+        )
+        for i in range(3)
+    ]
+    source = build((articles, passages, [(f"a{i}", "sara", "done") for i in range(3)]))
+    fresh = Store(":memory:")
+    result = import_annotation_lines(fresh, SCHEMA, "f", lines_of(source))
+    assert (result.passages_added, result.articles_added, result.statuses_set) == (3, 3, 3)
+    stamps = fresh.conn.execute(
+        "SELECT count(DISTINCT imported_at) FROM articles UNION ALL"
+        " SELECT count(DISTINCT at) FROM audit UNION ALL"
+        " SELECT count(DISTINCT updated_at) FROM article_status"
+    ).fetchall()
+    assert stamps == [(1,), (1,), (1,)]
