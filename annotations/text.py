@@ -33,7 +33,8 @@ def normalize(text: str) -> str:
     """The stored form: CR/CRLF → LF, BOM dropped, NFC."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # one quick scan where most text has none
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
 
 
