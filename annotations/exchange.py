@@ -839,7 +839,7 @@ class _Merger:
         result.passages_added += len(rows) - len(stored)
         current = self._existing(stored)
         comments: list[Comment] = []
-        statuses: list[tuple[str, str, str | None]] = []
+        statuses: list[tuple[str, str, str]] = []
         for p in pending:
             result.conflicts.extend(p.conflicts)
             line = p.line
@@ -911,7 +911,7 @@ class _Merger:
         )
         return {row[0]: row for row in rows}
 
-    def _merge_statuses(self, statuses: list[tuple[str, str, str | None]]) -> None:
+    def _merge_statuses(self, statuses: list[tuple[str, str, str]]) -> None:
         """A status further along than the database's is taken (done > in_progress >
         todo); with --prefer incoming, any status that differs is. In line order."""
         if not statuses:
@@ -919,7 +919,6 @@ class _Merger:
         current = self.store.statuses([(a, who) for a, who, _ in statuses])
         changes: list[tuple[str, str, str]] = []
         for article_id, annotator, incoming in statuses:
-            assert incoming is not None
             have = current.get((article_id, annotator), "todo")
             if incoming == have:
                 continue
