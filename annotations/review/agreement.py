@@ -584,21 +584,20 @@ def _compare_pair(a: _Side, b: _Side) -> _PairArticle:
 
 
 def _union_length(sides: Sequence[_Side]) -> int:
-    """Characters covered by any of the sides' passages, with no Python-level loop.
-
-    With all starts S and all ends E sorted separately, a stretch of covered characters
-    (touching passages joined) opens at S[i] when exactly i passages ended before it
-    (bisect_left(E, S[i]) == i), and closes at E[j] when exactly j + 1 passages started
-    by then (bisect_right(S, E[j]) == j + 1, true only for the last of equal ends). The
-    union is sum(closes) - sum(opens).
-    """
-    starts = sorted(chain.from_iterable(s.starts for s in sides))
-    ends = sorted(chain.from_iterable(s.ends for s in sides))
-    opens = compress(starts, map(eq, map(bisect_left, repeat(ends), starts), range(len(starts))))
-    closes = compress(
-        ends, map(eq, map(bisect_right, repeat(starts), ends), range(1, len(ends) + 1))
-    )
-    return sum(closes) - sum(opens)
+    """Characters covered by any of the sides' passages: one sweep over them by start."""
+    spans = sorted(chain.from_iterable(zip(s.starts, s.ends, strict=True) for s in sides))
+    if not spans:
+        return 0
+    total = 0
+    lo, hi = spans[0]
+    for start, end in spans:
+        if start > hi:
+            total += hi - lo
+            lo = start
+            hi = end
+        elif end > hi:
+            hi = end
+    return total + hi - lo
 
 
 def _sum_squares(values: Iterable[int]) -> int:
@@ -807,8 +806,12 @@ class _Corpus:
     def report(self) -> AgreementReport:
         alpha: dict[str, Alpha] = {}
         n = len(self.attr_values)
+        by_values = Counter(self.attr_values)  # one pass; few distinct (actor, stance, claim)
         for k, name in enumerate(COMPARED_ATTRIBUTES):
-            squares = _sum_squares(Counter(map(itemgetter(k), self.attr_values)).values())
+            by_value: dict[Value, int] = {}
+            for values, count in by_values.items():
+                by_value[values[k]] = by_value.get(values[k], 0) + count
+            squares = _sum_squares(by_value.values())
             alpha[name] = _alpha(n, squares, self.attr_disagreement[k], self.attr_units)
         return AgreementReport(
             annotators=self.annotators,
@@ -836,19 +839,21 @@ def _add_attribute_disagreement(
 
     A unit with m_u values adds 2 / (m_u - 1) for each pair of its values that differ.
     """
+    a_attrs = a.attrs
+    b_attrs = b.attrs
+    present: Counter[SpanKey] | None = None
+    if len(sides) > 2:
+        present = Counter(chain.from_iterable(s.attrs for s in sides))
     for key in differing:
-        weight = 2.0
-        if len(sides) > 2:
-            m_u = 0
-            for s in sides:
-                if key in s.attrs:
-                    m_u += 1
-            weight = 2.0 / (m_u - 1)
-        va = a.attrs[key]
-        vb = b.attrs[key]
-        for k in (0, 1, 2):
-            if va[k] != vb[k]:
-                disagreement[k] += weight
+        weight = 2.0 if present is None else 2.0 / (present[key] - 1)
+        va = a_attrs[key]
+        vb = b_attrs[key]
+        if va[0] != vb[0]:
+            disagreement[0] += weight
+        if va[1] != vb[1]:
+            disagreement[1] += weight
+        if va[2] != vb[2]:
+            disagreement[2] += weight
 
 
 def compute_agreement(
