@@ -730,6 +730,7 @@ class _Corpus:
         disagreement = [0.0, 0.0, 0.0]  # attribute D across all annotators
         pairs_differing_chars = 0
         article_pairs: list[ArticlePair] = []
+        present: Counter[SpanKey] | None = None  # how many annotators marked each span
         for (ia, a), (ib, b) in combinations(enumerate(sides), 2):
             totals = self.pairs[(names[ia], names[ib])]
             result = _compare_pair(a, b)
@@ -743,7 +744,9 @@ class _Corpus:
                         strict=True,
                     )
                 )
-                _add_attribute_disagreement(disagreement, a, b, result.differing, sides)
+                if present is None and m > 2:
+                    present = Counter(chain.from_iterable(s.attrs for s in sides))
+                _add_attribute_disagreement(disagreement, a, b, result.differing, present)
             n_a = len(a.starts)
             n_b = len(b.starts)
             totals.articles += 1
@@ -833,17 +836,15 @@ def _add_attribute_disagreement(
     a: _Side,
     b: _Side,
     differing: Iterable[SpanKey],
-    sides: Sequence[_Side],
+    present: Mapping[SpanKey, int] | None,
 ) -> None:
     """Add a and b's differing values on shared spans to each attribute's D.
 
-    A unit with m_u values adds 2 / (m_u - 1) for each pair of its values that differ.
+    A unit with m_u values (`present`: how many annotators marked each span; None when
+    there are only a and b) adds 2 / (m_u - 1) for each pair of its values that differ.
     """
     a_attrs = a.attrs
     b_attrs = b.attrs
-    present: Counter[SpanKey] | None = None
-    if len(sides) > 2:
-        present = Counter(chain.from_iterable(s.attrs for s in sides))
     for key in differing:
         weight = 2.0 if present is None else 2.0 / (present[key] - 1)
         va = a_attrs[key]
