@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, combinations, compress, groupby, pairwise, repeat
-from operator import eq, ge, gt, itemgetter, lt, mul, sub
+from operator import ge, gt, itemgetter, lt, mul, sub
 from typing import Any, NamedTuple
 
 from annotations.layout.draw import cut_logical, draw, table
