@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, combinations, compress, groupby, pairwise, repeat
-from operator import ge, gt, itemgetter, lt, mul, sub
+from operator import attrgetter, ge, gt, itemgetter, lt, mul, sub
 from typing import Any, NamedTuple
 
 from annotations.layout.draw import cut_logical, draw, table
@@ -419,6 +419,7 @@ def _resolve_runs(
 
 _ROW = itemgetter(0, 1, 2, 3)  # (rank, start, end, id)
 _RANK = itemgetter(0)
+_ANNOTATOR = attrgetter("annotator")
 
 
 def _side(rows: Sequence[tuple[Any, ...]]) -> _Side:
@@ -692,16 +693,18 @@ class _Corpus:
         self.chars = _CharTotals()
         self.articles: list[ArticleAgreement] = []
 
-    def _sides(self, passages: Iterable[Passage]) -> tuple[list[str], list[_Side], int]:
+    def _sides(self, passages: Sequence[Passage]) -> tuple[list[str], list[_Side], int]:
         """The compared annotators present in an article, their passages, how many."""
         rank = self.rank
-        rows = [
+        kept = [
             (rank[p.annotator], p.start, p.end, p.id, (p.actor, p.stance, p.claim_type))
             for p in passages
-            if p.annotator in rank
+            if p.annotator in rank and p.end > p.start
         ]
-        kept = [r for r in rows if r[2] > r[1]]
-        self.n_empty += len(rows) - len(kept)
+        # The empty ones are rare: count them only when some passage was left out.
+        if len(kept) < len(passages):
+            compared = sum(map(rank.__contains__, map(_ANNOTATOR, passages)))
+            self.n_empty += compared - len(kept)
         kept.sort(key=_ROW)
         names: list[str] = []
         sides: list[_Side] = []
@@ -713,7 +716,7 @@ class _Corpus:
             sides.append(_side(group_rows))
         return names, sides, len(kept)
 
-    def add_article(self, article_id: str, passages: Iterable[Passage]) -> None:
+    def add_article(self, article_id: str, passages: Sequence[Passage]) -> None:
         self.n_articles += 1
         names, sides, n_passages = self._sides(passages)
         m = len(sides)
