@@ -573,10 +573,13 @@ def _compare_pair(a: _Side, b: _Side) -> _PairArticle:
         same += matched_chars - sum(
             k[1] - k[0] for k in differing if a_attrs[k][2] != b_attrs[k][2]
         )
+    by_overlap = _greedy(candidates)
+    # Often every overlap is also a 50% one: then the two candidate lists are the same.
+    by_half = by_overlap if len(candidates50) == len(candidates) else _greedy(candidates50)
     return _PairArticle(
         exact=exact,
-        overlap=exact + _greedy(candidates),
-        overlap50=exact + _greedy(candidates50),
+        overlap=exact + by_overlap,
+        overlap50=exact + by_half,
         both_chars=both,
         same_chars=same,
         common=common,
