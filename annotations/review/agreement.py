@@ -495,7 +495,7 @@ def _run_overlap(a: _Side, b: _Side) -> tuple[int, int]:
     b_runs = _runs(b)
     common = a_runs.keys() & b_runs.keys()
     both = sum(map(_span_length, common))
-    same = both - sum(map(_span_length, common.difference(dict(a_runs.items() & b_runs.items()))))
+    same = both - sum(k[1] - k[0] for k in common if a_runs[k] != b_runs[k])
     left_a = sorted(a_runs.keys() - common)
     left_b = sorted(b_runs.keys() - common)
     i = j = 0
