@@ -75,7 +75,7 @@ _WORD_CACHE: dict[str, tuple[str, ...]] = {}
 _WORD_CACHE_LIMIT = 200_000
 
 
-def shape(bases: list[str], breakers: Sequence[int] = ()) -> list[str] | None:
+def shape(bases: Sequence[str], breakers: Sequence[int] = ()) -> list[str] | None:
     """The glyph for each cell whose base character is `bases[i]`, in logical order.
 
     `breakers`: indices of the cells before which joining stops (an invisible control
