@@ -255,7 +255,8 @@ class ReaderView(ScrollView, can_focus=True):
             # screens are laid out now, so the text is there at once.
             first = self.article_layout.first_rows(width, FIRST_SCREENS * max(self.size.height, 1))
             self._apply_layout(width, first)
-            self._layout_in_background(width)
+            # After the first frame: the worker would compete with it for the GIL.
+            self.call_after_refresh(self._layout_in_background, width)
             return
         self._apply_layout(width)
 
