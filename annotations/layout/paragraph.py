@@ -565,8 +565,9 @@ class ParagraphLayout:
         text = self.text[w0:w1]
         infos = chars.char_infos(text)
         char_levels = self._levels[w0:w1]
-        if chars.plain(text):
-            block = self._build_plain(lo, hi, w0, text, infos, list(char_levels))
+        distinct = set(text)
+        if chars.plain(distinct):
+            block = self._build_plain(lo, hi, w0, text, distinct, infos, list(char_levels))
             if block is not None:
                 return block
         marks = self.bidi_marks
@@ -657,7 +658,14 @@ class ParagraphLayout:
         return _Block(cells, bisect_left(starts, lo), bisect_left(starts, hi), breaks)
 
     def _build_plain(
-        self, lo: int, hi: int, w0: int, text: str, infos: list[chars.CharInfo], levels: list[int]
+        self,
+        lo: int,
+        hi: int,
+        w0: int,
+        text: str,
+        distinct: set[str],
+        infos: list[chars.CharInfo],
+        levels: list[int],
     ) -> _Block | None:
         """`_build` in bulk for text of letters, spaces and marks that each follow a
         letter at its level (no controls, breaks nor bidi formatting), or None if a
@@ -694,21 +702,24 @@ class ParagraphLayout:
         drawn = [info.drawn for info in infos]
         keep: list[bool] | None = None
         if self.shape:
-            bases = text.translate(chars.SPACES_TO_BLANK)
-            glyphs = shaping.shape(bases) if not shaping.JOINING.isdisjoint(bases) else None
+            other_spaces = not chars.OTHER_SPACES.isdisjoint(distinct)
+            bases = text.translate(chars.SPACES_TO_BLANK) if other_spaces else text
+            glyphs = None if shaping.JOINING.isdisjoint(distinct) else shaping.shape(bases)
+            if glyphs is not None and "" in glyphs:
+                keep = [glyph != "" for glyph in glyphs]
+                c = glyphs.index("")
+                while c >= 0:
+                    if c == 0 or levels[c - 1] != levels[c]:
+                        glyphs = None  # a ligature that cannot be one cell (never seen)
+                        keep = None
+                        break
+                    try:
+                        c = glyphs.index("", c + 1)
+                    except ValueError:
+                        c = -1
             if glyphs is not None:
-                if "" in glyphs:
-                    keep = [glyph != "" for glyph in glyphs]
-                    for c in (c for c, kept in enumerate(keep) if not kept):
-                        if c == 0 or levels[c - 1] != levels[c]:
-                            glyphs = None  # a ligature that cannot be one cell (never seen)
-                            keep = None
-                            break
-                if glyphs is not None:
-                    drawn = [
-                        d if sp else g for d, g, sp in zip(drawn, glyphs, is_space, strict=True)
-                    ]
-        if not chars.MIRRORS.isdisjoint(text):
+                drawn = [d if sp else g for d, g, sp in zip(drawn, glyphs, is_space, strict=True)]
+        if not chars.MIRRORS.isdisjoint(distinct):
             mirrors, mirrored = chars.MIRRORS, chars.mirrored
             for c, glyph in enumerate(drawn):
                 if glyph in mirrors and levels[c] % 2 == 1:

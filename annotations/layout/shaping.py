@@ -83,7 +83,7 @@ def shape(bases: Sequence[str], breakers: Sequence[int] = ()) -> list[str] | Non
     A base that is not an Arabic letter gets itself. None if the reshaper's output
     cannot be aligned with its input (never seen; the caller then draws it unshaped).
     """
-    text = "".join(bases)
+    text = bases if isinstance(bases, str) else "".join(bases)
     runs = [match.span() for match in _RUN.finditer(text)]
     if breakers:
         runs = _split(runs, breakers)
