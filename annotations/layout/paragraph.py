@@ -697,9 +697,13 @@ class ParagraphLayout:
         else:
             positions = range(w0, w0 + len(text))
             window_end = w0 + len(text)
-        space_kind = chars.SPACE
-        is_space = [info.kind == space_kind for info in infos]
-        drawn = [info.drawn for info in infos]
+        # The fields of the characters' infos, transposed at C speed; kinds are BASE
+        # (0) or SPACE (1) now that the marks are out.
+        kinds, widths_of, drawn_of, _classes, ws_of, _pictures = (
+            zip(*infos, strict=True) if infos else ((),) * 6
+        )
+        is_space = list(map(bool, kinds))
+        drawn = list(drawn_of)
         keep: list[bool] | None = None
         if self.shape:
             other_spaces = not chars.OTHER_SPACES.isdisjoint(distinct)
@@ -726,8 +730,8 @@ class ParagraphLayout:
                     drawn[c] = mirrored(glyph)
         if not_mark is not None:
             drawn = [d + m if m else d for d, m in zip(drawn, marks_of, strict=True)]
-        ws = [info.whitespace for info in infos]
-        widths = [info.width for info in infos]
+        ws = list(ws_of)
+        widths = list(widths_of)
         cells = _Cells()
         if keep is None:
             cells.texts = drawn
