@@ -53,6 +53,8 @@ class TypeAheadApp(App[None]):
     def __init__(self) -> None:
         super().__init__()
         self._hold: _Hold | None = None
+        # Keys being replayed; keys typed meanwhile queue behind them, in order.
+        self._replaying: list[events.Key] | None = None
 
     @contextmanager
     def typed_ahead(self, *, drain: bool = True) -> Iterator[None]:
@@ -94,6 +96,9 @@ class TypeAheadApp(App[None]):
             early = event.is_forwarded or isinstance(event, _ReturnedKey)
             (hold.early if early else hold.typed).append(event)
             return
+        if self._replaying is not None and isinstance(event, events.Key):
+            self._replaying.append(event)  # typed during a replay: after the replayed keys
+            return
         await super().on_event(event)
 
     def on_type_ahead_app_keys_drained(self, message: KeysDrained) -> None:
@@ -108,15 +113,27 @@ class TypeAheadApp(App[None]):
             hold.timer.stop()
         keys = [*hold.early, *hold.typed]
         if keys:
-            self.call_next(self._replay, keys)
-
-    async def _replay(self, keys: list[events.Key]) -> None:
-        for index, key in enumerate(keys):
-            if self._hold is not None:  # a replayed key changed screens again: hold the rest
-                self._hold.typed.extend(keys[index:])
+            # from now until the replay has run, new keys queue behind the held ones
+            if self._replaying is not None:
+                self._replaying.extend(keys)
                 return
-            # As if typed now: app bindings first, then the focused widget of the top screen.
-            await self.on_event(events.Key(key.key, key.character))
+            self._replaying = keys
+            self.call_next(self._replay)
+
+    async def _replay(self) -> None:
+        queue = self._replaying
+        if queue is None:
+            return
+        try:
+            while queue:
+                if self._hold is not None:  # a replayed key changed screens again
+                    self._hold.typed.extend(queue)
+                    return
+                key = queue.pop(0)
+                # As if typed now: app bindings first, then the focused widget on top.
+                await super().on_event(events.Key(key.key, key.character))
+        finally:
+            self._replaying = None
 
 
 def typed_ahead(app: App[object], *, drain: bool = True) -> AbstractContextManager[None]:
