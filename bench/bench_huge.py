@@ -10,14 +10,11 @@ the levels come from the engine, not the shortcut.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from bench.common import Row
+from bench.common import Row, process_run
 
 GOAL_SECONDS = 5.0
 GOAL_MB = 300.0
@@ -59,18 +56,11 @@ asyncio.run(main(sys.argv[1], sys.argv[2]))
 
 
 def _measure(args: list[str]) -> tuple[float, float, float]:
-    """(wall s, CPU s, max RSS MB) of one child process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _pid, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    if status != 0:
-        error = process.stderr.read().decode() if process.stderr else ""
-        raise RuntimeError(f"{args[:3]} failed: {error[-500:]}")
-    if process.stderr:
-        process.stderr.close()
-    rss_mb = usage.ru_maxrss / 1024  # KiB on Linux
-    return wall, usage.ru_utime + usage.ru_stime, rss_mb
+    """(wall s, CPU s, max RSS MB) of one child process, measured from a small process of
+    its own (`bench.common.process_run`): a child forked from the bench would start its
+    ru_maxrss at the bench's size."""
+    run = process_run(args)
+    return run.wall, run.cpu, run.peak_mib * 1.048576
 
 
 def _rows(

@@ -19,10 +19,12 @@ from bidi import get_display
 from annotations.layout import ArticleLayout, chars, shaping
 from annotations.seeds import seeds_dir
 from annotations.text import paragraph_spans
-from bench.common import Row, best_of
+from bench import fribidi_baseline
+from bench.common import Row, best_of, best_timing
 
 WIDTHS = (40, 80, 120)
 COLD_GOAL_MS = 50.0
+FRIBIDI_GOAL = 3.0  # cold layout of the longest seed: at most this many times FriBidi's time
 WARM_GOAL_MS = 10.0
 
 
@@ -112,6 +114,7 @@ def run(quick: bool) -> list[Row]:
                 )
             )
     text, spans = _article(longest.read_text(encoding="utf-8"))
+    rows.extend(_against_fribidi(text, spans, longest.stem[:3], 80, repeat * 3))
     rows.append(
         _ms_row(
             f"layout cold, seed {longest.stem[:3]}, width 80, empty word/char caches",
@@ -147,6 +150,44 @@ def run(quick: bool) -> list[Row]:
     rows.append(Row(name=f"re-wrap warm, {big}", figure=len(text) / warm, unit="chars/s"))
     rows.append(Row(name=f"bidi.get_display, {big} (baseline)", figure=baseline * 1000, unit="ms"))
     return rows
+
+
+def _against_fribidi(
+    text: str, spans: list[tuple[int, int]], name: str, width: int, repeat: int
+) -> list[Row]:
+    """Cold layout against GNU FriBidi with shaping on the same paragraphs and the same
+    line breaks (ours, taken from a layout made beforehand), CPU time beside wall."""
+    if fribidi_baseline.library() is None:
+        return [Row(name="GNU FriBidi baseline", figure=0, unit="", goal="libfribidi missing")]
+    layout = ArticleLayout(text, spans)
+    paragraphs = [text[start:end] for start, end in spans]
+    lines = []
+    for index in range(len(spans)):
+        wrap = layout.paragraph(index).lines(width)
+        lines.append([(line.start, line.end) for line in wrap])
+    ours = best_timing(repeat, lambda: _every_line(ArticleLayout(text, spans), width))
+    theirs = best_timing(repeat, lambda: fribidi_baseline.lay_out(paragraphs, lines))
+    ratio = ours.cpu / theirs.cpu if theirs.cpu else None
+    return [
+        Row(
+            name=f"layout cold, seed {name}, width {width}, vs FriBidi",
+            figure=ours.cpu * 1000,
+            unit="ms CPU",
+            baseline="GNU FriBidi with shaping, same paragraphs and wrap (ratio: times its time)",
+            ratio=ratio,
+            goal=f"<= {FRIBIDI_GOAL:g}x FriBidi",
+            met=ratio is not None and ratio <= FRIBIDI_GOAL,
+            cpu=ours.cpu,
+            wall=ours.wall,
+        ),
+        Row(
+            name=f"GNU FriBidi with shaping, seed {name}, width {width} (baseline)",
+            figure=theirs.cpu * 1000,
+            unit="ms CPU",
+            cpu=theirs.cpu,
+            wall=theirs.wall,
+        ),
+    ]
 
 
 def _ms_row(

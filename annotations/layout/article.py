@@ -130,6 +130,7 @@ class ArticleLayout:
         self._starts = [start for start, _end in self.spans]
         self._layouts: list[ParagraphLayout | None] = [None] * len(self.spans)
         self._rows: OrderedDict[int, _Rows] = OrderedDict()
+        self._first: dict[int, _Rows] = {}  # per width: the first rows, until all are wrapped
 
     def paragraph(self, index: int) -> ParagraphLayout:
         """The layout of paragraph `index` (computed on first use)."""
@@ -153,6 +154,38 @@ class ArticleLayout:
         """
         return self._rows_at(width)
 
+    def first_rows(self, width: int, count: int) -> Sequence[Row]:
+        """The rows of the first paragraphs, enough for `count` rows at `width` (all of
+        them if the article has fewer): what to draw while `rows(width)` is computed
+        (in a worker thread: each paragraph is laid out once, shared by both)."""
+        cached = self._rows.get(width)
+        if cached is not None:
+            return cached
+        first_row: list[int] = []
+        total = 0
+        for index in range(len(self.spans)):
+            if total >= count:
+                break
+            if index:
+                total += 1
+            first_row.append(total)
+            total += len(self.paragraph(index).lines(width))
+        if len(first_row) < len(self.spans):  # the blank row after the last one shown
+            total += 1
+        first = _Rows(self, width, first_row, total)
+        self._first[width] = first
+        return first
+
+    def _rows_to(self, width: int, paragraph: int = -1, row: int = -1) -> _Rows:
+        """The rows at `width`: all of them, or the first ones if they are all there is
+        yet and they hold `paragraph` (or `row`)."""
+        cached = self._rows.get(width)
+        if cached is None:
+            first = self._first.get(width)
+            if first is not None and paragraph < len(first.first_row) and row < len(first):
+                return first
+        return self._rows_at(width)
+
     def _rows_at(self, width: int) -> _Rows:
         if width < 1:
             raise ValueError(f"width must be at least 1: {width}")
@@ -169,6 +202,7 @@ class ArticleLayout:
             count += len(self.paragraph(index).lines(width))
         cached = _Rows(self, width, first_row, count)
         self._rows[width] = cached
+        self._first.pop(width, None)
         if len(self._rows) > _ROWS_CACHE_SIZE:
             self._rows.popitem(last=False)
         return cached
@@ -183,13 +217,13 @@ class ArticleLayout:
         if found is None:
             return None
         line, column = found
-        at = self._rows_at(width)
+        at = self._rows_to(width, paragraph=index)
         row = at.first_row[index] + line
         return row, column + at[row].x
 
     def offset_at(self, row: int, column: int, width: int) -> int | None:
         """The absolute offset shown at (row, canvas column) at `width`, or None."""
-        rows = self._rows_at(width)
+        rows = self._rows_to(width, row=row)
         if not 0 <= row < len(rows):
             return None
         return rows[row].offset_at(column)

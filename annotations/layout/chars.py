@@ -56,6 +56,8 @@ HARD_BREAKS: Final = frozenset("\n\u2028\u2029")
 BREAKING_SPACES: Final = frozenset(
     " \t\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000"
 )
+SPACES_TO_BLANK: Final = str.maketrans(dict.fromkeys(BREAKING_SPACES, " "))
+OTHER_SPACES: Final = BREAKING_SPACES - {" "}
 ZWJ: Final = "\u200d"
 DOTTED_CIRCLE: Final = "\u25cc"
 
@@ -110,6 +112,16 @@ def char_infos(text: str) -> list[CharInfo]:
     if None in infos:
         return [char_info(ch) for ch in text]
     return infos  # type: ignore[return-value]  # no None left
+
+
+def plain(distinct: set[str]) -> bool:
+    """True if every character of `distinct` (the characters of a text) is a letter,
+    a space or a combining mark (no controls, breaks, invisibles nor bidi formatting).
+    They must be in the cache (`char_infos`)."""
+    return _PLAIN_KINDS.issuperset([_CACHE[ch].kind for ch in distinct])
+
+
+_PLAIN_KINDS: Final = frozenset({BASE, SPACE, MARK})
 
 
 def has_separators(text: str) -> bool:

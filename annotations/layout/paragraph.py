@@ -22,7 +22,8 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
+from itertools import compress
 from threading import RLock
 from typing import Any, Final, NamedTuple, overload
 
@@ -55,7 +56,7 @@ class Cell(NamedTuple):
     rtl: bool  # drawn at an odd level
 
 
-_tuple_new = tuple.__new__
+_make_cell = partial(tuple.__new__, Cell)  # a Cell from a tuple, in bulk
 
 
 @dataclass(frozen=True)
@@ -263,6 +264,19 @@ class _Wrapper:
         self.prev_end = end
         self.prev_space = space
         self.index = index + 1
+
+    def word(self, count: int, start: int, end: int, width: int) -> None:
+        """`count` cells of a word at once, as `cell` would take them one by one: a
+        word of [start, end), 0 < width <= the line's, after a space, past the
+        segment's first word (the caller checks)."""
+        self.run_first = self.index
+        self.run_width = width
+        self.run_start = start
+        self.run_prev_end = self.prev_end
+        self.run_prev_space = self.prev_space
+        self.prev_end = end
+        self.prev_space = False
+        self.index += count
 
     def end(self, segment_end: int) -> None:
         """The segment ends at `segment_end` (a hard break or the paragraph's end)."""
@@ -551,6 +565,11 @@ class ParagraphLayout:
         text = self.text[w0:w1]
         infos = chars.char_infos(text)
         char_levels = self._levels[w0:w1]
+        distinct = set(text)
+        if chars.plain(distinct):
+            block = self._build_plain(lo, hi, w0, text, distinct, infos, list(char_levels))
+            if block is not None:
+                return block
         marks = self.bidi_marks
         # Cells in logical order, while they are being built:
         # [start, end, drawn, marks, width, kind, level, whitespace, character]
@@ -638,6 +657,103 @@ class ParagraphLayout:
             hidden.append(kind == hidden_kind)
         return _Block(cells, bisect_left(starts, lo), bisect_left(starts, hi), breaks)
 
+    def _build_plain(
+        self,
+        lo: int,
+        hi: int,
+        w0: int,
+        text: str,
+        distinct: set[str],
+        infos: list[chars.CharInfo],
+        levels: list[int],
+    ) -> _Block | None:
+        """`_build` in bulk for text of letters, spaces and marks that each follow a
+        letter at its level (no controls, breaks nor bidi formatting), or None if a
+        mark does not. A cell per letter or space, holding its marks (and a lam-alef's
+        alef: the lam's cell)."""
+        mark_kind = chars.MARK
+        not_mark: list[bool] | None = None
+        if mark_kind in {info.kind for info in infos}:
+            not_mark = [info.kind != mark_kind for info in infos]
+            base_kind = chars.BASE
+            for i, kept in enumerate(not_mark):
+                if not kept and (
+                    i == 0 or levels[i - 1] != levels[i] or infos[i - 1].kind == chars.SPACE
+                ):
+                    return None  # on a dotted circle, or at another level: one by one
+            del base_kind
+            marks_of = [""] * not_mark.count(True)
+            c = -1
+            for ch, kept in zip(text, not_mark, strict=True):
+                if kept:
+                    c += 1
+                else:
+                    marks_of[c] += ch
+            text = "".join(compress(text, not_mark))
+            infos = list(compress(infos, not_mark))
+            levels = list(compress(levels, not_mark))
+            positions: Sequence[int] = list(compress(range(w0, w0 + len(not_mark)), not_mark))
+            window_end = w0 + len(not_mark)
+        else:
+            positions = range(w0, w0 + len(text))
+            window_end = w0 + len(text)
+        # The fields of the characters' infos, transposed at C speed; kinds are BASE
+        # (0) or SPACE (1) now that the marks are out.
+        kinds, widths_of, drawn_of, _classes, ws_of, _pictures = (
+            zip(*infos, strict=True) if infos else ((),) * 6
+        )
+        is_space = list(map(bool, kinds))
+        drawn = list(drawn_of)
+        keep: list[bool] | None = None
+        if self.shape:
+            other_spaces = not chars.OTHER_SPACES.isdisjoint(distinct)
+            bases = text.translate(chars.SPACES_TO_BLANK) if other_spaces else text
+            glyphs = None if shaping.JOINING.isdisjoint(distinct) else shaping.shape(bases)
+            if glyphs is not None and "" in glyphs:
+                keep = [glyph != "" for glyph in glyphs]
+                c = glyphs.index("")
+                while c >= 0:
+                    if c == 0 or levels[c - 1] != levels[c]:
+                        glyphs = None  # a ligature that cannot be one cell (never seen)
+                        keep = None
+                        break
+                    try:
+                        c = glyphs.index("", c + 1)
+                    except ValueError:
+                        c = -1
+            if glyphs is not None:
+                drawn = [d if sp else g for d, g, sp in zip(drawn, glyphs, is_space, strict=True)]
+        if not chars.MIRRORS.isdisjoint(distinct):
+            mirrors, mirrored = chars.MIRRORS, chars.mirrored
+            for c, glyph in enumerate(drawn):
+                if glyph in mirrors and levels[c] % 2 == 1:
+                    drawn[c] = mirrored(glyph)
+        if not_mark is not None:
+            drawn = [d + m if m else d for d, m in zip(drawn, marks_of, strict=True)]
+        ws = list(ws_of)
+        widths = list(widths_of)
+        cells = _Cells()
+        if keep is None:
+            cells.texts = drawn
+            cells.starts = starts = list(positions)
+            cells.widths = widths
+            cells.levels = levels
+            cells.ws = ws
+            cells.space = is_space
+        else:  # the alef of each lam-alef (and its marks) in the lam's cell
+            for c in range(len(keep) - 1, 0, -1):
+                if not keep[c]:
+                    drawn[c - 1] += drawn[c]  # the alef has no glyph: its marks
+            cells.texts = list(compress(drawn, keep))
+            cells.starts = starts = list(compress(positions, keep))
+            cells.widths = list(compress(widths, keep))
+            cells.levels = list(compress(levels, keep))
+            cells.ws = list(compress(ws, keep))
+            cells.space = list(compress(is_space, keep))
+        cells.ends = [*starts[1:], window_end]
+        cells.hidden = [False] * len(starts)
+        return _Block(cells, bisect_left(starts, lo), bisect_left(starts, hi), [])
+
     # -- per width ------------------------------------------------------------------
 
     def _all_blocks(self) -> Iterator[_Block]:
@@ -658,6 +774,12 @@ class ParagraphLayout:
             cells = block.cells
             starts, ends, widths, space = cells.starts, cells.ends, cells.widths, cells.space
             breaks = block.breaks
+            if not breaks:
+                self._feed(wrapper, cells, block.first, block.last)
+                if out:
+                    yield out[:]
+                    out.clear()
+                continue
             b = 0
             for c in range(block.first, block.last):
                 start = starts[c]
@@ -674,6 +796,31 @@ class ParagraphLayout:
                 out.clear()
         wrapper.end(len(self.text))
         yield out
+
+    @staticmethod
+    def _feed(wrapper: _Wrapper, cells: _Cells, first: int, last: int) -> None:
+        """Cells [first, last) to the wrapper (no hard break among them): a word at a
+        time where it fits on a line, else a cell at a time."""
+        starts, ends, widths, space = cells.starts, cells.ends, cells.widths, cells.space
+        cell, word = wrapper.cell, wrapper.word
+        limit = wrapper.width
+        c = first
+        while c < last:
+            if space[c] or wrapper.leading is not None or wrapper.run_first >= 0:
+                cell(starts[c], ends[c], widths[c], space[c])
+                c += 1
+                continue
+            try:
+                after = space.index(True, c, last)
+            except ValueError:  # the word may go on in the next block: one by one
+                after = last
+            width = sum(widths[c:after]) if after < last else 0
+            if 0 < width <= limit:
+                word(after - c, starts[c], ends[after - 1], width)
+            else:
+                for k in range(c, after):
+                    cell(starts[k], ends[k], widths[k], space[k])
+            c = after
 
     def _wrap(self, width: int) -> tuple[_Wrap, _Lines]:
         with self._lock:
@@ -772,21 +919,40 @@ class ParagraphLayout:
                 if cell_width > width:
                     texts[i] = WIDE_PLACEHOLDER
                     widths[i] = 1
-        order = visual_order(levels)
-        hidden = cells.hidden
-        if True in hidden[first:last]:
-            order = [i for i in order if not hidden[first + i]]
-        starts, ends = cells.starts, cells.ends
-        new = _tuple_new
-        line_cells = tuple(
-            [
-                new(
-                    Cell,
-                    (texts[i], starts[first + i], ends[first + i], widths[i], levels[i] % 2 == 1),
+        hidden = cells.hidden[first:last]
+        lowest = min(levels)
+        if lowest == max(levels):  # one level (most lines): no reordering but a reversal
+            rtl = lowest % 2 == 1
+            rows = list(
+                zip(
+                    texts,
+                    cells.starts[first:last],
+                    cells.ends[first:last],
+                    widths,
+                    [rtl] * len(texts),
+                    strict=True,
                 )
-                for i in order
-            ]
-        )
+            )
+            if True in hidden:
+                rows = list(compress(rows, [not h for h in hidden]))
+            if rtl:
+                rows.reverse()
+        else:
+            unordered = list(
+                zip(
+                    texts,
+                    cells.starts[first:last],
+                    cells.ends[first:last],
+                    widths,
+                    [level % 2 == 1 for level in levels],
+                    strict=True,
+                )
+            )
+            order = visual_order(levels)
+            if True in hidden:
+                order = [i for i in order if not hidden[i]]
+            rows = [unordered[i] for i in order]
+        line_cells = tuple(map(_make_cell, rows))
         return VisualLine(line_cells, start, end, sum(widths), self.rtl)
 
     def visual_line(self, start: int = 0, end: int | None = None) -> VisualLine:

@@ -75,7 +75,7 @@ _WORD_CACHE: dict[str, tuple[str, ...]] = {}
 _WORD_CACHE_LIMIT = 200_000
 
 
-def shape(bases: list[str], breakers: Sequence[int] = ()) -> list[str] | None:
+def shape(bases: Sequence[str], breakers: Sequence[int] = ()) -> list[str] | None:
     """The glyph for each cell whose base character is `bases[i]`, in logical order.
 
     `breakers`: indices of the cells before which joining stops (an invisible control
@@ -83,7 +83,7 @@ def shape(bases: list[str], breakers: Sequence[int] = ()) -> list[str] | None:
     A base that is not an Arabic letter gets itself. None if the reshaper's output
     cannot be aligned with its input (never seen; the caller then draws it unshaped).
     """
-    text = "".join(bases)
+    text = bases if isinstance(bases, str) else "".join(bases)
     runs = [match.span() for match in _RUN.finditer(text)]
     if breakers:
         runs = _split(runs, breakers)

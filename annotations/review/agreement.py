@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, combinations, compress, groupby, pairwise, repeat
-from operator import eq, ge, gt, itemgetter, lt, mul, sub
+from operator import attrgetter, ge, gt, itemgetter, lt, mul, sub
 from typing import Any, NamedTuple
 
 from annotations.layout.draw import cut_logical, draw, table
@@ -419,6 +419,7 @@ def _resolve_runs(
 
 _ROW = itemgetter(0, 1, 2, 3)  # (rank, start, end, id)
 _RANK = itemgetter(0)
+_ANNOTATOR = attrgetter("annotator")
 
 
 def _side(rows: Sequence[tuple[Any, ...]]) -> _Side:
@@ -494,7 +495,7 @@ def _run_overlap(a: _Side, b: _Side) -> tuple[int, int]:
     b_runs = _runs(b)
     common = a_runs.keys() & b_runs.keys()
     both = sum(map(_span_length, common))
-    same = both - sum(map(_span_length, common.difference(dict(a_runs.items() & b_runs.items()))))
+    same = both - sum(k[1] - k[0] for k in common if a_runs[k] != b_runs[k])
     left_a = sorted(a_runs.keys() - common)
     left_b = sorted(b_runs.keys() - common)
     i = j = 0
@@ -572,10 +573,13 @@ def _compare_pair(a: _Side, b: _Side) -> _PairArticle:
         same += matched_chars - sum(
             k[1] - k[0] for k in differing if a_attrs[k][2] != b_attrs[k][2]
         )
+    by_overlap = _greedy(candidates)
+    # Often every overlap is also a 50% one: then the two candidate lists are the same.
+    by_half = by_overlap if len(candidates50) == len(candidates) else _greedy(candidates50)
     return _PairArticle(
         exact=exact,
-        overlap=exact + _greedy(candidates),
-        overlap50=exact + _greedy(candidates50),
+        overlap=exact + by_overlap,
+        overlap50=exact + by_half,
         both_chars=both,
         same_chars=same,
         common=common,
@@ -584,21 +588,20 @@ def _compare_pair(a: _Side, b: _Side) -> _PairArticle:
 
 
 def _union_length(sides: Sequence[_Side]) -> int:
-    """Characters covered by any of the sides' passages, with no Python-level loop.
-
-    With all starts S and all ends E sorted separately, a stretch of covered characters
-    (touching passages joined) opens at S[i] when exactly i passages ended before it
-    (bisect_left(E, S[i]) == i), and closes at E[j] when exactly j + 1 passages started
-    by then (bisect_right(S, E[j]) == j + 1, true only for the last of equal ends). The
-    union is sum(closes) - sum(opens).
-    """
-    starts = sorted(chain.from_iterable(s.starts for s in sides))
-    ends = sorted(chain.from_iterable(s.ends for s in sides))
-    opens = compress(starts, map(eq, map(bisect_left, repeat(ends), starts), range(len(starts))))
-    closes = compress(
-        ends, map(eq, map(bisect_right, repeat(starts), ends), range(1, len(ends) + 1))
-    )
-    return sum(closes) - sum(opens)
+    """Characters covered by any of the sides' passages: one sweep over them by start."""
+    spans = sorted(chain.from_iterable(zip(s.starts, s.ends, strict=True) for s in sides))
+    if not spans:
+        return 0
+    total = 0
+    lo, hi = spans[0]
+    for start, end in spans:
+        if start > hi:
+            total += hi - lo
+            lo = start
+            hi = end
+        elif end > hi:
+            hi = end
+    return total + hi - lo
 
 
 def _sum_squares(values: Iterable[int]) -> int:
@@ -693,16 +696,18 @@ class _Corpus:
         self.chars = _CharTotals()
         self.articles: list[ArticleAgreement] = []
 
-    def _sides(self, passages: Iterable[Passage]) -> tuple[list[str], list[_Side], int]:
+    def _sides(self, passages: Sequence[Passage]) -> tuple[list[str], list[_Side], int]:
         """The compared annotators present in an article, their passages, how many."""
         rank = self.rank
-        rows = [
+        kept = [
             (rank[p.annotator], p.start, p.end, p.id, (p.actor, p.stance, p.claim_type))
             for p in passages
-            if p.annotator in rank
+            if p.annotator in rank and p.end > p.start
         ]
-        kept = [r for r in rows if r[2] > r[1]]
-        self.n_empty += len(rows) - len(kept)
+        # The empty ones are rare: count them only when some passage was left out.
+        if len(kept) < len(passages):
+            compared = sum(map(rank.__contains__, map(_ANNOTATOR, passages)))
+            self.n_empty += compared - len(kept)
         kept.sort(key=_ROW)
         names: list[str] = []
         sides: list[_Side] = []
@@ -714,7 +719,7 @@ class _Corpus:
             sides.append(_side(group_rows))
         return names, sides, len(kept)
 
-    def add_article(self, article_id: str, passages: Iterable[Passage]) -> None:
+    def add_article(self, article_id: str, passages: Sequence[Passage]) -> None:
         self.n_articles += 1
         names, sides, n_passages = self._sides(passages)
         m = len(sides)
@@ -731,6 +736,7 @@ class _Corpus:
         disagreement = [0.0, 0.0, 0.0]  # attribute D across all annotators
         pairs_differing_chars = 0
         article_pairs: list[ArticlePair] = []
+        present: Counter[SpanKey] | None = None  # how many annotators marked each span
         for (ia, a), (ib, b) in combinations(enumerate(sides), 2):
             totals = self.pairs[(names[ia], names[ib])]
             result = _compare_pair(a, b)
@@ -744,7 +750,9 @@ class _Corpus:
                         strict=True,
                     )
                 )
-                _add_attribute_disagreement(disagreement, a, b, result.differing, sides)
+                if present is None and m > 2:
+                    present = Counter(chain.from_iterable(s.attrs for s in sides))
+                _add_attribute_disagreement(disagreement, a, b, result.differing, present)
             n_a = len(a.starts)
             n_b = len(b.starts)
             totals.articles += 1
@@ -807,8 +815,12 @@ class _Corpus:
     def report(self) -> AgreementReport:
         alpha: dict[str, Alpha] = {}
         n = len(self.attr_values)
+        by_values = Counter(self.attr_values)  # one pass; few distinct (actor, stance, claim)
         for k, name in enumerate(COMPARED_ATTRIBUTES):
-            squares = _sum_squares(Counter(map(itemgetter(k), self.attr_values)).values())
+            by_value: dict[Value, int] = {}
+            for values, count in by_values.items():
+                by_value[values[k]] = by_value.get(values[k], 0) + count
+            squares = _sum_squares(by_value.values())
             alpha[name] = _alpha(n, squares, self.attr_disagreement[k], self.attr_units)
         return AgreementReport(
             annotators=self.annotators,
@@ -830,25 +842,25 @@ def _add_attribute_disagreement(
     a: _Side,
     b: _Side,
     differing: Iterable[SpanKey],
-    sides: Sequence[_Side],
+    present: Mapping[SpanKey, int] | None,
 ) -> None:
     """Add a and b's differing values on shared spans to each attribute's D.
 
-    A unit with m_u values adds 2 / (m_u - 1) for each pair of its values that differ.
+    A unit with m_u values (`present`: how many annotators marked each span; None when
+    there are only a and b) adds 2 / (m_u - 1) for each pair of its values that differ.
     """
+    a_attrs = a.attrs
+    b_attrs = b.attrs
     for key in differing:
-        weight = 2.0
-        if len(sides) > 2:
-            m_u = 0
-            for s in sides:
-                if key in s.attrs:
-                    m_u += 1
-            weight = 2.0 / (m_u - 1)
-        va = a.attrs[key]
-        vb = b.attrs[key]
-        for k in (0, 1, 2):
-            if va[k] != vb[k]:
-                disagreement[k] += weight
+        weight = 2.0 if present is None else 2.0 / (present[key] - 1)
+        va = a_attrs[key]
+        vb = b_attrs[key]
+        if va[0] != vb[0]:
+            disagreement[0] += weight
+        if va[1] != vb[1]:
+            disagreement[1] += weight
+        if va[2] != vb[2]:
+            disagreement[2] += weight
 
 
 def compute_agreement(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.tmux import Tmux
+from tests.support.tmux import Tmux, terminal_env
 
 pytestmark = pytest.mark.e2e
 
@@ -36,12 +36,7 @@ def wait_for_file(path: Path, timeout: float = 30.0) -> str:
 
 def test_a_crash_in_the_app_exits_non_zero(tmp_path: Path) -> None:
     status = tmp_path / "status"
-    env = {
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-    }
+    env = terminal_env(tmp_path)
     app = f"{sys.executable} -c '{CRASHING}' --db {tmp_path / 'h.db'} --annotator sara"
     tmux = Tmux(["sh", "-c", f"{app}; echo $? > {status}; sleep 60"], 100, 30, env)
     try:

@@ -14,7 +14,7 @@ from annotations.layout import ParagraphLayout
 from annotations.seeds import seeds_dir
 from tests.support.corpus import ARABIC_ANNOTATOR, arabic_team_db
 from tests.support.screens import assert_arabic_laid_out, column_problems
-from tests.support.tmux import Tmux, hashiya_command, quote
+from tests.support.tmux import Tmux, hashiya_command, quote, terminal_env
 
 pytestmark = pytest.mark.e2e
 
@@ -22,12 +22,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[tuple[Tmux, Path]]:
     db = tmp_path / "e2e.db"
-    env = {
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-    }
+    env = terminal_env(tmp_path)
     tmux = Tmux(hashiya_command("--db", str(db), "--annotator", "sara"), 100, 30, env)
     try:
         yield tmux, db

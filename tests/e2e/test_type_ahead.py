@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.tmux import Tmux, hashiya_command
+from tests.support.tmux import Tmux, hashiya_command, terminal_env
 
 pytestmark = pytest.mark.e2e
 
@@ -20,12 +20,7 @@ GAP = 0.02  # seconds between keys: faster than anyone types
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[tuple[Tmux, Path]]:
     db = tmp_path / "e2e.db"
-    env = {
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-    }
+    env = terminal_env(tmp_path)
     tmux = Tmux(hashiya_command("--db", str(db), "--annotator", "sara"), 80, 24, env)
     try:
         yield tmux, db

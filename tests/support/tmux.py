@@ -100,5 +100,15 @@ def quote(value: str) -> str:
     return "'" + value.replace("'", "'\\''") + "'"
 
 
+def terminal_env(home: Path) -> dict[str, str]:
+    """The environment of a fresh user at a UTF-8 terminal: config and data under `home`."""
+    return {
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+    }
+
+
 def hashiya_command(*args: str) -> list[str]:
     return [str(Path(sys.executable).parent / "hashiya"), *args]

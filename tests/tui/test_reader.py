@@ -130,3 +130,46 @@ async def test_a_very_long_article_is_laid_out_off_the_ui_thread(tmp_path: Path)
         assert "ﺔﻴﻨﻣﺃ" in "".join(screen_lines(app))  # drawn, shaped
         await pilot.press("ctrl+left")
         assert view.caret > 0
+
+
+async def test_a_very_long_article_shows_its_first_screen_before_it_is_all_wrapped(
+    tmp_path: Path,
+) -> None:
+    import threading
+    from unittest.mock import patch
+
+    from annotations.articles import make_article
+    from annotations.layout import ArticleLayout
+    from annotations.store import Store
+    from tui.widgets.reader_view import LARGE_ARTICLE
+
+    paragraph = "قالت مصادر أمنية إن القوات انسحبت من 12 موقعاً قرب الحدود (وفق Reuters).\n\n"
+    text = paragraph * (LARGE_ARTICLE // len(paragraph) + 10)
+    article = make_article(text)
+    db = tmp_path / "big.db"
+    with Store(db) as store:
+        store.add_articles([article])
+    release = threading.Event()
+    whole_wrap = ArticleLayout.rows
+
+    def held_rows(layout: ArticleLayout, width: int) -> object:
+        release.wait(timeout=120)  # the worker's whole wrap waits for the test
+        return whole_wrap(layout, width)
+
+    app = make_app(db, annotator="sara", import_seeds=False)
+    with patch.object(ArticleLayout, "rows", held_rows):
+        async with app.run_test(size=(80, 24)) as pilot:
+            try:
+                view = await open_article(pilot, article.id)
+                await pilot.pause()
+                lines = screen_lines(app)
+                # The first paragraphs are on screen, shaped, while the rest is not wrapped.
+                assert sum("ﺔﻴﻨﻣﺃ" in line for line in lines) >= 5
+                assert len(view.rows) < len(article.paragraphs)
+                await pilot.press("ctrl+left")
+                assert view.caret > 0
+            finally:
+                release.set()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert len(view.rows) > 2 * len(article.paragraphs)

@@ -35,6 +35,7 @@ from tui.widgets.bidi_text import bidi_marks as bidi_marks_setting
 
 MARGIN = 1  # blank columns left and right of the text
 LARGE_ARTICLE = 150_000  # characters: laid out in a worker thread (about half a second)
+FIRST_SCREENS = 4  # screens of a large article laid out at once, before the worker ends
 
 
 @dataclass(frozen=True)
@@ -250,9 +251,12 @@ class ReaderView(ScrollView, can_focus=True):
         if width == self._text_width and self.rows:
             return
         if len(self.article.text) >= LARGE_ARTICLE and not self.article_layout.is_laid_out(width):
-            # Seconds of work for a very long article: off the UI thread; the old rows
-            # (or "laying out…") stay on screen meanwhile.
-            self._layout_in_background(width)
+            # Seconds of work for a very long article: off the UI thread. The first
+            # screens are laid out now, so the text is there at once.
+            first = self.article_layout.first_rows(width, FIRST_SCREENS * max(self.size.height, 1))
+            self._apply_layout(width, first)
+            # After the first frame: the worker would compete with it for the GIL.
+            self.call_after_refresh(self._layout_in_background, width)
             return
         self._apply_layout(width)
 
@@ -267,7 +271,7 @@ class ReaderView(ScrollView, can_focus=True):
             self._scroll_to_caret()
             self.refresh()
 
-    def _apply_layout(self, width: int) -> None:
+    def _apply_layout(self, width: int, article_rows: Sequence[ArticleRow] | None = None) -> None:
         # Keep the reading position: the logical offset at the top (unless at the very top).
         top = self.top_offset() if self.rows and self.scroll_offset.y > 0 else None
         self._text_width = width
@@ -280,7 +284,9 @@ class ReaderView(ScrollView, can_focus=True):
             header = [Row(logical_line(r.line), None, 0, r.kind) if r.line else r for r in header]
         header.append(Row(None, None, 0, "blank"))
         self._header_rows = len(header)
-        rows = ReaderRows(header, self.article_layout.rows(width), self.terminal_bidi)
+        if article_rows is None:
+            article_rows = self.article_layout.rows(width)
+        rows = ReaderRows(header, article_rows, self.terminal_bidi)
         self.rows = rows
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
         if top is not None:

@@ -1,0 +1,51 @@
+"""The bulk paths of the layout (cells of plain text built at once, wrapping a word at a
+time, one-level lines) give exactly what the general, one-by-one paths give."""
+
+from __future__ import annotations
+
+from unittest.mock import patch
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotations.layout import chars
+from annotations.layout.paragraph import ParagraphLayout, _Cells, _Wrapper
+
+# Arabic letters (lam and alefs for the ligature), harakat, Latin, digits, brackets
+# (mirrored), spaces of several widths, a wide letter; sometimes a newline or an isolate.
+ALPHABET = [*"لاأإآبتمعن", "\u064b", "\u064e", "\u0651", *"abZ19٣()[]<>«»., "]
+ALPHABET += ["\t", "\u3000", "\u4e2d", "  ", "لا", "لاً", "لّاَ", "(لا)", " \u064b"]
+RARE = ["\n", "\u2067", "\u2069", "\u200f", "\u200d"]
+
+texts = st.lists(st.sampled_from(ALPHABET + RARE), max_size=200).map("".join) | st.lists(
+    st.sampled_from(ALPHABET), max_size=200
+).map("".join)
+
+
+def _one_by_one(wrapper: _Wrapper, cells: _Cells, first: int, last: int) -> None:
+    for c in range(first, last):
+        wrapper.cell(cells.starts[c], cells.ends[c], cells.widths[c], cells.space[c])
+
+
+def _lines(text: str, direction: str, width: int, shape: bool) -> list[object]:
+    layout = ParagraphLayout(text, direction, shape=shape)
+    return [(line.start, line.end, line.cells, line.width) for line in layout.lines(width)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    texts,
+    st.sampled_from(["auto", "rtl", "ltr"]),
+    st.integers(min_value=1, max_value=30),
+    st.booleans(),
+)
+def test_bulk_paths_equal_the_general_ones(
+    text: str, direction: str, width: int, shape: bool
+) -> None:
+    fast = _lines(text, direction, width, shape)
+    with (
+        patch.object(chars, "plain", lambda text: False),
+        patch.object(ParagraphLayout, "_feed", staticmethod(_one_by_one)),
+    ):
+        slow = _lines(text, direction, width, shape)
+    assert fast == slow
