@@ -33,7 +33,7 @@ class ArticleListScreen(HashiyaScreen):
         Binding("S", "reverse_sort", "Reverse", id="list.reverse", show=False),
         Binding("f", "cycle_status", "Filter", id="list.status", tooltip="Status filter"),
         Binding("F", "cycle_source", "Source filter", id="list.source", show=False),
-        # search, overview and the annotator filter (issue 8)
+        # search, overview and the annotator filter
         Binding("slash", "search", "Search", id="list.search"),
         Binding("o", "overview", "Overview", id="list.overview", show=False),
         Binding(
