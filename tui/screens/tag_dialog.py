@@ -30,7 +30,6 @@ from tui.widgets.bidi_text import clipped_lines, fit_line, name_pair
 NEW_ACTOR = "__new__"
 NONE = "__none__"
 CHOSEN = "✓"  # marks the chosen row of a value list
-OPTION_PADDING = 2
 PREFIX_WIDTH = 5  # the mark, "[k]" and a space before a value's name
 LABEL_WIDTH = 15  # cells for a value's name before its list is laid out (fits 80 columns)
 LIST_HEIGHT = 12
@@ -155,10 +154,8 @@ class ValueList(OptionList):
         return None if self.picked in (None, NONE, NEW_ACTOR) else self.picked
 
     def _name_width(self) -> int:
-        # each option has a cell of padding on either side (OptionList's own style):
-        # a prompt wider than what is left would be wrapped, in the wrong order
-        width = self.scrollable_content_region.width - OPTION_PADDING
-        return max(width - PREFIX_WIDTH, 4) if width > 0 else LABEL_WIDTH
+        width = self.scrollable_content_region.width
+        return max(width - PREFIX_WIDTH, 4) if width else LABEL_WIDTH
 
     def _prompt(self, row: Row) -> Text:
         value_id, first, second, key = row
