@@ -149,6 +149,7 @@ def export_command(
             "stance": [v.id for v in schema.stances],
             "claim_type": [v.id for v in schema.claim_types],
         },
+        report=_report,
     )
     if layer == "gold" and not include_unresolved:
         _say_what_gold_leaves_out(store)
@@ -168,9 +169,9 @@ def export_command(
             if output is None:
                 assert lines is not None
                 complete = _write_stdout(lines)
-            elif lines is not None:
-                summary = ExportSummary(written=write_lines_atomic(output, lines))
-            else:
+            elif format_name == "native":
+                summary = ExportSummary(written=write_lines_atomic(output, lines or ()))
+            else:  # the format's writer: it counts what it writes (documents, tasks)
                 summary = fmt.write(stream, output, options)
     except ExportError as exc:
         where = "" if output is None else f"{output} not written: "
@@ -189,6 +190,11 @@ def export_command(
     say(f"{output}: {summary.written} written", err=True)
     for span_id in summary.skipped:
         say(f"skipped: span {span_id} (the format cannot hold it)", err=True)
+
+
+def _report(line: str) -> None:
+    """What a format says about the file it wrote (stderr, one line each)."""
+    say(line, err=True)
 
 
 def _say_what_gold_leaves_out(store: Store) -> None:
