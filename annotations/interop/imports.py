@@ -528,11 +528,8 @@ class _Mapper:
             )
         value_id = next(iter(ids))
         value: Any = self.vocabulary.actor_forms[value_id] if attribute == "actor" else value_id
-        have = labels.get(attribute)
-        if have is not None and _value_id(have) != value_id:
-            raise fail(
-                where, f"label {label!r} differs from the span's {attribute} {_value_id(have)!r}"
-            )
+        # The label wins over the attribute written beside it: the label is what the
+        # other tool shows and lets people change.
         labels[attribute] = value
 
 

@@ -245,6 +245,7 @@ def _doccano_record(file: str, lineno: int, data: dict[str, Any]) -> ForeignReco
     else:
         key = "label" if "label" in data or "labels" not in data else "labels"
         triples = f.optional(data, key, key, list) or []
+        mine = _hashiya_spans(f, extra)
         for index, triple in enumerate(triples):
             where = f"{key}[{index}]"
             triple = f.typed(triple, where, list)
@@ -256,13 +257,30 @@ def _doccano_record(file: str, lineno: int, data: dict[str, Any]) -> ForeignReco
             span = ForeignSpan(
                 start=start, end=end, place=where, label=label, label_field=f"{where}[2]"
             )
-            if extra is not None and index < len(extra) and isinstance(extra[index], dict):
-                mine = extra[index]
-                if mine.get("start") == start and mine.get("end") == end:
-                    span.id = f.optional(mine, "id", f"spans[{index}].id", str)
-                    span.attributes = _hashiya_attributes(f, mine, f"spans[{index}]")
+            # Hashiya's own span at the same place: its id and attributes (doccano may
+            # have reordered the labels, or added and removed some).
+            waiting = mine.get((start, end))
+            if waiting:
+                span.id, span.attributes = waiting.pop(0)
             record.spans.append(span)
     return record
+
+
+def _hashiya_spans(
+    f: _Fields, extra: list[Any] | None
+) -> dict[tuple[int, int], list[tuple[str | None, dict[str, Any]]]]:
+    """The `spans` metadata of Hashiya's doccano lines: (start, end) -> (id, attributes)."""
+    out: dict[tuple[int, int], list[tuple[str | None, dict[str, Any]]]] = {}
+    for index, mine in enumerate(extra or []):
+        if not isinstance(mine, dict):
+            continue
+        start, end = mine.get("start"), mine.get("end")
+        if type(start) is not int or type(end) is not int:
+            continue
+        where = f"spans[{index}]"
+        entry = (f.optional(mine, "id", f"{where}.id", str), _hashiya_attributes(f, mine, where))
+        out.setdefault((start, end), []).append(entry)
+    return out
 
 
 def _article_fields(f: _Fields, data: dict[str, Any]) -> dict[str, Any]:

@@ -212,6 +212,56 @@ def test_prodigy_round_trip_keeps_article_ids_and_status(tmp_path: Path, source:
         assert b.status("e731f89812faa840", "sara") == "done"
 
 
+def test_doccano_file_edited_in_doccano(tmp_path: Path, source: Path) -> None:
+    """Hashiya's doccano lines as doccano exports them after editing: the metadata at the
+    top with doccano's `id` and `Comments`, labels reordered, one changed, one added."""
+    out = tmp_path / "d.jsonl"
+    assert (
+        run(source, "export", "--format", "doccano", "--label-from", "stance", "-o", str(out))[0]
+        == 0
+    )
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    edited = next(
+        line for line in lines if line["annotator"] == "sara" and "الوزير" in line["text"]
+    )
+    minister = edited["text"].index("الوزير")
+    labels = edited["label"][::-1]
+    for triple in labels:
+        if triple[:2] == [minister, minister + 6]:
+            triple[2] = "supportive"  # was critical
+    labels.append([0, 3, "mixed"])  # «قال»: a new span
+    path = tmp_path / "sara.jsonl"
+    path.write_text(
+        json.dumps(
+            {
+                "id": 3,
+                **{k: v for k, v in edited.items() if k != "label"},
+                "label": labels,
+                "Comments": [],
+            },
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    code, stdout, err = run(
+        source, "import-annotations", "--format", "doccano", "--prefer", "incoming", str(path)
+    )
+    assert code == 0, err
+    assert "1 passages added, 1 updated" in stdout
+    with Store(source) as store:
+        changed = store.passage("sara-الوزير-1")
+        assert changed is not None
+        # The label changed; the other attributes came back from the metadata as they were.
+        assert (changed.stance, changed.actor, changed.target) == (
+            "supportive",
+            "iraqi_government",
+            "القرار",
+        )
+        added = [p for p in store.passages(changed.article_id, "sara") if p.start == 0]
+        assert [(p.text, p.stance) for p in added] == [("قال", "mixed")]
+
+
 # --------------------------------------------------------------------------- the tools' own files
 
 
@@ -561,21 +611,34 @@ def test_brat_bad_lines_name_the_ann_file_and_line(tmp_path: Path) -> None:
     )
 
 
-def test_ambiguous_label_asks_for_label_to(tmp_path: Path) -> None:
-    # "neutral" as a claim type too: the label names two attributes' values.
-    schema = tmp_path / "schema.yaml"
-    import annotations
+AMBIGUOUS_SCHEMA = """\
+name: mini
+version: "1"
+actor:
+  - id: isis
+    name_ar: داعش
+    name_en: ISIS
+stance:
+  - id: neutral
+    label_ar: محايد
+    label_en: Neutral
+    description: No side.
+    shortcut: n
+    color: gray
+claim_type:
+  - id: neutral
+    label_ar: محايد
+    label_en: Neutral claim
+    description: A claim that takes no side.
+    shortcut: c
+    color: gray
+"""
 
-    text = (Path(annotations.__file__).parent / "schemas" / "news.yaml").read_text(encoding="utf-8")
-    schema.write_text(
-        text.replace(
-            "claim_type:\n",
-            "claim_type:\n  - id: neutral\n    label_ar: محايد\n    label_en: Neutral claim\n"
-            "    description: A claim that takes no side.\n    shortcut: '9'\n    color: gray\n",
-            1,
-        ),
-        encoding="utf-8",
-    )
+
+def test_ambiguous_label_asks_for_label_to(tmp_path: Path) -> None:
+    # "neutral" is a stance and a claim type: the label names two attributes' values.
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(AMBIGUOUS_SCHEMA, encoding="utf-8")
     path = tmp_path / "a.jsonl"
     path.write_text('{"text": "نص ما", "label": [[0, 2, "neutral"]]}\n', encoding="utf-8")
     db = tmp_path / "t.db"
