@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from annotations.articles import article_id, make_article
 from annotations.models import Passage
@@ -662,3 +666,108 @@ def test_ambiguous_label_asks_for_label_to(tmp_path: Path) -> None:
     )
     assert code == 0, err
     assert {(r[6], r[8]) for r in passages(db)} == {("neutral", None)}
+
+
+def test_skip_invalid_imports_the_good_records(tmp_path: Path) -> None:
+    text = make_article(TEXT).text
+    a = text.index("Google")
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(
+        json.dumps({"text": text, "label": [[a, a + 6, "prediction"]]}, ensure_ascii=False)
+        + "\nnot json\n"
+        + json.dumps({"text": text, "label": [[a, a + 6, "nothing-like-it"]]})
+        + "\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "t.db"
+    code, stdout, err = run(
+        db, "import-annotations", "--format", "doccano", "--skip-invalid", str(path)
+    )
+    assert code == 1  # lines were rejected
+    assert [line.split(": ")[0] for line in err.splitlines()] == [f"{path}:2", f"{path}:3"]
+    assert "1 passages added" in stdout and "2 lines rejected" in stdout
+    assert {(r[2], r[8]) for r in passages(db)} == {(a, "prediction")}
+
+
+def test_standard_input(tmp_path: Path) -> None:
+    line = json.dumps({"text": "قال الوزير", "label": [[4, 10, "critical"]]}, ensure_ascii=False)
+    db = tmp_path / "t.db"
+    code, _, err = run(
+        db,
+        "import-annotations",
+        "--format",
+        "doccano",
+        "--annotator",
+        "rana",
+        "-",
+        input=(line + "\n").encode(),
+    )
+    assert code == 0, err
+    assert {(r[1], r[4], r[6]) for r in passages(db)} == {("rana", "الوزير", "critical")}
+    code, _, err = run(db, "import-annotations", "--format", "brat", "-", input=b"")
+    assert (code, err.strip()) == (1, "-: brat needs a folder or a .ann file, not stdin")
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 60) | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+FIELDS = st.sampled_from(
+    [
+        "text",
+        "label",
+        "labels",
+        "entities",
+        "spans",
+        "annotations",
+        "result",
+        "value",
+        "data",
+        "start",
+        "end",
+        "start_offset",
+        "end_offset",
+        "meta",
+        "annotator",
+        "answer",
+        "id",
+    ]
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    fmt=st.sampled_from(["doccano", "prodigy", "labelstudio"]),
+    records=st.lists(st.dictionaries(FIELDS, JSON_VALUES, max_size=6), max_size=3),
+    text=st.text(alphabet="قال الوزير😀\r\n\u0301Ab", max_size=20),
+    raw=st.binary(max_size=30),
+)
+def test_fuzzed_files_are_one_line_errors(
+    fmt: str, records: list[dict[str, Any]], text: str, raw: bytes
+) -> None:
+    """Whatever a file holds: no traceback, exit 0 or 1, every message names the file,
+    and what is saved quotes its article."""
+    folder = Path(tempfile.mkdtemp(prefix="hashiya-interop-fuzz-"))
+    try:
+        for record in records:
+            record.setdefault("text", text)
+        if fmt == "labelstudio":
+            content = json.dumps(
+                [{"data": {"text": text}, "annotations": [{"result": [r]}]} for r in records]
+                + records
+            )
+        else:
+            content = "\n".join(json.dumps(r) for r in records)
+        path = folder / f"in.{'json' if fmt == 'labelstudio' else 'jsonl'}"
+        path.write_bytes(content.encode("utf-8", "surrogatepass") + b"\n" + raw)
+        db = folder / "t.db"
+        code, _, err = run(db, "import-annotations", "--format", fmt, "--add-actors", str(path))
+        assert code in (0, 1)
+        for line in err.splitlines():
+            assert line.startswith(str(path)), line
+        passages(db)  # every passage quotes its article
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
