@@ -437,7 +437,13 @@ def _labelstudio_task(file: str, lineno: int, index: int, task: Any) -> list[For
     fields = _article_fields(f, data)
     fields.pop("annotator")
     fields.pop("status")
-    meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
+    meta = task.get("meta")
+    kept: dict[str, Any] = {}
+    if isinstance(meta, dict) and isinstance(meta.get("hashiya"), dict):
+        kept = meta["hashiya"]
+    listed = kept.get("annotations")
+    whose_list = [w for w in listed if isinstance(w, dict)] if isinstance(listed, list) else []
+    default_unit = "utf16" if kept.get("offsets") == "utf16" else "codepoint"
     records = []
     for number, annotation in enumerate(
         f.optional(task, "annotations", f"[{index}].annotations", list) or []
@@ -446,24 +452,47 @@ def _labelstudio_task(file: str, lineno: int, index: int, task: Any) -> list[For
         annotation = f.typed(annotation, where, dict)
         if annotation.get("was_cancelled"):
             continue
-        hashiya = annotation.get("hashiya") if isinstance(annotation.get("hashiya"), dict) else {}
+        results = f.get(annotation, "result", f"{where}.result", list)
+        # Who annotated: on the annotation (older Hashiya exports), or in the task's
+        # meta, which Label Studio keeps (matched by the region ids it lists).
+        own = annotation.get("hashiya")
+        whose = own if isinstance(own, dict) else _whose(whose_list, results, number)
         record = ForeignRecord(
             file,
             lineno,
             text,
-            annotator=_labelstudio_annotator(annotation, hashiya, meta, number),
-            status=hashiya.get("status") if isinstance(hashiya.get("status"), str) else None,
+            annotator=_labelstudio_annotator(annotation, whose),
+            status=whose.get("status") if isinstance(whose.get("status"), str) else None,
             **fields,
         )
-        results = f.get(annotation, "result", f"{where}.result", list)
         _labelstudio_results(f, record, results, f"{where}.result")
         created = annotation.get("created_at")
         updated = annotation.get("updated_at")
         for span in record.spans:
             span.created_at = created if isinstance(created, str) else None
             span.updated_at = updated if isinstance(updated, str) else None
+            if span.quoted is None:
+                span.unit = default_unit
         records.append(record)
     return records
+
+
+def _whose(whose_list: list[dict[str, Any]], results: list[Any], number: int) -> dict[str, Any]:
+    """The `meta.hashiya.annotations` entry of an annotation: the one listing most of its
+    region ids (Label Studio may reorder annotations, and people add some), else the
+    entry at its position when it has no results to go by, else none."""
+    ids = {r.get("id") for r in results if isinstance(r, dict) and isinstance(r.get("id"), str)}
+    best, best_count = None, 0
+    for entry in whose_list:
+        regions = entry.get("regions")
+        count = len(ids & set(regions)) if isinstance(regions, list) else 0
+        if count > best_count:
+            best, best_count = entry, count
+    if best is not None:
+        return best
+    if not ids and number < len(whose_list):
+        return whose_list[number]
+    return {}
 
 
 def _task_text(f: _Fields, data: dict[str, Any], where: str) -> str:
@@ -473,19 +502,10 @@ def _task_text(f: _Fields, data: dict[str, Any], where: str) -> str:
     raise f.fail(f"{where}.text", "missing field (the task's text must be data.text)")
 
 
-def _labelstudio_annotator(
-    annotation: dict[str, Any], hashiya: dict[str, Any], meta: dict[str, Any], number: int
-) -> str | None:
+def _labelstudio_annotator(annotation: dict[str, Any], whose: dict[str, Any]) -> str | None:
     """Hashiya's annotator where the file keeps it, else the Label Studio user."""
-    if isinstance(hashiya.get("annotator"), str):
-        return str(hashiya["annotator"])
-    by_annotation = meta.get("hashiya_annotators") if isinstance(meta, dict) else None
-    if (
-        isinstance(by_annotation, list)
-        and number < len(by_annotation)
-        and isinstance(by_annotation[number], str)
-    ):
-        return str(by_annotation[number])
+    if isinstance(whose.get("annotator"), str) and whose["annotator"]:
+        return str(whose["annotator"])
     user = annotation.get("completed_by")
     if isinstance(user, dict):
         user = user.get("email") or user.get("id")

@@ -341,6 +341,75 @@ def test_labelstudio_json_export(tmp_path: Path) -> None:
         assert store.article_ids() == [article_id(text)]
 
 
+def test_labelstudio_annotators_kept_in_task_meta(tmp_path: Path) -> None:
+    """Label Studio keeps the task's `meta` but credits imported annotations to whoever
+    imported them: the annotator comes from `meta.hashiya.annotations`, matched by the
+    region ids each lists, whatever order Label Studio gives the annotations."""
+    text = make_article(TEXT).text
+    a, b = text.index("الوزير"), text.index("Google")
+
+    def region(rid: str, start: int, phrase: str, label: str) -> dict[str, Any]:
+        value = {"start": start, "end": start + len(phrase), "text": phrase, "labels": [label]}
+        return {
+            "id": rid,
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "value": value,
+        }
+
+    stance = {
+        "id": "r1",
+        "from_name": "stance",
+        "to_name": "text",
+        "type": "choices",
+        "value": {"start": a, "end": a + 6, "text": "الوزير", "choices": ["critical"]},
+    }
+    note = {
+        "id": "r1",
+        "from_name": "note",
+        "to_name": "text",
+        "type": "textarea",
+        "value": {"start": a, "end": a + 6, "text": ["ملاحظة"]},
+    }
+    task = {
+        "id": 1,
+        "data": {"text": text, "article_id": "my-article", "title": "t", "source": "s"},
+        "meta": {
+            "hashiya": {
+                "offsets": "codepoint",
+                "annotations": [
+                    {"annotator": "sara", "status": "done", "regions": ["r1"]},
+                    {"annotator": "omar", "status": "in_progress", "regions": ["r2"]},
+                ],
+            }
+        },
+        "annotations": [
+            {"id": 9, "completed_by": 1, "result": [region("r2", b, "Google", "prediction")]},
+            {
+                "id": 8,
+                "completed_by": 1,
+                "result": [region("r1", a, "الوزير", "warning"), stance, note],
+            },
+            {"id": 10, "completed_by": 2, "result": [region("new", 0, "قال", "opinion")]},
+        ],
+    }
+    path = tmp_path / "ls.json"
+    path.write_text(json.dumps([task], ensure_ascii=False), encoding="utf-8")
+    db = tmp_path / "t.db"
+    code, _, err = run(db, "import-annotations", "--format", "labelstudio", str(path))
+    assert code == 0, err
+    assert {(r[1], r[2], r[6], r[8], r[9]) for r in passages(db)} == {
+        ("sara", a, "critical", "warning", "ملاحظة"),
+        ("omar", b, None, "prediction", None),
+        ("labelstudio-user-2", 0, None, "opinion", None),
+    }
+    with Store(db) as store:
+        assert store.article_ids() == ["my-article"]
+        assert store.status("my-article", "sara") == "done"
+        assert store.status("my-article", "omar") == "in_progress"
+
+
 def test_labelstudio_json_min_export(tmp_path: Path) -> None:
     text = make_article(TEXT).text
     start = text.index("بغداد")
