@@ -20,8 +20,9 @@ import re
 import unicodedata
 import uuid
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
@@ -135,7 +136,7 @@ def import_foreign(
         left_out.extend(f"{where}: {what} not imported" for what in record.left_out)
     if errors and not options.skip_invalid:
         raise ImportAborted(errors)
-    name = "\x00record"  # a name no file has: replaced by each line's own place below
+    name = path  # each message's NAME:N is replaced by the record's own FILE:LINE below
     try:
         result = import_annotation_lines(
             store,
@@ -175,6 +176,27 @@ class _Offsets:
         self.text = normalize(raw)
         self.same = self.text == raw
         self._utf16: list[int] | None = None
+        self._moved: dict[int, int | None] = {}
+
+    def prepare(self, cuts: Iterable[int]) -> None:
+        """Work out where the raw offsets `cuts` land in the stored text, in one pass
+        (normalising the pieces between them; a cut the pieces disagree at is looked at
+        alone)."""
+        if self.same:
+            return
+        raw = self.raw
+        points = sorted({c for c in cuts if 0 <= c <= len(raw)} | {0, len(raw)})
+        pieces = [
+            normalize(raw[a:b]) if a == 0 else _line_ends_nfc(raw[a:b]) for a, b in pairwise(points)
+        ]
+        if "".join(pieces) == self.text:
+            total = 0
+            self._moved = {0: 0}
+            for point, piece in zip(points[1:], pieces, strict=True):
+                total += len(piece)
+                self._moved[point] = total
+        else:
+            self._moved = {point: self._alone(point) for point in points}
 
     def stored(self, offset: int) -> int | None:
         """The stored text's offset for a raw code-point offset; None if normalising
@@ -182,8 +204,13 @@ class _Offsets:
         letter and a mark it composes with)."""
         if self.same:
             return offset
+        if offset not in self._moved:
+            self._moved[offset] = self._alone(offset)
+        return self._moved[offset]
+
+    def _alone(self, offset: int) -> int | None:
         before = normalize(self.raw[:offset])
-        if before + normalize(self.raw[offset:]) != self.text:
+        if before + _line_ends_nfc(self.raw[offset:]) != self.text:
             return None
         return len(before)
 
@@ -198,6 +225,13 @@ class _Offsets:
         if index >= len(self._utf16) or self._utf16[index] != offset:
             return None
         return index
+
+
+def _line_ends_nfc(text: str) -> str:
+    """`normalize` for a piece after the start: a BOM there is a character, kept."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
 
 
 # --------------------------------------------------------------------------- labels
@@ -284,8 +318,10 @@ class _Mapper:
         article = self._article(record, text)
         spans: list[dict[str, Any]] = []
         seen: dict[str, int] = {}
-        for span in record.spans:
-            start, end = self._offsets(span, offsets, fail)
+        raw_offsets = [self._raw_offsets(span, offsets, fail) for span in record.spans]
+        offsets.prepare(edge for pair in raw_offsets for edge in pair)
+        for span, (raw_start, raw_end) in zip(record.spans, raw_offsets, strict=True):
+            start, end = self._stored(span, offsets, raw_start, raw_end, fail)
             labels = self.labels(span, fail)
             # A span with no id of its own, where this annotator has a passage, is that
             # passage (compared, not added twice); else an id from where it is.
@@ -381,7 +417,8 @@ class _Mapper:
             candidate = str(uuid.uuid5(_ID_NAMESPACE, f"{base}\x1f{number}"))
         return candidate
 
-    def _offsets(self, span: ForeignSpan, offsets: _Offsets, fail: _Failer) -> tuple[int, int]:
+    def _raw_offsets(self, span: ForeignSpan, offsets: _Offsets, fail: _Failer) -> tuple[int, int]:
+        """The span's code-point offsets in the record's raw text, checked."""
         raw = offsets.raw
         start, end = span.start, span.end
         unit = span.unit
@@ -406,6 +443,13 @@ class _Mapper:
                 span.place,
                 f"text {span.quoted!r} differs from the text's {raw[start:end]!r} at {start}..{end}",
             )
+        return start, end
+
+    @staticmethod
+    def _stored(
+        span: ForeignSpan, offsets: _Offsets, start: int, end: int, fail: _Failer
+    ) -> tuple[int, int]:
+        """Raw offsets moved to the stored text."""
         stored = offsets.stored(start), offsets.stored(end)
         if stored[0] is None or stored[1] is None:
             raise fail(
