@@ -128,6 +128,12 @@ class _Fields:
         return value
 
 
+def _count(count: int, what: str) -> str:
+    """`1 relation`, `2 relations`, `3 notes on no entity` (the first word counts)."""
+    head, sep, rest = what.partition(" ")
+    return f"{count} {head if count == 1 else head + 's'}{sep}{rest}"
+
+
 def _names(kinds: tuple[type, ...]) -> str:
     words = {str: "a string", int: "an integer", list: "an array", dict: "an object"}
     return " or ".join(words.get(k, k.__name__) for k in kinds)
@@ -241,7 +247,7 @@ def _doccano_record(file: str, lineno: int, data: dict[str, Any]) -> ForeignReco
                 )
             )
         if data.get("relations"):
-            record.left_out.append(f"{len(data['relations'])} relations")
+            record.left_out.append(_count(len(data["relations"]), "relation"))
     else:
         key = "label" if "label" in data or "labels" not in data else "labels"
         triples = f.optional(data, key, key, list) or []
@@ -343,7 +349,7 @@ def _prodigy_record(file: str, lineno: int, data: dict[str, Any]) -> ForeignReco
             )
         )
     if data.get("relations"):
-        record.left_out.append(f"{len(data['relations'])} relations")
+        record.left_out.append(_count(len(data["relations"]), "relation"))
     return record
 
 
@@ -563,7 +569,7 @@ def _labelstudio_results(f: _Fields, record: ForeignRecord, results: list[Any], 
         if strings:
             found.attributes[control] = strings[0] if len(strings) == 1 else strings
     if relations:
-        record.left_out.append(f"{relations} relations")
+        record.left_out.append(_count(relations, "relation"))
 
 
 def _labelstudio_min(f: _Fields, index: int, task: dict[str, Any]) -> list[ForeignRecord]:
@@ -698,7 +704,7 @@ def _brat_document(root: Path, ann: Path, txt: Path) -> ForeignRecord:
             parts = columns[1].split() if len(columns) > 1 else []
             target = by_entity.get(parts[1]) if len(parts) > 1 else None
             if target is None or len(columns) < 3:
-                left_out["notes on no entity"] = left_out.get("notes on no entity", 0) + 1
+                left_out["note on no entity"] = left_out.get("note on no entity", 0) + 1
                 continue
             note = columns[2]
             if note.startswith("target: "):
@@ -709,10 +715,10 @@ def _brat_document(root: Path, ann: Path, txt: Path) -> ForeignRecord:
             else:
                 target.attributes["note"] = note
         else:
-            names = {"R": "relations", "E": "events", "*": "equivalences", "N": "normalisations"}
-            what = names.get(kind, f"{kind} lines")
+            names = {"R": "relation", "E": "event", "*": "equivalence", "N": "normalisation"}
+            what = names.get(kind, f"{kind} line")
             left_out[what] = left_out.get(what, 0) + 1
-    record.left_out.extend(f"{count} {what}" for what, count in left_out.items())
+    record.left_out.extend(_count(count, what) for what, count in left_out.items())
     return record
 
 

@@ -323,7 +323,7 @@ def test_labelstudio_json_export(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
     code, _, err = run(db, "import-annotations", "--format", "labelstudio", str(path))
     assert code == 0, err
-    assert "1 relations not imported" in err
+    assert "1 relation not imported" in err
     rows = passages(db)
     start = text.index("Google")
     assert {(r[1], r[2], r[3], r[4], r[6], r[8]) for r in rows} == {
@@ -542,7 +542,7 @@ def test_brat_collection(tmp_path: Path) -> None:
         db, "import-annotations", "--format", "brat", "--annotator", "huda", str(folder)
     )
     assert code == 0, err
-    assert "1 relations not imported" in err
+    assert "1 relation not imported" in err
     assert {(r[1], r[2], r[3], r[5], r[6], r[8], r[9]) for r in passages(db)} == {
         ("huda", a, a + 6, "iraqi_government", "critical", None, None),
         ("huda", b, b + 7, None, None, "prediction", "قال المتحدث"),
@@ -840,3 +840,27 @@ def test_fuzzed_files_are_one_line_errors(
         passages(db)  # every passage quotes its article
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_decomposed_hamza_offsets_move_and_a_cut_inside_it_is_refused(tmp_path: Path) -> None:
+    # «ا» + U+0654 (hamza above) is stored as «أ» (NFC): one code point fewer before the span.
+    raw = "قال ا\u0654حمد إن الوزير"
+    start = raw.index("الوزير")
+    path = tmp_path / "nfc.jsonl"
+    path.write_text(
+        json.dumps({"text": raw, "label": [[start, start + 6, "critical"]]})
+        + "\n"
+        + json.dumps({"text": raw, "label": [[0, 5, "critical"]]})
+        + "\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "t.db"
+    code, _, err = run(db, "import-annotations", "--format", "doccano", str(path))
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f"{path}:2: label[0]: offsets 0..5 cut a character sequence the stored text joins"
+        " (CR LF, or a letter and its mark)"
+    )
+    code, _, err = run(db, "import-annotations", "--format", "doccano", "--skip-invalid", str(path))
+    ((row),) = passages(db)
+    assert row[2:5] == (start - 1, start + 5, "الوزير")
