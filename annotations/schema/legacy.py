@@ -8,6 +8,8 @@ attribute out, so nothing can be labelled with it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import yaml
 
 from annotations.schema.model import (
@@ -27,7 +29,10 @@ _LIST_KEYS = ("required", "values")  # the mapping form of actor/stance/claim_ty
 
 
 def _values(
-    reader: Reader, node: yaml.Node, where: str, read_one: object
+    reader: Reader,
+    node: yaml.Node,
+    where: str,
+    read_one: Callable[[yaml.Node, str], tuple[V, dict[str, yaml.Node]]],
 ) -> tuple[tuple[V, ...], bool]:
     """The values of a list attribute and whether it is required: a list of values, or a
     mapping `{required: true, values: [...]}`."""
@@ -38,7 +43,7 @@ def _values(
             required = reader.flag(keys["required"], f"{where}.required")
         node = keys["values"]
         where = f"{where}.values"
-    return reader.value_list(node, where, read_one), required  # type: ignore[arg-type]
+    return reader.value_list(node, where, read_one), required
 
 
 def _free_text(reader: Reader, node: yaml.Node, where: str) -> tuple[FreeTextField, bool]:

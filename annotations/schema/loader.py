@@ -24,12 +24,14 @@ from annotations.schema.model import (
     Actor,
     Attribute,
     LabelSchema,
+    LabelValue,
     default_labels,
 )
 from annotations.schema.reader import TAG, Reader, SchemaError, is_null
 from annotations.untrusted import too_deep, yaml_too_deep
 
-TOP_KEYS = ("name", "version", "description", "actors", "attributes", "document_attributes")
+_LISTS = ("actors", "attributes", "document_attributes")  # what makes a file 2.0
+TOP_KEYS = ("name", "version", "description", *_LISTS)
 _TOP_REQUIRED = ("name", "version", "attributes")
 _ATTRIBUTE_KEYS = (
     "id",
@@ -71,7 +73,7 @@ def _attribute(
     description = ""
     if "description" in keys:
         description = reader.text(keys["description"], f"{where}.description", required=False)
-    values: tuple[Any, ...] = ()
+    values: tuple[LabelValue, ...] = ()
     if kind == "choice":
         if "values" not in keys:
             reader.fail(
@@ -150,7 +152,7 @@ def _read_schema(reader: Reader, root: yaml.Node) -> LabelSchema:
         for key, _value in root.value
         if isinstance(key, yaml.ScalarNode) and key.tag == TAG + "str"
     }
-    if not any(key in top for key in TOP_KEYS[3:]) and any(key in top for key in LAYOUT_KEYS):
+    if not any(key in top for key in _LISTS) and any(key in top for key in LAYOUT_KEYS):
         return read_legacy_schema(reader, root)
     for key, hint in _LEGACY_HINTS.items():
         if key in top:

@@ -28,8 +28,7 @@ from annotations.untrusted import InputError, check_text
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 TAG = "tag:yaml.org,2002:"
-_TAG = TAG
-_TEXT_TAGS = {_TAG + "str", _TAG + "int", _TAG + "float"}  # numbers are read as typed
+_TEXT_TAGS = {TAG + "str", TAG + "int", TAG + "float"}  # numbers are read as typed
 _VALUE_KEYS = ("id", "label_ar", "label_en", "description", "shortcut", "color")
 _ACTOR_KEYS = ("id", "name_ar", "name_en", "aliases", "kind", "description", "shortcut", "color")
 _ACTOR_REQUIRED = ("id", "name_ar", "name_en")
@@ -64,11 +63,11 @@ def _describe(node: yaml.Node) -> str:
     if isinstance(node, yaml.SequenceNode):
         return "a list"
     kinds = {"str": "text", "int": "a number", "float": "a number", "bool": "true/false"}
-    if node.tag == _TAG + "null":
+    if node.tag == TAG + "null":
         return "nothing"
-    if node.tag.startswith(_TAG) and node.tag[len(_TAG) :] in kinds:
+    if node.tag.startswith(TAG) and node.tag[len(TAG) :] in kinds:
         shown = node.value if len(node.value) <= 40 else node.value[:39] + "…"
-        return f"{kinds[node.tag[len(_TAG) :]]} ({shown!r})"
+        return f"{kinds[node.tag[len(TAG) :]]} ({shown!r})"
     return f"a value tagged {node.tag}"
 
 
@@ -93,7 +92,7 @@ class Reader:
         found: dict[str, yaml.Node] = {}
         key_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
-            if not (isinstance(key_node, yaml.ScalarNode) and key_node.tag == _TAG + "str"):
+            if not (isinstance(key_node, yaml.ScalarNode) and key_node.tag == TAG + "str"):
                 self.fail(key_node, where or "(top level)", f"bad key: {_describe(key_node)}")
             key = key_node.value
             if key not in keys:
@@ -113,12 +112,12 @@ class Reader:
 
     def text(self, node: yaml.Node, where: str, *, required: bool = True) -> str:
         """A string value, stripped; numbers are taken as typed (`version: 1.0` is "1.0")."""
-        if isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "null":
+        if isinstance(node, yaml.ScalarNode) and node.tag == TAG + "null":
             if required:
                 self.fail(node, where, "missing value")
             return ""
         if not (isinstance(node, yaml.ScalarNode) and node.tag in _TEXT_TAGS):
-            hint = " (quote it)" if node.tag == _TAG + "bool" else ""
+            hint = " (quote it)" if node.tag == TAG + "bool" else ""
             self.fail(node, where, f"expected text, got {_describe(node)}{hint}")
         value = str(node.value).strip()
         if required and not value:
@@ -142,7 +141,7 @@ class Reader:
         return value
 
     def flag(self, node: yaml.Node, where: str) -> bool:
-        if not (isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "bool"):
+        if not (isinstance(node, yaml.ScalarNode) and node.tag == TAG + "bool"):
             self.fail(node, where, f"expected true or false, got {_describe(node)}")
         return str(node.value).lower() in ("true", "yes", "on")
 
@@ -264,4 +263,4 @@ class Reader:
 
 
 def is_null(node: yaml.Node) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "null"
+    return isinstance(node, yaml.ScalarNode) and node.tag == TAG + "null"
