@@ -344,8 +344,10 @@ def import_annotations_command(
     all, unless --skip-invalid. Bad lines are reported as FILE:LINE: field: reason; the
     exit status is 1 if any was, or any line was refused.
 
-    Example: hashiya import-annotations omar.jsonl sara.jsonl
-    Example: hashiya import-annotations --format doccano --label-to actor admin.jsonl
+    \b
+    Examples:
+      hashiya import-annotations omar.jsonl sara.jsonl
+      hashiya import-annotations --format doccano --label-to actor admin.jsonl
     """
     store = open_store(ctx)
     schema = load_label_schema(ctx)
