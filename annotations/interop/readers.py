@@ -436,8 +436,9 @@ def _skip_space(text: str, position: int) -> int:
 def _labelstudio_task(file: str, lineno: int, index: int, task: Any) -> list[ForeignRecord]:
     f = _Fields(file, lineno)
     task = f.typed(task, f"[{index}]", dict)
-    if "annotations" not in task and "data" not in task:
+    if "annotations" not in task and "completions" not in task and "data" not in task:
         return _labelstudio_min(f, index, task)
+    key = "annotations" if "annotations" in task else "completions"  # before 1.0: completions
     data = f.get(task, "data", f"[{index}].data", dict)
     text = _task_text(f, data, f"[{index}].data")
     fields = _article_fields(f, data)
@@ -451,12 +452,10 @@ def _labelstudio_task(file: str, lineno: int, index: int, task: Any) -> list[For
     whose_list = [w for w in listed if isinstance(w, dict)] if isinstance(listed, list) else []
     default_unit = "utf16" if kept.get("offsets") == "utf16" else "codepoint"
     records = []
-    for number, annotation in enumerate(
-        f.optional(task, "annotations", f"[{index}].annotations", list) or []
-    ):
-        where = f"[{index}].annotations[{number}]"
+    for number, annotation in enumerate(f.optional(task, key, f"[{index}].{key}", list) or []):
+        where = f"[{index}].{key}[{number}]"
         annotation = f.typed(annotation, where, dict)
-        if annotation.get("was_cancelled"):
+        if annotation.get("was_cancelled") or annotation.get("skipped"):
             continue
         results = f.get(annotation, "result", f"{where}.result", list)
         # Who annotated: on the annotation (older Hashiya exports), or in the task's
