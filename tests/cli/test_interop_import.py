@@ -864,3 +864,22 @@ def test_decomposed_hamza_offsets_move_and_a_cut_inside_it_is_refused(tmp_path: 
     code, _, err = run(db, "import-annotations", "--format", "doccano", "--skip-invalid", str(path))
     ((row),) = passages(db)
     assert row[2:5] == (start - 1, start + 5, "الوزير")
+
+
+def test_doccano_utf16_offsets(tmp_path: Path) -> None:
+    # An emoji before the span: UTF-16 counts it twice; --offsets utf16 says so.
+    text = "😀 قال الوزير"
+    start = text.index("الوزير")
+    units = len(text[:start].encode("utf-16-le")) // 2
+    path = tmp_path / "old.jsonl"
+    path.write_text(
+        json.dumps({"text": text, "label": [[units, units + 6, "critical"]]}) + "\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "t.db"
+    code, _, err = run(
+        db, "import-annotations", "--format", "doccano", "--offsets", "utf16", str(path)
+    )
+    assert code == 0, err
+    ((row),) = passages(db)
+    assert row[2:5] == (start, start + 6, "الوزير")
