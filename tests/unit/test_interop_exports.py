@@ -253,3 +253,35 @@ def test_conll_tags_follow_label_from(label_from: str) -> None:
         label_from
     ]
     assert tags == {f"B-{expected}"}
+
+
+def test_conll_to_a_terminal_shows_controls_as_pictures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import click.testing
+
+    text = "قال \x07 الوزير \u202e كلمة"  # BEL is a token of its own; RLO separates
+    article = make_article(text, title="t", source="s", imported_at=STAMP)
+    db = tmp_path / "c.db"
+    start = article.text.index("الوزير")
+    with Store(db) as store:
+        store.add_articles([article])
+        store.add_passage(
+            Passage(
+                "w",
+                article.id,
+                start,
+                start + 6,
+                "الوزير",
+                "sara",
+                created_at=STAMP,
+                updated_at=STAMP,
+            )
+        )
+    args = ["--db", str(db), "export", "--format", "conll"]
+    piped = CliRunner().invoke(cli, args).stdout
+    assert "\x07\t" in piped  # a file or a pipe gets the text as it is
+    monkeypatch.setattr(click.testing._NamedTextIOWrapper, "isatty", lambda self: True)
+    shown = CliRunner().invoke(cli, args).stdout
+    assert "\x07" not in shown and "\u202e" not in shown
+    assert "\u2407\t" in shown  # ␇, the control picture

@@ -42,7 +42,7 @@ from annotations.interop.imports import (
 )
 from annotations.review.queue import unresolved
 from annotations.store import STATUSES, Store, StoreError
-from annotations.text import escape_json_text, plural
+from annotations.text import escape_json_text, plural, printable
 from tui.cli.main import (
     check_names,
     cli,
@@ -177,7 +177,7 @@ def export_command(
                 lines = None if fmt.lines is None else fmt.lines(stream, options)
             if output is None:
                 assert lines is not None
-                complete = _write_stdout(lines)
+                complete = _write_stdout(lines, json_text=fmt.suffix in (".jsonl", ".json"))
             elif format_name == "native":
                 summary = ExportSummary(written=write_lines_atomic(output, lines or ()))
             else:  # the format's writer: it counts what it writes (documents, tasks)
@@ -220,15 +220,16 @@ def _say_what_gold_leaves_out(store: Store) -> None:
     )
 
 
-def _write_stdout(lines: Iterator[str]) -> bool:
+def _write_stdout(lines: Iterator[str], *, json_text: bool = True) -> bool:
     """Stream lines to stdout as UTF-8, whatever the locale. False if the reader (head,
     less) went away first: the rest is dropped, quietly.
 
-    On a terminal, controls in the JSON's strings are written as escapes (the same JSON);
-    into a pipe or a file the lines go as `-o` writes them."""
+    On a terminal, controls in the JSON's strings are written as escapes (the same JSON),
+    and in other text (CoNLL) shown as pictures; into a pipe or a file the lines go as
+    `-o` writes them."""
     out = sys.stdout.buffer
     if sys.stdout.isatty():
-        lines = map(escape_json_text, lines)
+        lines = map(escape_json_text if json_text else _printable_columns, lines)
     try:
         for line in lines:
             out.write(line.encode("utf-8") + b"\n")
@@ -241,6 +242,11 @@ def _write_stdout(lines: Iterator[str]) -> bool:
             pass
         return False
     return True
+
+
+def _printable_columns(line: str) -> str:
+    """A tab-separated line for a terminal: each column filtered, the tabs kept."""
+    return "\t".join(printable(column) for column in line.split("\t"))
 
 
 def _since_bound(given: str) -> str:
