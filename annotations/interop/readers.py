@@ -30,11 +30,12 @@ UNSET_LABEL = "_unset"  # what Hashiya's one-label formats write for "no value"
 
 
 class ReadError(ValueError):
-    """A record that cannot be read; str() is `FILE:LINE: field: reason`."""
+    """A record that cannot be read; str() is `FILE:LINE: field: reason` (`FILE: reason`
+    for the file as a whole)."""
 
     def __init__(self, file: str, line: int, field: str, reason: str) -> None:
         self.file, self.line, self.field, self.reason = file, line, field, reason
-        where = f"{file}:{line}"
+        where = f"{file}:{line}" if line else file  # line 0: the file as a whole
         super().__init__(f"{where}: {field}: {reason}" if field else f"{where}: {reason}")
 
 

@@ -883,3 +883,18 @@ def test_doccano_utf16_offsets(tmp_path: Path) -> None:
     assert code == 0, err
     ((row),) = passages(db)
     assert row[2:5] == (start, start + 6, "الوزير")
+
+
+def test_brat_file_level_errors(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    db = tmp_path / "t.db"
+    code, _, err = run(db, "import-annotations", "--format", "brat", str(empty))
+    assert (code, err.splitlines()[0]) == (1, f"{empty}: no .ann files")
+    (empty / "lonely.ann").write_text("T1\tcritical 0 3\tقال\n", encoding="utf-8")
+    code, _, err = run(db, "import-annotations", "--format", "brat", str(empty))
+    assert err.splitlines()[0] == (
+        f"{empty}/lonely.ann: no lonely.txt beside it (brat pairs DOC.ann with DOC.txt)"
+    )
+    code, _, err = run(db, "import-annotations", "--format", "doccano", str(empty))
+    assert (code, err.strip()) == (1, f"{empty}: a folder (only --format brat reads folders)")
