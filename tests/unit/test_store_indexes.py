@@ -42,7 +42,7 @@ def test_a_database_before_the_indexes_upgrades_and_keeps_its_rows_and_orders(
 ) -> None:
     path = tmp_path / "old.db"
     with monkeypatch.context() as m:  # the Hashiya before the order indexes
-        m.setattr(store_module, "MIGRATIONS", MIGRATIONS[:-1])
+        m.setattr(store_module.migrations, "MIGRATIONS", MIGRATIONS[:-1])
         with Store(path) as old:
             assert old.version == len(MIGRATIONS) - 1
             _fill(old)

@@ -1,0 +1,230 @@
+"""Passages (each change with its audit row) and the actors users added."""
+
+from __future__ import annotations
+
+import json
+import operator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from annotations.articles import now_iso
+from annotations.faults import StoreError
+from annotations.models import (
+    PASSAGE_COLUMNS,
+    Passage,
+)
+from annotations.store.connection import StoreCore
+
+_PASSAGE_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS) + " FROM passages"
+
+
+def passage_to_dict(p: Passage) -> dict[str, Any]:
+    return {c: getattr(p, c) for c in PASSAGE_COLUMNS}
+
+
+_passage_values = operator.attrgetter(*PASSAGE_COLUMNS)
+# A passages row as the audit's JSON object (what passage_to_dict gives, as SQL).
+_AUDIT_JSON_OBJECT = "json_object(" + ", ".join(f"'{c}', \"{c}\"" for c in PASSAGE_COLUMNS) + ")"
+
+
+def _passage_from_row(row: Sequence[Any]) -> Passage:
+    return Passage(*row)
+
+
+@dataclass(frozen=True)
+class UserActor:
+    """An actor added by a user from the tag dialog (beside the schema's)."""
+
+    id: str
+    name_ar: str
+    name_en: str
+    aliases: tuple[str, ...] = ()
+    created_by: str = ""
+    created_at: str = ""
+
+
+class PassageQueries(StoreCore):
+    # Every change is committed with its audit row in one transaction before returning,
+    # so a passage the UI shows as saved survives a crash the next instant.
+
+    def _audit(
+        self,
+        passage_id: str,
+        action: str,
+        annotator: str,
+        before: Passage | None,
+        after: Passage | None,
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO audit (passage_id, action, annotator, at, before, after)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                passage_id,
+                action,
+                annotator,
+                now_iso(),
+                None if before is None else json.dumps(passage_to_dict(before), ensure_ascii=False),
+                None if after is None else json.dumps(passage_to_dict(after), ensure_ascii=False),
+            ),
+        )
+
+    def _insert_passage(self, p: Passage) -> None:
+        marks = ", ".join("?" * len(PASSAGE_COLUMNS))
+        columns = ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS)
+        self.conn.execute(
+            f"INSERT INTO passages ({columns}) VALUES ({marks})",
+            tuple(getattr(p, c) for c in PASSAGE_COLUMNS),
+        )
+
+    def add_passage(self, p: Passage, *, by: str | None = None, action: str = "create") -> None:
+        """Save a new passage (and mark the article in progress for its annotator)."""
+        with self.transaction():
+            self._insert_passage(p)
+            self._audit(p.id, action, by or p.annotator, None, p)
+            self.conn.execute(
+                "INSERT OR IGNORE INTO article_status (article_id, annotator, status, updated_at)"
+                " VALUES (?, ?, 'in_progress', ?)",
+                (p.article_id, p.annotator, now_iso()),
+            )
+
+    def add_passages(
+        self,
+        passages: Sequence[Passage | tuple[Any, ...]],
+        *,
+        by: str,
+        action: str,
+        skip_existing: bool = False,
+    ) -> list[str]:
+        """Save many new passages at once (imports), each with its audit row.
+
+        Each is a Passage or, as bulk imports have them, a tuple of its values in
+        PASSAGE_COLUMNS order. With `skip_existing`, a passage whose id is stored already
+        is left out (the stored one untouched, no audit row) and the ids left out are
+        returned; otherwise such a passage raises StoreError (kind "constraint").
+        """
+        marks = ", ".join("?" * len(PASSAGE_COLUMNS))
+        columns = ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS)
+        insert = f"INSERT INTO passages ({columns}) VALUES ({marks})"
+        if skip_existing:
+            insert += " ON CONFLICT (id) DO NOTHING"  # only the id: CHECKs still apply
+        rows = [p if isinstance(p, tuple) else _passage_values(p) for p in passages]
+        with self.transaction():
+            # New rows get rowids above the largest one now, so the audit rows can be made
+            # by SQLite from exactly the rows this call added (json_object: the same value
+            # as json.dumps, compact), with no probe of the random-keyed id index per row.
+            last = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM passages").fetchone()[0]
+            self.conn.executemany(insert, rows)
+            audited = self.conn.execute(
+                "INSERT INTO audit (passage_id, action, annotator, at, before, after)"
+                " SELECT id, ?, coalesce(nullif(?, ''), annotator), ?, NULL,"
+                f" {_AUDIT_JSON_OBJECT} FROM passages WHERE rowid > ? ORDER BY rowid",
+                (action, by, now_iso(), last),
+            ).rowcount
+            if audited == len(rows):
+                return []
+            added = {
+                r[0] for r in self.conn.execute("SELECT id FROM passages WHERE rowid > ?", (last,))
+            }
+        return [row[0] for row in rows if row[0] not in added]
+
+    def update_passage(self, p: Passage, *, by: str | None = None, action: str = "update") -> None:
+        """Replace a passage's fields (same id); the audit keeps the version before."""
+        with self.transaction():
+            before = self.passage(p.id)
+            if before is None:
+                raise StoreError(f"passage {p.id} does not exist")
+            sets = ", ".join(f'"{c}" = ?' for c in PASSAGE_COLUMNS[1:])
+            self.conn.execute(
+                f"UPDATE passages SET {sets} WHERE id = ?",
+                (*(getattr(p, c) for c in PASSAGE_COLUMNS[1:]), p.id),
+            )
+            self._audit(p.id, action, by or p.annotator, before, p)
+
+    def delete_passage(self, passage_id: str, *, by: str, action: str = "delete") -> Passage:
+        """Delete a passage; returns it as it was (the audit keeps it too)."""
+        with self.transaction():
+            before = self.passage(passage_id)
+            if before is None:
+                raise StoreError(f"passage {passage_id} does not exist")
+            self.conn.execute("DELETE FROM passages WHERE id = ?", (passage_id,))
+            self._audit(passage_id, action, by, before, None)
+        return before
+
+    def passage(self, passage_id: str) -> Passage | None:
+        row = self.conn.execute(_PASSAGE_SELECT + " WHERE id = ?", (passage_id,)).fetchone()
+        return None if row is None else _passage_from_row(row)
+
+    def passages(self, article_id: str, annotator: str | None = None) -> list[Passage]:
+        """An article's passages (one annotator's, or everyone's), by start, end, id."""
+        sql = _PASSAGE_SELECT + " WHERE article_id = ?"
+        params: list[Any] = [article_id]
+        if annotator is not None:
+            sql += " AND annotator = ?"
+            params.append(annotator)
+        sql += ' ORDER BY start, "end", id'
+        return [_passage_from_row(r) for r in self.conn.execute(sql, params)]
+
+    def all_passages(self, annotators: Sequence[str] | None = None) -> Iterator[Passage]:
+        """Every passage, by article, start, end, id (streamed)."""
+        sql = _PASSAGE_SELECT
+        params: list[Any] = []
+        if annotators:
+            sql += f" WHERE annotator IN ({','.join('?' * len(annotators))})"
+            params.extend(annotators)
+        sql += ' ORDER BY article_id, start, "end", id'
+        for row in self.conn.execute(sql, params):
+            yield _passage_from_row(row)
+
+    def annotators(self, article_id: str | None = None) -> list[str]:
+        sql = "SELECT DISTINCT annotator FROM passages"
+        params: list[Any] = []
+        if article_id is not None:
+            sql += " WHERE article_id = ?"
+            params.append(article_id)
+        return [r[0] for r in self.conn.execute(sql + " ORDER BY annotator", params)]
+
+    def audit_trail(self, passage_id: str) -> list[dict[str, Any]]:
+        return self._dicts(
+            "SELECT action, annotator, at, before, after FROM audit WHERE passage_id = ?"
+            " ORDER BY id",
+            [passage_id],
+        )
+
+    def stale_passages(self) -> Iterator[tuple[Passage, str]]:
+        """Passages whose quoted text no longer matches the article at their offsets."""
+        columns = ", ".join(f'p."{c}"' for c in PASSAGE_COLUMNS)
+        sql = (
+            f"SELECT {columns}, a.text FROM passages p JOIN articles a ON a.id = p.article_id"
+            " ORDER BY p.article_id, p.start"
+        )
+        for row in self.conn.execute(sql):
+            p = _passage_from_row(row[:-1])
+            actual = row[-1][p.start : p.end]
+            if actual != p.text:
+                yield p, actual
+
+    # -- user actors -----------------------------------------------------------------
+
+    def add_actor(self, actor: UserActor) -> bool:
+        """Store an actor added by a user; False when the id exists already."""
+        with self.transaction():
+            cur = self.conn.execute(
+                "INSERT OR IGNORE INTO actors (id, name_ar, name_en, aliases, created_by,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    actor.id,
+                    actor.name_ar,
+                    actor.name_en,
+                    json.dumps(list(actor.aliases), ensure_ascii=False),
+                    actor.created_by,
+                    actor.created_at or now_iso(),
+                ),
+            )
+        return cur.rowcount == 1
+
+    def user_actors(self) -> list[UserActor]:
+        rows = self.conn.execute(
+            "SELECT id, name_ar, name_en, aliases, created_by, created_at FROM actors ORDER BY id"
+        )
+        return [UserActor(r[0], r[1], r[2], tuple(json.loads(r[3])), r[4], r[5]) for r in rows]
