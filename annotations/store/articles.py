@@ -103,6 +103,16 @@ class ArticleQueries(StoreCore):
             texts.update(self.conn.execute(sql, chunk))
         return texts
 
+    def article_export_row(self, article_id: str) -> tuple[Any, ...] | None:
+        """(id, title, source, published, origin, text, metadata JSON) of one article, as
+        an export line carries it, or None."""
+        row = self.conn.execute(
+            "SELECT id, title, source, published, origin, text, metadata FROM articles"
+            " WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        return None if row is None else tuple(row)
+
     def article_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 

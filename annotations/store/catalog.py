@@ -193,6 +193,13 @@ class CatalogQueries(StoreCore):
         )
         return {(a, who): status for a, who, status in rows}
 
+    def status_rows(self) -> dict[tuple[str, str], tuple[str, str]]:
+        """Every stored status: (article id, annotator) -> (status, when it was set)."""
+        rows = self.conn.execute(
+            "SELECT article_id, annotator, status, updated_at FROM article_status"
+        )
+        return {(a, n): (s, at) for a, n, s, at in rows}
+
     def status(self, article_id: str, annotator: str) -> str:
         row = self.conn.execute(
             "SELECT status FROM article_status WHERE article_id = ? AND annotator = ?",
@@ -213,3 +220,36 @@ class CatalogQueries(StoreCore):
         ):
             out[article_id] = (out.get(article_id, ("todo", 0))[0], count)
         return out
+
+    # -- corpus figures (the overview) -----------------------------------------------
+
+    def status_counts(self, annotator: str) -> dict[str, int]:
+        """Articles per stored status of this annotator (todo: only those stored so)."""
+        return dict(
+            self.conn.execute(
+                "SELECT s.status, count(*) FROM article_status s"
+                " JOIN articles a ON a.id = s.article_id"
+                " WHERE s.annotator = ? GROUP BY s.status",
+                (annotator,),
+            ).fetchall()
+        )
+
+    def furthest_status_counts(self) -> dict[str, int]:
+        """Articles by the furthest status any annotator stored for them."""
+        out: dict[str, int] = {}
+        for furthest, count in self.conn.execute(
+            "SELECT furthest, count(*) FROM (SELECT max(CASE s.status WHEN 'done' THEN 2"
+            " WHEN 'in_progress' THEN 1 ELSE 0 END) AS furthest FROM article_status s"
+            " JOIN articles a ON a.id = s.article_id GROUP BY s.article_id) GROUP BY furthest"
+        ):
+            out[STATUSES[furthest]] = out.get(STATUSES[furthest], 0) + count
+        return out
+
+    def annotator_status_counts(self) -> dict[tuple[str, str], int]:
+        """(annotator, status) -> articles, for in_progress and done."""
+        rows = self.conn.execute(
+            "SELECT s.annotator, s.status, count(*) FROM article_status s"
+            " JOIN articles a ON a.id = s.article_id"
+            " WHERE s.status IN ('done', 'in_progress') GROUP BY s.annotator, s.status"
+        )
+        return {(name, status): count for name, status, count in rows}

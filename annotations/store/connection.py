@@ -93,6 +93,10 @@ class StoreCore:
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot check for changes ({exc})") from None
 
+    def integrity_check(self) -> str:
+        """SQLite's own check of the file: "ok", or what is wrong."""
+        return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
+
     def migrate(self) -> None:
         """Apply the migrations this database has not had, each in its own transaction.
 
@@ -106,8 +110,7 @@ class StoreCore:
                     continue  # another process migrated meanwhile: look again
                 number = current + 1
                 try:
-                    for statement in migrations.statements(migrations.MIGRATIONS[current]):
-                        self.conn.execute(statement)
+                    migrations.apply(self.conn, migrations.MIGRATIONS[current])
                     self.conn.execute(f"PRAGMA user_version = {number}")
                 except StoreError as exc:
                     raise StoreError(f"migration {number} failed: {exc}", exc.kind) from exc
@@ -116,6 +119,16 @@ class StoreCore:
                 f"{printable(str(self.path))}: database version {current} is newer than"
                 f" this Hashiya ({latest}); upgrade Hashiya"
             )
+
+    @contextmanager
+    def page_cache(self, kib: int) -> Iterator[None]:
+        """A larger SQLite page cache for a bulk job, the previous size restored after."""
+        before = int(self.conn.execute("PRAGMA cache_size").fetchone()[0])
+        self.conn.execute(f"PRAGMA cache_size = {-abs(kib)}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {before}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

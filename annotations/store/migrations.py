@@ -1,4 +1,4 @@
-"""The schema's history: numbered migrations, each an SQL script.
+"""The schema's history: numbered migrations, each an SQL script or a function.
 
 A migration's position in MIGRATIONS + 1 is the version (`PRAGMA user_version`) it makes;
 `StoreCore.migrate` applies the missing ones, each in its own write transaction.
@@ -7,11 +7,12 @@ A migration's position in MIGRATIONS + 1 is the version (`PRAGMA user_version`) 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+from annotations.faults import StoreError
 from annotations.search.index import SEARCH_SCHEMA_SQL
+from annotations.store.labels import labels_json
 
-# Each migration is an SQL script; its position + 1 is the version it makes.
 M1_ARTICLES = """
         CREATE TABLE articles (
             id TEXT PRIMARY KEY,
@@ -142,14 +143,95 @@ M6_ORDER_INDEXES = """
         CREATE INDEX IF NOT EXISTS articles_length ON articles(n_chars, id);
 """
 
-MIGRATIONS: list[str] = [
+# Labels become data: each passage's (and gold passage's) attribute values move from the
+# fixed columns actor/stance/target/claim_type/note into one JSON object, `labels`
+# (null columns left out: absent = not labelled), and the fixed columns are dropped.
+# Labels on whole articles get their own tables, per annotator and for the gold layer;
+# their changes are audited as passages' are. A function rather than a script: the JSON
+# is written by the same encoder as the store's (annotations/store/labels.py), and a
+# table that has `labels` already (a version set back) is left as it is.
+LEGACY_COLUMNS = ("actor", "stance", "target", "claim_type", "note")
+M7_DOCUMENT_TABLES = """
+        CREATE TABLE IF NOT EXISTS document_labels (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            annotator TEXT NOT NULL,
+            labels TEXT NOT NULL DEFAULT '{}',
+            schema_name TEXT NOT NULL DEFAULT '',
+            schema_version TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, annotator)
+        );
+        CREATE TABLE IF NOT EXISTS gold_document_labels (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id),
+            labels TEXT NOT NULL DEFAULT '{}',
+            origin TEXT NOT NULL CHECK (origin IN ('unanimous', 'adjudicated')),
+            sources TEXT NOT NULL DEFAULT '[]',   -- JSON: the annotators it came from
+            adjudicator TEXT NOT NULL,
+            schema_name TEXT NOT NULL DEFAULT '',
+            schema_version TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS document_audit (
+            id INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL,
+            annotator TEXT NOT NULL,       -- whose labels (the layer)
+            action TEXT NOT NULL,          -- create | update | delete
+            by TEXT NOT NULL,
+            at TEXT NOT NULL,
+            before TEXT,                   -- JSON of the row before, NULL on create
+            after TEXT                     -- JSON of the row after, NULL on delete
+        );
+        CREATE INDEX IF NOT EXISTS document_audit_article ON document_audit(article_id, annotator);
+"""
+
+
+def m7_labels(conn: sqlite3.Connection) -> None:
+    """Migration 7: passage labels as JSON, document label tables."""
+
+    def legacy_labels(*values: str | None) -> str:
+        return labels_json(dict(zip(LEGACY_COLUMNS, values, strict=True)))
+
+    conn.create_function("hashiya_legacy_labels", len(LEGACY_COLUMNS), legacy_labels)
+    for table in ("passages", "gold_passages"):
+        columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if "labels" not in columns:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN labels TEXT NOT NULL DEFAULT '{{}}'")
+        if not set(LEGACY_COLUMNS) <= columns:
+            continue
+        quoted = ", ".join(f'"{c}"' for c in LEGACY_COLUMNS)
+        conn.execute(f"UPDATE {table} SET labels = hashiya_legacy_labels({quoted})")
+        if sqlite3.sqlite_version_info < (3, 35, 0):
+            raise StoreError(
+                f"SQLite {sqlite3.sqlite_version} cannot drop columns; 3.35 or later is needed"
+            )
+        for column in LEGACY_COLUMNS:
+            conn.execute(f'ALTER TABLE {table} DROP COLUMN "{column}"')
+    for statement in statements(M7_DOCUMENT_TABLES):
+        conn.execute(statement)
+
+
+Migration = str | Callable[[sqlite3.Connection], None]
+
+MIGRATIONS: list[Migration] = [
     M1_ARTICLES,
     M2_PASSAGES,
     M3_REVIEW,
     M4_SEARCH,
     M5_GOLD_NOTES,
     M6_ORDER_INDEXES,
+    m7_labels,
 ]
+
+
+def apply(conn: sqlite3.Connection, migration: Migration) -> None:
+    """Run one migration on `conn` (inside the caller's transaction)."""
+    if callable(migration):
+        migration(conn)
+        return
+    for statement in statements(migration):
+        conn.execute(statement)
 
 
 def statements(script: str) -> Iterator[str]:

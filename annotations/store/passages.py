@@ -1,10 +1,12 @@
-"""Passages (each change with its audit row) and the actors users added."""
+"""Passages (each change with its audit row), labels on whole articles, and the actors
+users added."""
 
 from __future__ import annotations
 
 import json
 import operator
-from collections.abc import Iterator, Sequence
+import sqlite3
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,21 +17,94 @@ from annotations.models import (
     Passage,
 )
 from annotations.store.connection import StoreCore
+from annotations.store.labels import labels_from_json, labels_json
 
 _PASSAGE_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS) + " FROM passages"
 
 
+_LABELS = PASSAGE_COLUMNS.index("labels")
+# The passage columns a native export reads, in this order (`export_passage_rows`).
+EXPORT_ROW_COLUMNS = (
+    "id",
+    "article_id",
+    "annotator",
+    "start",
+    "end",
+    "text",
+    "labels",
+    "created_at",
+    "updated_at",
+)
+
+
+def _path(attribute: str) -> str:
+    """The JSON path of one attribute in `labels` (quoted: any id is safe)."""
+    return '$."' + attribute.replace('"', '""') + '"'
+
+
+def _label_where(filters: Sequence[tuple[str, Any]], column: str) -> tuple[list[str], list[Any]]:
+    """SQL terms for "labels hold this value": equal, or an element of its list."""
+    where: list[str] = []
+    params: list[Any] = []
+    for attribute, value in filters:
+        where.append(
+            f"(json_extract({column}, ?) = ? OR EXISTS (SELECT 1 FROM json_each({column}, ?)"
+            f" WHERE json_type({column}, ?) = 'array' AND value = ?))"
+        )
+        path = _path(attribute)
+        params.extend([path, value, path, path, value])
+    return where, params
+
+
+def _passage_where(
+    annotators: Sequence[str], articles: Sequence[str], since: str | None
+) -> tuple[str, list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if annotators:
+        where.append(f"annotator IN ({','.join('?' * len(annotators))})")
+        params.extend(annotators)
+    if articles:
+        where.append(f"article_id IN ({','.join('?' * len(articles))})")
+        params.extend(articles)
+    if since:
+        where.append("updated_at >= ?")
+        params.append(since)
+    return (" WHERE " + " AND ".join(where) if where else ""), params
+
+
 def passage_to_dict(p: Passage) -> dict[str, Any]:
-    return {c: getattr(p, c) for c in PASSAGE_COLUMNS}
+    """A passage as the audit keeps it (JSON-ready: labels as a plain object)."""
+    out = {c: getattr(p, c) for c in PASSAGE_COLUMNS}
+    out["labels"] = p.labels.to_dict()
+    return out
 
 
-_passage_values = operator.attrgetter(*PASSAGE_COLUMNS)
+_passage_attributes = operator.attrgetter(*PASSAGE_COLUMNS)
+
+
+def _passage_values(p: Passage | Sequence[Any]) -> tuple[Any, ...]:
+    """A passage's row values, labels as their stored text."""
+    values = list(p) if isinstance(p, tuple | list) else list(_passage_attributes(p))
+    values[_LABELS] = labels_json(values[_LABELS])
+    return tuple(values)
+
+
 # A passages row as the audit's JSON object (what passage_to_dict gives, as SQL).
-_AUDIT_JSON_OBJECT = "json_object(" + ", ".join(f"'{c}', \"{c}\"" for c in PASSAGE_COLUMNS) + ")"
+_AUDIT_JSON_OBJECT = (
+    "json_object("
+    + ", ".join(
+        f"'{c}', json(\"{c}\")" if c == "labels" else f"'{c}', \"{c}\"" for c in PASSAGE_COLUMNS
+    )
+    + ")"
+)
 
 
-def _passage_from_row(row: Sequence[Any]) -> Passage:
-    return Passage(*row)
+def passage_from_row(row: Sequence[Any]) -> Passage:
+    """The Passage of a row in PASSAGE_COLUMNS order (labels as stored text)."""
+    values = list(row)
+    values[_LABELS] = labels_from_json(values[_LABELS])
+    return Passage(*values)
 
 
 @dataclass(frozen=True)
@@ -74,7 +149,7 @@ class PassageQueries(StoreCore):
         columns = ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS)
         self.conn.execute(
             f"INSERT INTO passages ({columns}) VALUES ({marks})",
-            tuple(getattr(p, c) for c in PASSAGE_COLUMNS),
+            _passage_values(p),
         )
 
     def add_passage(self, p: Passage, *, by: str | None = None, action: str = "create") -> None:
@@ -99,7 +174,7 @@ class PassageQueries(StoreCore):
         """Save many new passages at once (imports), each with its audit row.
 
         Each is a Passage or, as bulk imports have them, a tuple of its values in
-        PASSAGE_COLUMNS order. With `skip_existing`, a passage whose id is stored already
+        PASSAGE_COLUMNS order (labels as a mapping, or as stored text). With `skip_existing`, a passage whose id is stored already
         is left out (the stored one untouched, no audit row) and the ids left out are
         returned; otherwise such a passage raises StoreError (kind "constraint").
         """
@@ -108,7 +183,7 @@ class PassageQueries(StoreCore):
         insert = f"INSERT INTO passages ({columns}) VALUES ({marks})"
         if skip_existing:
             insert += " ON CONFLICT (id) DO NOTHING"  # only the id: CHECKs still apply
-        rows = [p if isinstance(p, tuple) else _passage_values(p) for p in passages]
+        rows = [_passage_values(p) for p in passages]
         with self.transaction():
             # New rows get rowids above the largest one now, so the audit rows can be made
             # by SQLite from exactly the rows this call added (json_object: the same value
@@ -136,8 +211,7 @@ class PassageQueries(StoreCore):
                 raise StoreError(f"passage {p.id} does not exist")
             sets = ", ".join(f'"{c}" = ?' for c in PASSAGE_COLUMNS[1:])
             self.conn.execute(
-                f"UPDATE passages SET {sets} WHERE id = ?",
-                (*(getattr(p, c) for c in PASSAGE_COLUMNS[1:]), p.id),
+                f"UPDATE passages SET {sets} WHERE id = ?", (*_passage_values(p)[1:], p.id)
             )
             self._audit(p.id, action, by or p.annotator, before, p)
 
@@ -153,7 +227,7 @@ class PassageQueries(StoreCore):
 
     def passage(self, passage_id: str) -> Passage | None:
         row = self.conn.execute(_PASSAGE_SELECT + " WHERE id = ?", (passage_id,)).fetchone()
-        return None if row is None else _passage_from_row(row)
+        return None if row is None else passage_from_row(row)
 
     def passages(self, article_id: str, annotator: str | None = None) -> list[Passage]:
         """An article's passages (one annotator's, or everyone's), by start, end, id."""
@@ -163,7 +237,7 @@ class PassageQueries(StoreCore):
             sql += " AND annotator = ?"
             params.append(annotator)
         sql += ' ORDER BY start, "end", id'
-        return [_passage_from_row(r) for r in self.conn.execute(sql, params)]
+        return [passage_from_row(r) for r in self.conn.execute(sql, params)]
 
     def all_passages(self, annotators: Sequence[str] | None = None) -> Iterator[Passage]:
         """Every passage, by article, start, end, id (streamed)."""
@@ -174,7 +248,113 @@ class PassageQueries(StoreCore):
             params.extend(annotators)
         sql += ' ORDER BY article_id, start, "end", id'
         for row in self.conn.execute(sql, params):
-            yield _passage_from_row(row)
+            yield passage_from_row(row)
+
+    def export_passage_rows(
+        self,
+        annotators: Sequence[str] = (),
+        articles: Sequence[str] = (),
+        since: str | None = None,
+    ) -> sqlite3.Cursor:
+        """The rows an export reads, streamed in (article id, annotator, start, end, id)
+        order: EXPORT_ROW_COLUMNS, labels as stored text (`labels_from_json` reads it).
+
+        No record per passage: export turns the rows straight into its lines. `since`:
+        passages updated at or after it. The caller closes the cursor."""
+        columns = ", ".join(f'"{c}"' for c in EXPORT_ROW_COLUMNS)
+        where, params = _passage_where(annotators, articles, since)
+        sql = f'SELECT {columns} FROM passages{where} ORDER BY article_id, annotator, start, "end", id'
+        return self.conn.execute(sql, params)
+
+    def count_passages(
+        self,
+        annotators: Sequence[str] = (),
+        articles: Sequence[str] = (),
+        since: str | None = None,
+    ) -> int:
+        """How many passages `export_passage_rows` with the same filters gives."""
+        where, params = _passage_where(annotators, articles, since)
+        return int(self.conn.execute(f"SELECT count(*) FROM passages{where}", params).fetchone()[0])
+
+    def annotated_pairs(self) -> set[tuple[str, str]]:
+        """Every (article id, annotator) with at least one passage."""
+        return set(self.conn.execute("SELECT DISTINCT article_id, annotator FROM passages"))
+
+    def passage_rows(self, ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+        """The stored rows of those ids that exist (PASSAGE_COLUMNS order, labels as
+        stored text), in one query: what an import compares its rows with."""
+        if not ids:
+            return {}
+        columns = ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS)
+        rows = self.conn.execute(
+            f"SELECT {columns} FROM passages WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(ids)),),
+        )
+        return {row[0]: row for row in rows}
+
+    def passage_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM passages").fetchone()[0])
+
+    def passage_counts_by_annotator(self) -> dict[str, int]:
+        rows = self.conn.execute("SELECT annotator, count(*) FROM passages GROUP BY annotator")
+        return dict(rows.fetchall())
+
+    def label_value_counts(self, attribute: str) -> dict[Any, int]:
+        """Passages per value of one attribute (None: without it); a multi-valued
+        attribute counts each of its values."""
+        rows = self.conn.execute(
+            "SELECT CASE json_type(p.labels, ?) WHEN 'array' THEN v.value"
+            " ELSE json_extract(p.labels, ?) END, count(*)"
+            " FROM passages p LEFT JOIN json_each(p.labels, ?) v"
+            " ON json_type(p.labels, ?) = 'array' GROUP BY 1",
+            (_path(attribute),) * 4,
+        )
+        return dict(rows.fetchall())
+
+    def passage_ids_with_labels(
+        self, filters: Sequence[tuple[str, Any]], annotator: str | None = None
+    ) -> set[str]:
+        """Ids of the passages whose labels hold every (attribute, value) of `filters`
+        (a multi-valued attribute: its list contains the value)."""
+        where, params = _label_where(filters, "labels")
+        if annotator is not None:
+            where.append("annotator = ?")
+            params.append(annotator)
+        sql = "SELECT id FROM passages" + (" WHERE " + " AND ".join(where) if where else "")
+        return {row[0] for row in self.conn.execute(sql, params)}
+
+    def search_passage_rows(
+        self,
+        filters: Sequence[tuple[str, Any]] = (),
+        annotator: str | None = None,
+        article_id: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Generator[tuple[Passage, str], None, None]:
+        """Passages with these labels, and their article's title, in article import
+        order then by offset (streamed; `limit`/`offset` page in SQL)."""
+        where, params = _label_where(filters, "p.labels")
+        for column, value in (("annotator", annotator), ("article_id", article_id)):
+            if value is not None:
+                where.append(f"p.{column} = ?")
+                params.append(value)
+        columns = ", ".join(f'p."{c}"' for c in PASSAGE_COLUMNS)
+        sql = (
+            f"SELECT {columns}, coalesce(a.title, '') FROM passages AS p"
+            " LEFT JOIN articles AS a ON a.id = p.article_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + ' ORDER BY a.rowid, p.start, p."end", p.id'
+        )
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params.extend([limit, max(0, offset)])
+        cursor = self.conn.execute(sql, params)
+        try:
+            while batch := cursor.fetchmany(500):
+                for row in batch:
+                    yield passage_from_row(row[:-1]), row[-1]
+        finally:
+            cursor.close()
 
     def annotators(self, article_id: str | None = None) -> list[str]:
         sql = "SELECT DISTINCT annotator FROM passages"
@@ -199,7 +379,7 @@ class PassageQueries(StoreCore):
             " ORDER BY p.article_id, p.start"
         )
         for row in self.conn.execute(sql):
-            p = _passage_from_row(row[:-1])
+            p = passage_from_row(row[:-1])
             actual = row[-1][p.start : p.end]
             if actual != p.text:
                 yield p, actual

@@ -15,6 +15,7 @@ from annotations.models import (
     GoldPassage,
 )
 from annotations.store.connection import StoreCore
+from annotations.store.labels import labels_from_json, labels_json
 
 GOLD_COLUMNS = (
     "id",
@@ -22,11 +23,7 @@ GOLD_COLUMNS = (
     "start",
     "end",
     "text",
-    "actor",
-    "stance",
-    "target",
-    "claim_type",
-    "note",
+    "labels",
     "origin",
     "sources",
     "adjudicator",
@@ -36,6 +33,7 @@ GOLD_COLUMNS = (
     "updated_at",
     "notes",
 )
+_GOLD_LABELS = GOLD_COLUMNS.index("labels")
 _GOLD_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in GOLD_COLUMNS) + " FROM gold_passages"
 
 
@@ -44,6 +42,7 @@ def _gold_from_row(row: Sequence[Any]) -> GoldPassage:
     values[GOLD_COLUMNS.index("sources")] = tuple(json.loads(values[GOLD_COLUMNS.index("sources")]))
     at = GOLD_COLUMNS.index("notes")
     values[at] = tuple(AuthoredNote(n["author"], n["text"]) for n in json.loads(values[at]))
+    values[_GOLD_LABELS] = labels_from_json(values[_GOLD_LABELS])
     return GoldPassage(*values)
 
 
@@ -101,6 +100,7 @@ class ReviewQueries(StoreCore):
     def _insert_gold(self, g: GoldPassage) -> None:
         values = [getattr(g, c) for c in GOLD_COLUMNS]
         values[GOLD_COLUMNS.index("sources")] = json.dumps(list(g.sources))
+        values[_GOLD_LABELS] = labels_json(g.labels)
         values[GOLD_COLUMNS.index("notes")] = json.dumps(
             [{"author": n.author, "text": n.text} for n in g.notes], ensure_ascii=False
         )
@@ -132,6 +132,20 @@ class ReviewQueries(StoreCore):
             params.append(article_id)
         sql += ' ORDER BY article_id, start, "end", id'
         return [_gold_from_row(r) for r in self.conn.execute(sql, params)]
+
+    def reviewable_article_ids(self) -> list[str]:
+        """Articles with passages by two or more annotators."""
+        rows = self.conn.execute(
+            "SELECT article_id FROM passages WHERE annotator != 'gold'"
+            " GROUP BY article_id HAVING count(DISTINCT annotator) >= 2"
+        )
+        return [r[0] for r in rows]
+
+    def commented_passage_ids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT DISTINCT passage_id FROM comments")}
+
+    def gold_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM gold_passages").fetchone()[0])
 
     def add_comment(self, comment: Comment) -> int:
         with self.transaction():
