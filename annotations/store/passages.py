@@ -7,13 +7,14 @@ import json
 import operator
 import sqlite3
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from annotations.articles import now_iso
 from annotations.faults import StoreError
 from annotations.models import (
     PASSAGE_COLUMNS,
+    DocumentLabels,
     Passage,
 )
 from annotations.store.connection import StoreCore
@@ -383,6 +384,109 @@ class PassageQueries(StoreCore):
             actual = row[-1][p.start : p.end]
             if actual != p.text:
                 yield p, actual
+
+    # -- labels on whole articles -------------------------------------------------------
+
+    def set_document_labels(self, d: DocumentLabels, *, by: str) -> None:
+        """Save one annotator's labels on an article (empty labels delete them), with a
+        document audit row, in one transaction."""
+        with self.transaction():
+            found = self.document_labels(d.article_id, d.annotator)
+            before = found[0] if found else None
+            stamp = d.updated_at or now_iso()
+            if not d.labels:
+                if before is None:
+                    return
+                self.conn.execute(
+                    "DELETE FROM document_labels WHERE article_id = ? AND annotator = ?",
+                    (d.article_id, d.annotator),
+                )
+                self._document_audit(d.article_id, d.annotator, "delete", by, before, None)
+                return
+            after = replace(
+                d,
+                created_at=before.created_at if before else (d.created_at or stamp),
+                updated_at=stamp,
+            )
+            self.conn.execute(
+                "INSERT INTO document_labels (article_id, annotator, labels, schema_name,"
+                " schema_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (article_id, annotator) DO UPDATE SET labels = excluded.labels,"
+                " schema_name = excluded.schema_name, schema_version = excluded.schema_version,"
+                " updated_at = excluded.updated_at",
+                (
+                    after.article_id,
+                    after.annotator,
+                    labels_json(after.labels),
+                    after.schema_name,
+                    after.schema_version,
+                    after.created_at,
+                    after.updated_at,
+                ),
+            )
+            action = "create" if before is None else "update"
+            self._document_audit(d.article_id, d.annotator, action, by, before, after)
+
+    def _document_audit(
+        self,
+        article_id: str,
+        annotator: str,
+        action: str,
+        by: str,
+        before: DocumentLabels | None,
+        after: DocumentLabels | None,
+    ) -> None:
+        def as_json(d: DocumentLabels | None) -> str | None:
+            if d is None:
+                return None
+            row = {f.name: getattr(d, f.name) for f in fields(d)}
+            row["labels"] = d.labels.to_dict()
+            return json.dumps(row, ensure_ascii=False)
+
+        self.conn.execute(
+            "INSERT INTO document_audit (article_id, annotator, action, by, at, before, after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (article_id, annotator, action, by, now_iso(), as_json(before), as_json(after)),
+        )
+
+    def document_labels(
+        self, article_id: str | None = None, annotator: str | None = None
+    ) -> list[DocumentLabels]:
+        """Document labels by article and annotator (None: any), in that order."""
+        where, params = [], []
+        for column, value in (("article_id", article_id), ("annotator", annotator)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        return list(self._document_rows(where, params))
+
+    def all_document_labels(
+        self, annotators: Sequence[str] | None = None
+    ) -> Iterator[DocumentLabels]:
+        """Every annotator's document labels, by article and annotator (streamed)."""
+        where: list[str] = []
+        params: list[Any] = []
+        if annotators:
+            where.append(f"annotator IN ({','.join('?' * len(annotators))})")
+            params.extend(annotators)
+        yield from self._document_rows(where, params)
+
+    def document_audit_trail(self, article_id: str, annotator: str) -> list[dict[str, Any]]:
+        return self._dicts(
+            "SELECT action, by, at, before, after FROM document_audit"
+            " WHERE article_id = ? AND annotator = ? ORDER BY id",
+            [article_id, annotator],
+        )
+
+    def _document_rows(self, where: list[str], params: list[Any]) -> Iterator[DocumentLabels]:
+        sql = (
+            "SELECT article_id, annotator, labels, schema_name, schema_version, created_at,"
+            " updated_at FROM document_labels"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY article_id, annotator"
+        )
+        for row in self.conn.execute(sql, params).fetchall():
+            yield DocumentLabels(row[0], row[1], labels_from_json(row[2]), *row[3:])
 
     # -- user actors -----------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from annotations.models import (
     AuthoredNote,
     Comment,
     Decision,
+    GoldDocumentLabels,
     GoldPassage,
 )
 from annotations.store.connection import StoreCore
@@ -143,6 +144,49 @@ class ReviewQueries(StoreCore):
 
     def commented_passage_ids(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT DISTINCT passage_id FROM comments")}
+
+    def set_gold_document_labels(self, g: GoldDocumentLabels) -> None:
+        """Save the gold labels of an article (replacing any); empty labels delete them."""
+        with self.transaction():
+            if not g.labels:
+                self.conn.execute(
+                    "DELETE FROM gold_document_labels WHERE article_id = ?", (g.article_id,)
+                )
+                return
+            stamp = now_iso()
+            self.conn.execute(
+                "INSERT OR REPLACE INTO gold_document_labels (article_id, labels, origin,"
+                " sources, adjudicator, schema_name, schema_version, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    g.article_id,
+                    labels_json(g.labels),
+                    g.origin,
+                    json.dumps(list(g.sources), ensure_ascii=False),
+                    g.adjudicator,
+                    g.schema_name,
+                    g.schema_version,
+                    g.created_at or stamp,
+                    g.updated_at or stamp,
+                ),
+            )
+
+    def gold_document_labels(self, article_id: str | None = None) -> list[GoldDocumentLabels]:
+        sql = (
+            "SELECT article_id, labels, origin, sources, adjudicator, schema_name,"
+            " schema_version, created_at, updated_at FROM gold_document_labels"
+        )
+        params: list[Any] = []
+        if article_id is not None:
+            sql += " WHERE article_id = ?"
+            params.append(article_id)
+        rows = self.conn.execute(sql + " ORDER BY article_id", params).fetchall()
+        return [
+            GoldDocumentLabels(
+                r[0], labels_from_json(r[1]), r[2], tuple(json.loads(r[3])), r[4], *r[5:]
+            )
+            for r in rows
+        ]
 
     def gold_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM gold_passages").fetchone()[0])
