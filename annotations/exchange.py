@@ -12,28 +12,34 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import groupby
 from operator import attrgetter, itemgetter
 from typing import Any
 
 from annotations.articles import now_iso
 from annotations.export.native import (
-    FORMAT,
     ActorInfo,
     FormatError,
+    LabelOrder,
+    Layout,
     NativeRecord,
+    check_quote,
     dumps_line,
     native_record,
     parse_native_line,
-    span_records,
+    record_dict,
+    span_dict,
+    used_actors,
+)
+from annotations.export.native import (
+    native_lines as native_lines,  # re-export
 )
 from annotations.models import (
     LEGACY_ATTRIBUTES,
-    MAX_ANNOTATOR,
-    MAX_ARTICLE_ID,
-    MAX_PASSAGE_ID,
     Article,
     Comment,
+    DocumentLabels,
     Passage,
 )
 from annotations.review.queue import article_review
@@ -42,8 +48,8 @@ from annotations.schema import schema_with_user_actors as schema_with_user_actor
 from annotations.store import PASSAGE_COLUMNS, STATUSES, Store, UserActor
 from annotations.store.labels import labels_from_json, labels_json
 from annotations.store.passages import passage_from_row
-from annotations.text import check_name, paragraph_spans
-from annotations.untrusted import MAX_NESTING, check_nesting, may_hold_surrogates
+from annotations.text import paragraph_spans
+from annotations.untrusted import field_path
 
 GOLD = "gold"
 
@@ -90,86 +96,80 @@ def export_records(
 ) -> Generator[dict[str, Any], None, None]:
     """Native records, in (article id, annotator) order, for the filter.
 
-    Each is what `native_record` returns for the pair; spans in (start, end, id) order.
-    An (article, annotator) pair marked done with no passages is a record too ("nothing
-    to label here" is an answer). Raises ExportError on a passage whose quoted text no
-    longer matches its article.
+    Each is what `native_record` returns for the pair (with the schema's layout); spans
+    in (start, end, id) order. An (article, annotator) pair marked done with no passages
+    is a record too ("nothing to label here" is an answer), and so is a pair with only
+    document labels. Raises ExportError on a passage whose quoted text no longer matches
+    its article.
     """
     stamp = exported_at or now_iso()
     actors = actor_lookup(store, schema)
+    layout = Layout.of(schema)
     if flt.layer == GOLD:
         yield from _gold_records(store, schema, flt, actors, stamp)
         return
     statuses = store.status_rows()
-    empty_keys = sorted(
+    empty_keys = {
         key
         for key, (status, at) in statuses.items()
         if status == "done"
         and (not flt.annotators or key[1] in flt.annotators)
         and (not flt.articles or key[0] in flt.articles)
         and (not flt.since or at >= flt.since)
-    )
+    }
     if flt.since and empty_keys:
         # Only pairs with no passages at all: a pair whose passages are older than
         # --since is not "done with nothing to label".
         with_passages = store.annotated_pairs()
-        empty_keys = [key for key in empty_keys if key not in with_passages]
+        empty_keys = {key for key in empty_keys if key not in with_passages}
+    document_order = LabelOrder(layout, document=True)
+    documents = {
+        (d.article_id, d.annotator): document_order(labels_json(d.labels))
+        for d in store.all_document_labels(flt.annotators or None)
+        if (not flt.articles or d.article_id in flt.articles)
+        and (not flt.since or d.updated_at >= flt.since)
+    }
     articles = _ArticleCache(store)
     actor_dicts = {actor_id: info.to_dict() for actor_id, info in actors.items()}
     threads = _comment_dicts(store)
+    order = LabelOrder(layout)
     passage_rows = store.export_passage_rows(flt.annotators, flt.articles, flt.since)
     try:
         groups = groupby(passage_rows, key=itemgetter(1, 2))
-        for key, rows in _merge_groups(groups, empty_keys):
+        for key, rows in _merge_groups(groups, sorted(empty_keys | documents.keys())):
             status = statuses.get(key, ("todo", ""))[0]
             if flt.status is not None and status != flt.status:
                 continue
             article = articles.get(key[0])
             text: str = article[5]
-            yield {
-                "format": FORMAT,
-                "article_id": article[0],
-                "title": article[1],
-                "source": article[2],
-                "published": article[3],
-                "origin": article[4],
-                "metadata": json.loads(article[6]),
-                "text": text,
-                "annotator": key[1],
-                "status": status,
-                "schema": {"name": schema.name, "version": schema.version},
-                "spans": [_span_dict(row, text, actor_dicts, threads) for row in rows],
-                "exported_at": stamp,
-            }
+            spans = [_span_dict(row, text, order, threads) for row in rows]
+            document = documents.get(key, {})
+            yield record_dict(
+                (*article[:6], json.loads(article[6])),
+                key[1],
+                status,
+                schema.name,
+                schema.version,
+                document,
+                used_actors(spans, document, layout, partial(_actor_dict, actor_dicts)),
+                spans,
+                stamp,
+            )
     finally:
         passage_rows.close()  # now, while the database is open for sure
 
 
-# The characters `dumps_line` escapes so a line stays one line for every reader.
-_LINE_BREAKS_IN_JSON = ("\x85", "\u2028", "\u2029")
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+def _actor_dict(known: Mapping[str, dict[str, Any]], actor_id: str) -> dict[str, Any]:
+    """An actor as a line lists it; one neither the schema nor the users define: id only."""
+    found = known.get(actor_id)
+    if found is None:
+        return {"id": actor_id, "name_ar": None, "name_en": None, "aliases": []}
+    return {**found, "aliases": list(found["aliases"])}
 
 
 def native_line(record: Mapping[str, Any]) -> str:
-    """`dumps_line(record)`, the same text, faster: only lines holding one of the three
-    characters it escapes pay for the escaping (str.translate over every character of
-    every line took most of an export's time)."""
-    line = _COMPACT.encode(record)
-    if any(char in line for char in _LINE_BREAKS_IN_JSON):
-        return dumps_line(record)
-    return line
-
-
-def native_lines(records: Iterable[Mapping[str, Any]], unit: str = "article") -> Iterator[str]:
-    """The lines of a native export (`--unit article` or `span`), as `FORMATS["native"]`
-    writes them."""
-    if unit not in ("article", "span"):
-        raise ValueError(f"the native format has no unit {unit!r}")
-    for record in records:
-        if unit == "span":
-            yield from (native_line(line) for line in span_records(record))
-        else:
-            yield native_line(record)
+    """`dumps_line(record)` (kept for callers of the earlier name)."""
+    return dumps_line(record)
 
 
 class _ArticleCache:
@@ -196,51 +196,28 @@ def _comment_dicts(store: Store) -> dict[str, list[dict[str, str]]]:
     }
 
 
-_NO_LABELS: dict[str, Any] = {}
-
-
 def _span_dict(
     row: tuple[Any, ...],
     text: str,
-    actor_dicts: Mapping[str, dict[str, Any]],
+    order: LabelOrder,
     threads: Mapping[str, list[dict[str, str]]],
 ) -> dict[str, Any]:
     passage_id, article_id, _, start, end, quoted, stored = row[:7]
-    labels = _NO_LABELS if stored == "{}" else json.loads(stored)
-    actor = labels.get("actor")
-    if not 0 <= start <= end <= len(text):
-        raise ExportError(
-            f"passage {passage_id}: offsets {start}..{end} do not fit the text "
-            f"of article {article_id!r} (length {len(text)})"
-        )
-    if text[start:end] != quoted:
-        raise ExportError(
-            f"passage {passage_id}: quoted text {quoted!r} differs from the article's "
-            f"{text[start:end]!r}"
-        )
-    if actor is not None:
-        known = actor_dicts.get(actor)
-        if known is None:  # an actor neither the schema nor the users define: id only
-            actor = {"id": actor, "name_ar": None, "name_en": None, "aliases": []}
-        else:
-            actor = {**known, "aliases": list(known["aliases"])}
-    span = {
-        "id": passage_id,
-        "start": start,
-        "end": end,
-        "text": quoted,
-        "actor": actor,
-        "stance": labels.get("stance"),
-        "target": labels.get("target"),
-        "claim_type": labels.get("claim_type"),
-        "note": labels.get("note"),
-        "created_at": row[7],
-        "updated_at": row[8],
-    }
+    try:
+        check_quote(passage_id, article_id, text, start, end, quoted)
+    except ValueError as exc:
+        raise ExportError(str(exc)) from None
     thread = threads.get(passage_id)
-    if thread:  # the key only on commented spans: files stay as they were otherwise
-        span["comments"] = [dict(c) for c in thread]
-    return span
+    return span_dict(
+        passage_id,
+        start,
+        end,
+        quoted,
+        order(stored),
+        row[7],
+        row[8],
+        [dict(c) for c in thread] if thread else None,
+    )
 
 
 Key = tuple[str, str]
@@ -274,7 +251,13 @@ def _gold_records(
     stamp: str,
 ) -> Iterator[dict[str, Any]]:
     threads = _comment_dicts(store)
-    by_article: dict[str, list[Any]] = {}
+    gold_documents = {
+        d.article_id: d
+        for d in store.gold_document_labels()
+        if (not flt.articles or d.article_id in flt.articles)
+        and (not flt.since or d.updated_at >= flt.since)
+    }
+    by_article: dict[str, list[Any]] = {a: [] for a in gold_documents}
     for g in store.gold_passages():
         if flt.articles and g.article_id not in flt.articles:
             continue
@@ -288,6 +271,7 @@ def _gold_records(
         article = store.get_article(article_id)
         assert article is not None
         golds = sorted(by_article[article_id], key=lambda g: (g.start, g.end, g.id))
+        document = gold_documents.get(article_id)
         record = native_record(
             article,
             GOLD,
@@ -297,7 +281,11 @@ def _gold_records(
             [g.as_passage() for g in golds],
             actors,
             stamp,
+            document_labels=None if document is None else document.labels,
+            layout=Layout.of(schema),
         )
+        if document is not None:
+            record["document_provenance"] = _provenance(document)
         provenance = {g.id: g for g in golds}
         for span in record["spans"]:
             g = provenance[span["id"]]
@@ -310,13 +298,17 @@ def _gold_records(
             }
             if thread:
                 span["comments"] = sorted(thread.values(), key=itemgetter("at"))
-            span["provenance"] = {
-                "origin": g.origin,
-                "sources": list(g.sources),
-                "adjudicator": g.adjudicator,
-                "notes": [{"author": n.author, "text": n.text} for n in g.notes],
-            }
+            span["provenance"] = _provenance(g)
         yield record
+
+
+def _provenance(g: Any) -> dict[str, Any]:
+    """How a gold passage or gold document labels were settled, as a line carries it."""
+    out = {"origin": g.origin, "sources": list(g.sources), "adjudicator": g.adjudicator}
+    notes = getattr(g, "notes", None)
+    if notes is not None:
+        out["notes"] = [{"author": n.author, "text": n.text} for n in notes]
+    return out
 
 
 # --------------------------------------------------------------------------- import
@@ -335,7 +327,9 @@ class ImportResult:
     # Lines refused because their article's id holds another text here (in `conflicts`
     # too): their spans were not imported, so the import failed for them.
     text_conflicts: int = 0
-    errors: list[str] = field(default_factory=list)  # FILE:LINE: reason (lines rejected)
+    errors: list[str] = field(default_factory=list)  # FILE:LINE: field: reason, one a problem
+    rejected: int = 0  # lines refused (a line may have several problems in `errors`)
+    document_labels_set: int = 0  # (article, annotator) pairs whose document labels were saved
 
     @property
     def summary(self) -> str:
@@ -343,8 +337,13 @@ class ImportResult:
             f"{self.passages_added} passages added, {self.passages_updated} updated, "
             f"{self.unchanged} unchanged, {len(self.conflicts)} conflicts, "
             f"{self.articles_added} articles added, {self.actors_added} actors added, "
-            f"{len(self.errors)} lines rejected"
+            f"{self.rejected} lines rejected"
             + (f", {self.comments_added} comments added" if self.comments_added else "")
+            + (
+                f", {self.document_labels_set} document labels set"
+                if self.document_labels_set
+                else ""
+            )
         )
 
 
@@ -422,6 +421,11 @@ def import_annotation_lines(
                 line = checker.check(raw, lineno)
             except FormatError as exc:
                 result.errors.append(f"{name}:{exc}")
+                result.rejected += 1
+                continue
+            except LineProblems as exc:
+                result.errors.extend(f"{name}:{error}" for error in exc.errors)
+                result.rejected += 1
                 continue
             if line is None or (result.errors and not skip_invalid):
                 continue  # blank, or the file will not go in: only look for more bad lines
@@ -443,31 +447,39 @@ class _Line:
     rows: list[PassageRow]
     new_actors: list[ActorInfo]  # actors unknown when the line was checked, described in it
     comments: list[Comment] = field(default_factory=list)  # the spans' comment threads
+    document: DocumentLabels | None = None  # the annotator's labels on the whole article
+
+
+class LineProblems(Exception):
+    """Everything wrong with one line (each a FormatError: one line of output each)."""
+
+    def __init__(self, errors: list[FormatError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(map(str, errors)))
 
 
 class _LineChecker:
-    """Reads a line, or raises FormatError naming what is wrong.
+    """Reads a line, or raises FormatError / LineProblems naming what is wrong.
 
     Beyond what the format promises (`parse_native_line`), the line must suit this
-    database: values the schema knows, a known status, spans that are not empty, and
-    actors either known or described well enough to be created.
-
-    Most lines are plainly valid: `_quick` checks those straight on the decoded JSON and
-    builds the passage rows without intermediate objects. Anything it is not sure of goes
-    to `parse_native_line`, which finds the problem and names it.
+    database: labels the schema allows (`LabelSchema.validate_labels`, every problem
+    named), a known status, spans that are not empty, and actors either known or
+    described well enough to be created.
     """
 
     def __init__(self, store: Store, schema: LabelSchema) -> None:
-        self.stances = frozenset(v.id for v in schema.stances)
-        self.claim_types = frozenset(v.id for v in schema.claim_types)
-        self.known_values = {"stance": self.stances, "claim_type": self.claim_types}
+        self.schema = schema
         # Actors a line may name by id alone: the schema's, the users', and the new ones
         # earlier good lines of the file describe.
         self.actor_ids = {a.id for a in schema.actors} | {a.id for a in store.user_actors()}
-        # Each known actor as export writes it: a span's actor equal to it needs no checks.
-        self.actor_forms = {
-            actor_id: info.to_dict() for actor_id, info in actor_lookup(store, schema).items()
-        }
+        self.user_actor_ids = self.actor_ids - {a.id for a in schema.actors}
+        self.actor_attributes = [a.id for a in schema.attributes if a.type == "actor"]
+        self.document_actor_attributes = [
+            a.id for a in schema.document_attributes if a.type == "actor"
+        ]
+        # Labels already found fine (as sorted text) -> their stored text: most spans of
+        # a file share a few combinations.
+        self.fine: dict[str, str] = {}
 
     def check(self, raw: str | bytes, lineno: int) -> _Line | None:
         if isinstance(raw, bytes):
@@ -483,222 +495,130 @@ class _LineChecker:
             text = text[1:]
         if not text or text.isspace():
             return None
-        try:
-            data = json.loads(text)  # the line end is JSON whitespace: no copy without it
-        except (ValueError, RecursionError):
-            data = None  # the full reader names the problem
-        # A `\ud8..` escape may decode to a lone surrogate: the full reader checks strings.
-        if type(data) is dict and not may_hold_surrogates(text):
-            line = self._quick(data, lineno)
-            if line is not None:
-                return line
-        text = text.rstrip("\r\n")  # so a JSON error's column is on this line
-        return self._checked(parse_native_line(text, lineno, self.known_values), lineno)
+        return self._checked(parse_native_line(text, lineno), lineno)
 
-    def _quick(self, data: dict[str, Any], lineno: int) -> _Line | None:
-        """The line if it is plainly valid (every check `_checked` makes), else None."""
-        try:
-            article_id = data["article_id"]
-            title = data["title"]
-            source = data["source"]
-            published = data["published"]
-            origin = data["origin"]
-            metadata = data["metadata"]
-            text = data["text"]
-            annotator = data["annotator"]
-            status = data["status"]
-            schema = data["schema"]
-            spans = data["spans"]
-            if not (
-                data["format"] == FORMAT
-                and type(data["exported_at"]) is str
-                and type(article_id) is str
-                and article_id
-                and len(article_id) <= MAX_ARTICLE_ID
-                and type(title) is str
-                and type(source) is str
-                and (published is None or type(published) is str)
-                and (origin is None or type(origin) is str)
-                and type(metadata) is dict
-                and type(text) is str
-                and type(annotator) is str
-                and annotator
-                and len(annotator) <= MAX_ANNOTATOR
-                and check_name(annotator) is None
-                and (status is None or (type(status) is str and status in _PROGRESS_ORDER))
-                and type(schema) is dict
-                and type(spans) is list
-            ):
-                return None
-            schema_name = schema["name"]
-            schema_version = schema["version"]
-        except KeyError:
-            return None
-        if metadata and not _shallow(metadata):
-            return None
-        if type(schema_name) is not str or type(schema_version) is not str:
-            return None
-        length = len(text)
-        stances, claim_types = self.stances, self.claim_types
-        actor_ids, actor_forms = self.actor_ids, self.actor_forms
-        seen: set[str] = set()
-        rows: list[PassageRow] = []
-        comments: list[Comment] = []
-        for span in spans:
-            if type(span) is not dict:
-                return None
-            try:
-                span_id = span["id"]
-                start = span["start"]
-                end = span["end"]
-                quoted = span["text"]
-                actor = span["actor"]
-                stance = span["stance"]
-                target = span["target"]
-                claim_type = span["claim_type"]
-                note = span["note"]
-                created_at = span["created_at"]
-                updated_at = span["updated_at"]
-            except KeyError:
-                return None
-            if not (
-                type(span_id) is str
-                and span_id
-                and len(span_id) <= MAX_PASSAGE_ID
-                and span_id not in seen
-                and type(start) is int
-                and type(end) is int
-                and 0 <= start < end <= length
-                and type(quoted) is str
-                and text[start:end] == quoted
-                and (stance is None or (type(stance) is str and stance in stances))
-                and (claim_type is None or (type(claim_type) is str and claim_type in claim_types))
-                and (target is None or type(target) is str)
-                and (note is None or type(note) is str)
-                and type(created_at) is str
-                and type(updated_at) is str
-            ):
-                return None
-            seen.add(span_id)
-            thread = span.get("comments")
-            if thread is not None:
-                if not _plain_comments(thread):
-                    return None  # the full reader names what is wrong
-                comments.extend(Comment(span_id, c["author"], c["text"], c["at"]) for c in thread)
-            actor_id = None
-            if actor is not None:
-                if type(actor) is not dict:
-                    return None
-                actor_id = actor.get("id")
-                if type(actor_id) is not str or actor_id not in actor_ids:
-                    return None  # new actors: the full reader describes them
-                if actor != actor_forms.get(actor_id) and not _plain_actor(actor):
-                    return None
-            labels = {
-                key: value
-                for key, value in (
-                    ("actor", actor_id),
-                    ("stance", stance),
-                    ("target", target),
-                    ("claim_type", claim_type),
-                    ("note", note),
-                )
-                if value is not None
-            }
-            rows.append(
-                (
-                    span_id,
-                    article_id,
-                    start,
-                    end,
-                    quoted,
-                    annotator,
-                    labels_json(labels),
-                    schema_name,
-                    schema_version,
-                    created_at,
-                    updated_at,
-                )
-            )
-        article = Article(article_id, title, source, text, (), published, origin, "", metadata)
-        return _Line(lineno, article, annotator, status, rows, [], comments)
+    def _stored(
+        self,
+        labels: Mapping[str, Any],
+        level: str,
+        path: str,
+        lineno: int,
+        problems: list[FormatError],
+        extra: set[str],
+    ) -> str:
+        """The stored text of a span's or the document's labels, after the schema's
+        checks (problems appended, one per attribute)."""
+        key = labels_json(labels)
+        found = self.fine.get(key) if level == "passage" else None
+        if found is not None:
+            return found
+        wrong = self.schema.validate_labels(
+            labels, level, extra_actor_ids=self.user_actor_ids | extra
+        )
+        for attr_id, reason in wrong:
+            problems.append(FormatError(lineno, reason, field_path(path, attr_id)))
+        if wrong:
+            return key
+        stored = labels_json(self.schema.clean_labels(labels, level))
+        if level == "passage" and len(self.fine) < 100_000:
+            self.fine[key] = stored
+        return stored
 
     def _checked(self, record: NativeRecord, lineno: int) -> _Line:
         """The line of a record `parse_native_line` read, after this database's checks."""
+        problems: list[FormatError] = []
         if record.status is not None and record.status not in STATUSES:
-            raise FormatError(
-                lineno, f"unknown status {record.status!r} (one of {', '.join(STATUSES)})", "status"
+            problems.append(
+                FormatError(
+                    lineno,
+                    f"unknown status {record.status!r} (one of {', '.join(STATUSES)})",
+                    "status",
+                )
             )
-        described: dict[str, ActorInfo] = {}
+        listed = record.actors()
+        named: dict[str, str] = {}  # actor id -> where it is first named
+        for attr_id in self.document_actor_attributes:
+            _collect_actors(
+                record.document_labels.get(attr_id), f"document_labels.{attr_id}", named
+            )
+        rows: list[PassageRow] = []
         for index, span in enumerate(record.spans):
+            path = f"spans[{index}]"
             if span.start == span.end:
-                raise FormatError(
-                    lineno,
-                    "empty span (start == end): a passage covers at least one character",
-                    f"spans[{index}]",
+                problems.append(
+                    FormatError(
+                        lineno,
+                        "empty span (start == end): a passage covers at least one character",
+                        path,
+                    )
                 )
-            actor = span.actor
-            if actor is None or actor.id in self.actor_ids or actor.id in described:
+            for attr_id in self.actor_attributes:
+                _collect_actors(span.labels.get(attr_id), f"{path}.labels.{attr_id}", named)
+        described: dict[str, ActorInfo] = {}
+        for actor_id, where in named.items():
+            if actor_id in self.actor_ids:
                 continue
-            if not (actor.name_ar or actor.name_en):
-                raise FormatError(
-                    lineno,
-                    f"unknown actor {actor.id!r} with no names to create it from",
-                    f"spans[{index}].actor",
+            info = listed.get(actor_id)
+            if info is None or not (info.name_ar or info.name_en):
+                problems.append(
+                    FormatError(
+                        lineno, f"unknown actor {actor_id!r} with no names to create it from", where
+                    )
                 )
-            described[actor.id] = actor
+                continue
+            described[actor_id] = info
+        extra = set(described)
+        for index, span in enumerate(record.spans):
+            stored = self._stored(
+                span.labels, "passage", f"spans[{index}].labels", lineno, problems, extra
+            )
+            rows.append(
+                (
+                    span.id,
+                    record.article_id,
+                    span.start,
+                    span.end,
+                    span.text,
+                    record.annotator,
+                    stored,
+                    record.schema_name,
+                    record.schema_version,
+                    span.created_at,
+                    span.updated_at,
+                )
+            )
+        document = None
+        if record.document_labels:
+            stored = self._stored(
+                record.document_labels, "document", "document_labels", lineno, problems, extra
+            )
+            document = DocumentLabels(
+                record.article_id,
+                record.annotator,
+                labels_from_json(stored),
+                record.schema_name,
+                record.schema_version,
+            )
+        if problems:
+            raise LineProblems(problems)
         self.actor_ids.update(described)
-        rows = [_passage_row(p) for p in record.passages()]
-        article = record.article(())
+        self.user_actor_ids.update(described)
         return _Line(
             lineno,
-            article,
+            record.article(()),
             record.annotator,
             record.status,
             rows,
             [*described.values()],
             record.comments(),
+            document,
         )
 
 
-def _plain_comments(thread: object) -> bool:
-    """A comment thread as `parse_native_line` accepts it."""
-    return type(thread) is list and all(
-        type(c) is dict
-        and type(c.get("author")) is str
-        and c["author"]
-        and check_name(c["author"]) is None
-        and type(c.get("text")) is str
-        and c["text"]
-        and type(c.get("at")) is str
-        for c in thread
-    )
-
-
-def _shallow(metadata: dict[str, Any]) -> bool:
-    """Metadata within the nesting limit (most is flat: that is checked first)."""
-    if not any(isinstance(value, dict | list) for value in metadata.values()):
-        return True
-    try:
-        check_nesting(metadata, limit=MAX_NESTING)
-    except ValueError:
-        return False
-    return True
-
-
-def _plain_actor(actor: dict[str, Any]) -> bool:
-    """An actor object as `parse_native_line` accepts it (the id checked already)."""
-    try:
-        name_ar, name_en = actor["name_ar"], actor["name_en"]
-    except KeyError:
-        return False
-    aliases = actor.get("aliases", [])
-    return (
-        (name_ar is None or (type(name_ar) is str and check_name(name_ar) is None))
-        and (name_en is None or (type(name_en) is str and check_name(name_en) is None))
-        and type(aliases) is list
-        and all(type(alias) is str and check_name(alias) is None for alias in aliases)
-    )
+def _collect_actors(value: Any, where: str, named: dict[str, str]) -> None:
+    for actor_id in value if isinstance(value, list) else (value,):
+        if isinstance(actor_id, str):
+            named.setdefault(actor_id, where)
 
 
 @dataclass
@@ -816,11 +736,32 @@ class _Merger:
                         " file's)"
                     )
             comments.extend(line.comments)
+            if line.document is not None:
+                self._merge_document(p.where, line.document)
             if line.status is not None:
                 statuses.append((line.article.id, line.annotator, line.status))
         if comments:
             result.comments_added += store.add_comments(comments)
         self._merge_statuses(statuses)
+
+    def _merge_document(self, where: str, incoming: DocumentLabels) -> None:
+        """An annotator's document labels: new ones saved, equal ones unchanged, other
+        ones a conflict (the database's kept unless --prefer incoming)."""
+        found = self.store.document_labels(incoming.article_id, incoming.annotator)
+        have = found[0].labels if found else None
+        if have == incoming.labels:
+            return
+        if have and self.prefer != "incoming":
+            keys = sorted(set(have) | set(incoming.labels))
+            differ = ", ".join(k for k in keys if have.get(k) != incoming.labels.get(k))
+            self.result.conflicts.append(
+                f"{where}: document labels of {incoming.annotator} on {incoming.article_id}:"
+                f" {differ} differ from the database's (kept the database's; --prefer"
+                " incoming takes the file's)"
+            )
+            return
+        self.store.set_document_labels(incoming, by=self.importer or incoming.annotator)
+        self.result.document_labels_set += 1
 
     def _article_text(self, article_id: str) -> str | None:
         if self.article[0] == article_id:

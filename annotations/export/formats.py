@@ -28,54 +28,95 @@ from annotations.export.conll import HEADER as CONLL_HEADER
 from annotations.export.conll import ConllDocument, SpanIn, conll_document, document_lines
 from annotations.export.hashing import prodigy_hashes
 from annotations.export.native import (
-    CATEGORICAL_ATTRIBUTES,
+    LEGACY_LAYOUT,
     LINE_BREAKS,
+    Layout,
     NativeRecord,
     dumps_line,
-    span_records,
+    native_lines,
 )
 
-LabelFrom = Literal["claim_type", "stance", "actor"]
-LABEL_FROM_CHOICES: tuple[LabelFrom, ...] = ("claim_type", "stance", "actor")
+# Any attribute id of the schema in effect (`hashiya export` checks it against the schema).
+LabelFrom = str
+# The attributes of the bundled schema a one-label format can take its label from.
+LABEL_FROM_CHOICES: tuple[str, ...] = ("claim_type", "stance", "actor")
 Unit = Literal["article", "span"]
 UNSET_LABEL = "_unset"
 
 RecordLike = Mapping[str, Any] | NativeRecord
 
 
+@dataclass(frozen=True)
+class Kind:
+    """What the formats need to know of an attribute."""
+
+    type: str  # choice | actor | text | boolean
+    multiple: bool = False
+
+
+# The attributes of a schema 1.0 (and of the bundled schema), for callers that give none.
+LEGACY_KINDS: dict[str, Kind] = {
+    "actor": Kind("actor"),
+    "stance": Kind("choice"),
+    "target": Kind("text"),
+    "claim_type": Kind("choice"),
+    "note": Kind("text"),
+}
+
+
+def attribute_kinds(schema: Any, level: str = "passage") -> dict[str, Kind]:
+    """Attribute id -> Kind, in schema order, for a `LabelSchema`."""
+    attributes = schema.attributes if level == "passage" else schema.document_attributes
+    return {a.id: Kind(a.type, a.multiple) for a in attributes}
+
+
 def _as_dict(record: RecordLike) -> Mapping[str, Any]:
     return record.to_dict() if isinstance(record, NativeRecord) else record
 
 
-def _check_label_from(label_from: str) -> None:
-    if label_from not in LABEL_FROM_CHOICES:
-        raise ValueError(
-            f"label_from must be one of {', '.join(LABEL_FROM_CHOICES)}, not {label_from!r}"
-        )
+def _check_label_from(label_from: str, kinds: Mapping[str, Kind] | None = None) -> None:
+    known = kinds if kinds is not None else LEGACY_KINDS
+    if label_from not in known:
+        raise ValueError(f"label_from must be one of {', '.join(known)}, not {label_from!r}")
 
 
-def _value_id(span: Mapping[str, Any], attribute: str) -> str | None:
-    value = span[attribute]
-    if attribute == "actor":
-        return None if value is None else str(value["id"])
-    return None if value is None else str(value)
+def _values(span: Mapping[str, Any], attribute: str) -> list[str]:
+    """The value ids of one attribute on a span, as text (several for `multiple`)."""
+    value = span["labels"].get(attribute)
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, bool):
+        return ["true" if value else "false"]
+    return [str(value)]
+
+
+def span_labels(span: Mapping[str, Any], label_from: str) -> list[str]:
+    """The labels a one-label format gives a native span: one per value of the
+    attribute (several for a `multiple` one), or [UNSET_LABEL]."""
+    return _values(span, label_from) or [UNSET_LABEL]
 
 
 def span_label(span: Mapping[str, Any], label_from: str) -> str:
-    """The label a one-label format gives a native span."""
-    value = _value_id(span, label_from)
-    return UNSET_LABEL if value is None else value
+    """The one label a format that holds one gives a span: the first value."""
+    return span_labels(span, label_from)[0]
 
 
-def _flat_attributes(span: Mapping[str, Any]) -> dict[str, str | None]:
-    """All five attributes with the actor reduced to its id."""
-    return {
-        "actor": _value_id(span, "actor"),
-        "stance": span["stance"],
-        "target": span["target"],
-        "claim_type": span["claim_type"],
-        "note": span["note"],
-    }
+def _flat_attributes(span: Mapping[str, Any]) -> dict[str, Any]:
+    """A span's labels, as the line holds them (each attribute, actors by id)."""
+    return {k: list(v) if isinstance(v, list) else v for k, v in span["labels"].items()}
+
+
+def document_categories(record: Mapping[str, Any]) -> list[str]:
+    """A line's document labels as category names `ATTRIBUTE:VALUE` (one per value)."""
+    out = []
+    for attribute, value in record.get("document_labels", {}).items():
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            shown = ("true" if item else "false") if isinstance(item, bool) else str(item)
+            out.append(f"{attribute}:{shown}")
+    return out
 
 
 # --------------------------------------------------------------------------- overlaps
@@ -102,25 +143,28 @@ PRODIGY_VIEW = "ner_manual"  # spans that never overlap, on tokens
 PRODIGY_OVERLAP_VIEW = "spans_manual"  # Prodigy's view for overlapping and nested spans
 
 
-def to_prodigy(record: RecordLike, label_from: LabelFrom) -> list[dict[str, Any]]:
+def to_prodigy(
+    record: RecordLike, label_from: LabelFrom, *, kinds: Mapping[str, Kind] | None = None
+) -> list[dict[str, Any]]:
     """Prodigy tasks (answer "accept") for one native record: one task.
 
     `_view_id` is `ner_manual`, or `spans_manual` when spans overlap (ner_manual cannot
     show them). `_input_hash` and `_task_hash` are computed from the task's content as
     Prodigy's `set_hashes` computes them (`annotations.export.hashing`).
     """
-    _check_label_from(label_from)
+    _check_label_from(label_from, kinds)
     data = _as_dict(record)
     spans = [
         {
             "start": span["start"],
             "end": span["end"],
             "text": span["text"],
-            "label": span_label(span, label_from),
+            "label": label,
             "id": span["id"],
-            **_flat_attributes(span),
+            "labels": _flat_attributes(span),
         }
         for span in data["spans"]
+        for label in span_labels(span, label_from)
     ]
     session = f"{data['schema']['name']}-{data['annotator']}"
     task: dict[str, Any] = {
@@ -136,6 +180,7 @@ def to_prodigy(record: RecordLike, label_from: LabelFrom) -> list[dict[str, Any]
         "_task_hash": 0,
         "spans": spans,
         "_view_id": PRODIGY_OVERLAP_VIEW if overlapping_span_ids(spans) else PRODIGY_VIEW,
+        "accept": document_categories(data),
         "answer": "accept",
         "_annotator_id": session,
         "_session_id": session,
@@ -147,22 +192,34 @@ def to_prodigy(record: RecordLike, label_from: LabelFrom) -> list[dict[str, Any]
 # --------------------------------------------------------------------------- doccano
 
 
-def to_doccano(record: RecordLike, label_from: LabelFrom) -> dict[str, Any]:
-    """A doccano sequence-labelling line: `text`, `label` triples, the rest as metadata."""
-    _check_label_from(label_from)
+def to_doccano(
+    record: RecordLike, label_from: LabelFrom, *, kinds: Mapping[str, Kind] | None = None
+) -> dict[str, Any]:
+    """A doccano sequence-labelling line: `text`, `label` triples (one per value of the
+    label attribute), the document labels as `cats` (`ATTRIBUTE:VALUE`), the rest as
+    metadata."""
+    _check_label_from(label_from, kinds)
     data = _as_dict(record)
     return {
         "text": data["text"],
         "label": [
-            [span["start"], span["end"], span_label(span, label_from)] for span in data["spans"]
+            [span["start"], span["end"], label]
+            for span in data["spans"]
+            for label in span_labels(span, label_from)
         ],
+        "cats": document_categories(data),
         "article_id": data["article_id"],
         "title": data["title"],
         "source": data["source"],
         "annotator": data["annotator"],
         "status": data["status"],
         "spans": [
-            {"id": span["id"], "start": span["start"], "end": span["end"], **_flat_attributes(span)}
+            {
+                "id": span["id"],
+                "start": span["start"],
+                "end": span["end"],
+                "labels": _flat_attributes(span),
+            }
             for span in data["spans"]
         ],
     }
@@ -184,22 +241,28 @@ def to_labelstudio(
     label_from: LabelFrom,
     *,
     annotator_emails: Mapping[str, str] | None = None,
+    kinds: Mapping[str, Kind] | None = None,
 ) -> list[dict[str, Any]]:
     """Label Studio tasks: one per article, one annotation per annotator.
 
     Offsets are UTF-16 code units, as Label Studio's front end counts them. Each span is
     a region (id = the span id) with a `labels` result; its other attributes are
-    per-region `choices` (actor, stance, claim_type) and `textarea` (target, note)
-    results on the same region, matching `labelstudio_config`. `completed_by` is written
+    per-region `choices` (choice, actor and boolean attributes; several values for a
+    `multiple` one) and `textarea` (text attributes) results on the same region, and the
+    document labels are `choices` results on the whole text (`document_ATTRIBUTE`),
+    matching `labelstudio_config`. `completed_by` is written
     only for annotators with an e-mail in `annotator_emails` (an annotator name that is
     itself an e-mail counts): Label Studio rejects a file naming a user it cannot find.
     """
-    _check_label_from(label_from)
+    _check_label_from(label_from, kinds)
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for record in records:
         data = _as_dict(record)
         groups.setdefault(data["article_id"], []).append(data)
-    return [_labelstudio_task(group, label_from, annotator_emails) for group in groups.values()]
+    return [
+        _labelstudio_task(group, label_from, annotator_emails, kinds or LEGACY_KINDS)
+        for group in groups.values()
+    ]
 
 
 def iter_labelstudio_tasks(
@@ -207,12 +270,14 @@ def iter_labelstudio_tasks(
     label_from: LabelFrom,
     *,
     annotator_emails: Mapping[str, str] | None = None,
+    kinds: Mapping[str, Kind] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """`to_labelstudio`, one task at a time, for records grouped by article (as
     `export_records` gives them): only one article's records are held at once.
 
     Raises ValueError when an article's records come apart (another article between)."""
-    _check_label_from(label_from)
+    _check_label_from(label_from, kinds)
+    kinds = kinds or LEGACY_KINDS
     done: set[str] = set()
     group: list[Mapping[str, Any]] = []
     for record in records:
@@ -220,19 +285,20 @@ def iter_labelstudio_tasks(
         article_id = data["article_id"]
         if group and group[0]["article_id"] != article_id:
             done.add(group[0]["article_id"])
-            yield _labelstudio_task(group, label_from, annotator_emails)
+            yield _labelstudio_task(group, label_from, annotator_emails, kinds)
             group = []
         if article_id in done:
             raise ValueError(f"the records of article {article_id!r} are not together")
         group.append(data)
     if group:
-        yield _labelstudio_task(group, label_from, annotator_emails)
+        yield _labelstudio_task(group, label_from, annotator_emails, kinds)
 
 
 def _labelstudio_task(
     records: Sequence[Mapping[str, Any]],
     label_from: str,
     annotator_emails: Mapping[str, str] | None,
+    kinds: Mapping[str, Kind],
 ) -> dict[str, Any]:
     """The task of one article from its records (one per annotator)."""
     emails = annotator_emails or {}
@@ -256,7 +322,7 @@ def _labelstudio_task(
         annotator = data["annotator"]
         if any(name == annotator for name, _ in annotations):
             raise ValueError(f"two records for article {article_id!r} by {annotator!r}")
-        annotation: dict[str, Any] = {"result": _labelstudio_results(data, label_from)}
+        annotation: dict[str, Any] = {"result": _labelstudio_results(data, label_from, kinds)}
         email = emails.get(annotator, annotator if "@" in annotator else None)
         if email is not None:
             annotation["completed_by"] = {"email": email}
@@ -272,27 +338,51 @@ def _labelstudio_task(
     return task
 
 
-def _labelstudio_results(data: Mapping[str, Any], label_from: str) -> list[dict[str, Any]]:
+def _labelstudio_results(
+    data: Mapping[str, Any], label_from: str, kinds: Mapping[str, Kind]
+) -> list[dict[str, Any]]:
     to_utf16 = utf16_offsets(data["text"])
     results: list[dict[str, Any]] = []
     for span in data["spans"]:
         span_id = span["id"]
         start, end = to_utf16(span["start"]), to_utf16(span["end"])
         region = {"start": start, "end": end, "text": span["text"]}
-        label = span_label(span, label_from)
+        labels = span_labels(span, label_from)
         results.append(
-            _labelstudio_result(span_id, "label", "labels", {**region, "labels": [label]})
+            _labelstudio_result(span_id, "label", "labels", {**region, "labels": labels})
         )
-        for attribute in CATEGORICAL_ATTRIBUTES:
-            value = _value_id(span, attribute)
-            if attribute != label_from and value is not None:
-                choices = {**region, "choices": [value]}
-                results.append(_labelstudio_result(span_id, attribute, "choices", choices))
-        for attribute in ("target", "note"):
-            if span[attribute]:
-                typed = {"start": start, "end": end, "text": [span[attribute]]}
+        for attribute in _other_attributes(span, kinds, label_from):
+            values = _values(span, attribute)
+            if not values:
+                continue
+            if kinds.get(attribute, Kind("choice")).type == "text":
+                typed = {"start": start, "end": end, "text": values}
                 results.append(_labelstudio_result(span_id, attribute, "textarea", typed))
+            else:
+                choices = {**region, "choices": values}
+                results.append(_labelstudio_result(span_id, attribute, "choices", choices))
+    for attribute, value in data.get("document_labels", {}).items():
+        values = value if isinstance(value, list) else [value]
+        shown = [("true" if v else "false") if isinstance(v, bool) else str(v) for v in values]
+        results.append(
+            {
+                "id": f"document-{attribute}",
+                "from_name": f"document_{attribute}",
+                "to_name": "text",
+                "type": "choices",
+                "value": {"choices": shown},
+            }
+        )
     return results
+
+
+def _other_attributes(
+    span: Mapping[str, Any], kinds: Mapping[str, Kind], label_from: str
+) -> list[str]:
+    """The attributes of a span besides the label: the schema's in order, then others."""
+    labels = span["labels"]
+    known = [a for a in kinds if a != label_from and a in labels]
+    return known + sorted(a for a in labels if a not in kinds and a != label_from)
 
 
 def _labelstudio_result(
@@ -306,65 +396,113 @@ def labelstudio_config(
     label_from: LabelFrom,
     *,
     vocabulary: Mapping[str, Sequence[str]] | None = None,
+    kinds: Mapping[str, Kind] | None = None,
+    document_kinds: Mapping[str, Kind] | None = None,
 ) -> str:
     """A Label Studio labeling config (XML) that shows `to_labelstudio` tasks.
 
     Values come from `vocabulary` (attribute -> value ids, in schema order) and then
-    from any other value the records use.
+    from any other value the records use. A `multiple` attribute's Choices take several.
     """
-    _check_label_from(label_from)
-    values = _collect_values(records, vocabulary, label_from)
+    kinds = kinds or LEGACY_KINDS
+    _check_label_from(label_from, kinds)
+    records = list(records)
+    values = _collect_values(records, vocabulary, label_from, kinds)
     lines = ["<View>", '  <Labels name="label" toName="text">']
     lines += [f"    <Label value={quoteattr(v)}/>" for v in values[label_from]]
     lines += ["  </Labels>", '  <Text name="text" value="$text"/>']
     lines.append('  <View visibleWhen="region-selected">')
-    for attribute in CATEGORICAL_ATTRIBUTES:
+    for attribute, kind in kinds.items():
         if attribute == label_from:
             continue
         lines.append(f"    <Header value={quoteattr(attribute)}/>")
+        if kind.type == "text":
+            lines.append(
+                f'    <TextArea name={quoteattr(attribute)} toName="text" perRegion="true"'
+                ' maxSubmissions="1" editable="true"/>'
+            )
+            continue
+        choice = "multiple" if kind.multiple else "single"
         lines.append(
             f'    <Choices name={quoteattr(attribute)} toName="text" perRegion="true"'
-            ' choice="single">'
+            f' choice="{choice}">'
         )
         lines += [f"      <Choice value={quoteattr(v)}/>" for v in values[attribute]]
         lines.append("    </Choices>")
-    for attribute in ("target", "note"):
-        lines.append(f"    <Header value={quoteattr(attribute)}/>")
+    lines.append("  </View>")
+    documents = _document_values(records, vocabulary, document_kinds or {})
+    for attribute, (kind, choices) in documents.items():
+        lines.append(f"  <Header value={quoteattr(attribute)}/>")
+        choice = "multiple" if kind.multiple else "single"
         lines.append(
-            f'    <TextArea name={quoteattr(attribute)} toName="text" perRegion="true"'
-            ' maxSubmissions="1" editable="true"/>'
+            f'  <Choices name={quoteattr("document_" + attribute)} toName="text" choice="{choice}">'
         )
-    lines += ["  </View>", "</View>"]
+        lines += [f"    <Choice value={quoteattr(v)}/>" for v in choices]
+        lines.append("  </Choices>")
+    lines.append("</View>")
     return "\n".join(lines) + "\n"
+
+
+def _document_values(
+    records: Iterable[RecordLike],
+    vocabulary: Mapping[str, Sequence[str]] | None,
+    kinds: Mapping[str, Kind],
+) -> dict[str, tuple[Kind, list[str]]]:
+    """Per document attribute: its kind and values (the vocabulary's under
+    `document:ATTRIBUTE`, then the others used, sorted)."""
+    out: dict[str, tuple[Kind, list[str]]] = {
+        a: (k, list(dict.fromkeys((vocabulary or {}).get(f"document:{a}", ()))))
+        for a, k in kinds.items()
+        if k.type != "text"
+    }
+    for record in records:
+        for attribute, value in _as_dict(record).get("document_labels", {}).items():
+            kind = kinds.get(attribute, Kind("choice"))
+            if kind.type == "text":
+                continue
+            _, known = out.setdefault(attribute, (kind, []))
+            for item in value if isinstance(value, list) else [value]:
+                shown = ("true" if item else "false") if isinstance(item, bool) else str(item)
+                if shown not in known:
+                    known.append(shown)
+    return out
 
 
 def _collect_values(
     records: Iterable[RecordLike],
     vocabulary: Mapping[str, Sequence[str]] | None,
     label_from: str,
+    kinds: Mapping[str, Kind] | None = None,
 ) -> dict[str, list[str]]:
-    """Per categorical attribute: the vocabulary's values, then the others used, sorted.
-
-    The label attribute also lists UNSET_LABEL when a span has no value for it.
-    """
-    declared = {
-        a: list(dict.fromkeys((vocabulary or {}).get(a, ()))) for a in CATEGORICAL_ATTRIBUTES
-    }
-    used: dict[str, set[str]] = {a: set() for a in CATEGORICAL_ATTRIBUTES}
+    """Per attribute that takes values (not text): the vocabulary's values, then the
+    others used, sorted. The label attribute also lists UNSET_LABEL when a span has no
+    value for it."""
+    kinds = kinds or LEGACY_KINDS
+    valued = [a for a, k in kinds.items() if k.type != "text" or a == label_from]
+    declared = {a: list(dict.fromkeys((vocabulary or {}).get(a, ()))) for a in valued}
+    for a in valued:
+        if not declared[a] and kinds[a].type == "boolean":
+            declared[a] = ["true", "false"]
+    used: dict[str, set[str]] = {a: set() for a in valued}
     for record in records:
         for span in _as_dict(record)["spans"]:
-            for attribute in CATEGORICAL_ATTRIBUTES:
-                value = _value_id(span, attribute)
-                if value is not None:
-                    used[attribute].add(value)
+            for attribute in valued:
+                found = _values(span, attribute)
+                if found:
+                    used[attribute].update(found)
                 elif attribute == label_from:
                     used[attribute].add(UNSET_LABEL)
-    return {a: declared[a] + sorted(used[a] - set(declared[a])) for a in CATEGORICAL_ATTRIBUTES}
+    return {a: declared[a] + sorted(used[a] - set(declared[a])) for a in valued}
 
 
 # --------------------------------------------------------------------------- brat
 
-BRAT_ATTRIBUTE_NAMES = {"actor": "Actor", "stance": "Stance", "claim_type": "ClaimType"}
+
+def brat_attribute_name(attribute: str) -> str:
+    """An attribute's name in brat: its id in CamelCase (`claim_type` -> `ClaimType`)."""
+    return brat_name("".join(part[:1].upper() + part[1:] for part in attribute.split("_")))
+
+
 BRAT_OVERLAP = "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>"
 
 
@@ -403,16 +541,22 @@ def brat_fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return fragments
 
 
-def to_brat(record: RecordLike, label_from: LabelFrom) -> BratDocument:
+def to_brat(
+    record: RecordLike, label_from: LabelFrom, *, kinds: Mapping[str, Kind] | None = None
+) -> BratDocument:
     """The brat standoff files of one native record.
 
     The .txt is the text with each carriage return written as a newline (brat reads
     text files with universal newlines; the swap keeps every offset). A span crossing
     line breaks becomes fragments `START END;START END` and its text the fragments
     joined by a space, as brat expects. Spans with no character outside line breaks
-    cannot be shown and are skipped.
+    cannot be shown and are skipped. A span whose label attribute has several values is
+    one entity per value. Every other attribute that takes values is an `A` line (one
+    per value; a boolean one only when true, as brat's binary attributes are); text
+    attributes go into the entity's AnnotatorNotes as `ATTRIBUTE: text`.
     """
-    _check_label_from(label_from)
+    kinds = kinds or LEGACY_KINDS
+    _check_label_from(label_from, kinds)
     data = _as_dict(record)
     text: str = data["text"]
     lines: list[str] = []
@@ -423,26 +567,31 @@ def to_brat(record: RecordLike, label_from: LabelFrom) -> BratDocument:
         if not fragments:
             skipped.append(span["id"])
             continue
-        number += 1
         offsets = ";".join(f"{s} {e}" for s, e in fragments)
         quoted = " ".join(text[s:e] for s, e in fragments)
-        entity = f"T{number}"
-        lines.append(f"{entity}\t{brat_name(span_label(span, label_from))} {offsets}\t{quoted}")
-        for attribute in CATEGORICAL_ATTRIBUTES:
-            value = _value_id(span, attribute)
-            if attribute != label_from and value is not None:
-                attribute_number += 1
-                name = BRAT_ATTRIBUTE_NAMES[attribute]
-                lines.append(f"A{attribute_number}\t{name} {entity} {brat_name(value)}")
-        parts = []
-        if span["target"]:
-            parts.append(f"target: {span['target']}")
-        if span["note"]:
-            parts.append(span["note"])
-        if parts:
-            note_number += 1
-            note = "".join(" " if c in LINE_BREAKS else c for c in "; ".join(parts))
-            lines.append(f"#{note_number}\tAnnotatorNotes {entity}\t{note}")
+        for label in span_labels(span, label_from):
+            number += 1
+            entity = f"T{number}"
+            lines.append(f"{entity}\t{brat_name(label)} {offsets}\t{quoted}")
+            parts = []
+            for attribute in _other_attributes(span, kinds, label_from):
+                kind = kinds.get(attribute, Kind("choice"))
+                value = span["labels"][attribute]
+                name = brat_attribute_name(attribute)
+                if kind.type == "text":
+                    parts.append(value if attribute == "note" else f"{attribute}: {value}")
+                elif kind.type == "boolean" or isinstance(value, bool):
+                    if value is True:
+                        attribute_number += 1
+                        lines.append(f"A{attribute_number}\t{name} {entity}")
+                else:
+                    for item in _values(span, attribute):
+                        attribute_number += 1
+                        lines.append(f"A{attribute_number}\t{name} {entity} {brat_name(item)}")
+            if parts:
+                note_number += 1
+                note = "".join(" " if c in LINE_BREAKS else c for c in "; ".join(parts))
+                lines.append(f"#{note_number}\tAnnotatorNotes {entity}\t{note}")
     txt = text.replace("\r", "\n")
     return BratDocument(txt=txt, ann="".join(f"{line}\n" for line in lines), skipped=tuple(skipped))
 
@@ -452,10 +601,13 @@ def brat_annotation_conf(
     label_from: LabelFrom,
     *,
     vocabulary: Mapping[str, Sequence[str]] | None = None,
+    kinds: Mapping[str, Kind] | None = None,
 ) -> str:
-    """The annotation.conf declaring the entity types and attributes `to_brat` writes."""
-    _check_label_from(label_from)
-    values = _collect_values(records, vocabulary, label_from)
+    """The annotation.conf declaring the entity types and every attribute `to_brat`
+    writes (booleans as binary attributes)."""
+    kinds = kinds or LEGACY_KINDS
+    _check_label_from(label_from, kinds)
+    values = _collect_values(records, vocabulary, label_from, kinds)
     lines = [
         "# Written by Hashiya. Entity types are the " + label_from + " value ids.",
         "[entities]",
@@ -469,11 +621,17 @@ def brat_annotation_conf(
         "",
         "[attributes]",
     ]
-    for attribute in CATEGORICAL_ATTRIBUTES:
+    for attribute, kind in kinds.items():
+        if attribute == label_from or kind.type == "text":
+            continue
+        name = brat_attribute_name(attribute)
+        if kind.type == "boolean":
+            lines.append(f"{name}\tArg:<ENTITY>")
+            continue
         names = [brat_name(v) for v in values[attribute]]
-        if attribute != label_from and names:
+        if names:
             choices = "|".join(dict.fromkeys(names))
-            lines.append(f"{BRAT_ATTRIBUTE_NAMES[attribute]}\tArg:<ENTITY>, Value:{choices}")
+            lines.append(f"{name}\tArg:<ENTITY>, Value:{choices}")
     return "\n".join(lines) + "\n"
 
 
@@ -522,6 +680,7 @@ def write_brat(
     label_from: LabelFrom,
     *,
     vocabulary: Mapping[str, Sequence[str]] | None = None,
+    kinds: Mapping[str, Kind] | None = None,
 ) -> BratResult:
     """Write a brat collection: `annotation.conf`, then `ANNOTATOR/ARTICLE.txt` + `.ann`.
 
@@ -530,7 +689,8 @@ def write_brat(
     written to a hidden folder beside `folder` first and moved in when all are written:
     an export that fails leaves `folder` as it was (or absent, if it was).
     """
-    _check_label_from(label_from)
+    kinds = kinds or LEGACY_KINDS
+    _check_label_from(label_from, kinds)
     data = [_as_dict(record) for record in records]
     skipped: list[str] = []
     files: list[tuple[Path, str]] = []  # (path relative to the folder, content)
@@ -542,14 +702,17 @@ def write_brat(
         if key in seen:
             raise ValueError(f"two records for article {key[1]!r} by {key[0]!r}")
         seen.add(key)
-        document = to_brat(record, label_from)
+        document = to_brat(record, label_from, kinds=kinds)
         annotator = annotator_names(record["annotator"])
         article = article_names.setdefault(annotator, _Names())(record["article_id"])
         files.append((Path(annotator, article + ".txt"), document.txt))
         files.append((Path(annotator, article + ".ann"), document.ann))
         skipped.extend(document.skipped)
     files.append(
-        (Path("annotation.conf"), brat_annotation_conf(data, label_from, vocabulary=vocabulary))
+        (
+            Path("annotation.conf"),
+            brat_annotation_conf(data, label_from, vocabulary=vocabulary, kinds=kinds),
+        )
     )
     _write_folder(folder, files)
     return BratResult(paths=tuple(folder / path for path, _ in files), skipped=tuple(skipped))
@@ -628,6 +791,29 @@ class ExportOptions:
     # Where a format says what the user should know about the file (one line each:
     # spans it had to leave out, settings the other tool needs); stderr in the CLI.
     report: Callable[[str], None] | None = None
+    # The schema's attributes (None: the five of schema 1.0) and the native line's layout.
+    kinds: Mapping[str, Kind] | None = None
+    document_kinds: Mapping[str, Kind] | None = None
+    layout: Layout = LEGACY_LAYOUT
+
+    @classmethod
+    def for_schema(cls, schema: Any, **given: Any) -> ExportOptions:
+        """The options for a `LabelSchema`: its attributes, layout and vocabulary (the
+        value ids of each choice attribute, the actors for actor ones, in schema order)."""
+        vocabulary: dict[str, list[str]] = {}
+        for level, prefix in (("passage", ""), ("document", "document:")):
+            for a in schema.attributes if level == "passage" else schema.document_attributes:
+                if a.type == "choice":
+                    vocabulary[prefix + a.id] = [v.id for v in a.values]
+                elif a.type == "actor":
+                    vocabulary[prefix + a.id] = [actor.id for actor in schema.actors]
+        return cls(
+            vocabulary=vocabulary,
+            kinds=attribute_kinds(schema),
+            document_kinds=attribute_kinds(schema, "document"),
+            layout=Layout.of(schema),
+            **given,
+        )
 
 
 @dataclass(frozen=True)
@@ -662,18 +848,16 @@ def _check_unit(name: str, units: tuple[Unit, ...], options: ExportOptions) -> N
 
 def _native_lines(records: Iterable[RecordLike], options: ExportOptions) -> Iterator[str]:
     _check_unit("native", ("article", "span"), options)
-    for record in records:
-        data = _as_dict(record)
-        if options.unit == "span":
-            yield from (dumps_line(line) for line in span_records(data))
-        else:
-            yield dumps_line(data)
+    dicts = (_as_dict(record) for record in records)
+    yield from native_lines(dicts, options.unit, options.layout)
 
 
 def _prodigy_lines(records: Iterable[RecordLike], options: ExportOptions) -> Iterator[str]:
     _check_unit("prodigy", ("article",), options)
     for record in records:
-        yield from (dumps_line(task) for task in to_prodigy(record, options.label_from))
+        yield from (
+            dumps_line(task) for task in to_prodigy(record, options.label_from, kinds=options.kinds)
+        )
 
 
 DOCCANO_OVERLAP_SETTING = "Allow overlapping spans"
@@ -692,7 +876,7 @@ def _doccano_lines(records: Iterable[RecordLike], options: ExportOptions) -> Ite
     _check_unit("doccano", ("article",), options)
     spans = overlapping = 0
     for record in records:
-        line = to_doccano(record, options.label_from)
+        line = to_doccano(record, options.label_from, kinds=options.kinds)
         spans += len(line["label"])
         overlapping += len(overlapping_span_ids(line["spans"]))
         yield dumps_line(line)
@@ -700,10 +884,13 @@ def _doccano_lines(records: Iterable[RecordLike], options: ExportOptions) -> Ite
         options.report(doccano_overlap_note(overlapping, spans))
 
 
-def to_conll(record: RecordLike, label_from: LabelFrom) -> ConllDocument:
+def to_conll(
+    record: RecordLike, label_from: LabelFrom, *, kinds: Mapping[str, Kind] | None = None
+) -> ConllDocument:
     """The CoNLL document of one native record (annotations.export.conll), tagged with
-    the `label_from` attribute's value ids."""
-    _check_label_from(label_from)
+    the `label_from` attribute's value ids (the first, for a `multiple` one: BIO holds
+    one label per token)."""
+    _check_label_from(label_from, kinds)
     data = _as_dict(record)
     spans = [
         SpanIn(span["start"], span["end"], span_label(span, label_from), span["id"])
@@ -733,7 +920,7 @@ def _conll_lines(records: Iterable[RecordLike], options: ExportOptions) -> Itera
     yield ""
     spans = left_out = untokenised = 0
     for record in records:
-        document = to_conll(record, options.label_from)
+        document = to_conll(record, options.label_from, kinds=options.kinds)
         spans += len(_as_dict(record)["spans"])
         left_out += len(document.overlapped)
         untokenised += len(document.untokenised)
@@ -769,7 +956,7 @@ def _write_labelstudio(
 ) -> ExportSummary:
     _check_unit("labelstudio", ("article",), options)
     tasks = iter_labelstudio_tasks(
-        records, options.label_from, annotator_emails=options.annotator_emails
+        records, options.label_from, annotator_emails=options.annotator_emails, kinds=options.kinds
     )
     written = 0
 
@@ -787,7 +974,9 @@ def _write_labelstudio(
 
 def _write_brat(records: Iterable[RecordLike], dest: Path, options: ExportOptions) -> ExportSummary:
     _check_unit("brat", ("article",), options)
-    result = write_brat(records, dest, options.label_from, vocabulary=options.vocabulary)
+    result = write_brat(
+        records, dest, options.label_from, vocabulary=options.vocabulary, kinds=options.kinds
+    )
     documents = sum(1 for path in result.paths if path.suffix == ".ann")
     return ExportSummary(written=documents, skipped=result.skipped)
 

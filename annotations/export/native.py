@@ -1,25 +1,32 @@
 """The native dataset format: JSON Lines, one object per (article, annotator).
 
 A line holds the article (text and the metadata needed to recreate it), who annotated it,
-under which label schema, and every span with its attributes. Offsets are code-point
-offsets into the line's `text`, half-open, and `text[start:end] == span["text"]` always.
-The full description, with an example, is in docs/format.md; the JSON Schemas are
-`native.schema.json` (one line per article) and `span.schema.json` (`--unit span`).
+under which label schema, that annotator's labels on the whole article
+(`document_labels`), the actors its labels name (`actors`, once each) and every span with
+its `labels` (attribute id -> value). Offsets are code-point offsets into the line's
+`text`, half-open, and `text[start:end] == span["text"]` always. The full description is
+in docs/format.md; the JSON Schema of a line comes from the label schema in effect
+(`annotations.export.json_schema`, `hashiya schema json-schema`).
 
-Everything here works on plain records and strings: no database, no files.
+Lines of the first version (`hashiya/1`: five fixed attributes on each span, the actor
+written out in place) are still read, as the same labels.
+
+This module is the one implementation of the format: what `export_records` and the
+importer use (they pass rows and decoded JSON in, for speed, but the shapes are made and
+checked here). Everything works on plain records and strings: no database, no files.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
-from typing import Any, Literal, NoReturn
+from typing import Any, NoReturn
 
 from annotations import untrusted
 from annotations.models import (
+    LEGACY_ATTRIBUTES,
     MAX_ANNOTATOR,
     MAX_ARTICLE_ID,
     MAX_PASSAGE_ID,
@@ -28,15 +35,15 @@ from annotations.models import (
     Passage,
 )
 from annotations.text import check_name
-from annotations.untrusted import InputError
+from annotations.untrusted import MAX_NESTING, InputError, check_nesting, may_hold_surrogates
 
-FORMAT = "hashiya/1"
-SPAN_FORMAT = "hashiya-span/1"
+FORMAT = "hashiya/2"
+FORMAT_1 = "hashiya/1"  # still read
+READ_FORMATS = (FORMAT, FORMAT_1)
+SPAN_FORMAT = "hashiya-span/2"
 
-# The labelled attributes of a span, in the order they are written.
-SPAN_ATTRIBUTES = ("actor", "stance", "target", "claim_type", "note")
-# The attributes whose values come from the schema (or the actor list): one id each.
-CATEGORICAL_ATTRIBUTES = ("actor", "stance", "claim_type")
+# The fixed span fields of a `hashiya/1` line, in the order they were written.
+SPAN_ATTRIBUTES_1 = LEGACY_ATTRIBUTES
 
 # What Python's str.splitlines() splits on: a span's sentence never crosses one, and
 # brat's line-oriented .ann files cannot hold one.
@@ -46,7 +53,7 @@ SENTENCE_TERMINATORS = frozenset(".؟!؛?")
 _CLOSERS = frozenset("\"'”’»)]}")
 
 NativeDict = dict[str, Any]
-SchemaName = Literal["native", "span"]
+Labels = Mapping[str, Any]
 
 
 class FormatError(ValueError):
@@ -83,6 +90,73 @@ ActorLookup = Mapping[str, Any] | Callable[[str], Any]
 
 
 @dataclass(frozen=True)
+class Layout:
+    """What a line's shape takes from the label schema: the order labels are written in
+    (the schema's), and which attributes name actors (their entries go in `actors`)."""
+
+    order: tuple[str, ...] = LEGACY_ATTRIBUTES
+    document_order: tuple[str, ...] = ()
+    actor_attributes: tuple[str, ...] = ("actor",)
+    document_actor_attributes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, schema: Any) -> Layout:
+        """The layout of a `LabelSchema`."""
+        return cls(
+            order=tuple(a.id for a in schema.attributes),
+            document_order=tuple(a.id for a in schema.document_attributes),
+            actor_attributes=tuple(a.id for a in schema.attributes if a.type == "actor"),
+            document_actor_attributes=tuple(
+                a.id for a in schema.document_attributes if a.type == "actor"
+            ),
+        )
+
+    def ordered(self, labels: Labels, document: bool = False) -> dict[str, Any]:
+        """The labels as written: the schema's attributes in its order, then any other
+        (kept, never dropped) by id; lists copied."""
+        order = self.document_order if document else self.order
+        out = {k: _copy_value(labels[k]) for k in order if k in labels}
+        if len(out) != len(labels):
+            out.update((k, _copy_value(labels[k])) for k in sorted(labels) if k not in out)
+        return out
+
+    def actor_ids(self, labels: Labels, document: bool = False) -> Iterable[str]:
+        """The actor ids these labels name, in attribute order."""
+        for attr_id in self.document_actor_attributes if document else self.actor_attributes:
+            value = labels.get(attr_id)
+            if isinstance(value, str):
+                yield value
+            elif isinstance(value, list):
+                yield from value
+
+
+def _copy_value(value: Any) -> Any:
+    return list(value) if isinstance(value, list | tuple) else value
+
+
+LEGACY_LAYOUT = Layout()
+
+
+class LabelOrder:
+    """Stored labels text -> the labels as written, remembered per distinct text: an
+    export sees the same few combinations over and over."""
+
+    def __init__(self, layout: Layout, document: bool = False) -> None:
+        self.layout = layout
+        self.document = document
+        self.seen: dict[str, dict[str, Any]] = {}
+
+    def __call__(self, stored: str) -> dict[str, Any]:
+        found = self.seen.get(stored)
+        if found is None:
+            found = self.layout.ordered(json.loads(stored), self.document)
+            if len(self.seen) < 100_000:
+                self.seen[stored] = found
+        # A copy of the outer mapping (cheap); the lists inside are never changed.
+        return dict(found)
+
+
+@dataclass(frozen=True)
 class SpanComment:
     """One comment of a span's thread, as it travels in a dataset."""
 
@@ -102,37 +176,105 @@ class NativeSpan:
     start: int
     end: int
     text: str
-    actor: ActorInfo | None = None
-    stance: str | None = None
-    target: str | None = None
-    claim_type: str | None = None
-    note: str | None = None
+    labels: Labels = field(default_factory=dict)  # attribute id -> value, as written
     created_at: str = ""
     updated_at: str = ""
     comments: tuple[SpanComment, ...] = ()  # written only when there are some
 
-    def to_dict(self) -> dict[str, Any]:
-        out = {
-            "id": self.id,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "actor": None if self.actor is None else self.actor.to_dict(),
-            "stance": self.stance,
-            "target": self.target,
-            "claim_type": self.claim_type,
-            "note": self.note,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
-        if self.comments:
-            out["comments"] = [c.to_dict() for c in self.comments]
-        return out
+    def to_dict(self, layout: Layout = LEGACY_LAYOUT) -> dict[str, Any]:
+        return span_dict(
+            self.id,
+            self.start,
+            self.end,
+            self.text,
+            layout.ordered(self.labels),
+            self.created_at,
+            self.updated_at,
+            [c.to_dict() for c in self.comments],
+        )
+
+
+def span_dict(
+    span_id: str,
+    start: int,
+    end: int,
+    text: str,
+    labels: dict[str, Any],
+    created_at: str,
+    updated_at: str,
+    comments: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """A span as a line holds it (keys in their fixed order)."""
+    span = {
+        "id": span_id,
+        "start": start,
+        "end": end,
+        "text": text,
+        "labels": labels,
+        "created_at": created_at,
+        "updated_at": updated_at,
+    }
+    if comments:  # the key only on commented spans
+        span["comments"] = comments
+    return span
+
+
+def record_dict(
+    article: Sequence[Any],
+    annotator: str,
+    status: str | None,
+    schema_name: str,
+    schema_version: str,
+    document_labels: dict[str, Any],
+    actors: list[dict[str, Any]],
+    spans: list[dict[str, Any]],
+    exported_at: str,
+) -> NativeDict:
+    """A line (keys in their fixed order). `article` is (id, title, source, published,
+    origin, text, metadata)."""
+    return {
+        "format": FORMAT,
+        "article_id": article[0],
+        "title": article[1],
+        "source": article[2],
+        "published": article[3],
+        "origin": article[4],
+        "metadata": article[6],
+        "text": article[5],
+        "annotator": annotator,
+        "status": status,
+        "schema": {"name": schema_name, "version": schema_version},
+        "document_labels": document_labels,
+        "actors": actors,
+        "spans": spans,
+        "exported_at": exported_at,
+    }
+
+
+def used_actors(
+    spans: Iterable[Mapping[str, Any]],
+    document_labels: Labels,
+    layout: Layout,
+    actor_dict: Callable[[str], dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The `actors` of a line: each actor its labels name, once, in order of first use
+    (document labels first, then the spans in order)."""
+    seen: dict[str, dict[str, Any]] = {}
+    for actor_id in layout.actor_ids(document_labels, document=True):
+        if actor_id not in seen:
+            seen[actor_id] = actor_dict(actor_id)
+    for span in spans:
+        for actor_id in layout.actor_ids(span["labels"]):
+            if actor_id not in seen:
+                seen[actor_id] = actor_dict(actor_id)
+    return list(seen.values())
 
 
 @dataclass(frozen=True)
 class NativeRecord:
-    """One line of a native file: an article and one annotator's spans on it."""
+    """One line of a native file: an article, one annotator's spans and document labels.
+
+    `format` is the version the line was read from; `to_dict` always writes FORMAT."""
 
     article_id: str
     title: str
@@ -147,25 +289,38 @@ class NativeRecord:
     published: str | None = None
     origin: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    document_labels: Labels = field(default_factory=dict)
+    actor_entries: tuple[ActorInfo, ...] = ()  # the line's `actors`
     format: str = FORMAT
 
-    def to_dict(self) -> NativeDict:
+    def to_dict(self, layout: Layout = LEGACY_LAYOUT) -> NativeDict:
         """The record as written, keys in their fixed order."""
-        return {
-            "format": self.format,
-            "article_id": self.article_id,
-            "title": self.title,
-            "source": self.source,
-            "published": self.published,
-            "origin": self.origin,
-            "metadata": copy.deepcopy(self.metadata),
-            "text": self.text,
-            "annotator": self.annotator,
-            "status": self.status,
-            "schema": {"name": self.schema_name, "version": self.schema_version},
-            "spans": [span.to_dict() for span in self.spans],
-            "exported_at": self.exported_at,
-        }
+        spans = [span.to_dict(layout) for span in self.spans]
+        document = layout.ordered(self.document_labels, document=True)
+        known = {a.id: a for a in self.actor_entries}
+        actors = used_actors(
+            spans, document, layout, lambda i: known.get(i, ActorInfo(i)).to_dict()
+        )
+        article = (
+            self.article_id,
+            self.title,
+            self.source,
+            self.published,
+            self.origin,
+            self.text,
+            copy.deepcopy(self.metadata),
+        )
+        return record_dict(
+            article,
+            self.annotator,
+            self.status,
+            self.schema_name,
+            self.schema_version,
+            document,
+            actors,
+            spans,
+            self.exported_at,
+        )
 
     def article(self, paragraphs: tuple[tuple[int, int], ...], imported_at: str = "") -> Article:
         """The article to store; paragraphs are not in the format, the importer computes them."""
@@ -191,11 +346,7 @@ class NativeRecord:
                 end=span.end,
                 text=span.text,
                 annotator=self.annotator,
-                actor=None if span.actor is None else span.actor.id,
-                stance=span.stance,
-                target=span.target,
-                claim_type=span.claim_type,
-                note=span.note,
+                labels=span.labels,
                 schema_name=self.schema_name,
                 schema_version=self.schema_version,
                 created_at=span.created_at,
@@ -211,8 +362,8 @@ class NativeRecord:
         ]
 
     def actors(self) -> dict[str, ActorInfo]:
-        """The actors the spans name, by id (for recreating unknown ones)."""
-        return {span.actor.id: span.actor for span in self.spans if span.actor is not None}
+        """The actors the line describes, by id (for recreating unknown ones)."""
+        return {a.id: a for a in self.actor_entries}
 
 
 # --------------------------------------------------------------------------- writing
@@ -227,11 +378,15 @@ def native_record(
     passages: Iterable[Passage],
     actor_lookup: ActorLookup,
     exported_at: str,
+    *,
+    document_labels: Labels | None = None,
+    layout: Layout = LEGACY_LAYOUT,
 ) -> NativeDict:
-    """The native record of one annotator's passages on one article.
+    """The native record of one annotator's passages (and document labels) on one article.
 
-    Spans are ordered by (start, end, id). Raises ValueError if a passage belongs to
-    another article or annotator, or its offsets or quoted text do not fit the article.
+    Spans are ordered by (start, end, id); labels are written in `layout`'s (the
+    schema's) order. Raises ValueError if a passage belongs to another article or
+    annotator, or its offsets or quoted text do not fit the article.
     """
     spans = []
     for passage in sorted(passages, key=lambda p: (p.start, p.end, p.id)):
@@ -242,47 +397,50 @@ def native_record(
             )
         if passage.annotator != annotator:
             raise ValueError(f"{where} is by {passage.annotator!r}, not {annotator!r}")
-        if not 0 <= passage.start <= passage.end <= len(article.text):
-            raise ValueError(
-                f"{where}: offsets {passage.start}..{passage.end} do not fit the text "
-                f"of article {article.id!r} (length {len(article.text)})"
-            )
-        quoted = article.text[passage.start : passage.end]
-        if quoted != passage.text:
-            raise ValueError(
-                f"{where}: quoted text {passage.text!r} differs from the article's {quoted!r}"
-            )
         spans.append(
-            NativeSpan(
-                id=passage.id,
-                start=passage.start,
-                end=passage.end,
-                text=quoted,
-                actor=None if passage.actor is None else lookup_actor(actor_lookup, passage.actor),
-                stance=passage.stance,
-                target=passage.target,
-                claim_type=passage.claim_type,
-                note=passage.note,
-                created_at=passage.created_at,
-                updated_at=passage.updated_at,
+            span_dict(
+                passage.id,
+                passage.start,
+                passage.end,
+                check_quote(
+                    passage.id, article.id, article.text, passage.start, passage.end, passage.text
+                ),
+                layout.ordered(passage.labels),
+                passage.created_at,
+                passage.updated_at,
             )
         )
-    record = NativeRecord(
-        article_id=article.id,
-        title=article.title,
-        source=article.source,
-        text=article.text,
-        annotator=annotator,
-        status=status,
-        schema_name=schema_name,
-        schema_version=schema_version,
-        spans=tuple(spans),
-        exported_at=exported_at,
-        published=article.published,
-        origin=article.origin,
-        metadata=dict(article.metadata),
+    document = layout.ordered(document_labels or {}, document=True)
+    actors = used_actors(spans, document, layout, lambda i: lookup_actor(actor_lookup, i).to_dict())
+    row = (
+        article.id,
+        article.title,
+        article.source,
+        article.published,
+        article.origin,
+        article.text,
+        copy.deepcopy(dict(article.metadata)),
     )
-    return record.to_dict()
+    return record_dict(
+        row, annotator, status, schema_name, schema_version, document, actors, spans, exported_at
+    )
+
+
+def check_quote(
+    passage_id: str, article_id: str, text: str, start: int, end: int, quoted: str
+) -> str:
+    """`quoted`, after checking it is text[start:end]; ValueError if it is not."""
+    if not 0 <= start <= end <= len(text):
+        raise ValueError(
+            f"passage {passage_id}: offsets {start}..{end} do not fit the text "
+            f"of article {article_id!r} (length {len(text)})"
+        )
+    if text[start:end] != quoted:
+        raise ValueError(
+            f"passage {passage_id}: quoted text {quoted!r} differs from the article's "
+            f"{text[start:end]!r}"
+        )
+    return quoted
 
 
 def lookup_actor(actor_lookup: ActorLookup, actor_id: str) -> ActorInfo:
@@ -310,11 +468,12 @@ def lookup_actor(actor_lookup: ActorLookup, actor_id: str) -> ActorInfo:
 # (str.splitlines, editors). They only ever occur inside JSON strings, so escaping them
 # there keeps the line one line without changing the value.
 _LINE_SAFE = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def dumps_line(record: Mapping[str, Any]) -> str:
     """One compact JSON line (no trailing newline), Arabic written as UTF-8 text."""
-    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    line = _COMPACT.encode(record)
     # translate() costs most of a line's time: only when one of the three is there.
     if "\x85" in line or "\u2028" in line or "\u2029" in line:
         line = line.translate(_LINE_SAFE)
@@ -381,11 +540,15 @@ def _closes_sentence(text: str, index: int) -> bool:
     return index >= 0 and _ends_sentence(text, index)
 
 
-def span_record(record: Mapping[str, Any], span: Mapping[str, Any]) -> NativeDict:
-    """One `--unit span` line: a span of a native record with the sentence around it."""
+def span_record(
+    record: Mapping[str, Any], span: Mapping[str, Any], layout: Layout = LEGACY_LAYOUT
+) -> NativeDict:
+    """One `--unit span` line: a span of a native record with the sentence around it,
+    its line's document labels and the actors its labels name."""
     text: str = record["text"]
     start, end = span["start"], span["end"]
     context_start, context_end = sentence_bounds(text, start, end)
+    named = set(layout.actor_ids(span["labels"]))
     return {
         "format": SPAN_FORMAT,
         "id": span["id"],
@@ -398,11 +561,9 @@ def span_record(record: Mapping[str, Any], span: Mapping[str, Any]) -> NativeDic
         "start": start,
         "end": end,
         "text": span["text"],
-        "actor": copy.deepcopy(span["actor"]),
-        "stance": span["stance"],
-        "target": span["target"],
-        "claim_type": span["claim_type"],
-        "note": span["note"],
+        "labels": copy.deepcopy(span["labels"]),
+        "actors": [copy.deepcopy(a) for a in record["actors"] if a["id"] in named],
+        "document_labels": copy.deepcopy(record["document_labels"]),
         "context": text[context_start:context_end],
         "context_start": context_start,
         "start_in_context": start - context_start,
@@ -414,9 +575,22 @@ def span_record(record: Mapping[str, Any], span: Mapping[str, Any]) -> NativeDic
     }
 
 
-def span_records(record: Mapping[str, Any]) -> list[NativeDict]:
+def span_records(record: Mapping[str, Any], layout: Layout = LEGACY_LAYOUT) -> list[NativeDict]:
     """The `--unit span` lines of a native record, in span order."""
-    return [span_record(record, span) for span in record["spans"]]
+    return [span_record(record, span, layout) for span in record["spans"]]
+
+
+def native_lines(
+    records: Iterable[Mapping[str, Any]], unit: str = "article", layout: Layout = LEGACY_LAYOUT
+) -> Iterator[str]:
+    """The lines of a native export (`--unit article` or `span`)."""
+    if unit not in ("article", "span"):
+        raise ValueError(f"the native format has no unit {unit!r}")
+    for record in records:
+        if unit == "span":
+            yield from (dumps_line(line) for line in span_records(record, layout))
+        else:
+            yield dumps_line(record)
 
 
 # --------------------------------------------------------------------------- reading
@@ -425,15 +599,221 @@ def span_records(record: Mapping[str, Any]) -> list[NativeDict]:
 def parse_native_line(
     line: str, lineno: int, known_values: Mapping[str, Collection[str]] | None = None
 ) -> NativeRecord:
-    """Read one native line, checking every field the format promises.
+    """Read one native line (`hashiya/2`, or `hashiya/1` read as the same labels),
+    checking every field the format promises.
 
-    `known_values` maps "actor", "stance" or "claim_type" to the ids the importing
-    database knows; a span naming another one is an error. Attributes not in the mapping
-    are not checked (user-added actors, for instance, are recreated by the importer).
-    Raises FormatError. Keys the format does not define are ignored. Strings must be
-    text UTF-8 can hold (no lone surrogates), metadata nests at most
-    `untrusted.MAX_NESTING` levels, and ids have the lengths `annotations.models` allows.
+    `known_values` maps attribute ids to the value ids the importing database knows; a
+    span naming another one is an error (the full check against a label schema is
+    `LabelSchema.validate_labels`, which the importer runs). Raises FormatError. Keys the
+    format does not define are ignored. Strings must be text UTF-8 can hold (no lone
+    surrogates), metadata nests at most `untrusted.MAX_NESTING` levels, and ids have the
+    lengths `annotations.models` allows.
+
+    Most lines are plainly valid: those are checked straight on the decoded JSON with no
+    per-field calls; anything else goes through the field-by-field reader, which names
+    the first problem.
     """
+    try:
+        data = json.loads(line)  # a line end is JSON whitespace
+    except (ValueError, RecursionError):
+        data = None
+    record = None
+    if type(data) is dict and not may_hold_surrogates(line):
+        record = _quick(data)
+    if record is None:
+        record = _parse_fully(line.rstrip("\r\n"), lineno)
+    if known_values:
+        _check_known(record, lineno, known_values)
+    return record
+
+
+def _check_known(
+    record: NativeRecord, lineno: int, known_values: Mapping[str, Collection[str]]
+) -> None:
+    for index, span in enumerate(record.spans):
+        for attr_id, known in known_values.items():
+            value = span.labels.get(attr_id)
+            for item in value if isinstance(value, list) else (value,):
+                if isinstance(item, str) and item not in known:
+                    raise FormatError(
+                        lineno, f"unknown {attr_id} {item!r}", f"spans[{index}].labels.{attr_id}"
+                    )
+
+
+def _plain_label(value: object) -> bool:
+    kind = type(value)
+    if kind is str or kind is bool:
+        return True
+    return kind is list and bool(value) and all(type(v) is str for v in value)  # type: ignore[union-attr]
+
+
+def _quick(data: dict[str, Any]) -> NativeRecord | None:
+    """The record of a plainly valid `hashiya/2` line (every check the full reader
+    makes), else None."""
+    try:
+        article_id = data["article_id"]
+        title = data["title"]
+        source = data["source"]
+        published = data["published"]
+        origin = data["origin"]
+        metadata = data["metadata"]
+        text = data["text"]
+        annotator = data["annotator"]
+        status = data["status"]
+        schema = data["schema"]
+        document = data["document_labels"]
+        actors = data["actors"]
+        spans = data["spans"]
+        exported_at = data["exported_at"]
+        if not (
+            data["format"] == FORMAT
+            and type(exported_at) is str
+            and type(article_id) is str
+            and article_id
+            and len(article_id) <= MAX_ARTICLE_ID
+            and type(title) is str
+            and type(source) is str
+            and (published is None or type(published) is str)
+            and (origin is None or type(origin) is str)
+            and type(metadata) is dict
+            and type(text) is str
+            and type(annotator) is str
+            and annotator
+            and len(annotator) <= MAX_ANNOTATOR
+            and check_name(annotator) is None
+            and (status is None or type(status) is str)
+            and type(schema) is dict
+            and type(document) is dict
+            and type(actors) is list
+            and type(spans) is list
+        ):
+            return None
+        schema_name = schema["name"]
+        schema_version = schema["version"]
+    except KeyError:
+        return None
+    if type(schema_name) is not str or type(schema_version) is not str:
+        return None
+    if metadata and not _shallow(metadata):
+        return None
+    if not all(_plain_label(v) for v in document.values()):
+        return None
+    entries = []
+    for actor in actors:
+        if type(actor) is not dict or not _plain_actor(actor):
+            return None
+        entries.append(
+            ActorInfo(
+                actor["id"], actor["name_ar"], actor["name_en"], tuple(actor.get("aliases", ()))
+            )
+        )
+    length = len(text)
+    seen: set[str] = set()
+    out: list[NativeSpan] = []
+    for span in spans:
+        if type(span) is not dict:
+            return None
+        try:
+            span_id = span["id"]
+            start = span["start"]
+            end = span["end"]
+            quoted = span["text"]
+            labels = span["labels"]
+            created_at = span["created_at"]
+            updated_at = span["updated_at"]
+        except KeyError:
+            return None
+        if not (
+            type(span_id) is str
+            and span_id
+            and len(span_id) <= MAX_PASSAGE_ID
+            and span_id not in seen
+            and type(start) is int
+            and type(end) is int
+            and 0 <= start <= end <= length
+            and type(quoted) is str
+            and text[start:end] == quoted
+            and type(labels) is dict
+            and type(created_at) is str
+            and type(updated_at) is str
+        ):
+            return None
+        for value in labels.values():
+            if not _plain_label(value):
+                return None
+        seen.add(span_id)
+        comments: tuple[SpanComment, ...] = ()
+        thread = span.get("comments")
+        if thread is not None:
+            if not _plain_comments(thread):
+                return None
+            comments = tuple(SpanComment(c["author"], c["text"], c["at"]) for c in thread)
+        out.append(
+            NativeSpan(span_id, start, end, quoted, labels, created_at, updated_at, comments)
+        )
+    return NativeRecord(
+        article_id=article_id,
+        title=title,
+        source=source,
+        text=text,
+        annotator=annotator,
+        status=status,
+        schema_name=schema_name,
+        schema_version=schema_version,
+        spans=tuple(out),
+        exported_at=exported_at,
+        published=published,
+        origin=origin,
+        metadata=metadata,
+        document_labels=document,
+        actor_entries=tuple(entries),
+    )
+
+
+def _plain_comments(thread: object) -> bool:
+    """A comment thread as the full reader accepts it."""
+    return type(thread) is list and all(
+        type(c) is dict
+        and type(c.get("author")) is str
+        and c["author"]
+        and check_name(c["author"]) is None
+        and type(c.get("text")) is str
+        and c["text"]
+        and type(c.get("at")) is str
+        for c in thread
+    )
+
+
+def _shallow(metadata: dict[str, Any]) -> bool:
+    """Metadata within the nesting limit (most is flat: that is checked first)."""
+    if not any(isinstance(value, dict | list) for value in metadata.values()):
+        return True
+    try:
+        check_nesting(metadata, limit=MAX_NESTING)
+    except ValueError:
+        return False
+    return True
+
+
+def _plain_actor(actor: dict[str, Any]) -> bool:
+    """An actor object as the full reader accepts it."""
+    try:
+        actor_id, name_ar, name_en = actor["id"], actor["name_ar"], actor["name_en"]
+    except KeyError:
+        return False
+    aliases = actor.get("aliases", [])
+    return (
+        type(actor_id) is str
+        and bool(actor_id)
+        and check_name(actor_id) is None
+        and (name_ar is None or (type(name_ar) is str and check_name(name_ar) is None))
+        and (name_en is None or (type(name_en) is str and check_name(name_en) is None))
+        and type(aliases) is list
+        and all(type(alias) is str and check_name(alias) is None for alias in aliases)
+    )
+
+
+def _parse_fully(line: str, lineno: int) -> NativeRecord:
     try:
         data = untrusted.loads(line)
     except json.JSONDecodeError as error:
@@ -447,8 +827,12 @@ def parse_native_line(
         reader.text(data)
 
     fmt = reader.string(data, "format", "format")
-    if fmt != FORMAT:
-        reader.fail("format", f"unsupported format {fmt!r} (this version reads {FORMAT!r})")
+    if fmt not in READ_FORMATS:
+        reader.fail(
+            "format",
+            f"unsupported format {fmt!r} (this version reads {' and '.join(map(repr, READ_FORMATS))})",
+        )
+    version_1 = fmt == FORMAT_1
     article_id = reader.string(data, "article_id", "article_id", non_empty=True)
     reader.length(article_id, "article_id", MAX_ARTICLE_ID)
     title = reader.string(data, "title", "title")
@@ -464,6 +848,14 @@ def parse_native_line(
     schema = reader.object(data, "schema", "schema")
     schema_name = reader.string(schema, "name", "schema.name")
     schema_version = reader.string(schema, "version", "schema.version")
+    entries: dict[str, ActorInfo] = {}
+    if version_1:
+        document: dict[str, Any] = {}
+    else:
+        document = reader.labels(data, "document_labels", "document_labels")
+        for index, raw in enumerate(reader.array(data, "actors", "actors")):
+            actor = reader.actor_object(raw, f"actors[{index}]")
+            entries.setdefault(actor.id, actor)
     raw_spans = reader.array(data, "spans", "spans")
     exported_at = reader.string(data, "exported_at", "exported_at")
 
@@ -473,7 +865,7 @@ def parse_native_line(
         path = f"spans[{index}]"
         if not isinstance(raw, dict):
             reader.fail(path, f"expected an object, got {_json_type(raw)}")
-        span = reader.span(raw, path, text, known_values or {})
+        span = reader.span(raw, path, text, entries if version_1 else None)
         if span.id in seen_ids:
             reader.fail(f"{path}.id", f"duplicate id {span.id!r} (also spans[{seen_ids[span.id]}])")
         seen_ids[span.id] = index
@@ -494,6 +886,8 @@ def parse_native_line(
         schema_version=schema_version,
         spans=tuple(spans),
         exported_at=exported_at,
+        document_labels=document,
+        actor_entries=tuple(entries.values()),
     )
 
 
@@ -613,12 +1007,9 @@ class _Reader:
             )
         return tuple(out)
 
-    def actor(self, obj: Mapping[str, Any], path: str) -> ActorInfo | None:
-        value = self._get(obj, "actor", path)
-        if value is None:
-            return None
+    def actor_object(self, value: Any, path: str) -> ActorInfo:
         if not isinstance(value, dict):
-            self.fail(path, f"expected an object or null, got {_json_type(value)}")
+            self.fail(path, f"expected an object, got {_json_type(value)}")
         aliases = value.get("aliases", [])
         if not isinstance(aliases, list):
             self.fail(f"{path}.aliases", f"expected an array, got {_json_type(aliases)}")
@@ -633,13 +1024,37 @@ class _Reader:
             aliases=tuple(aliases),
         )
 
+    def labels(self, obj: Mapping[str, Any], key: str, path: str) -> dict[str, Any]:
+        """A labels object: attribute id -> text, true/false, or a non-empty array of text."""
+        value = self.object(obj, key, path)
+        for attr_id, item in value.items():
+            where = untrusted.field_path(path, attr_id)
+            if not attr_id:
+                self.fail(path, "an attribute id must not be empty")
+            if isinstance(item, list):
+                if not item:
+                    self.fail(where, "an empty array (leave the attribute out instead)")
+                for index, element in enumerate(item):
+                    if not isinstance(element, str):
+                        self.fail(
+                            f"{where}[{index}]", f"expected a string, got {_json_type(element)}"
+                        )
+            elif not isinstance(item, str | bool):
+                self.fail(
+                    where,
+                    f"expected a string, true/false or an array of strings, got {_json_type(item)}",
+                )
+        return value
+
     def span(
         self,
         raw: Mapping[str, Any],
         path: str,
         text: str,
-        known_values: Mapping[str, Collection[str]],
+        actors_1: dict[str, ActorInfo] | None,
     ) -> NativeSpan:
+        """One span; `actors_1` is given for a `hashiya/1` line, whose spans carry their
+        actor in place (it is added there)."""
         span_id = self.string(raw, "id", f"{path}.id", non_empty=True)
         self.length(span_id, f"{path}.id", MAX_PASSAGE_ID)
         start = self.integer(raw, "start", f"{path}.start")
@@ -655,35 +1070,45 @@ class _Reader:
             self.fail(
                 f"{path}.text", f"{quoted!r} differs from text[{start}:{end}] {text[start:end]!r}"
             )
-        span = NativeSpan(
+        if actors_1 is None:
+            labels = self.labels(raw, "labels", f"{path}.labels")
+        else:
+            labels = self._labels_1(raw, path, actors_1)
+        return NativeSpan(
             id=span_id,
             start=start,
             end=end,
             text=quoted,
-            actor=self.actor(raw, f"{path}.actor"),
-            stance=self.optional_name(raw, "stance", f"{path}.stance"),
-            target=self.optional_string(raw, "target", f"{path}.target"),
-            claim_type=self.optional_name(raw, "claim_type", f"{path}.claim_type"),
-            note=self.optional_string(raw, "note", f"{path}.note"),
+            labels=labels,
             created_at=self.string(raw, "created_at", f"{path}.created_at"),
             updated_at=self.string(raw, "updated_at", f"{path}.updated_at"),
             comments=self.comments(raw, f"{path}.comments"),
         )
-        for attribute, known in known_values.items():
-            value = getattr(span, attribute, None)
-            value_id = value.id if isinstance(value, ActorInfo) else value
-            if value_id is not None and value_id not in known:
-                where = f"{path}.actor.id" if attribute == "actor" else f"{path}.{attribute}"
-                self.fail(where, f"unknown {attribute} {value_id!r}")
-        return span
 
-
-# --------------------------------------------------------------------------- schemas
-
-
-def load_json_schema(name: SchemaName = "native") -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a native line ("native") or a span line ("span")."""
-    filename = "native.schema.json" if name == "native" else "span.schema.json"
-    text = resources.files("annotations.export").joinpath(filename).read_text(encoding="utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
+    def _labels_1(
+        self, raw: Mapping[str, Any], path: str, actors: dict[str, ActorInfo]
+    ) -> dict[str, Any]:
+        """The five fixed fields of a `hashiya/1` span, as labels."""
+        labels: dict[str, Any] = {}
+        value = self._get(raw, "actor", f"{path}.actor")
+        if value is not None:
+            if not isinstance(value, dict):
+                self.fail(f"{path}.actor", f"expected an object or null, got {_json_type(value)}")
+            actor = self.actor_object(value, f"{path}.actor")
+            actors.setdefault(actor.id, actor)
+            labels["actor"] = actor.id
+        for attr_id, named in (
+            ("stance", True),
+            ("target", False),
+            ("claim_type", True),
+            ("note", False),
+        ):
+            where = f"{path}.{attr_id}"
+            item = (
+                self.optional_name(raw, attr_id, where)
+                if named
+                else self.optional_string(raw, attr_id, where)
+            )
+            if item is not None:
+                labels[attr_id] = item
+        return labels

@@ -33,7 +33,7 @@ from annotations.exchange import (
     actor_lookup,
     import_annotation_lines,
 )
-from annotations.export.native import FORMAT, dumps_line
+from annotations.export.native import FORMAT, dumps_line, span_dict
 from annotations.interop.readers import (
     UNSET_LABEL,
     ForeignRecord,
@@ -58,8 +58,6 @@ Offsets = Literal["codepoint", "utf16"]
 
 # The attributes a passage has, by kind: those whose values come from a list (the label
 # of a one-label format is one of these), and free text.
-CHOICE_ATTRIBUTES = ("stance", "claim_type")
-TEXT_ATTRIBUTES = ("target", "note")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")  # as the schema's ids
 _ID_NAMESPACE = uuid.UUID("5b0c1f4e-3f3a-4d8e-9a51-6a8e0f7c2d10")
 
@@ -247,7 +245,7 @@ class _Vocabulary:
     @classmethod
     def of(cls, store: Store, schema: LabelSchema) -> _Vocabulary:
         by_attribute: dict[str, dict[str, set[str]]] = {}
-        for attribute in CHOICE_ATTRIBUTES:
+        for attribute in (a.id for a in schema.attributes if a.type == "choice"):
             keys: dict[str, set[str]] = {}
             for value in schema.values(attribute):
                 for key in (value.id, value.label_en, value.label_ar):
@@ -317,6 +315,7 @@ class _Mapper:
         text = offsets.text
         article = self._article(record, text)
         spans: list[dict[str, Any]] = []
+        actors: dict[str, dict[str, Any]] = {}  # the line's `actors`, in order of first use
         seen: dict[str, int] = {}
         raw_offsets = [self._raw_offsets(span, offsets, fail) for span in record.spans]
         offsets.prepare(edge for pair in raw_offsets for edge in pair)
@@ -331,6 +330,10 @@ class _Mapper:
                     raise fail(f"{span.place}.id", f"duplicate id {passage_id!r}")
                 passage_id = self._passage_id(article, annotator, start, end, seen)
             seen[passage_id] = 1
+            for value in labels.values():
+                for item in value if isinstance(value, list) else (value,):
+                    if isinstance(item, dict):  # an actor, as its native object
+                        actors.setdefault(item["id"], item)
             spans.append(
                 native_span(
                     passage_id,
@@ -361,6 +364,8 @@ class _Mapper:
             "annotator": annotator,
             "status": status,
             "schema": {"name": self.schema.name, "version": self.schema.version},
+            "document_labels": {},
+            "actors": list(actors.values()),
             "spans": spans,
             "exported_at": self.stamp,
         }
@@ -467,14 +472,19 @@ class _Mapper:
         labels: dict[str, Any] = {}
         for attribute, value in span.attributes.items():
             where = f"{span.place}.{attribute}"
-            if attribute in TEXT_ATTRIBUTES:
-                if isinstance(value, str) and value:
-                    labels[attribute] = value
-            elif attribute == "actor":
-                labels["actor"] = self._actor(value, where, fail)
-            elif attribute in CHOICE_ATTRIBUTES:
-                labels[attribute] = self._choice(attribute, value, where, fail)
-            # other controls (a Label Studio config of the user's own) are not attributes here
+            found = self.schema.attribute(attribute)
+            if found is None:
+                continue  # other controls (a Label Studio config of the user's own)
+            if found.multiple and isinstance(value, list):
+                items = [
+                    self._one(found.type, attribute, v, f"{where}[{i}]", fail)
+                    for i, v in enumerate(value)
+                ]
+                labels[attribute] = [i for i in items if i is not None] or None
+            else:
+                labels[attribute] = self._one(found.type, attribute, value, where, fail)
+                if found.multiple and labels[attribute] is not None:
+                    labels[attribute] = [labels[attribute]]
         if span.labels:
             raise fail(
                 f"{span.place}.labels",
@@ -483,6 +493,20 @@ class _Mapper:
         if span.label is not None and span.label != UNSET_LABEL:
             self._label(span.label, labels, span.label_field or f"{span.place}.label", fail)
         return labels
+
+    def _one(self, kind: str, attribute: str, value: Any, where: str, fail: _Failer) -> Any:
+        """One value of an attribute of type `kind`, as the native line writes it."""
+        if kind == "text":
+            return value if isinstance(value, str) and value else None
+        if kind == "boolean":
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.casefold() in ("true", "false"):
+                return value.casefold() == "true"
+            raise fail(where, f"expected true or false, got {value!r}")
+        if kind == "actor":
+            return self._actor(value, where, fail)
+        return self._choice(attribute, value, where, fail)
 
     def _choice(self, attribute: str, value: Any, where: str, fail: _Failer) -> str:
         if not isinstance(value, str):
@@ -538,7 +562,11 @@ class _Mapper:
         """Put a one-label format's label where it belongs (`label_to`, or the one
         attribute whose values it names)."""
         attributes = (
-            ("stance", "claim_type", "actor")
+            tuple(
+                a.id
+                for a in self.schema.attributes
+                if a.type == "choice" or (a.type == "actor" and a.id == "actor")
+            )
             if self.options.label_to == "auto"
             else (self.options.label_to,)
         )
@@ -574,7 +602,12 @@ class _Mapper:
         value: Any = self.vocabulary.actor_forms[value_id] if attribute == "actor" else value_id
         # The label wins over the attribute written beside it: the label is what the
         # other tool shows and lets people change.
-        labels[attribute] = value
+        found = self.schema.attribute(attribute)
+        if found is not None and found.multiple:
+            have = labels.get(attribute) or []
+            labels[attribute] = [*have, value] if value not in have else have
+        else:
+            labels[attribute] = value
 
 
 def _value_id(value: Any) -> Any:
@@ -598,18 +631,11 @@ def native_span(
     created_at: str,
     updated_at: str,
 ) -> dict[str, Any]:
-    """A native span from a passage's labels (attribute -> value; the actor as its
-    native object). The one place that knows how the native format spells labels."""
-    return {
-        "id": passage_id,
-        "start": start,
-        "end": end,
-        "text": text,
-        "actor": labels.get("actor"),
-        "stance": labels.get("stance"),
-        "target": labels.get("target"),
-        "claim_type": labels.get("claim_type"),
-        "note": labels.get("note"),
-        "created_at": created_at,
-        "updated_at": updated_at,
+    """A native span from a passage's labels (attribute -> value; an actor as its
+    native object, written as its id: the line lists the object in `actors`)."""
+    written = {
+        k: [_value_id(i) for i in v] if isinstance(v, list) else _value_id(v)
+        for k, v in labels.items()
+        if v is not None
     }
+    return span_dict(passage_id, start, end, text, written, created_at, updated_at)

@@ -20,16 +20,13 @@ from annotations.exchange import (
     count_passages,
     export_records,
     import_annotation_lines,
-    native_lines,
     schema_with_user_actors,
 )
 from annotations.export.formats import (
     FORMATS,
     ExportOptions,
-    ExportSummary,
     LabelFrom,
     Unit,
-    write_lines_atomic,
 )
 from annotations.interop.imports import (
     FOREIGN_FORMATS,
@@ -52,8 +49,6 @@ from tui.cli.main import (
     say,
     settings_of,
 )
-
-LABEL_FROM = ("claim_type", "stance", "actor")
 
 
 @cli.command("export")
@@ -79,10 +74,10 @@ LABEL_FROM = ("claim_type", "stance", "actor")
 )
 @click.option(
     "--label-from",
-    type=click.Choice(LABEL_FROM),
+    metavar="ATTR",
     default="claim_type",
     show_default=True,
-    help="For formats with one label per span: which attribute is the label.",
+    help="For formats with one label per span: which attribute of the schema is the label.",
 )
 @click.option(
     "--annotator",
@@ -150,14 +145,15 @@ def export_command(
         layer=layer,
         include_unresolved=include_unresolved,
     )
-    options = ExportOptions(
+    if fmt.uses_label_from and schema.attribute(label_from) is None:
+        known = ", ".join(a.id for a in schema.attributes)
+        raise click.UsageError(
+            f"--label-from: unknown attribute {printable(label_from)!r} (the schema's: {known})"
+        )
+    options = ExportOptions.for_schema(
+        schema_with_user_actors(store, schema),
         label_from=cast("LabelFrom", label_from),
         unit=cast("Unit", unit),
-        vocabulary={
-            "actor": [a.id for a in schema_with_user_actors(store, schema).actors],
-            "stance": [v.id for v in schema.stances],
-            "claim_type": [v.id for v in schema.claim_types],
-        },
         report=_report,
     )
     if layer == "gold" and not include_unresolved:
@@ -170,17 +166,11 @@ def export_command(
         bar = progress_bar(count_passages(store, flt), "exporting") if show else nullcontext(None)
         with bar as progress:
             stream = records if progress is None else _counting(records, progress)
-            if format_name == "native":
-                # The same lines as fmt.lines, written faster (annotations.exchange).
-                lines: Iterator[str] | None = native_lines(stream, unit)
-            else:
-                lines = None if fmt.lines is None else fmt.lines(stream, options)
             if output is None:
-                assert lines is not None
+                assert fmt.lines is not None
+                lines = fmt.lines(stream, options)
                 complete = _write_stdout(lines, json_text=fmt.suffix in (".jsonl", ".json"))
-            elif format_name == "native":
-                summary = ExportSummary(written=write_lines_atomic(output, lines or ()))
-            else:  # the format's writer: it counts what it writes (documents, tasks)
+            else:  # the format's writer: it counts what it writes (lines, documents, tasks)
                 summary = fmt.write(stream, output, options)
     except ExportError as exc:
         where = "" if output is None else f"{output} not written: "

@@ -1,4 +1,4 @@
-"""Commands: labels (`hashiya schema check`, `hashiya schema show`)."""
+"""Commands: labels (`hashiya schema check`, `show`, `json-schema`)."""
 
 from __future__ import annotations
 
@@ -137,6 +137,38 @@ def schema_show(ctx: click.Context, as_json: bool) -> None:
         lines = _describe_schema(schema, logical=logical, shape=settings_of(ctx).shape)
         with explicit_bidi(not logical):
             click.echo("\n".join(lines))
+
+
+@schema_group.command("json-schema")
+@click.option(
+    "--schema",
+    "file",
+    type=click.Path(path_type=Path),
+    help="The label schema file (default: the one in effect).",
+)
+@click.option(
+    "--unit",
+    type=click.Choice(["article", "span"]),
+    default="article",
+    show_default=True,
+    help="The lines of `hashiya export --unit UNIT`.",
+)
+@click.pass_context
+def schema_json_schema(ctx: click.Context, file: Path | None, unit: str) -> None:
+    """Print the JSON Schema (draft 2020-12) of a native export line under the label
+    schema: each attribute's type, choice values, arrays for `multiple`, required ones,
+    and the document attributes. Ship it beside a dataset as its contract.
+
+    Example: hashiya schema json-schema --schema my-schema.yaml > line.schema.json
+    """
+    from annotations.export.json_schema import json_schema
+
+    try:
+        schema = load_schema(file) if file else load_schema_or_default(settings_of(ctx).schema_path)
+    except SchemaError as exc:
+        say(str(exc), err=True)
+        raise SystemExit(1) from None
+    say_json(json_schema(schema, "span" if unit == "span" else "article"), indent=2)
 
 
 @cli.command("doctor")
