@@ -170,8 +170,8 @@ def json_schema(schema: LabelSchema, unit: Unit = "article") -> dict[str, Any]:
         "title": title,
         "description": (
             f"Generated from label schema {schema.name!r} version {schema.version!r}. Offsets"
-            " are code-point offsets into the article's text, half-open. Readers ignore keys"
-            "."
+            " are code-point offsets into the article's text, half-open. Lines Hashiya"
+            " writes have exactly these keys, in this order (its reader ignores others)."
         ),
         "type": "object",
         "required": [k for k in properties if k not in optional],

@@ -647,6 +647,11 @@ def _plain_label(value: object) -> bool:
     return kind is list and bool(value) and all(type(v) is str for v in value)  # type: ignore[union-attr]
 
 
+def _plain_labels(labels: dict[str, Any]) -> bool:
+    """A labels object as the full reader accepts it."""
+    return "" not in labels and all(_plain_label(v) for v in labels.values())
+
+
 def _quick(data: dict[str, Any]) -> NativeRecord | None:
     """The record of a plainly valid `hashiya/2` line (every check the full reader
     makes), else None."""
@@ -696,7 +701,7 @@ def _quick(data: dict[str, Any]) -> NativeRecord | None:
         return None
     if metadata and not _shallow(metadata):
         return None
-    if not all(_plain_label(v) for v in document.values()):
+    if document and not _plain_labels(document):
         return None
     entries = []
     for actor in actors:
@@ -738,9 +743,8 @@ def _quick(data: dict[str, Any]) -> NativeRecord | None:
             and type(updated_at) is str
         ):
             return None
-        for value in labels.values():
-            if not _plain_label(value):
-                return None
+        if labels and not _plain_labels(labels):
+            return None
         seen.add(span_id)
         comments: tuple[SpanComment, ...] = ()
         thread = span.get("comments")
