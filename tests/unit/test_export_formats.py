@@ -10,6 +10,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,7 +24,7 @@ from annotations.export import (
     brat_annotation_conf,
     dumps_line,
     labelstudio_config,
-    load_json_schema,
+    json_schema,
     native_record,
     parse_native_line,
     sentence_bounds,
@@ -37,6 +38,7 @@ from annotations.export import (
 from annotations.export.formats import brat_fragments, safe_filename
 from annotations.export.hashing import murmurhash3_32
 from annotations.models import Article, Passage
+from annotations.schema import default_schema, load_schema
 
 # Arabic, Latin and digits; an emoji (outside the BMP) before the second span; the third
 # span crosses a newline.
@@ -99,7 +101,7 @@ GOV: dict[str, Any] = {
 }
 MINISTER: dict[str, Any] = {"id": "minister", "name_ar": None, "name_en": None, "aliases": []}
 NATIVE: dict[str, Any] = {
-    "format": "hashiya/1",
+    "format": "hashiya/2",
     "article_id": "a1",
     "title": "تحركات قرب الحدود",
     "source": "إرم نيوز",
@@ -110,17 +112,16 @@ NATIVE: dict[str, Any] = {
     "annotator": "salma",
     "status": "done",
     "schema": {"name": "news", "version": "1"},
+    "document_labels": {},
+    # Each actor the labels name, once, in order of first use; one nobody defines: id only.
+    "actors": [MINISTER, GOV],
     "spans": [
         {
             "id": "p1",
             "start": 11,
             "end": 32,
             "text": "Ahmad Ali إن 3 قرارات",
-            "actor": MINISTER,
-            "stance": None,
-            "target": None,
-            "claim_type": "factual",
-            "note": "اسم لاتيني",
+            "labels": {"actor": "minister", "claim_type": "factual", "note": "اسم لاتيني"},
             **STAMPS,
         },
         {
@@ -128,11 +129,7 @@ NATIVE: dict[str, Any] = {
             "start": 50,
             "end": 66,
             "text": "الحكومة ترفض ذلك",
-            "actor": GOV,
-            "stance": "critical",
-            "target": None,
-            "claim_type": None,
-            "note": None,
+            "labels": {"actor": "gov-iq", "stance": "critical"},
             **STAMPS,
         },
         {
@@ -140,11 +137,13 @@ NATIVE: dict[str, Any] = {
             "start": 85,
             "end": 103,
             "text": "الاتفاق\nسيوقع غداً",
-            "actor": GOV,
-            "stance": "supportive",
-            "target": "الاتفاق",
-            "claim_type": "prediction",
-            "note": None,
+            # In the schema's order (actor, stance, target, claim_type, note).
+            "labels": {
+                "actor": "gov-iq",
+                "stance": "supportive",
+                "target": "الاتفاق",
+                "claim_type": "prediction",
+            },
             **STAMPS,
         },
     ],
@@ -198,18 +197,10 @@ def test_actor_lookup_accepts_functions_and_mappings() -> None:
         )
 
     result = native_record(ARTICLE, "salma", None, "news", "1", PASSAGES, lookup, EXPORTED_AT)
-    assert result["spans"][0]["actor"] == {
-        "id": "minister",
-        "name_ar": "وزير",
-        "name_en": "Minister",
-        "aliases": ["الوزير"],
-    }
-    assert result["spans"][1]["actor"] == {
-        "id": "gov-iq",
-        "name_ar": None,
-        "name_en": None,
-        "aliases": [],
-    }
+    assert result["actors"] == [
+        {"id": "minister", "name_ar": "وزير", "name_en": "Minister", "aliases": ["الوزير"]},
+        {"id": "gov-iq", "name_ar": None, "name_en": None, "aliases": []},
+    ]
 
 
 @pytest.mark.parametrize(
@@ -242,7 +233,7 @@ def test_dumps_line_is_one_compact_utf8_line(record: dict[str, Any]) -> None:
     line = dumps_line(record)
     assert "\n" not in line
     assert "الحكومة ترفض ذلك" in line and "😀" in line  # not \u-escaped
-    assert line.startswith('{"format":"hashiya/1","article_id":"a1",')
+    assert line.startswith('{"format":"hashiya/2","article_id":"a1",')
     assert json.loads(line) == record
 
 
@@ -278,8 +269,9 @@ PARSE_ERRORS = [
     ("[1, 2]", "7: expected a JSON object, got an array"),
     (_mutated(lambda d: d.pop("text")), "7: text: missing field"),
     (
-        _mutated(lambda d: d.update(format="hashiya/2")),
-        "7: format: unsupported format 'hashiya/2' (this version reads 'hashiya/1')",
+        _mutated(lambda d: d.update(format="hashiya/3")),
+        "7: format: unsupported format 'hashiya/3' (this version reads 'hashiya/2' and"
+        " 'hashiya/1')",
     ),
     (_mutated(lambda d: d.update(annotator="")), "7: annotator: must not be empty"),
     (
@@ -316,17 +308,36 @@ PARSE_ERRORS = [
         "7: spans[1].id: duplicate id 'p1' (also spans[0])",
     ),
     (
-        _mutated(lambda d: d["spans"][0].update(actor="minister")),
-        "7: spans[0].actor: expected an object or null, got a string",
-    ),
-    (_mutated(lambda d: d["spans"][0]["actor"].pop("id")), "7: spans[0].actor.id: missing field"),
-    (
-        _mutated(lambda d: d["spans"][1]["actor"].update(aliases=[1])),
-        "7: spans[1].actor.aliases[0]: expected a string, got an integer",
+        _mutated(lambda d: d["spans"][0].update(labels=["minister"])),
+        "7: spans[0].labels: expected an object, got an array",
     ),
     (
-        _mutated(lambda d: d["spans"][0].update(note=["x"])),
-        "7: spans[0].note: expected a string or null, got an array",
+        _mutated(lambda d: d["spans"][0].pop("labels")),
+        "7: spans[0].labels: missing field",
+    ),
+    (
+        _mutated(lambda d: d["spans"][0]["labels"].update(note=3)),
+        "7: spans[0].labels.note: expected a string, true/false or an array of strings,"
+        " got an integer",
+    ),
+    (
+        _mutated(lambda d: d["spans"][0]["labels"].update(topics=[])),
+        "7: spans[0].labels.topics: an empty array (leave the attribute out instead)",
+    ),
+    (
+        _mutated(lambda d: d["spans"][0]["labels"].update(topics=["a", 1])),
+        "7: spans[0].labels.topics[1]: expected a string, got an integer",
+    ),
+    (
+        _mutated(lambda d: d["document_labels"].update(overall=None)),
+        "7: document_labels.overall: expected a string, true/false or an array of strings,"
+        " got null",
+    ),
+    (_mutated(lambda d: d.pop("actors")), "7: actors: missing field"),
+    (_mutated(lambda d: d["actors"][0].pop("id")), "7: actors[0].id: missing field"),
+    (
+        _mutated(lambda d: d["actors"][1].update(aliases=[1])),
+        "7: actors[1].aliases[0]: expected a string, got an integer",
     ),
 ]
 
@@ -345,35 +356,141 @@ def test_parse_checks_known_values(record: dict[str, Any]) -> None:
     line = dumps_line(record)
     known = {"stance": {"critical", "supportive"}, "claim_type": {"factual", "prediction"}}
     assert len(parse_native_line(line, 1, known).spans) == 3
-    with pytest.raises(FormatError, match=r"^2: spans\[1\].stance: unknown stance 'critical'$"):
+    with pytest.raises(
+        FormatError, match=r"^2: spans\[1\].labels.stance: unknown stance 'critical'$"
+    ):
         parse_native_line(line, 2, {"stance": {"supportive"}})
-    with pytest.raises(FormatError, match=r"^2: spans\[0\].actor.id: unknown actor 'minister'$"):
+    with pytest.raises(
+        FormatError, match=r"^2: spans\[0\].labels.actor: unknown actor 'minister'$"
+    ):
         parse_native_line(line, 2, {"actor": {"gov-iq"}})
+
+
+# A line as release 1 wrote it (hashiya/1): the five fields on each span, the actor in place.
+LINE_1 = {
+    **{k: v for k, v in NATIVE.items() if k not in ("document_labels", "actors", "spans")},
+    "format": "hashiya/1",
+    "spans": [
+        {
+            "id": "p1",
+            "start": 11,
+            "end": 32,
+            "text": "Ahmad Ali إن 3 قرارات",
+            "actor": MINISTER,
+            "stance": None,
+            "target": None,
+            "claim_type": "factual",
+            "note": "اسم لاتيني",
+            **STAMPS,
+        },
+        {
+            "id": "p2",
+            "start": 50,
+            "end": 66,
+            "text": "الحكومة ترفض ذلك",
+            "actor": GOV,
+            "stance": "critical",
+            "target": None,
+            "claim_type": None,
+            "note": None,
+            **STAMPS,
+        },
+        {
+            "id": "p3",
+            "start": 85,
+            "end": 103,
+            "text": "الاتفاق\nسيوقع غداً",
+            "actor": GOV,
+            "stance": "supportive",
+            "target": "الاتفاق",
+            "claim_type": "prediction",
+            "note": None,
+            **STAMPS,
+        },
+    ],
+}
+
+
+def test_a_hashiya_1_line_reads_as_the_same_labels(record: dict[str, Any]) -> None:
+    parsed = parse_native_line(json.dumps(LINE_1, ensure_ascii=False), 1)
+    assert parsed.format == "hashiya/1"
+    assert parsed.passages() == sorted(PASSAGES, key=lambda p: p.start)
+    assert parsed.actors() == {"minister": ActorInfo("minister"), "gov-iq": ACTORS["gov-iq"]}
+    assert parsed.to_dict() == record  # written back as hashiya/2
+    bad = json.loads(json.dumps(LINE_1))
+    bad["spans"][1]["stance"] = 3
+    with pytest.raises(FormatError, match=r"^4: spans\[1\].stance: expected a string or null"):
+        parse_native_line(json.dumps(bad), 4)
 
 
 # --------------------------------------------------------------------------- JSON Schema
 
+PLUS = load_schema(Path(__file__).resolve().parents[1] / "data" / "schemas" / "news-plus.yaml")
+
+
+def _valid(record: dict[str, Any], name: str = "news") -> dict[str, Any]:
+    """The record with values the bundled schema knows (the fixture's are made up)."""
+    out = json.loads(json.dumps(record))
+    out["schema"] = {"name": name, "version": "1.0"}
+    for span in out["spans"]:
+        if span["labels"].get("claim_type") == "factual":
+            span["labels"]["claim_type"] = "factual_report"
+    return out
+
 
 def test_json_schemas_accept_exported_lines(record: dict[str, Any]) -> None:
-    jsonschema = pytest.importorskip("jsonschema")
-    native_schema, span_schema = load_json_schema("native"), load_json_schema("span")
+    native_schema = json_schema(default_schema())
+    span_schema = json_schema(default_schema(), "span")
+    record = _valid(record)
     jsonschema.Draft202012Validator.check_schema(native_schema)
     jsonschema.Draft202012Validator.check_schema(span_schema)
     jsonschema.Draft202012Validator(native_schema).validate(json.loads(dumps_line(record)))
-    empty = make_record(passages=[])
+    empty = {**make_record(passages=[]), "schema": record["schema"]}
     jsonschema.Draft202012Validator(native_schema).validate(empty)
     for line in span_records(record):
         jsonschema.Draft202012Validator(span_schema).validate(json.loads(dumps_line(line)))
 
 
+def test_json_schema_comes_from_the_label_schema() -> None:
+    generated = json_schema(PLUS)
+    labels = generated["$defs"]["labels"]["properties"]
+    assert list(labels) == [a.id for a in PLUS.attributes]
+    assert labels["certainty"]["enum"] == ["certain", "likely", "doubtful"]
+    assert labels["stance"]["enum"] == [v.id for v in PLUS.stances]
+    document = generated["$defs"]["document_labels"]
+    assert list(document["properties"]) == ["overall_stance"]
+    assert generated["$defs"]["labels"]["dependentRequired"] == {"target": ["stance"]}
+
+
 def test_json_schema_rejects_malformed_lines(record: dict[str, Any]) -> None:
-    jsonschema = pytest.importorskip("jsonschema")
-    validator = jsonschema.Draft202012Validator(load_json_schema("native"))
+    validator = jsonschema.Draft202012Validator(json_schema(PLUS))
+    record = _valid(record, "news-plus")
+    assert validator.is_valid(record)
     missing = {k: v for k, v in record.items() if k != "spans"}
     bad_offset = json.loads(json.dumps(record))
     bad_offset["spans"][0]["start"] = -1
-    for bad in (missing, bad_offset, {**record, "format": "other"}, {**record, "typo": 1}):
+    bad_value = json.loads(json.dumps(record))
+    bad_value["spans"][0]["labels"]["certainty"] = "x"
+    several = json.loads(json.dumps(record))
+    several["spans"][0]["labels"]["stance"] = ["critical"]
+    unknown = json.loads(json.dumps(record))
+    unknown["spans"][0]["labels"]["topic"] = "x"
+    without_when = json.loads(json.dumps(record))
+    del without_when["spans"][2]["labels"]["stance"]  # its target needs a stance
+    document = {**record, "document_labels": {"overall_stance": "sideways"}}
+    for bad in (
+        missing,
+        bad_offset,
+        bad_value,
+        several,
+        unknown,
+        without_when,
+        document,
+        {**record, "format": "hashiya/1"},
+        {**record, "typo": 1},
+    ):
         assert not validator.is_valid(bad)
+    assert validator.is_valid({**record, "document_labels": {"overall_stance": "critical"}})
 
 
 # --------------------------------------------------------------------------- span unit
@@ -383,7 +500,7 @@ def test_span_records_golden(record: dict[str, Any]) -> None:
     lines = span_records(record)
     assert [line["id"] for line in lines] == ["p1", "p2", "p3"]
     assert lines[2] == {
-        "format": "hashiya-span/1",
+        "format": "hashiya-span/2",
         "id": "p3",
         "article_id": "a1",
         "title": "تحركات قرب الحدود",
@@ -394,11 +511,14 @@ def test_span_records_golden(record: dict[str, Any]) -> None:
         "start": 85,
         "end": 103,
         "text": "الاتفاق\nسيوقع غداً",
-        "actor": GOV,
-        "stance": "supportive",
-        "target": "الاتفاق",
-        "claim_type": "prediction",
-        "note": None,
+        "labels": {
+            "actor": "gov-iq",
+            "stance": "supportive",
+            "target": "الاتفاق",
+            "claim_type": "prediction",
+        },
+        "actors": [GOV],  # only those this span's labels name
+        "document_labels": {},
         "context": "وأكد المتحدث أن «الاتفاق\nسيوقع غداً» في بغداد؟",
         "context_start": 68,
         "start_in_context": 17,
@@ -471,11 +591,7 @@ def test_prodigy_golden(record: dict[str, Any]) -> None:
                 "text": "Ahmad Ali إن 3 قرارات",
                 "label": "factual",
                 "id": "p1",
-                "actor": "minister",
-                "stance": None,
-                "target": None,
-                "claim_type": "factual",
-                "note": "اسم لاتيني",
+                "labels": {"actor": "minister", "claim_type": "factual", "note": "اسم لاتيني"},
             },
             {
                 "start": 50,
@@ -483,11 +599,7 @@ def test_prodigy_golden(record: dict[str, Any]) -> None:
                 "text": "الحكومة ترفض ذلك",
                 "label": UNSET_LABEL,
                 "id": "p2",
-                "actor": "gov-iq",
-                "stance": "critical",
-                "target": None,
-                "claim_type": None,
-                "note": None,
+                "labels": {"actor": "gov-iq", "stance": "critical"},
             },
             {
                 "start": 85,
@@ -495,14 +607,16 @@ def test_prodigy_golden(record: dict[str, Any]) -> None:
                 "text": "الاتفاق\nسيوقع غداً",
                 "label": "prediction",
                 "id": "p3",
-                "actor": "gov-iq",
-                "stance": "supportive",
-                "target": "الاتفاق",
-                "claim_type": "prediction",
-                "note": None,
+                "labels": {
+                    "actor": "gov-iq",
+                    "stance": "supportive",
+                    "target": "الاتفاق",
+                    "claim_type": "prediction",
+                },
             },
         ],
         "_view_id": "ner_manual",
+        "accept": [],  # the document labels: none here
         "answer": "accept",
         "_annotator_id": "news-salma",
         "_session_id": "news-salma",
@@ -539,6 +653,7 @@ def test_doccano_golden(record: dict[str, Any]) -> None:
     assert to_doccano(record, "stance") == {
         "text": TEXT,
         "label": [[11, 32, UNSET_LABEL], [50, 66, "critical"], [85, 103, "supportive"]],
+        "cats": [],  # the document labels: none here
         "article_id": "a1",
         "title": "تحركات قرب الحدود",
         "source": "إرم نيوز",
@@ -549,31 +664,24 @@ def test_doccano_golden(record: dict[str, Any]) -> None:
                 "id": "p1",
                 "start": 11,
                 "end": 32,
-                "actor": "minister",
-                "stance": None,
-                "target": None,
-                "claim_type": "factual",
-                "note": "اسم لاتيني",
+                "labels": {"actor": "minister", "claim_type": "factual", "note": "اسم لاتيني"},
             },
             {
                 "id": "p2",
                 "start": 50,
                 "end": 66,
-                "actor": "gov-iq",
-                "stance": "critical",
-                "target": None,
-                "claim_type": None,
-                "note": None,
+                "labels": {"actor": "gov-iq", "stance": "critical"},
             },
             {
                 "id": "p3",
                 "start": 85,
                 "end": 103,
-                "actor": "gov-iq",
-                "stance": "supportive",
-                "target": "الاتفاق",
-                "claim_type": "prediction",
-                "note": None,
+                "labels": {
+                    "actor": "gov-iq",
+                    "stance": "supportive",
+                    "target": "الاتفاق",
+                    "claim_type": "prediction",
+                },
             },
         ],
     }
@@ -581,7 +689,8 @@ def test_doccano_golden(record: dict[str, Any]) -> None:
 
 def test_label_from_must_be_an_attribute(record: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="label_from must be one of"):
-        to_doccano(record, "note")  # type: ignore[arg-type]
+        to_doccano(record, "certainty")
+    assert to_doccano(record, "note")["label"][0] == [11, 32, "اسم لاتيني"]
 
 
 # --------------------------------------------------------------------------- Label Studio
@@ -627,13 +736,14 @@ def test_labelstudio_golden(record: dict[str, Any]) -> None:
                         result("p2", "actor", "choices", {**p2, "choices": ["gov-iq"]}),
                         result("p3", "label", "labels", {**p3, "labels": ["supportive"]}),
                         result("p3", "actor", "choices", {**p3, "choices": ["gov-iq"]}),
-                        result("p3", "claim_type", "choices", {**p3, "choices": ["prediction"]}),
+                        # The attributes in the schema's order.
                         result(
                             "p3",
                             "target",
                             "textarea",
                             {"start": 86, "end": 104, "text": ["الاتفاق"]},
                         ),
+                        result("p3", "claim_type", "choices", {**p3, "choices": ["prediction"]}),
                     ],
                     "was_cancelled": False,
                     "ground_truth": False,
@@ -854,7 +964,8 @@ def test_native_jsonl_loads_with_pyarrow(tmp_path: Path, record: dict[str, Any])
     assert [(s["start"], s["end"]) for s in spans] == [(11, 32), (50, 66), (85, 103)]
     for span in spans:
         assert rows[0]["text"][span["start"] : span["end"]] == span["text"]
-    assert spans[1]["actor"]["name_ar"] == "الحكومة العراقية"
+    assert spans[1]["labels"]["actor"] == "gov-iq"
+    assert rows[0]["actors"][1]["name_ar"] == "الحكومة العراقية"
     assert rows[2]["spans"] == []
 
 
@@ -920,7 +1031,7 @@ def test_every_format_keeps_offsets_and_text(case: tuple[str, list[tuple[int, in
 
 def test_export_needs_no_ui_or_test_only_packages() -> None:
     code = (
-        "import sys, annotations.export as e; e.load_json_schema('span');"
+        "import sys, annotations.export as e; from annotations.schema import default_schema; e.json_schema(default_schema(), 'span');"
         "bad = [m for m in ('textual', 'rich', 'jsonschema', 'pyarrow') if m in sys.modules];"
         "print(','.join(bad))"
     )
