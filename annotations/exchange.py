@@ -567,7 +567,9 @@ class _LineChecker:
                 )
                 continue
             described[actor_id] = info
-        extra = set(described)
+        # Actors this line names are checked above (known, or described): the schema's
+        # check of the labels leaves them to that.
+        extra = set(named)
         for index, span in enumerate(record.spans):
             stored = self._stored(
                 span.labels, "passage", f"spans[{index}].labels", lineno, problems, extra

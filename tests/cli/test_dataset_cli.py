@@ -28,8 +28,9 @@ import pytest
 from click.testing import CliRunner
 
 from annotations import exchange
-from annotations.export import load_json_schema
+from annotations.export import json_schema
 from annotations.models import Passage
+from annotations.schema import default_schema
 from annotations.seeds import seeds_dir
 from annotations.store import PASSAGE_COLUMNS, Store, UserActor
 from tests.support.corpus import SEED_ID, STAMP, passage_on, two_annotator_db
@@ -109,10 +110,25 @@ def test_golden_export(db: Path) -> None:
     assert normalised(out) == GOLDEN.read_text(encoding="utf-8")
 
 
+GOLDEN_1 = GOLDEN.with_name("two_annotator_export.hashiya-1.jsonl")
+
+
+def test_a_hashiya_1_file_imports_as_the_same_labels(tmp_path: Path) -> None:
+    """The golden export as release 1 wrote it (hashiya/1), imported into a fresh
+    database, exports as today's golden file."""
+    fresh = tmp_path / "fresh.db"
+    code, out, err = run(fresh, "import-annotations", str(GOLDEN_1))
+    assert code == 0, err
+    assert "5 passages added" in out
+    code, out, err = run(fresh, "export")
+    assert code == 0, err
+    assert normalised(out) == GOLDEN.read_text(encoding="utf-8")
+
+
 def test_every_line_is_valid_and_quotes_its_text(db: Path) -> None:
     code, out, _ = run(db, "export")
     assert code == 0
-    validator = jsonschema.Draft202012Validator(load_json_schema("native"))
+    validator = jsonschema.Draft202012Validator(json_schema(default_schema()))
     lines = records(out)
     assert [(r["article_id"], r["annotator"]) for r in lines] == [
         (SEED_ID, "omar"),
@@ -270,7 +286,7 @@ def test_brat_folder_parses(db: Path, tmp_path: Path) -> None:
 def test_unit_span(db: Path) -> None:
     code, out, _ = run(db, "export", "--unit", "span")
     assert code == 0
-    validator = jsonschema.Draft202012Validator(load_json_schema("span"))
+    validator = jsonschema.Draft202012Validator(json_schema(default_schema(), "span"))
     lines = records(out)
     assert len(lines) == 5
     for line in lines:
@@ -422,7 +438,7 @@ def test_a_closed_pipe_ends_the_export_quietly(big_db: Path) -> None:
         stderr=subprocess.PIPE,
     )
     assert proc.stdout is not None and proc.stderr is not None
-    assert proc.stdout.read(100).startswith(b'{"format":"hashiya/1"')
+    assert proc.stdout.read(100).startswith(b'{"format":"hashiya/2"')
     proc.stdout.close()  # like `| head`
     err = proc.stderr.read()
     assert proc.wait(timeout=60) == 1
@@ -575,7 +591,14 @@ def _bad_cases(good: dict[str, Any]) -> list[tuple[str, bytes, str]]:
     def changed(**edits: Any) -> bytes:
         record = json.loads(json.dumps(good))
         for path, value in edits.items():
-            if path.startswith("span_"):
+            if path.startswith("label_"):
+                labels = record["spans"][0]["labels"]
+                key = path.removeprefix("label_")
+                if value is _DROP:
+                    del labels[key]
+                else:
+                    labels[key] = value
+            elif path.startswith("span_"):
                 key = path.removeprefix("span_")
                 if value is _DROP:
                     del record["spans"][0][key]
@@ -591,7 +614,7 @@ def _bad_cases(good: dict[str, Any]) -> list[tuple[str, bytes, str]]:
     return [
         (
             "not json",
-            b'{"format": "hashiya/1", ',
+            b'{"format": "hashiya/2", ',
             "not valid JSON: Expecting property name enclosed in double quotes (column 25)",
         ),
         ("missing field", changed(annotator=_DROP), "annotator: missing field"),
@@ -614,13 +637,26 @@ def _bad_cases(good: dict[str, Any]) -> list[tuple[str, bytes, str]]:
         ),
         (
             "unknown stance",
-            changed(span_stance="furious"),
-            "spans[0].stance: unknown stance 'furious'",
+            changed(label_stance="furious"),
+            "spans[0].labels.stance: unknown value 'furious' (expected one of: supportive, critical, neutral, mixed)",
         ),
         (
             "unknown claim type",
-            changed(span_claim_type="rumour"),
-            "spans[0].claim_type: unknown claim_type 'rumour'",
+            changed(label_claim_type="rumour"),
+            "spans[0].labels.claim_type: unknown value 'rumour' (expected one of: "
+            + ", ".join(v.id for v in default_schema().claim_types)
+            + ")",
+        ),
+        (
+            "unknown attribute",
+            changed(label_certainty="likely"),
+            "spans[0].labels.certainty: unknown attribute 'certainty' (expected: actor, stance,"
+            " target, claim_type, note)",
+        ),
+        (
+            "a list for one value",
+            changed(label_stance=["critical"]),
+            "spans[0].labels.stance: expected one value, got a list (it takes one)",
         ),
         (
             "unknown status",
@@ -629,8 +665,8 @@ def _bad_cases(good: dict[str, Any]) -> list[tuple[str, bytes, str]]:
         ),
         (
             "unknown actor without names",
-            changed(span_actor={"id": "ghost", "name_ar": None, "name_en": None, "aliases": []}),
-            "spans[0].actor: unknown actor 'ghost' with no names to create it from",
+            changed(label_actor="ghost"),
+            "spans[0].labels.actor: unknown actor 'ghost' with no names to create it from",
         ),
         (
             "empty span",
@@ -681,7 +717,7 @@ def test_every_bad_line_is_reported(exported: Path, tmp_path: Path) -> None:
 def test_skip_invalid_applies_the_good_lines(exported: Path, tmp_path: Path) -> None:
     good = exported.read_text(encoding="utf-8").splitlines()
     record = _fixture_line(exported)
-    record["spans"][0]["stance"] = "furious"
+    record["spans"][0]["labels"]["stance"] = "furious"
     path = tmp_path / "mixed.jsonl"
     path.write_text(
         good[0] + "\n" + json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -689,7 +725,9 @@ def test_skip_invalid_applies_the_good_lines(exported: Path, tmp_path: Path) -> 
     target = tmp_path / "t.db"
     code, out, err = run(target, "import-annotations", "--skip-invalid", str(path))
     assert code == 1  # something was rejected
-    assert err.splitlines() == [f"{path}:2: spans[0].stance: unknown stance 'furious'"]
+    assert err.splitlines() == [
+        f"{path}:2: spans[0].labels.stance: unknown value 'furious' (expected one of: supportive, critical, neutral, mixed)"
+    ]
     assert "2 passages added" in out and "1 lines rejected" in out
     with Store(target) as store:
         assert store.annotators() == ["omar"]

@@ -26,7 +26,7 @@ from annotations.exchange import (
     native_line,
     native_lines,
 )
-from annotations.export import FormatError, dumps_line, native, native_record, parse_native_line
+from annotations.export import FormatError, dumps_line, native, native_record
 from annotations.models import Article, Passage
 from annotations.schema import default_schema
 from annotations.store import Store, UserActor, passage_to_dict
