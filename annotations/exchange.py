@@ -450,6 +450,9 @@ class _Line:
     document: DocumentLabels | None = None  # the annotator's labels on the whole article
 
 
+_SORTED = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
 class LineProblems(Exception):
     """Everything wrong with one line (each a FormatError: one line of output each)."""
 
@@ -508,7 +511,9 @@ class _LineChecker:
     ) -> str:
         """The stored text of a span's or the document's labels, after the schema's
         checks (problems appended, one per attribute)."""
-        key = labels_json(labels)
+        # The line's labels hold no nulls (the reader refuses them): the stored text
+        # straight from the sorted encoder.
+        key = _SORTED.encode(labels) if labels else "{}"
         found = self.fine.get(key) if level == "passage" else None
         if found is not None:
             return found

@@ -647,9 +647,20 @@ def _plain_label(value: object) -> bool:
     return kind is list and bool(value) and all(type(v) is str for v in value)  # type: ignore[union-attr]
 
 
+_ACCEPTED_ACTORS: dict[Any, dict[str, Any]] = {}
+
+
 def _plain_labels(labels: dict[str, Any]) -> bool:
     """A labels object as the full reader accepts it."""
-    return "" not in labels and all(_plain_label(v) for v in labels.values())
+    if "" in labels:
+        return False
+    for value in labels.values():
+        kind = type(value)
+        if kind is str or kind is bool:
+            continue
+        if kind is not list or not value or not all(type(v) is str for v in value):
+            return False
+    return True
 
 
 def _quick(data: dict[str, Any]) -> NativeRecord | None:
@@ -704,9 +715,17 @@ def _quick(data: dict[str, Any]) -> NativeRecord | None:
     if document and not _plain_labels(document):
         return None
     entries = []
+    accepted = _ACCEPTED_ACTORS
     for actor in actors:
-        if type(actor) is not dict or not _plain_actor(actor):
+        if type(actor) is not dict:
             return None
+        # Every line of a file lists the same few actors: one equal to an actor accepted
+        # before needs no checks (a dict comparison costs less than checking each alias).
+        if accepted.get(actor.get("id")) != actor:
+            if not _plain_actor(actor):
+                return None
+            if len(accepted) < 10_000:
+                accepted[actor["id"]] = copy.deepcopy(actor)
         entries.append(
             ActorInfo(
                 actor["id"], actor["name_ar"], actor["name_en"], tuple(actor.get("aliases", ()))
