@@ -647,7 +647,7 @@ def _plain_label(value: object) -> bool:
     return kind is list and bool(value) and all(type(v) is str for v in value)  # type: ignore[union-attr]
 
 
-_ACCEPTED_ACTORS: dict[Any, dict[str, Any]] = {}
+_ACCEPTED_ACTORS: dict[str, dict[str, Any]] = {}
 
 
 def _plain_labels(labels: dict[str, Any]) -> bool:
@@ -721,7 +721,8 @@ def _quick(data: dict[str, Any]) -> NativeRecord | None:
             return None
         # Every line of a file lists the same few actors: one equal to an actor accepted
         # before needs no checks (a dict comparison costs less than checking each alias).
-        if accepted.get(actor.get("id")) != actor:
+        actor_id = actor.get("id")
+        if type(actor_id) is not str or accepted.get(actor_id) != actor:
             if not _plain_actor(actor):
                 return None
             if len(accepted) < 10_000:

@@ -173,7 +173,7 @@ def test_a_conflicting_document_label_is_reported_and_kept(tmp_path: Path) -> No
         assert dict(store.document_labels("a-plus", "huda")[0].labels) == {
             "overall_stance": "critical"
         }
-    code, out, err = run(db, "import-annotations", "--prefer", "incoming", str(changed))
+    code, _, err = run(db, "import-annotations", "--prefer", "incoming", str(changed))
     assert code == 0, err
     with Store(db) as store:
         assert dict(store.document_labels("a-plus", "huda")[0].labels) == {
