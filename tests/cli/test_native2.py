@@ -167,7 +167,7 @@ def test_a_conflicting_document_label_is_reported_and_kept(tmp_path: Path) -> No
     db = tmp_path / "a.db"
     assert run(db, "import-annotations", str(write(tmp_path / "1.jsonl", line())))[0] == 0
     changed = write(tmp_path / "2.jsonl", line(document_labels={"overall_stance": "neutral"}))
-    code, out, err = run(db, "import-annotations", str(changed))
+    _, _, err = run(db, "import-annotations", str(changed))
     assert f"{changed}:1: document labels of huda on a-plus: overall_stance differ" in err
     with Store(db) as store:
         assert dict(store.document_labels("a-plus", "huda")[0].labels) == {
