@@ -45,16 +45,21 @@ def paragraph_spans(text: str) -> tuple[tuple[int, int], ...]:
     paragraph is a line; blank lines only separate.
     """
     # Lines split at LF only; other line-like whitespace (VT, FF, U+2028) is stripped at
-    # the ends like a space. str methods, not a regex: a quarter less time.
+    # the ends like a space. str methods, not a regex: a quarter less time; a line with
+    # nothing to strip (`strip` gives the line itself) needs no second look.
     spans = []
+    append = spans.append
     pos = 0
     for line in text.split("\n"):
-        if line:
-            body = line.lstrip()
-            if body:
-                start = pos + len(line) - len(body)
-                spans.append((start, start + len(body.rstrip())))
-        pos += len(line) + 1
+        n = len(line)
+        if n:
+            body = line.strip()
+            if body is line:
+                append((pos, pos + n))
+            elif body:
+                start = pos + n - len(line.lstrip())
+                append((start, start + len(body)))
+        pos += n + 1
     return tuple(spans)
 
 
