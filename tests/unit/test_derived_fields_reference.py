@@ -26,7 +26,7 @@ from annotations.articles import (
     make_article,
 )
 from annotations.seeds import seeds_dir
-from annotations.text import normalize, paragraph_spans
+from annotations.text import is_blank, normalize, paragraph_spans
 from bench.synthetic import synthetic_texts
 
 _OUTLET_NAMED = re.compile("|".join(re.escape(o) for o in KNOWN_OUTLETS))
@@ -157,3 +157,12 @@ _PIECES = st.sampled_from(
 @given(st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=60))
 def test_generated_text_derives_as_before(pieces: list[str]) -> None:
     assert_same("".join(pieces))
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from([" ", "\t", "\n", "\u00a0", "\u2028", "\x1c", "\x85", "a", "ب"])
+    )
+)
+def test_blank_is_what_strip_leaves_nothing_of(text: str) -> None:
+    assert is_blank(text) == (not text.strip())
