@@ -420,7 +420,8 @@ def labelstudio_config(
 
     `attributes` (from `labelstudio_attributes`) give each value its name, guideline,
     colour and key; values in `used` (attribute -> value ids the tasks hold, UNSET_LABEL
-    included) that the attributes lack are added under their ids, so every result shows.
+    included) that the attributes lack follow under their ids, sorted (UNSET_LABEL last),
+    so that every result shows.
     The `label_from` attribute becomes the `Labels` control that draws regions; the
     others are per-region controls shown when a region is selected.
     """
@@ -432,10 +433,8 @@ def labelstudio_config(
 
     def choices_of(attribute: LabelStudioAttribute) -> list[LabelStudioChoice]:
         known = {c.id for c in attribute.choices}
-        extra = [v for v in dict.fromkeys(used.get(attribute.id, ())) if v not in known]
-        if attribute.id == label_from and UNSET_LABEL in extra:
-            extra.remove(UNSET_LABEL)
-            extra.append(UNSET_LABEL)
+        others = set(used.get(attribute.id, ())) - known
+        extra = sorted(others - {UNSET_LABEL}) + [UNSET_LABEL] * (UNSET_LABEL in others)
         listed = [*attribute.choices, *(LabelStudioChoice(id=v, name=v) for v in extra)]
         return _distinct_names(listed)
 
