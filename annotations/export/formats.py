@@ -28,11 +28,12 @@ from xml.sax.saxutils import quoteattr
 from annotations.export.native import (
     CATEGORICAL_ATTRIBUTES,
     LINE_BREAKS,
+    SPAN_ATTRIBUTES,
     NativeRecord,
     dumps_line,
     span_records,
 )
-from annotations.schema import Actor, LabelSchema, LabelValue
+from annotations.schema import BUILT_IN_LABELS, Actor, LabelSchema, LabelValue
 
 LabelFrom = Literal["claim_type", "stance", "actor"]
 LABEL_FROM_CHOICES: tuple[LabelFrom, ...] = ("claim_type", "stance", "actor")
@@ -340,60 +341,74 @@ class LabelStudioAttribute:
     title: str
     choices: tuple[LabelStudioChoice, ...] = ()
     multiple: bool = False
+    per_region: bool = True  # False: about the whole article (a document attribute)
 
 
-_TITLES = {
-    "actor": "Actor · الفاعل",
-    "stance": "Stance · الموقف",
-    "claim_type": "Claim type · نوع الادعاء",
-    "target": "Target · المستهدف",
-    "note": "Note · ملاحظة",
-}
+def _both_names(label_ar: str, label_en: str) -> str:
+    """«Arabic · English», or the one there is."""
+    return " · ".join(dict.fromkeys(name for name in (label_ar, label_en) if name))
+
+
+# A boolean attribute's two answers (results hold the ids).
+_BOOLEAN_CHOICES = (
+    LabelStudioChoice(id="true", name="نعم · Yes"),
+    LabelStudioChoice(id="false", name="لا · No"),
+)
 
 
 def labelstudio_attributes(schema: LabelSchema) -> tuple[LabelStudioAttribute, ...]:
-    """The labeling config's controls for a schema: its choice attributes and actors
-    (with their names, guidelines, colours and keys) and its free-text attributes.
+    """The labeling config's controls for a schema: every passage attribute (per region)
+    and document attribute (per task), choice and actor values with their names,
+    guidelines, colours and keys, booleans as yes/no, text as a text area.
 
+    Document attributes are named `document_ID` (ids are unique only within a level).
     The one place that reads the schema for Label Studio."""
 
     def choice(value: LabelValue | Actor) -> LabelStudioChoice:
-        names = dict.fromkeys(n for n in (value.label_ar, value.label_en) if n)
         return LabelStudioChoice(
             id=value.id,
-            name=" · ".join(names) or value.id,
+            name=_both_names(value.label_ar, value.label_en) or value.id,
             hint=value.description,
             color=value.color_hex,
             shortcut=value.shortcut or "",
         )
 
-    values: dict[str, Sequence[LabelValue | Actor]] = {
-        "actor": schema.actors,
-        "stance": schema.stances,
-        "claim_type": schema.claim_types,
-    }
-    attributes = [
-        LabelStudioAttribute(
-            id=attribute,
-            type="choice",
-            title=_TITLES[attribute],
-            choices=tuple(choice(v) for v in values[attribute]),
-        )
-        for attribute in ("actor", "stance", "claim_type")
-    ]
-    for attribute, allowed in (("target", schema.target_allowed), ("note", schema.note_allowed)):
-        if allowed:
-            attributes.append(
-                LabelStudioAttribute(id=attribute, type="text", title=_TITLES[attribute])
+    controls = []
+    for level, attributes in (
+        ("passage", schema.attributes),
+        ("document", schema.document_attributes),
+    ):
+        for attribute in attributes:
+            if attribute.type == "choice":
+                choices = tuple(choice(v) for v in attribute.values)
+            elif attribute.type == "actor":
+                choices = tuple(choice(a) for a in schema.actors)
+            elif attribute.type == "boolean":
+                choices = _BOOLEAN_CHOICES
+            else:
+                choices = ()
+            controls.append(
+                LabelStudioAttribute(
+                    id=attribute.id if level == "passage" else f"document_{attribute.id}",
+                    type="text" if attribute.type == "text" else "choice",
+                    title=_both_names(attribute.label_ar, attribute.label_en) or attribute.id,
+                    choices=choices,
+                    multiple=attribute.multiple,
+                    per_region=level == "passage",
+                )
             )
-    return tuple(attributes)
+    return tuple(controls)
+
+
+def _plain_attribute(attribute: str) -> LabelStudioAttribute:
+    kind: Literal["choice", "text"] = "choice" if attribute in CATEGORICAL_ATTRIBUTES else "text"
+    return LabelStudioAttribute(
+        id=attribute, type=kind, title=_both_names(*BUILT_IN_LABELS[attribute])
+    )
 
 
 # The controls when no schema is given: the attributes native records hold, no values.
-_PLAIN_ATTRIBUTES = (
-    *(LabelStudioAttribute(id=a, type="choice", title=_TITLES[a]) for a in CATEGORICAL_ATTRIBUTES),
-    *(LabelStudioAttribute(id=a, type="text", title=_TITLES[a]) for a in ("target", "note")),
-)
+_PLAIN_ATTRIBUTES = tuple(_plain_attribute(a) for a in SPAN_ATTRIBUTES)
 
 
 def _xml_text(text: str) -> str:
@@ -423,12 +438,13 @@ def labelstudio_config(
     included) that the attributes lack follow under their ids, sorted (UNSET_LABEL last),
     so that every result shows.
     The `label_from` attribute becomes the `Labels` control that draws regions; the
-    others are per-region controls shown when a region is selected.
+    other passage attributes are per-region controls shown when a region is selected,
+    document attributes are about the whole task.
     """
     _check_label_from(label_from)
     given = {a.id: a for a in (_PLAIN_ATTRIBUTES if attributes is None else attributes)}
     for name in CATEGORICAL_ATTRIBUTES:  # the tasks hold these, whatever the schema
-        given.setdefault(name, LabelStudioAttribute(id=name, type="choice", title=_TITLES[name]))
+        given.setdefault(name, _plain_attribute(name))
     used = used or {}
 
     def choices_of(attribute: LabelStudioAttribute) -> list[LabelStudioChoice]:
@@ -450,29 +466,41 @@ def labelstudio_config(
             text += _attr("hotkey", choice.shortcut)
         return text
 
+    def control(attribute: LabelStudioAttribute, indent: str) -> list[str]:
+        region = ' perRegion="true"' if attribute.per_region else ""
+        name = _attr("name", attribute.id)
+        lines = [f"{indent}<Header{_attr('value', attribute.title)}/>"]
+        if attribute.type == "text":
+            return [
+                *lines,
+                f'{indent}<TextArea{name} toName="text"{region} maxSubmissions="1"'
+                ' editable="true"/>',
+            ]
+        # One value: a drop-down (an actor list can be long); several: check boxes.
+        kind = 'choice="multiple"' if attribute.multiple else 'choice="single" layout="select"'
+        return [
+            *lines,
+            f'{indent}<Choices{name} toName="text"{region} {kind}>',
+            *(
+                f"{indent}  <Choice{options(c, region_label=False)}/>"
+                for c in choices_of(attribute)
+            ),
+            f"{indent}</Choices>",
+        ]
+
     label = given[label_from]
+    others = [a for a in given.values() if a.id != label_from]
     lines = ["<View>", f"  <Header{_attr('value', label.title)}/>"]
     lines.append('  <Labels name="label" toName="text">')
     lines += [f"    <Label{options(c, region_label=True)}/>" for c in choices_of(label)]
     lines += ["  </Labels>", '  <Text name="text" value="$text"/>']
+    for attribute in others:
+        if not attribute.per_region:
+            lines += control(attribute, "  ")
     lines.append('  <View visibleWhen="region-selected">')
-    for attribute in given.values():
-        if attribute.id == label_from:
-            continue
-        lines.append(f"    <Header{_attr('value', attribute.title)}/>")
-        if attribute.type == "text":
-            lines.append(
-                f'    <TextArea{_attr("name", attribute.id)} toName="text" perRegion="true"'
-                ' maxSubmissions="1" editable="true"/>'
-            )
-            continue
-        # One value: a drop-down (an actor list can be long); several: check boxes.
-        kind = 'choice="multiple"' if attribute.multiple else 'choice="single" layout="select"'
-        lines.append(
-            f'    <Choices{_attr("name", attribute.id)} toName="text" perRegion="true" {kind}>'
-        )
-        lines += [f"      <Choice{options(c, region_label=False)}/>" for c in choices_of(attribute)]
-        lines.append("    </Choices>")
+    for attribute in others:
+        if attribute.per_region:
+            lines += control(attribute, "    ")
     lines += ["  </View>", "</View>"]
     return "\n".join(lines) + "\n"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,8 @@ from annotations.export import (
     labelstudio_config_path,
     to_labelstudio,
 )
-from annotations.schema import Actor, FreeTextField, default_schema
+from annotations.schema import Actor, Attribute, LabelSchema, default_schema, load_schema
+from tests.conftest import DATA
 from tests.unit.test_export_formats import TEXT, make_record, passage
 
 
@@ -208,10 +208,10 @@ def test_config_holds_every_schema_value_with_its_label() -> None:
     (per_region,) = [v for v in root.iter("View") if v.get("visibleWhen") == "region-selected"]
     headers = [h.get("value") for h in per_region.iter("Header")]
     assert headers == [
-        "Actor · الفاعل",
-        "Claim type · نوع الادعاء",
-        "Target · المستهدف",
-        "Note · ملاحظة",
+        "الفاعل · Actor",
+        "موضوع الموقف · Target",
+        "نوع الادعاء · Claim type",
+        "ملاحظة · Note",
     ]
     assert not [e for e in root.iter("Choices") if e.get("name") == "stance"]
 
@@ -256,14 +256,63 @@ def test_config_without_a_schema_lists_the_used_ids() -> None:
 
 
 def test_config_follows_the_schema_for_free_text_and_user_actors() -> None:
-    closed = FreeTextField(allowed=False)
-    schema = replace(default_schema(), target=closed, note=closed).with_extra_actors(
-        [Actor(id="mayor", name_ar="رئيس البلدية", name_en="", user_added=True)]
-    )
+    bundled = default_schema()
+    schema = LabelSchema(
+        bundled.name,
+        bundled.version,
+        bundled.actors,
+        attributes=[a for a in bundled.attributes if a.type != "text"],
+    ).with_extra_actors([Actor(id="mayor", name_ar="رئيس البلدية", name_en="", user_added=True)])
     root = parse(labelstudio_config("stance", labelstudio_attributes(schema)))
     assert not list(root.iter("TextArea"))
     actors = options(control(root, "Choices", "actor"))
     assert actors[-1]["alias"] == "mayor" and actors[-1]["value"] == "رئيس البلدية"
+
+
+def test_config_of_a_schema_with_more_attributes() -> None:
+    schema = load_schema(DATA / "schemas" / "news-plus.yaml")
+    root = parse(labelstudio_config("claim_type", labelstudio_attributes(schema)))
+    certainty = control(root, "Choices", "certainty")
+    assert certainty.get("perRegion") == "true"
+    certainty_values = schema.attribute("certainty")
+    assert certainty_values is not None
+    assert [(o["alias"], o["value"], o["hint"]) for o in options(certainty)] == [
+        (v.id, f"{v.label_ar} · {v.label_en}", v.description) for v in certainty_values.values
+    ]
+    # A document attribute is about the whole task: outside the per-region view.
+    overall = control(root, "Choices", "document_overall_stance")
+    assert overall.get("perRegion") is None
+    (per_region,) = [v for v in root.iter("View") if v.get("visibleWhen") == "region-selected"]
+    assert overall not in list(per_region.iter("Choices"))
+    assert [o["alias"] for o in options(overall)] == ["supportive", "critical", "neutral", "mixed"]
+
+
+def test_config_multiple_and_boolean_attributes() -> None:
+    attributes = [
+        LabelStudioAttribute(
+            id="topics",
+            type="choice",
+            title="Topics",
+            choices=(LabelStudioChoice("a", "A"), LabelStudioChoice("b", "B")),
+            multiple=True,
+        ),
+        *labelstudio_attributes(
+            LabelSchema(
+                "b",
+                "1",
+                attributes=[Attribute(id="quoted", type="boolean", label_ar="منقول", label_en="")],
+            )
+        ),
+    ]
+    root = parse(labelstudio_config("stance", attributes))
+    topics = control(root, "Choices", "topics")
+    assert topics.get("choice") == "multiple" and topics.get("layout") is None
+    quoted = control(root, "Choices", "quoted")
+    assert [(o["alias"], o["value"]) for o in options(quoted)] == [
+        ("true", "نعم · Yes"),
+        ("false", "لا · No"),
+    ]
+    assert "منقول" in [h.get("value") for h in root.iter("Header")]
 
 
 def test_config_names_are_distinct_and_xml_safe() -> None:
