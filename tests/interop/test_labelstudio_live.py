@@ -117,6 +117,10 @@ def exported(work: Path) -> dict[str, Path]:
         hashiya(db, "export", "--format", "labelstudio", "-o", str(out), *args,
                 "--labelstudio-user", f"salma={SALMA_EMAIL}")  # fmt: skip
         files[unit] = out
+    plus = work / "tasks-plus.json"
+    schema = ROOT / "tests" / "data" / "schemas" / "news-plus.yaml"
+    hashiya(db, "--schema", str(schema), "export", "--format", "labelstudio", "-o", str(plus))
+    files["plus"] = plus
     return files
 
 
@@ -196,13 +200,17 @@ def test_label_studio_draws_and_stores_code_points(
         expected = sorted(p.text for p in PASSAGES if p.annotator == annotator)
         drawn = page.open_task(project, task["id"], annotation["id"], regions=len(expected))
         assert sorted(drawn) == expected
+    # The region's label is the schema's value (the config's alias): drawn in its colour.
+    critical = default_schema().stance("critical")
+    assert critical is not None
+    red, green, blue = (int(critical.color_hex[i : i + 2], 16) for i in (1, 3, 5))
+    colors = page.highlight_colors()  # salma's annotation, the last one opened
+    assert colors["الحكومة العراقية"] == f"rgb({red}, {green}, {blue})"
 
     # A region drawn in the browser after the emoji, the ZWJ family and the thumbs-up is
     # stored in code points too.
     salma = by_annotator["salma"]
     page.open_task(project, task["id"], salma["id"], regions=2)
-    critical = default_schema().stance("critical")
-    assert critical is not None
     page.draw_region(f"{critical.label_ar} · {critical.label_en}", "بغداد")
     page.save()
 
@@ -238,3 +246,15 @@ def test_utf16_offsets_are_drawn_off_by_the_astral_characters(
             expected.append(TEXT[start:end])
     assert sorted(drawn) == sorted(expected)
     assert not set(drawn) & {p.text for p in PASSAGES}
+
+
+def test_label_studio_accepts_the_config_of_a_larger_schema(
+    exported: dict[str, Path], server: LabelStudioServer, salma_id: int
+) -> None:
+    """A schema with another passage attribute and a document attribute: Label Studio
+    validates the config (it refuses a project whose config it cannot read) and takes
+    the tasks."""
+    project = new_project(server, exported["plus"], "hashiya news-plus")
+    config = server.api("GET", f"/api/projects/{project}")["parsed_label_config"]
+    names = set(config)  # the controls Label Studio read, by name
+    assert {"label", "certainty", "document_overall_stance", "note"} <= names

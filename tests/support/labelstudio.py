@@ -214,6 +214,18 @@ class LabelStudioPage:
     def highlights(self) -> list[str]:
         return list(self.driver.execute_script(HIGHLIGHTS))
 
+    def highlight_colors(self) -> dict[str, str]:
+        """Each highlighted text's background colour, as `rgb(r, g, b)` (alpha dropped)."""
+        pairs = self.driver.execute_script(
+            "return Array.from(document.querySelectorAll('.lsf-richtext .htx-highlight'))"
+            ".map(e => [e.textContent, getComputedStyle(e).backgroundColor]);"
+        )
+        return {
+            text: "rgb({}, {}, {})".format(*(int(float(part)) for part in
+                                             color.split("(")[1].rstrip(")").split(",")[:3]))
+            for text, color in pairs
+        }  # fmt: skip
+
     def draw_region(self, label: str, word: str, nth: int = 1) -> None:
         """Pick a label, then select a word as a mouse would: Label Studio makes a region."""
         from selenium.webdriver.common.by import By
