@@ -224,9 +224,16 @@ def test_label_studio_draws_and_stores_code_points(
     start = TEXT.index("بغداد")
     assert (value["start"], value["end"], value["text"]) == (start, start + 5, "بغداد")
     assert utf16(start) == start + 6  # what a UTF-16 count would have stored
-    # The Hashiya meta is still there after Label Studio saved the annotation.
+    # After Label Studio saved the edited annotation: the Hashiya meta, the user it is
+    # credited to, and the imported regions (ids and offsets) are all still there.
     (after,) = export(server, project)
     assert after["meta"] == task["meta"]
+    edited = annotations_by_annotator(after)["salma"]
+    assert edited["completed_by"] == salma_id
+    kept = regions(edited)
+    for p in PASSAGES:
+        if p.annotator == "salma":
+            assert (kept[p.id]["start"], kept[p.id]["end"]) == (p.start, p.end)
 
 
 def test_utf16_offsets_are_drawn_off_by_the_astral_characters(
