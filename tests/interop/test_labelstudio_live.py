@@ -177,7 +177,11 @@ def regions(annotation: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_label_studio_draws_and_stores_code_points(
-    exported: dict[str, Path], server: LabelStudioServer, page: LabelStudioPage, salma_id: int
+    exported: dict[str, Path],
+    server: LabelStudioServer,
+    page: LabelStudioPage,
+    salma_id: int,
+    work: Path,
 ) -> None:
     project = new_project(server, exported["codepoint"], "hashiya code points")
     (task,) = export(server, project)
@@ -234,6 +238,29 @@ def test_label_studio_draws_and_stores_code_points(
     for p in PASSAGES:
         if p.annotator == "salma":
             assert (kept[p.id]["start"], kept[p.id]["end"]) == (p.start, p.end)
+
+    # And back: Label Studio's export into a new Hashiya database gives the same passages
+    # to the same annotators, plus the one drawn in the browser.
+    back = work / "from-label-studio.json"
+    back.write_text(json.dumps([after], ensure_ascii=False), encoding="utf-8")
+    fresh = work / "back.db"
+    hashiya(fresh, "import-annotations", "--format", "labelstudio", str(back))
+    store = Store(fresh)
+    try:
+        came_back = {(p.annotator, p.id): p for p in store.passages(ARTICLE_ID)}
+    finally:
+        store.close()
+    for p in PASSAGES:
+        got = came_back.pop((p.annotator, p.id))
+        assert (got.start, got.end, got.text) == (p.start, p.end, p.text)
+        assert (got.actor, got.stance, got.claim_type, got.target, got.note) == (
+            p.actor, p.stance, p.claim_type, p.target, p.note,
+        )  # fmt: skip
+    ((annotator, _), drawn_passage), *rest = came_back.items()
+    assert not rest and annotator == "salma"
+    assert (drawn_passage.start, drawn_passage.text, drawn_passage.stance) == (
+        start, "بغداد", "critical",
+    )  # fmt: skip
 
 
 def test_utf16_offsets_are_drawn_off_by_the_astral_characters(
