@@ -104,6 +104,7 @@ def char_info(ch: str) -> CharInfo:
 def clear_cache() -> None:
     """Forget the characters seen so far (for measurements)."""
     _CACHE.clear()
+    _CODES.clear()
 
 
 def char_infos(text: str) -> list[CharInfo]:
@@ -116,12 +117,50 @@ def char_infos(text: str) -> list[CharInfo]:
 
 def plain(distinct: set[str]) -> bool:
     """True if every character of `distinct` (the characters of a text) is a letter,
-    a space or a combining mark (no controls, breaks, invisibles nor bidi formatting).
-    They must be in the cache (`char_infos`)."""
-    return _PLAIN_KINDS.issuperset([_CACHE[ch].kind for ch in distinct])
+    a space or a combining mark (no controls, breaks, invisibles nor bidi formatting)."""
+    return _PLAIN_KINDS.issuperset([char_info(ch).kind for ch in distinct])
 
 
 _PLAIN_KINDS: Final = frozenset({BASE, SPACE, MARK})
+
+# Plain text's characters as one ASCII letter each (`plain_codes`), for the bulk paths
+# that work on a whole string at once: what a cell needs to know of its character.
+# b/B: a base of one cell (B: whitespace to L1); w/W: of two cells; s: a breaking space;
+# S: a breaking space two cells wide; m: a combining mark (no cell of its own).
+MARK_CODE: Final = "m"
+_CODES: dict[str, str] = {}
+
+
+def _code(ch: str) -> str:
+    code = _CODES.get(ch)
+    if code is None:
+        info = char_info(ch)
+        if info.kind == MARK:
+            code = MARK_CODE
+        elif info.kind == SPACE:
+            code = "S" if info.width == 2 else "s"
+        else:
+            code = "w" if info.width == 2 else "b"
+            if info.whitespace:
+                code = code.upper()
+        _CODES[ch] = code
+    return code
+
+
+def plain_codes(distinct: set[str]) -> dict[int, str]:
+    """A `str.translate` table turning text made of `distinct` (`plain`) into its codes."""
+    return {ord(ch): _code(ch) for ch in distinct}
+
+
+# bytes.translate tables over the codes (ASCII-encoded): 1 for a character that starts
+# a cell / is a breaking space / is whitespace to L1; its cell's width.
+STARTS_CELL: Final = bytes(0 if chr(byte) == MARK_CODE else 1 for byte in range(256))
+IS_SPACE: Final = bytes(1 if chr(byte) in "sS" else 0 for byte in range(256))
+IS_WHITESPACE: Final = bytes(1 if chr(byte) in "BWsS" else 0 for byte in range(256))
+WIDTH_OF_CODE: Final = bytes(2 if chr(byte) in "wWS" else 1 for byte in range(256))
+WIDE_CODES: Final = frozenset("wWS")
+# What a breaking space is drawn as (one plain space but U+3000, itself).
+SPACES_DRAWN: Final = {ord(ch): " " for ch in BREAKING_SPACES if ch not in (" ", "\u3000")}
 
 
 def has_separators(text: str) -> bool:
@@ -181,6 +220,7 @@ def _classify(ch: str) -> CharInfo:
 
 # Characters that L4 may change.
 MIRRORS: Final = frozenset(ch for ch in MIRRORED if unicodedata.mirrored(ch))
+MIRRORS_PATTERN: Final = re.compile("[" + "".join(map(re.escape, sorted(MIRRORS))) + "]")
 
 
 def mirrored(ch: str) -> str:

@@ -17,10 +17,11 @@ Pipeline (docs/layout.md):
 
 from __future__ import annotations
 
+import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, MutableSequence, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from itertools import compress
@@ -57,6 +58,11 @@ class Cell(NamedTuple):
 
 
 _make_cell = partial(tuple.__new__, Cell)  # a Cell from a tuple, in bulk
+
+# Over plain text's codes (`chars.plain_codes`) and levels.
+_MARK_AFTER_SPACE = re.compile("[sS]m")
+_MARK_RUNS = re.compile("m+")
+_LEVEL_CHANGES = re.compile(rb"(.)(?!\1)(?=.)", re.DOTALL)  # a byte before a different one
 
 
 @dataclass(frozen=True)
@@ -160,23 +166,28 @@ def visual_order(levels: Sequence[int]) -> list[int]:
 
 
 class _Cells:
-    """A paragraph's cells, in logical order, as parallel lists (no Cell objects yet).
+    """A paragraph's cells, in logical order, as parallel sequences (no Cell objects yet).
 
     Built for a window of the text; `first`/`last` bound the cells that belong to the
-    range asked for (those whose start lies in it); the others are context.
+    range asked for (those whose start lies in it); the others are context. The bulk
+    path makes the flags bytes, the levels a bytearray and the offsets ranges where it
+    can; `narrow` says every cell is one column wide.
     """
 
-    __slots__ = ("ends", "hidden", "levels", "space", "starts", "texts", "widths", "ws")
+    __slots__ = (
+        "ends", "hidden", "levels", "narrow", "space", "starts", "texts", "widths", "ws",
+    )  # fmt: skip
 
     def __init__(self) -> None:
         self.texts: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        self.starts: Sequence[int] = []
+        self.ends: Sequence[int] = []
         self.widths: list[int] = []
-        self.levels: list[int] = []
-        self.ws: list[bool] = []
-        self.space: list[bool] = []
-        self.hidden: list[bool] = []
+        self.levels: MutableSequence[int] = []
+        self.ws: Sequence[int] = []
+        self.space: Sequence[int] = []
+        self.hidden: Sequence[int] = []
+        self.narrow = False
 
 
 class _Block(NamedTuple):
@@ -217,16 +228,16 @@ class _Wrapper:
         self.index = 0  # cells seen in this segment
         self.first_cell_start = -1
         self.prev_end = segment_start
-        self.prev_space = False
+        self.prev_space = 0
         self.separator = 0  # width of the spaces since the last word
         self.words = False  # a word seen in this segment
-        self.leading: list[tuple[int, int, int, bool]] | None = []  # cells before the first word
+        self.leading: list[tuple[int, int, int, int]] | None = []  # cells before the first word
         self.run_first = -1  # the run of non-space cells being read
         self.run_width = 0
-        self.run_cells: list[tuple[int, int, int, bool]] = []
+        self.run_cells: list[tuple[int, int, int, int]] = []
         self.run_start = 0
         self.run_prev_end = 0
-        self.run_prev_space = False
+        self.run_prev_space = 0
         self.splitting = False  # the run is wider than the line: split as it comes
         self.line_first = -1  # the line being filled (-1: none)
         self.line_width = 0
@@ -237,7 +248,7 @@ class _Wrapper:
         self.line_end_flag = 0
         self.previous_last = -1
 
-    def cell(self, start: int, end: int, width: int, space: bool) -> None:
+    def cell(self, start: int, end: int, width: int, space: int) -> None:
         index = self.index
         if self.first_cell_start < 0:
             self.first_cell_start = start
@@ -275,7 +286,7 @@ class _Wrapper:
         self.run_prev_end = self.prev_end
         self.run_prev_space = self.prev_space
         self.prev_end = end
-        self.prev_space = False
+        self.prev_space = 0
         self.index += count
 
     def end(self, segment_end: int) -> None:
@@ -341,8 +352,8 @@ class _Wrapper:
         width: int,
         start: int,
         prev_end: int,
-        prev_space: bool,
-        cells: list[tuple[int, int, int, bool]],
+        prev_space: int,
+        cells: list[tuple[int, int, int, int]],
         next_start: int,
         next_joins: bool,
     ) -> None:
@@ -377,7 +388,7 @@ class _Wrapper:
 
     # -- lines ---------------------------------------------------------------------------
 
-    def _start_line(self, first: int, start: int, prev_end: int, prev_space: bool) -> None:
+    def _start_line(self, first: int, start: int, prev_end: int, prev_space: int) -> None:
         self.line_first = first
         self.line_width = 0
         if first == 0:
@@ -390,7 +401,7 @@ class _Wrapper:
         self.line_flags = 0 if prev_space else UNJOIN_FIRST
 
     def _split_step(
-        self, k: int, start: int, width: int, space: bool, prev_end: int, prev_space: bool
+        self, k: int, start: int, width: int, space: int, prev_end: int, prev_space: int
     ) -> None:
         if self.line_width + width > self.width and k > self.line_first:
             self.line_last = k
@@ -563,13 +574,13 @@ class ParagraphLayout:
         """The cells starting in [lo, hi), built from a window around it."""
         w0, w1 = (lo, hi) if self.whole else self._window(lo, hi)
         text = self.text[w0:w1]
-        infos = chars.char_infos(text)
         char_levels = self._levels[w0:w1]
         distinct = set(text)
         if chars.plain(distinct):
-            block = self._build_plain(lo, hi, w0, text, distinct, infos, list(char_levels))
+            block = self._build_plain(lo, hi, w0, text, distinct, char_levels)
             if block is not None:
                 return block
+        infos = chars.char_infos(text)
         marks = self.bidi_marks
         # Cells in logical order, while they are being built:
         # [start, end, drawn, marks, width, kind, level, whitespace, character]
@@ -631,8 +642,15 @@ class ParagraphLayout:
 
         # The cells, with L4 (mirrored glyphs at odd levels).
         cells = _Cells()
-        texts, starts, ends, widths = cells.texts, cells.starts, cells.ends, cells.widths
-        levels, ws, space, hidden = cells.levels, cells.ws, cells.space, cells.hidden
+        texts, widths = cells.texts, cells.widths
+        starts: list[int] = []
+        ends: list[int] = []
+        levels: list[int] = []
+        ws: list[bool] = []
+        space: list[bool] = []
+        hidden: list[bool] = []
+        cells.starts, cells.ends, cells.levels = starts, ends, levels
+        cells.ws, cells.space, cells.hidden = ws, space, hidden
         mirrors = chars.MIRRORS
         mirrored = chars.mirrored
         space_kind = chars.SPACE
@@ -658,100 +676,89 @@ class ParagraphLayout:
         return _Block(cells, bisect_left(starts, lo), bisect_left(starts, hi), breaks)
 
     def _build_plain(
-        self,
-        lo: int,
-        hi: int,
-        w0: int,
-        text: str,
-        distinct: set[str],
-        infos: list[chars.CharInfo],
-        levels: list[int],
+        self, lo: int, hi: int, w0: int, text: str, distinct: set[str], levels: bytearray
     ) -> _Block | None:
         """`_build` in bulk for text of letters, spaces and marks that each follow a
         letter at its level (no controls, breaks nor bidi formatting), or None if a
         mark does not. A cell per letter or space, holding its marks (and a lam-alef's
-        alef: the lam's cell)."""
-        mark_kind = chars.MARK
-        not_mark: list[bool] | None = None
-        if mark_kind in {info.kind for info in infos}:
-            not_mark = [info.kind != mark_kind for info in infos]
-            base_kind = chars.BASE
-            for i, kept in enumerate(not_mark):
-                if not kept and (
-                    i == 0 or levels[i - 1] != levels[i] or infos[i - 1].kind == chars.SPACE
-                ):
-                    return None  # on a dotted circle, or at another level: one by one
-            del base_kind
-            marks_of = [""] * not_mark.count(True)
-            c = -1
-            for ch, kept in zip(text, not_mark, strict=True):
-                if kept:
-                    c += 1
-                else:
-                    marks_of[c] += ch
-            text = "".join(compress(text, not_mark))
-            infos = list(compress(infos, not_mark))
-            levels = list(compress(levels, not_mark))
-            positions: Sequence[int] = list(compress(range(w0, w0 + len(not_mark)), not_mark))
-            window_end = w0 + len(not_mark)
+        alef: the lam's cell). String methods over the text and its codes (one ASCII
+        letter per character, `chars.plain_codes`) do the work, not a loop."""
+        window_end = w0 + len(text)
+        codes = text.translate(chars.plain_codes(distinct))
+        marks = chars.MARK_CODE in codes
+        starts: Sequence[int]
+        if marks:
+            if codes[0] == chars.MARK_CODE or _MARK_AFTER_SPACE.search(codes):
+                return None  # on a dotted circle: one by one
+            if min(levels) != max(levels):
+                for change in _LEVEL_CHANGES.finditer(levels):
+                    if codes[change.end()] == chars.MARK_CODE:
+                        return None  # a mark at another level than its letter
+            first_of_cell = codes.encode("ascii").translate(chars.STARTS_CELL)
+            cell_levels = bytearray(compress(levels, first_of_cell))
+            bases = "".join(compress(text, first_of_cell))
+            cell_codes = codes.replace(chars.MARK_CODE, "")
+            starts = list(compress(range(w0, window_end), first_of_cell))
         else:
-            positions = range(w0, w0 + len(text))
-            window_end = w0 + len(text)
-        # The fields of the characters' infos, transposed at C speed; kinds are BASE
-        # (0) or SPACE (1) now that the marks are out.
-        kinds, widths_of, drawn_of, _classes, ws_of, _pictures = (
-            zip(*infos, strict=True) if infos else ((),) * 6
-        )
-        is_space = list(map(bool, kinds))
-        drawn = list(drawn_of)
-        keep: list[bool] | None = None
-        if self.shape:
-            other_spaces = not chars.OTHER_SPACES.isdisjoint(distinct)
-            bases = text.translate(chars.SPACES_TO_BLANK) if other_spaces else text
-            glyphs = None if shaping.JOINING.isdisjoint(distinct) else shaping.shape(bases)
-            if glyphs is not None and "" in glyphs:
-                keep = [glyph != "" for glyph in glyphs]
-                c = glyphs.index("")
-                while c >= 0:
-                    if c == 0 or levels[c - 1] != levels[c]:
-                        glyphs = None  # a ligature that cannot be one cell (never seen)
-                        keep = None
-                        break
-                    try:
-                        c = glyphs.index("", c + 1)
-                    except ValueError:
-                        c = -1
-            if glyphs is not None:
-                drawn = [d if sp else g for d, g, sp in zip(drawn, glyphs, is_space, strict=True)]
+            cell_levels = levels
+            bases = text
+            cell_codes = codes
+            starts = range(w0, window_end)
+        glyphs = bases
+        if self.shape and not shaping.JOINING.isdisjoint(distinct):
+            shaped = shaping.shape_text(bases)
+            merged = shaped.find(shaping.MERGED) if shaped is not None else -1
+            while merged >= 0:
+                if merged == 0 or cell_levels[merged - 1] != cell_levels[merged]:
+                    shaped = None  # a ligature that cannot be one cell (never seen)
+                    break
+                merged = shaped.find(shaping.MERGED, merged + 1)  # type: ignore[union-attr]
+            if shaped is not None:
+                glyphs = shaped
+        if not chars.SPACES_DRAWN.keys().isdisjoint(map(ord, distinct)):
+            glyphs = glyphs.translate(chars.SPACES_DRAWN)
+        texts = list(glyphs)
         if not chars.MIRRORS.isdisjoint(distinct):
-            mirrors, mirrored = chars.MIRRORS, chars.mirrored
-            for c, glyph in enumerate(drawn):
-                if glyph in mirrors and levels[c] % 2 == 1:
-                    drawn[c] = mirrored(glyph)
-        if not_mark is not None:
-            drawn = [d + m if m else d for d, m in zip(drawn, marks_of, strict=True)]
-        ws = list(ws_of)
-        widths = list(widths_of)
+            mirrored = chars.mirrored
+            for match in chars.MIRRORS_PATTERN.finditer(bases):
+                c = match.start()
+                if cell_levels[c] % 2 == 1:
+                    texts[c] = mirrored(texts[c])
+        if marks:  # each run of marks into the cell before it
+            before = 1  # marks before the run, and the cell it joins
+            for run in _MARK_RUNS.finditer(codes):
+                begin, end = run.span()
+                texts[begin - before] += text[begin:end]
+                before += end - begin
+        if glyphs is not bases and shaping.MERGED in glyphs:
+            # The alef of each lam-alef (and its marks) in the lam's cell.
+            keep = bytearray(b"\x01") * len(texts)
+            merged = glyphs.find(shaping.MERGED)
+            while merged >= 0:
+                texts[merged - 1] += texts[merged][1:]
+                keep[merged] = 0
+                merged = glyphs.find(shaping.MERGED, merged + 1)
+            texts = list(compress(texts, keep))
+            starts = list(compress(starts, keep))
+            cell_levels = bytearray(compress(cell_levels, keep))
+            cell_codes = "".join(compress(cell_codes, keep))
+        code_bytes = cell_codes.encode("ascii")
         cells = _Cells()
-        if keep is None:
-            cells.texts = drawn
-            cells.starts = starts = list(positions)
-            cells.widths = widths
-            cells.levels = levels
-            cells.ws = ws
-            cells.space = is_space
-        else:  # the alef of each lam-alef (and its marks) in the lam's cell
-            for c in range(len(keep) - 1, 0, -1):
-                if not keep[c]:
-                    drawn[c - 1] += drawn[c]  # the alef has no glyph: its marks
-            cells.texts = list(compress(drawn, keep))
-            cells.starts = starts = list(compress(positions, keep))
-            cells.widths = list(compress(widths, keep))
-            cells.levels = list(compress(levels, keep))
-            cells.ws = list(compress(ws, keep))
-            cells.space = list(compress(is_space, keep))
-        cells.ends = [*starts[1:], window_end]
-        cells.hidden = [False] * len(starts)
+        cells.texts = texts
+        cells.starts = starts
+        if isinstance(starts, range):
+            cells.ends = range(w0 + 1, window_end + 1)
+        else:
+            cells.ends = [*starts[1:], window_end]
+        if chars.WIDE_CODES.isdisjoint(cell_codes):
+            cells.widths = [1] * len(code_bytes)
+            cells.narrow = True
+        else:
+            cells.widths = list(code_bytes.translate(chars.WIDTH_OF_CODE))
+        cells.levels = cell_levels
+        cells.ws = code_bytes.translate(chars.IS_WHITESPACE)
+        cells.space = code_bytes.translate(chars.IS_SPACE)
+        cells.hidden = bytes(len(code_bytes))
         return _Block(cells, bisect_left(starts, lo), bisect_left(starts, hi), [])
 
     # -- per width ------------------------------------------------------------------
