@@ -289,6 +289,68 @@ class _Wrapper:
         self.prev_space = 0
         self.index += count
 
+    def narrow(
+        self, space: bytes, starts: Sequence[int], ends: Sequence[int], c: int, last: int
+    ) -> int:
+        """Cells [c, last) of one column each (`space`: 1 for a space), a line at a time
+        where `cell` and `word` would take them one by one; the index of the first cell
+        not taken (a word that may go on past `last`, or must be split, is left).
+
+        Only past the segment's first word, with no word being read: every cell between
+        the last word placed and `c` was a space."""
+        if self.leading is not None or self.run_first >= 0 or self.line_first < 0:
+            return c
+        entry = c
+        width = self.width
+        base = self.index - c  # the wrapper's index of cell c
+        line_width = self.line_width
+        separator = self.separator
+        find, rfind = space.find, space.rfind
+        while True:
+            # The furthest word end x (a space at x, none at x - 1) that fits on the line.
+            room_end = c + width - line_width - separator
+            capped = room_end > last - 1
+            if capped:
+                room_end = last - 1
+            q = rfind(b"\x00\x01", c, room_end + 1) if room_end > c else -1
+            if q >= 0:
+                x = q + 1
+                line_width += separator + x - c
+                separator = 0
+                self.line_last = base + x
+                self.line_end = starts[x]
+                self.line_end_flag = 0
+                c = x
+                continue
+            if capped:
+                break
+            s = find(b"\x00", c, last)  # the next word, which does not fit
+            if s < 0:
+                break
+            x = find(b"\x01", s, last)
+            if x < 0 or x - s > width:
+                separator += s - c
+                c = s
+                break
+            self._emit()
+            self.line_first = base + s
+            prev_end = ends[s - 1] if s > entry else self.prev_end
+            self.line_start = starts[s] if base + s == self.previous_last else prev_end
+            self.line_flags = 0
+            line_width = x - s
+            separator = 0
+            self.line_last = base + x
+            self.line_end = starts[x]
+            self.line_end_flag = 0
+            c = x
+        self.line_width = line_width
+        self.separator = separator
+        self.index = base + c
+        if c > entry:
+            self.prev_end = ends[c - 1]
+            self.prev_space = space[c - 1]
+        return c
+
     def end(self, segment_end: int) -> None:
         """The segment ends at `segment_end` (a hard break or the paragraph's end)."""
         if self.run_first >= 0:
@@ -806,13 +868,19 @@ class ParagraphLayout:
 
     @staticmethod
     def _feed(wrapper: _Wrapper, cells: _Cells, first: int, last: int) -> None:
-        """Cells [first, last) to the wrapper (no hard break among them): a word at a
-        time where it fits on a line, else a cell at a time."""
+        """Cells [first, last) to the wrapper (no hard break among them): a line at a
+        time where they are all one column wide, else a word at a time where it fits on
+        a line, else a cell at a time."""
         starts, ends, widths, space = cells.starts, cells.ends, cells.widths, cells.space
         cell, word = wrapper.cell, wrapper.word
+        narrow = wrapper.narrow if cells.narrow and isinstance(space, bytes) else None
         limit = wrapper.width
         c = first
         while c < last:
+            if narrow is not None:
+                c = narrow(space, starts, ends, c, last)  # type: ignore[arg-type]
+                if c >= last:
+                    break
             if space[c] or wrapper.leading is not None or wrapper.run_first >= 0:
                 cell(starts[c], ends[c], widths[c], space[c])
                 c += 1
