@@ -29,10 +29,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from threading import Lock
 from typing import Final, NamedTuple
 
 from bidi.mirror import MIRRORED
 
+from annotations.layout.shaping import JOINING
 from annotations.text import bidi_control_picture, control_picture
 
 # Kinds of character. The first four start a cell.
@@ -104,7 +106,7 @@ def char_info(ch: str) -> CharInfo:
 def clear_cache() -> None:
     """Forget the characters seen so far (for measurements)."""
     _CACHE.clear()
-    _CODES.clear()
+    _PROFILES.clear()
 
 
 def char_infos(text: str) -> list[CharInfo]:
@@ -123,42 +125,83 @@ def plain(distinct: set[str]) -> bool:
 
 _PLAIN_KINDS: Final = frozenset({BASE, SPACE, MARK})
 
-# Plain text's characters as one ASCII letter each (`plain_codes`), for the bulk paths
-# that work on a whole string at once: what a cell needs to know of its character.
-# b/B: a base of one cell (B: whitespace to L1); w/W: of two cells; s: a breaking space;
-# S: a breaking space two cells wide; m: a combining mark (no cell of its own).
-MARK_CODE: Final = "m"
-_CODES: dict[str, str] = {}
+# Each character's profile as one byte (`profile`): a text becomes bytes in one pass,
+# and bytes.translate turns those into what a bulk path needs, a byte per character:
+# its layout code (LAYOUT_OF) or its bidi class (BIDI_OF, letters of CLASS_LETTERS).
+# Layout codes of plain text (`plain`; anything else is x): b/B a base of one cell
+# (B: whitespace to L1), w/W of two cells, j an Arabic letter (joins), r/R a mirrored
+# character (one/two cells), s U+0020, t another breaking space, S U+3000, m a
+# combining mark (no cell of its own).
+CLASS_LETTERS: Final = {
+    "L": "L", "R": "R", "AL": "A", "EN": "E", "ES": "s", "ET": "t", "AN": "N", "CS": "c",
+    "NSM": "m", "BN": "b", "B": "B", "S": "S", "WS": "w", "ON": "o", "LRE": "1",
+    "LRO": "2", "RLE": "3", "RLO": "4", "PDF": "5", "LRI": "6", "RLI": "7", "FSI": "8",
+    "PDI": "9",
+}  # fmt: skip
+UNKNOWN_CLASS: Final = "?"  # a character this Python's Unicode does not know
+MARK_CODE: Final = b"m"[0]
+LAYOUT_OF = bytearray(b"x" * 256)  # profile byte -> layout code
+BIDI_OF = bytearray(UNKNOWN_CLASS.encode() * 256)  # profile byte -> class letter
+_PROFILE_BYTES: dict[tuple[str, str], str] = {}
+_PROFILE_LOCK = Lock()
 
 
-def _code(ch: str) -> str:
-    code = _CODES.get(ch)
-    if code is None:
-        info = char_info(ch)
-        if info.kind == MARK:
-            code = MARK_CODE
-        elif info.kind == SPACE:
-            code = "S" if info.width == 2 else "s"
-        else:
-            code = "w" if info.width == 2 else "b"
-            if info.whitespace:
-                code = code.upper()
-        _CODES[ch] = code
-    return code
+def _layout_code(ch: str) -> str:
+    info = char_info(ch)
+    kind, width = info.kind, info.width
+    if kind == MARK:
+        return "m"
+    if kind == SPACE:
+        if width == 2:
+            return "S"
+        return "s" if ch == " " else "t"
+    if kind != BASE:
+        return "x"
+    if ch in MIRRORS:
+        return "R" if width == 2 else "r"
+    if ch in JOINING:
+        return "j"
+    code = "w" if width == 2 else "b"
+    return code.upper() if info.whitespace else code
 
 
-def plain_codes(distinct: set[str]) -> dict[int, str]:
-    """A `str.translate` table turning text made of `distinct` (`plain`) into its codes."""
-    return {ord(ch): _code(ch) for ch in distinct}
+class _Profiles(dict[int, str]):
+    """A str.translate table: code point -> its profile byte (as a character), made
+    when first met."""
+
+    def __missing__(self, code_point: int) -> str:
+        ch = chr(code_point)
+        key = (_layout_code(ch), CLASS_LETTERS.get(unicodedata.bidirectional(ch), UNKNOWN_CLASS))
+        with _PROFILE_LOCK:
+            byte = _PROFILE_BYTES.get(key)
+            if byte is None:
+                if len(_PROFILE_BYTES) >= 255:  # never seen: 0 is x and unknown
+                    byte = "\x00"
+                else:
+                    byte = chr(len(_PROFILE_BYTES) + 1)
+                    LAYOUT_OF[ord(byte)] = ord(key[0])
+                    BIDI_OF[ord(byte)] = ord(key[1])
+                    _PROFILE_BYTES[key] = byte
+            self[code_point] = byte
+        return byte
 
 
-# bytes.translate tables over the codes (ASCII-encoded): 1 for a character that starts
-# a cell / is a breaking space / is whitespace to L1; its cell's width.
-STARTS_CELL: Final = bytes(0 if chr(byte) == MARK_CODE else 1 for byte in range(256))
-IS_SPACE: Final = bytes(1 if chr(byte) in "sS" else 0 for byte in range(256))
-IS_WHITESPACE: Final = bytes(1 if chr(byte) in "BWsS" else 0 for byte in range(256))
-WIDTH_OF_CODE: Final = bytes(2 if chr(byte) in "wWS" else 1 for byte in range(256))
-WIDE_CODES: Final = frozenset("wWS")
+_PROFILES = _Profiles()
+
+
+def profile(text: str) -> bytes:
+    """The profile byte of every character of `text` (see LAYOUT_OF, BIDI_OF)."""
+    return text.translate(_PROFILES).encode("latin-1")
+
+
+# bytes.translate tables over layout codes: 1 for a character that starts a cell / is a
+# breaking space / is whitespace to L1; its cell's width.
+STARTS_CELL: Final = bytes(0 if byte == MARK_CODE else 1 for byte in range(256))
+IS_SPACE: Final = bytes(1 if chr(byte) in "stS" else 0 for byte in range(256))
+IS_WHITESPACE: Final = bytes(1 if chr(byte) in "BWstS" else 0 for byte in range(256))
+WIDTH_OF_CODE: Final = bytes(2 if chr(byte) in "wWSR" else 1 for byte in range(256))
+WIDE = re.compile(b"[wWSR]")
+MIRROR_CODES = re.compile(b"[rR]")
 # What a breaking space is drawn as (one plain space but U+3000, itself).
 SPACES_DRAWN: Final = {ord(ch): " " for ch in BREAKING_SPACES if ch not in (" ", "\u3000")}
 

@@ -59,9 +59,9 @@ class Cell(NamedTuple):
 
 _make_cell = partial(tuple.__new__, Cell)  # a Cell from a tuple, in bulk
 
-# Over plain text's codes (`chars.plain_codes`) and levels.
-_MARK_AFTER_SPACE = re.compile("[sS]m")
-_MARK_RUNS = re.compile("m+")
+# Over plain text's layout codes (`chars.LAYOUT_OF`) and levels.
+_MARK_AFTER_SPACE = re.compile(b"[stS]m")
+_MARK_RUNS = re.compile(b"m+")
 _LEVEL_CHANGES = re.compile(rb"(.)(?!\1)(?=.)", re.DOTALL)  # a byte before a different one
 
 
@@ -561,6 +561,7 @@ class ParagraphLayout:
         self._wraps: OrderedDict[int, tuple[_Wrap, _Lines]] = OrderedDict()
         self._blocks: OrderedDict[int, _Block] = OrderedDict()
         self._lock = RLock()  # the reader wraps in a worker thread while it draws
+        self._profile = chars.profile(text)
         self._levels = self._resolve()
         self._whole_block = self._build(0, len(text)) if self.whole else None
 
@@ -568,7 +569,7 @@ class ParagraphLayout:
 
     def _resolve(self) -> bytearray:
         text = self.text
-        levels = paragraph_levels(text, self.rtl)
+        levels = paragraph_levels(text, self.rtl, self._profile.translate(chars.BIDI_OF))
         if self.bidi_marks and chars.has_embeddings(text):
             # A mark is laid out with what it delimits: an opener at the level of the
             # character after it, a PDF at that of the character before it. Either is
@@ -636,12 +637,12 @@ class ParagraphLayout:
         """The cells starting in [lo, hi), built from a window around it."""
         w0, w1 = (lo, hi) if self.whole else self._window(lo, hi)
         text = self.text[w0:w1]
-        char_levels = self._levels[w0:w1]
-        distinct = set(text)
-        if chars.plain(distinct):
-            block = self._build_plain(lo, hi, w0, text, distinct, char_levels)
+        codes = self._profile[w0:w1].translate(chars.LAYOUT_OF)
+        if b"x" not in codes:
+            block = self._build_plain(lo, hi, w0, text, codes)
             if block is not None:
                 return block
+        char_levels = self._levels[w0:w1]
         infos = chars.char_infos(text)
         marks = self.bidi_marks
         # Cells in logical order, while they are being built:
@@ -737,16 +738,14 @@ class ParagraphLayout:
             hidden.append(kind == hidden_kind)
         return _Block(cells, bisect_left(starts, lo), bisect_left(starts, hi), breaks)
 
-    def _build_plain(
-        self, lo: int, hi: int, w0: int, text: str, distinct: set[str], levels: bytearray
-    ) -> _Block | None:
+    def _build_plain(self, lo: int, hi: int, w0: int, text: str, codes: bytes) -> _Block | None:
         """`_build` in bulk for text of letters, spaces and marks that each follow a
         letter at its level (no controls, breaks nor bidi formatting), or None if a
         mark does not. A cell per letter or space, holding its marks (and a lam-alef's
-        alef: the lam's cell). String methods over the text and its codes (one ASCII
-        letter per character, `chars.plain_codes`) do the work, not a loop."""
+        alef: the lam's cell). String and bytes methods over the text and its layout
+        codes (`chars.LAYOUT_OF`) do the work, not a loop over the characters."""
         window_end = w0 + len(text)
-        codes = text.translate(chars.plain_codes(distinct))
+        levels = self._levels[w0:window_end]
         marks = chars.MARK_CODE in codes
         starts: Sequence[int]
         if marks:
@@ -756,10 +755,10 @@ class ParagraphLayout:
                 for change in _LEVEL_CHANGES.finditer(levels):
                     if codes[change.end()] == chars.MARK_CODE:
                         return None  # a mark at another level than its letter
-            first_of_cell = codes.encode("ascii").translate(chars.STARTS_CELL)
+            first_of_cell = codes.translate(chars.STARTS_CELL)
             cell_levels = bytearray(compress(levels, first_of_cell))
             bases = "".join(compress(text, first_of_cell))
-            cell_codes = codes.replace(chars.MARK_CODE, "")
+            cell_codes = codes.replace(b"m", b"")
             starts = list(compress(range(w0, window_end), first_of_cell))
         else:
             cell_levels = levels
@@ -767,7 +766,7 @@ class ParagraphLayout:
             cell_codes = codes
             starts = range(w0, window_end)
         glyphs = bases
-        if self.shape and not shaping.JOINING.isdisjoint(distinct):
+        if self.shape and b"j" in codes:
             shaped = shaping.shape_text(bases)
             merged = shaped.find(shaping.MERGED) if shaped is not None else -1
             while merged >= 0:
@@ -777,12 +776,12 @@ class ParagraphLayout:
                 merged = shaped.find(shaping.MERGED, merged + 1)  # type: ignore[union-attr]
             if shaped is not None:
                 glyphs = shaped
-        if not chars.SPACES_DRAWN.keys().isdisjoint(map(ord, distinct)):
+        if b"t" in codes:
             glyphs = glyphs.translate(chars.SPACES_DRAWN)
         texts = list(glyphs)
-        if not chars.MIRRORS.isdisjoint(distinct):
+        if chars.MIRROR_CODES.search(cell_codes) is not None:
             mirrored = chars.mirrored
-            for match in chars.MIRRORS_PATTERN.finditer(bases):
+            for match in chars.MIRROR_CODES.finditer(cell_codes):
                 c = match.start()
                 if cell_levels[c] % 2 == 1:
                     texts[c] = mirrored(texts[c])
@@ -803,8 +802,7 @@ class ParagraphLayout:
             texts = list(compress(texts, keep))
             starts = list(compress(starts, keep))
             cell_levels = bytearray(compress(cell_levels, keep))
-            cell_codes = "".join(compress(cell_codes, keep))
-        code_bytes = cell_codes.encode("ascii")
+            cell_codes = bytes(compress(cell_codes, keep))
         cells = _Cells()
         cells.texts = texts
         cells.starts = starts
@@ -812,15 +810,15 @@ class ParagraphLayout:
             cells.ends = range(w0 + 1, window_end + 1)
         else:
             cells.ends = [*starts[1:], window_end]
-        if chars.WIDE_CODES.isdisjoint(cell_codes):
-            cells.widths = [1] * len(code_bytes)
+        if chars.WIDE.search(cell_codes) is None:
+            cells.widths = [1] * len(cell_codes)
             cells.narrow = True
         else:
-            cells.widths = list(code_bytes.translate(chars.WIDTH_OF_CODE))
+            cells.widths = list(cell_codes.translate(chars.WIDTH_OF_CODE))
         cells.levels = cell_levels
-        cells.ws = code_bytes.translate(chars.IS_WHITESPACE)
-        cells.space = code_bytes.translate(chars.IS_SPACE)
-        cells.hidden = bytes(len(code_bytes))
+        cells.ws = cell_codes.translate(chars.IS_WHITESPACE)
+        cells.space = cell_codes.translate(chars.IS_SPACE)
+        cells.hidden = bytes(len(cell_codes))
         return _Block(cells, bisect_left(starts, lo), bisect_left(starts, hi), [])
 
     # -- per width ------------------------------------------------------------------

@@ -310,7 +310,7 @@ def test_lines_are_cached_and_a_new_width_only_rewraps(monkeypatch: pytest.Monke
 def test_unexpected_debug_output_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(levels_module, "get_display", lambda *a, **k: "BidiInfo { }")
     with pytest.raises(LevelsError):
-        ParagraphLayout("abc אב")  # mixed: the engine is needed
+        ParagraphLayout("abc \u2067אב\u2069")  # an isolate: the engine is needed
 
 
 def test_shaping_by_cached_words_equals_the_reshaper_on_whole_paragraphs() -> None:
