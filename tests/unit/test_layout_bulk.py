@@ -1,5 +1,6 @@
-"""The bulk paths of the layout (cells of plain text built at once, wrapping a word at a
-time, one-level lines) give exactly what the general, one-by-one paths give."""
+"""The bulk paths of the layout (cells of plain text built at once, wrapping a line or a
+word at a time, one-level lines) give exactly what the general, one-by-one paths give,
+for a paragraph in one block or in many."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from unittest.mock import patch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotations.layout import chars
+import annotations.layout.paragraph as paragraph_module
 from annotations.layout.paragraph import ParagraphLayout, _Cells, _Wrapper
 
 # Arabic letters (lam and alefs for the ligature), harakat, Latin, digits, brackets
@@ -38,14 +39,16 @@ def _lines(text: str, direction: str, width: int, shape: bool) -> list[object]:
     st.sampled_from(["auto", "rtl", "ltr"]),
     st.integers(min_value=1, max_value=30),
     st.booleans(),
+    st.sampled_from([paragraph_module.BLOCK, 7, 40]),
 )
 def test_bulk_paths_equal_the_general_ones(
-    text: str, direction: str, width: int, shape: bool
+    text: str, direction: str, width: int, shape: bool, block: int
 ) -> None:
-    fast = _lines(text, direction, width, shape)
-    with (
-        patch.object(chars, "plain", lambda text: False),
-        patch.object(ParagraphLayout, "_feed", staticmethod(_one_by_one)),
-    ):
-        slow = _lines(text, direction, width, shape)
+    with patch.object(paragraph_module, "BLOCK", block):
+        fast = _lines(text, direction, width, shape)
+        with (
+            patch.object(ParagraphLayout, "_build_plain", lambda *args: None),
+            patch.object(ParagraphLayout, "_feed", staticmethod(_one_by_one)),
+        ):
+            slow = _lines(text, direction, width, shape)
     assert fast == slow
