@@ -24,7 +24,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, MutableSequence, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
-from itertools import compress
+from itertools import compress, repeat
 from threading import RLock
 from typing import Any, Final, NamedTuple, overload
 
@@ -63,6 +63,7 @@ _make_cell = partial(tuple.__new__, Cell)  # a Cell from a tuple, in bulk
 _MARK_AFTER_SPACE = re.compile(b"[stS]m")
 _MARK_RUNS = re.compile(b"m+")
 _LEVEL_CHANGES = re.compile(rb"(.)(?!\1)(?=.)", re.DOTALL)  # a byte before a different one
+_ODD = (False, True) * 64  # by level: drawn right to left
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,10 @@ class VisualLine:
 
 
 def visual_order(levels: Sequence[int]) -> list[int]:
-    """Rule L2: indices of `levels` in visual order, left to right."""
+    """Rule L2: indices of `levels` in visual order, left to right.
+
+    Worked on runs of one level (a line has a few), each reversed whole: a run is
+    (start, end, reversed)."""
     count = len(levels)
     if not count:
         return []
@@ -149,19 +153,27 @@ def visual_order(levels: Sequence[int]) -> list[int]:
     lowest = min(levels)
     if highest == lowest:
         return list(range(count - 1, -1, -1)) if highest % 2 else list(range(count))
-    order = list(range(count))
+    data = levels if isinstance(levels, (bytes, bytearray)) else bytes(levels)
+    bounds = [0, *(change.end() for change in _LEVEL_CHANGES.finditer(data)), count]
+    runs = [(bounds[k], bounds[k + 1], False) for k in range(len(bounds) - 1)]
+    run_levels = [data[begin] for begin, _end, _flipped in runs]
     lowest_odd = lowest if lowest % 2 else lowest + 1
     for level in range(highest, lowest_odd - 1, -1):
         i = 0
-        while i < count:
-            if levels[order[i]] >= level:
+        n = len(runs)
+        while i < n:
+            if run_levels[i] >= level:
                 j = i + 1
-                while j < count and levels[order[j]] >= level:
+                while j < n and run_levels[j] >= level:
                     j += 1
-                order[i:j] = order[i:j][::-1]
+                runs[i:j] = [(begin, end, not flipped) for begin, end, flipped in runs[i:j][::-1]]
+                run_levels[i:j] = run_levels[i:j][::-1]
                 i = j
             else:
                 i += 1
+    order: list[int] = []
+    for begin, end, flipped in runs:
+        order.extend(range(end - 1, begin - 1, -1) if flipped else range(begin, end))
     return order
 
 
@@ -993,38 +1005,31 @@ class ParagraphLayout:
                     texts[i] = WIDE_PLACEHOLDER
                     widths[i] = 1
         hidden = cells.hidden[first:last]
+        starts = cells.starts[first:last]
+        ends = cells.ends[first:last]
         lowest = min(levels)
-        if lowest == max(levels):  # one level (most lines): no reordering but a reversal
+        if lowest == max(levels) and True not in hidden:
+            # One level (most lines): no reordering but a reversal.
             rtl = lowest % 2 == 1
-            rows = list(
-                zip(
-                    texts,
-                    cells.starts[first:last],
-                    cells.ends[first:last],
-                    widths,
-                    [rtl] * len(texts),
-                    strict=True,
-                )
-            )
-            if True in hidden:
-                rows = list(compress(rows, [not h for h in hidden]))
+            total = sum(widths)
             if rtl:
-                rows.reverse()
-        else:
-            unordered = list(
-                zip(
-                    texts,
-                    cells.starts[first:last],
-                    cells.ends[first:last],
-                    widths,
-                    [level % 2 == 1 for level in levels],
-                    strict=True,
+                texts.reverse()
+                widths.reverse()
+                starts, ends = starts[::-1], ends[::-1]
+            line_cells = tuple(
+                map(
+                    _make_cell,
+                    zip(texts, starts, ends, widths, repeat(rtl, len(texts)), strict=True),
                 )
             )
-            order = visual_order(levels)
-            if True in hidden:
-                order = [i for i in order if not hidden[i]]
-            rows = [unordered[i] for i in order]
+            return VisualLine(line_cells, start, end, total, self.rtl)
+        unordered = list(
+            zip(texts, starts, ends, widths, map(_ODD.__getitem__, levels), strict=True)
+        )
+        order = visual_order(levels)
+        if True in hidden:
+            order = [i for i in order if not hidden[i]]
+        rows = list(map(unordered.__getitem__, order))
         line_cells = tuple(map(_make_cell, rows))
         return VisualLine(line_cells, start, end, sum(widths), self.rtl)
 
