@@ -22,8 +22,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterator, MutableSequence, Sequence
-from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import partial
 from itertools import compress, repeat
 from threading import RLock
 from typing import Any, Final, NamedTuple, overload
@@ -66,38 +65,104 @@ _LEVEL_CHANGES = re.compile(rb"(.)(?!\1)(?=.)", re.DOTALL)  # a byte before a di
 _ODD = (False, True) * 64  # by level: drawn right to left
 
 
-@dataclass(frozen=True)
+# A line's cells as columns, in visual order: texts, starts, ends, widths, and rtl
+# (one flag for all of them, or one each).
+_Columns = tuple[
+    tuple[str, ...], Sequence[int], Sequence[int], Sequence[int], "bool | tuple[bool, ...]"
+]
+
+
 class VisualLine:
     """One screen line of a paragraph.
 
     Offsets are code-point offsets into the paragraph's text; columns count from the
     line's own left edge (add `pad(width)` to place it on a canvas).
+
+    A line the layout makes keeps its cells as columns (strings and numbers) and makes
+    the `Cell`s each time `cells` is read: a long article's lines then hold no object
+    per character, which the garbage collector would walk through again and again.
     """
 
-    cells: tuple[Cell, ...]  # visual order, left to right
-    start: int  # the logical slice [start, end) of the paragraph this line holds
-    end: int
-    width: int  # sum of the cells' widths
-    rtl: bool  # the paragraph's direction: align right if True
+    __slots__ = ("_cells", "_columns", "_maps", "_text", "end", "rtl", "start", "width")
 
-    @cached_property
+    def __init__(self, cells: Sequence[Cell], start: int, end: int, width: int, rtl: bool) -> None:
+        self._cells: tuple[Cell, ...] | None = tuple(cells)
+        self._columns: _Columns | None = None
+        self._text: str | None = None
+        self._maps: tuple[list[int], list[int]] | None = None
+        self.start = start  # the logical slice [start, end) of the paragraph this line holds
+        self.end = end
+        self.width = width  # sum of the cells' widths
+        self.rtl = rtl  # the paragraph's direction: align right if True
+
+    @classmethod
+    def _of_columns(
+        cls, columns: _Columns, start: int, end: int, width: int, rtl: bool
+    ) -> VisualLine:
+        line = cls.__new__(cls)
+        line._cells = None
+        line._columns = columns
+        line._text = None
+        line._maps = None
+        line.start, line.end, line.width, line.rtl = start, end, width, rtl
+        return line
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        """The cells, left to right."""
+        if self._cells is not None:
+            return self._cells
+        texts, starts, ends, widths, rtl = self._columns  # type: ignore[misc]
+        flags = repeat(rtl, len(texts)) if isinstance(rtl, bool) else rtl
+        return tuple(map(_make_cell, zip(texts, starts, ends, widths, flags, strict=True)))
+
+    @property
     def text(self) -> str:
         """The cells' texts, left to right: what to print."""
-        return "".join(cell.text for cell in self.cells)
+        if self._text is None:
+            if self._columns is not None:
+                self._text = "".join(self._columns[0])
+            else:
+                self._text = "".join(cell.text for cell in self.cells)
+        return self._text
 
-    @cached_property
-    def _maps(self) -> tuple[list[int], list[int]]:
+    def _key(self) -> tuple[object, ...]:
+        return (self.cells, self.start, self.end, self.width, self.rtl)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"VisualLine(cells={self.cells!r}, start={self.start!r}, end={self.end!r}, "
+            f"width={self.width!r}, rtl={self.rtl!r})"
+        )
+
+    def _columns_and_cells(self) -> tuple[list[int], list[int]]:
         # column of each offset in [start, end) (-1: not drawn); cell index of each column
+        if self._maps is not None:
+            return self._maps
         columns = [-1] * (self.end - self.start)
         cell_of_column: list[int] = []
         column = 0
         base = self.start
-        for index, cell in enumerate(self.cells):
-            for offset in range(cell.start, cell.end):
+        if self._columns is not None:
+            _texts, starts, ends, widths, _rtl = self._columns
+            bounds: Iterator[tuple[int, int, int]] = zip(starts, ends, widths, strict=True)
+        else:
+            bounds = ((cell.start, cell.end, cell.width) for cell in self.cells)
+        for index, (cell_start, cell_end, cell_width) in enumerate(bounds):
+            for offset in range(cell_start, cell_end):
                 columns[offset - base] = column
-            cell_of_column.extend([index] * cell.width)
-            column += cell.width
-        return columns, cell_of_column
+            cell_of_column.extend([index] * cell_width)
+            column += cell_width
+        self._maps = columns, cell_of_column
+        return self._maps
 
     def pad(self, width: int) -> int:
         """Blank columns before the first cell on a `width`-wide canvas (RTL: right-aligned)."""
@@ -107,14 +172,19 @@ class VisualLine:
         """The column of the cell showing `offset`, or None if this line does not draw it."""
         if not self.start <= offset < self.end:
             return None
-        column = self._maps[0][offset - self.start]
+        column = self._columns_and_cells()[0][offset - self.start]
         return None if column < 0 else column
 
     def cell_at(self, column: int) -> Cell | None:
         """The cell covering `column`, or None past the line's ends."""
         if not 0 <= column < self.width:
             return None
-        return self.cells[self._maps[1][column]]
+        index = self._columns_and_cells()[1][column]
+        if self._columns is None:
+            return self.cells[index]
+        texts, starts, ends, widths, rtl = self._columns
+        odd = rtl if isinstance(rtl, bool) else rtl[index]
+        return Cell(texts[index], starts[index], ends[index], widths[index], odd)
 
     def offset_at(self, column: int) -> int | None:
         """The logical offset (first character) of the cell covering `column`, or None."""
@@ -1016,22 +1086,19 @@ class ParagraphLayout:
                 texts.reverse()
                 widths.reverse()
                 starts, ends = starts[::-1], ends[::-1]
-            line_cells = tuple(
-                map(
-                    _make_cell,
-                    zip(texts, starts, ends, widths, repeat(rtl, len(texts)), strict=True),
-                )
-            )
-            return VisualLine(line_cells, start, end, total, self.rtl)
-        unordered = list(
-            zip(texts, starts, ends, widths, map(_ODD.__getitem__, levels), strict=True)
-        )
+            columns: _Columns = (tuple(texts), starts, ends, tuple(widths), rtl)
+            return VisualLine._of_columns(columns, start, end, total, self.rtl)
         order = visual_order(levels)
         if True in hidden:
             order = [i for i in order if not hidden[i]]
-        rows = list(map(unordered.__getitem__, order))
-        line_cells = tuple(map(_make_cell, rows))
-        return VisualLine(line_cells, start, end, sum(widths), self.rtl)
+        columns = (
+            tuple(map(texts.__getitem__, order)),
+            tuple(map(starts.__getitem__, order)),
+            tuple(map(ends.__getitem__, order)),
+            tuple(map(widths.__getitem__, order)),
+            tuple(_ODD[levels[i]] for i in order),
+        )
+        return VisualLine._of_columns(columns, start, end, sum(widths), self.rtl)
 
     def visual_line(self, start: int = 0, end: int | None = None) -> VisualLine:
         """The logical slice [start, end) as one visual line, however wide: no wrapping.
