@@ -372,35 +372,62 @@ class _Wrapper:
         self.index += count
 
     def narrow(
-        self, space: bytes, starts: Sequence[int], ends: Sequence[int], c: int, last: int
+        self,
+        space: bytes,
+        starts: Sequence[int],
+        ends: Sequence[int],
+        c: int,
+        last: int,
+        final: bool = False,
     ) -> int:
         """Cells [c, last) of one column each (`space`: 1 for a space), a line at a time
         where `cell` and `word` would take them one by one; the index of the first cell
         not taken (a word that may go on past `last`, or must be split, is left).
+        `final`: the segment ends at `last` (`space` then has a 1 at `last`).
 
-        Only past the segment's first word, with no word being read: every cell between
-        the last word placed and `c` was a space."""
-        if self.leading is not None or self.run_first >= 0 or self.line_first < 0:
+        Only with no word being read, and past the segment's first word unless `c` is
+        its first cell: every cell between the last word placed and `c` was a space."""
+        if self.run_first >= 0:
             return c
         entry = c
         width = self.width
         base = self.index - c  # the wrapper's index of cell c
+        limit_end = last if final else last - 1  # the furthest word end that can be seen
+        find, rfind = space.find, space.rfind
+        if self.leading is not None:  # the segment's first word, if it starts it
+            if self.index or self.words or c >= last or space[c]:
+                return c
+            x = find(b"\x01", c, limit_end + 1)
+            if x < 0 or x - c > width:
+                return c
+            self.first_cell_start = starts[c]
+            self.leading = None
+            self.words = True
+            self.line_first = base + c
+            self.line_start = self.segment_start
+            self.line_flags = 0
+            self.line_width = x - c
+            self.line_last = base + x
+            self.line_end = starts[x] if x < last else ends[last - 1]
+            self.line_end_flag = 0
+            c = x
+        elif self.line_first < 0:
+            return c
         line_width = self.line_width
         separator = self.separator
-        find, rfind = space.find, space.rfind
         while True:
             # The furthest word end x (a space at x, none at x - 1) that fits on the line.
             room_end = c + width - line_width - separator
-            capped = room_end > last - 1
+            capped = room_end > limit_end
             if capped:
-                room_end = last - 1
+                room_end = limit_end
             q = rfind(b"\x00\x01", c, room_end + 1) if room_end > c else -1
             if q >= 0:
                 x = q + 1
                 line_width += separator + x - c
                 separator = 0
                 self.line_last = base + x
-                self.line_end = starts[x]
+                self.line_end = starts[x] if x < last else ends[last - 1]
                 self.line_end_flag = 0
                 c = x
                 continue
@@ -409,7 +436,7 @@ class _Wrapper:
             s = find(b"\x00", c, last)  # the next word, which does not fit
             if s < 0:
                 break
-            x = find(b"\x01", s, last)
+            x = find(b"\x01", s, limit_end + 1)
             if x < 0 or x - s > width:
                 separator += s - c
                 c = s
@@ -422,7 +449,7 @@ class _Wrapper:
             line_width = x - s
             separator = 0
             self.line_last = base + x
-            self.line_end = starts[x]
+            self.line_end = starts[x] if x < last else ends[last - 1]
             self.line_end_flag = 0
             c = x
         self.line_width = line_width
@@ -919,12 +946,14 @@ class ParagraphLayout:
         wrapper = _Wrapper(width)
         cell = wrapper.cell
         out = wrapper.out
-        for block in self._all_blocks():
+        blocks = 1 if self._whole_block is not None else (len(self.text) + BLOCK - 1) // BLOCK
+        for number, block in enumerate(self._all_blocks(), 1):
             cells = block.cells
             starts, ends, widths, space = cells.starts, cells.ends, cells.widths, cells.space
             breaks = block.breaks
             if not breaks:
-                self._feed(wrapper, cells, block.first, block.last)
+                final = number == blocks and block.last == len(starts)
+                self._feed(wrapper, cells, block.first, block.last, final)
                 if out:
                     yield out[:]
                     out.clear()
@@ -947,18 +976,19 @@ class ParagraphLayout:
         yield out
 
     @staticmethod
-    def _feed(wrapper: _Wrapper, cells: _Cells, first: int, last: int) -> None:
-        """Cells [first, last) to the wrapper (no hard break among them): a line at a
-        time where they are all one column wide, else a word at a time where it fits on
-        a line, else a cell at a time."""
+    def _feed(wrapper: _Wrapper, cells: _Cells, first: int, last: int, final: bool) -> None:
+        """Cells [first, last) to the wrapper (no hard break among them; `final`: the
+        paragraph ends with them): a line at a time where they are all one column wide,
+        else a word at a time where it fits on a line, else a cell at a time."""
         starts, ends, widths, space = cells.starts, cells.ends, cells.widths, cells.space
         cell, word = wrapper.cell, wrapper.word
         narrow = wrapper.narrow if cells.narrow and isinstance(space, bytes) else None
+        spaces = space + b"\x01" if final and isinstance(space, bytes) else space
         limit = wrapper.width
         c = first
         while c < last:
             if narrow is not None:
-                c = narrow(space, starts, ends, c, last)  # type: ignore[arg-type]
+                c = narrow(spaces, starts, ends, c, last, final)  # type: ignore[arg-type]
                 if c >= last:
                     break
             if space[c] or wrapper.leading is not None or wrapper.run_first >= 0:

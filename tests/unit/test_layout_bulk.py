@@ -23,7 +23,7 @@ texts = st.lists(st.sampled_from(ALPHABET + RARE), max_size=200).map("".join) | 
 ).map("".join)
 
 
-def _one_by_one(wrapper: _Wrapper, cells: _Cells, first: int, last: int) -> None:
+def _one_by_one(wrapper: _Wrapper, cells: _Cells, first: int, last: int, *_: object) -> None:
     for c in range(first, last):
         wrapper.cell(cells.starts[c], cells.ends[c], cells.widths[c], cells.space[c])
 
