@@ -62,14 +62,17 @@ _make_cell = partial(tuple.__new__, Cell)  # a Cell from a tuple, in bulk
 _MARK_AFTER_SPACE = re.compile(b"[stS]m")
 _MARK_RUNS = re.compile(b"m+")
 _LEVEL_CHANGES = re.compile(rb"(.)(?!\1)(?=.)", re.DOTALL)  # a byte before a different one
+_RUNS = re.compile(rb"(.)\1*", re.DOTALL)  # runs of one level
 _ODD = (False, True) * 64  # by level: drawn right to left
 
 
-# A line's cells as columns, in visual order: texts, starts, ends, widths, and rtl
-# (one flag for all of them, or one each).
+# A line's cells as columns: texts, starts, ends, widths, then either rtl (one flag
+# for all) and None, the columns in visual order; or the cells' levels and their
+# visual order (indices into the columns, which are in logical order).
 _Columns = tuple[
-    tuple[str, ...], Sequence[int], Sequence[int], Sequence[int], "bool | tuple[bool, ...]"
-]
+    Sequence[str], Sequence[int], Sequence[int], Sequence[int], "bool | Sequence[int]",
+    "list[int] | None",
+]  # fmt: skip
 
 
 class VisualLine:
@@ -112,16 +115,21 @@ class VisualLine:
         """The cells, left to right."""
         if self._cells is not None:
             return self._cells
-        texts, starts, ends, widths, rtl = self._columns  # type: ignore[misc]
-        flags = repeat(rtl, len(texts)) if isinstance(rtl, bool) else rtl
-        return tuple(map(_make_cell, zip(texts, starts, ends, widths, flags, strict=True)))
+        texts, starts, ends, widths, rtl, order = self._columns  # type: ignore[misc]
+        if order is None:
+            flags = repeat(rtl, len(texts))
+            return tuple(map(_make_cell, zip(texts, starts, ends, widths, flags, strict=True)))
+        odd = map(_ODD.__getitem__, rtl)  # type: ignore[arg-type]
+        logical = list(zip(texts, starts, ends, widths, odd, strict=True))
+        return tuple(map(_make_cell, map(logical.__getitem__, order)))
 
     @property
     def text(self) -> str:
         """The cells' texts, left to right: what to print."""
         if self._text is None:
             if self._columns is not None:
-                self._text = "".join(self._columns[0])
+                texts, order = self._columns[0], self._columns[5]
+                self._text = "".join(texts if order is None else map(texts.__getitem__, order))
             else:
                 self._text = "".join(cell.text for cell in self.cells)
         return self._text
@@ -152,7 +160,11 @@ class VisualLine:
         column = 0
         base = self.start
         if self._columns is not None:
-            _texts, starts, ends, widths, _rtl = self._columns
+            _texts, starts, ends, widths, _rtl, order = self._columns
+            if order is not None:
+                starts, ends, widths = (
+                    [column[i] for i in order] for column in (starts, ends, widths)
+                )
             bounds: Iterator[tuple[int, int, int]] = zip(starts, ends, widths, strict=True)
         else:
             bounds = ((cell.start, cell.end, cell.width) for cell in self.cells)
@@ -182,9 +194,11 @@ class VisualLine:
         index = self._columns_and_cells()[1][column]
         if self._columns is None:
             return self.cells[index]
-        texts, starts, ends, widths, rtl = self._columns
-        odd = rtl if isinstance(rtl, bool) else rtl[index]
-        return Cell(texts[index], starts[index], ends[index], widths[index], odd)
+        texts, starts, ends, widths, rtl, order = self._columns
+        if order is None:
+            return Cell(texts[index], starts[index], ends[index], widths[index], rtl)  # type: ignore[arg-type]
+        i = order[index]
+        return Cell(texts[i], starts[i], ends[i], widths[i], _ODD[rtl[i]])  # type: ignore[index]
 
     def offset_at(self, column: int) -> int | None:
         """The logical offset (first character) of the cell covering `column`, or None."""
@@ -224,8 +238,7 @@ def visual_order(levels: Sequence[int]) -> list[int]:
     if highest == lowest:
         return list(range(count - 1, -1, -1)) if highest % 2 else list(range(count))
     data = levels if isinstance(levels, (bytes, bytearray)) else bytes(levels)
-    bounds = [0, *(change.end() for change in _LEVEL_CHANGES.finditer(data)), count]
-    runs = [(bounds[k], bounds[k + 1], False) for k in range(len(bounds) - 1)]
+    runs = [(*run.span(), False) for run in _RUNS.finditer(data)]
     run_levels = [data[begin] for begin, _end, _flipped in runs]
     lowest_odd = lowest if lowest % 2 else lowest + 1
     for level in range(highest, lowest_odd - 1, -1):
@@ -1116,18 +1129,12 @@ class ParagraphLayout:
                 texts.reverse()
                 widths.reverse()
                 starts, ends = starts[::-1], ends[::-1]
-            columns: _Columns = (tuple(texts), starts, ends, tuple(widths), rtl)
+            columns: _Columns = (tuple(texts), starts, ends, tuple(widths), rtl, None)
             return VisualLine._of_columns(columns, start, end, total, self.rtl)
         order = visual_order(levels)
         if True in hidden:
             order = [i for i in order if not hidden[i]]
-        columns = (
-            tuple(map(texts.__getitem__, order)),
-            tuple(map(starts.__getitem__, order)),
-            tuple(map(ends.__getitem__, order)),
-            tuple(map(widths.__getitem__, order)),
-            tuple(_ODD[levels[i]] for i in order),
-        )
+        columns = (tuple(texts), starts, ends, tuple(widths), levels, order)
         return VisualLine._of_columns(columns, start, end, sum(widths), self.rtl)
 
     def visual_line(self, start: int = 0, end: int | None = None) -> VisualLine:
