@@ -558,7 +558,7 @@ def test_a_schema_label_with_a_lone_surrogate_or_deep_yaml_names_the_line(
     line = bundled[: bundled.index("name_ar: داعش")].count("\n") + 1
     code, _, err = run(db, "schema", "check", str(schema))
     assert code == 1
-    assert err == f"{schema}:{line}: actor[0].name_ar: {SURROGATE}\n"
+    assert err == f"{schema}:{line}: actors[0].name_ar: {SURROGATE}\n"
     schema.write_text("name: x\nversion: '1'\nactor:\n  - " + deep(400) + "\n", encoding="utf-8")
     code, _, err = run(db, "schema", "check", str(schema))
     assert code == 1

@@ -213,7 +213,7 @@ def test_a_schema_label_with_an_escape_is_rejected(clean_db: Path, tmp_path: Pat
     code, out, err = run(clean_db, "schema", "check", str(schema))
     assert code == 1
     assert re.fullmatch(
-        rf"{re.escape(str(schema))}:{line}: \w+\[0\]\.label_en: "
+        rf"{re.escape(str(schema))}:{line}: attributes\[\d+\]\.values\[0\]\.label_en: "
         r"control character U\+001B \(ESC\) at character 5\n",
         err,
     ), err

@@ -65,7 +65,8 @@ def bad(tmp_path: Path) -> Path:
 def test_check_good_file(mini: Path) -> None:
     result = run("schema", "check", str(mini))
     assert result.exit_code == 0
-    assert result.stdout == f"{mini}: ok (1 actors, 1 stances, 1 claim types)\n"
+    # A 1.0 file: `target: allowed: false` leaves the target out.
+    assert result.stdout == f"{mini}: ok (1 actor; 4 attributes: actor, stance, claim_type, note)\n"
 
 
 def test_check_bundled_schema() -> None:
@@ -73,7 +74,8 @@ def test_check_bundled_schema() -> None:
     result = run("schema", "check", schema.source)
     assert result.exit_code == 0
     assert result.stdout == (
-        f"{schema.source}: ok ({len(schema.actors)} actors, 4 stances, 8 claim types)\n"
+        f"{schema.source}: ok ({len(schema.actors)} actors; "
+        "5 attributes: actor, stance, target, claim_type, note)\n"
     )
 
 
@@ -110,9 +112,10 @@ def test_show_default_schema_as_tables() -> None:
     out = result.stdout
     assert out.startswith("news ")
     assert f"actor ({len(default_schema().actors)})" in out
-    assert "stance (4)  target: allowed" in out
+    assert "\nstance (4)\n" in out
+    assert "\ntarget: text, when stance\n" in out
     assert "claim_type (8)" in out
-    assert "note: allowed" in out
+    assert out.endswith("\nnote: text\n")
     lines = out.splitlines()
     header = next(line for line in lines if line.startswith("id "))
     assert header.split() == ["id", "key", "English", "colour", "Arabic"]
@@ -136,11 +139,11 @@ def test_show_uses_the_root_schema_option(mini: Path) -> None:
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert (data["name"], data["version"]) == ("mini", "0.3")
-    assert [a["id"] for a in data["actor"]] == ["isis"]
-    assert data["target"]["allowed"] is False
+    assert [a["id"] for a in data["actors"]] == ["isis"]
+    assert [a["id"] for a in data["attributes"]] == ["actor", "stance", "claim_type", "note"]
     tables = run("--schema", str(mini), "schema", "show").stdout
     assert tables.startswith(f"mini 0.3  ({mini})")
-    assert "stance (1)  target: not used" in tables
+    assert "\nstance (1)\n" in tables and "target" not in tables
 
 
 def test_show_uses_the_schema_from_the_config_file(tmp_path: Path, mini: Path) -> None:
@@ -191,7 +194,39 @@ def test_show_names_required_attributes(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     assert run("schema", "check", str(path)).exit_code == 0
     tables = run("--schema", str(path), "schema", "show").stdout
-    assert "stance (1, required)  target: not used" in tables
-    assert "claim_type (1)" in tables and "note: required" in tables
+    assert "\nstance (1, required)\n" in tables
+    assert "claim_type (1)\n" in tables and "note: text, required" in tables
     data = json.loads(run("--schema", str(path), "schema", "show", "--json").stdout)
-    assert data["stance"]["required"] is True and data["note"]["required"] is True
+    required = {a["id"]: a["required"] for a in data["attributes"]}
+    assert required == {"actor": False, "stance": True, "claim_type": False, "note": True}
+
+
+PLUS = Path(__file__).resolve().parents[1] / "data" / "schemas" / "news-plus.yaml"
+
+
+def test_check_a_2_0_file_lists_both_levels() -> None:
+    result = run("schema", "check", str(PLUS))
+    assert result.exit_code == 0
+    assert result.stdout == (
+        f"{PLUS}: ok ({len(default_schema().actors)} actors; "
+        "6 attributes: actor, stance, target, claim_type, certainty, note; "
+        "1 document attribute: overall_stance)\n"
+    )
+    tables = run("--schema", str(PLUS), "schema", "show").stdout
+    assert "\ncertainty (3)\n" in tables
+    assert "\ndocument attributes\n\noverall_stance (4)\n" in tables
+
+
+def test_check_a_bad_2_0_file_names_line_and_field(tmp_path: Path) -> None:
+    text = PLUS.read_text(encoding="utf-8")
+    assert text.count("    when: stance") == 1
+    line = text[: text.index("    when: stance")].count("\n") + 1
+    path = tmp_path / "bad2.yaml"
+    path.write_text(text.replace("    when: stance", "    when: certainty"), encoding="utf-8")
+    result = run("schema", "check", str(path))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"{path}:{line}: attributes[2].when: 'certainty' is not an earlier attribute of this "
+        "list (`when` names one declared before this one: actor, stance)\n"
+    )

@@ -4,6 +4,7 @@ field on screen, value names whole)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -42,13 +43,12 @@ def rows(app: HashiyaApp) -> list[Row]:
 
 
 def schema_requiring(tmp_path: Path, *attributes: str) -> Path:
-    """The bundled schema with `attributes` marked required (the list attributes in their
-    mapping form)."""
+    """The bundled schema with `attributes` marked `required: true`."""
     text = (Path(default_schema().source)).read_text(encoding="utf-8")
     for name in attributes:
-        head = f"\n{name}:\n"
-        assert text.count(head) == 1
-        text = text.replace(head, f"{head}  required: true\n  values:\n")
+        head = re.search(rf"\n  - id: {name}\n    type: \w+\n", text)
+        assert head is not None
+        text = text.replace(head.group(), f"{head.group()}    required: true\n", 1)
     path = tmp_path / "required.yaml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -144,11 +144,7 @@ async def test_required_attributes_block_saving_with_one_line(tmp_path: Path) ->
 
 
 async def test_a_required_note_is_named_when_missing(tmp_path: Path) -> None:
-    schema = schema_requiring(tmp_path)
-    text = schema.read_text(encoding="utf-8")
-    head = "\nnote:\n  allowed: true\n  required: false\n"
-    assert text.count(head) == 1
-    schema.write_text(text.replace(head, head.replace("false", "true")), encoding="utf-8")
+    schema = schema_requiring(tmp_path, "note")
     app = app_on(tmp_path, schema=schema)
     async with app.run_test(size=(120, 40)) as pilot:
         dialog = await open_dialog(pilot, "t")

@@ -10,8 +10,10 @@ import pytest
 
 from annotations.schema import (
     ACTOR_KINDS,
+    ATTRIBUTES,
     FIELDS,
     Actor,
+    Attribute,
     LabelSchema,
     SchemaError,
     color_to_hex,
@@ -553,20 +555,18 @@ def test_lookups_by_id_and_shortcut() -> None:
     assert FIELDS == ("actor", "stance", "claim_type")
 
 
-def test_to_json_lists_values_with_ids_and_round_trips(tmp_path: Path) -> None:
+def test_to_json_is_the_2_0_layout_and_round_trips(tmp_path: Path) -> None:
     schema = default_schema()
     data = schema.to_json()
     assert set(data) == {
         "name",
         "version",
         "description",
-        "actor",
-        "stance",
-        "target",
-        "claim_type",
-        "note",
+        "actors",
+        "attributes",
+        "document_attributes",
     }
-    assert data["actor"][0] == {
+    assert data["actors"][0] == {
         "id": "isis",
         "name_ar": "داعش",
         "name_en": "ISIS",
@@ -576,8 +576,11 @@ def test_to_json_lists_values_with_ids_and_round_trips(tmp_path: Path) -> None:
         "shortcut": "d",
         "color": "firebrick",
     }
-    assert [s["id"] for s in data["stance"]] == ["supportive", "critical", "neutral", "mixed"]
-    assert set(data["claim_type"][0]) == {
+    assert [a["id"] for a in data["attributes"]] == list(ATTRIBUTES)
+    assert data["document_attributes"] == []
+    stance = data["attributes"][1]
+    assert [s["id"] for s in stance["values"]] == ["supportive", "critical", "neutral", "mixed"]
+    assert set(stance["values"][0]) == {
         "id",
         "label_ar",
         "label_en",
@@ -585,7 +588,24 @@ def test_to_json_lists_values_with_ids_and_round_trips(tmp_path: Path) -> None:
         "shortcut",
         "color",
     }
-    assert data["target"] == {"allowed": True, "description": schema.target.description}
+    assert data["attributes"][0] == {
+        "id": "actor",
+        "type": "actor",
+        "label_ar": "الفاعل",
+        "label_en": "Actor",
+        "description": "",
+        "multiple": False,
+        "required": False,
+    }
+    assert data["attributes"][2] == {
+        "id": "target",
+        "type": "text",
+        "label_ar": "موضوع الموقف",
+        "label_en": "Target",
+        "description": schema.target.description,
+        "required": False,
+        "when": "stance",
+    }
     # JSON is YAML: the dump reads back as the same schema.
     path = write(tmp_path, json.dumps(data, ensure_ascii=False), "dump.json")
     assert load_schema(path) == schema
@@ -610,7 +630,7 @@ def test_with_extra_actors_adds_user_actors_after_the_schema() -> None:
     assert extended.find_actors("العشائر")[0] is added
     assert schema.actor("tribal_council") is None  # the original is untouched
     assert schema.with_extra_actors([]) is schema
-    assert extended.to_json()["actor"][-1]["user_added"] is True
+    assert extended.to_json()["actors"][-1]["user_added"] is True
     listed = Actor("listed", "مدرج", "Listed", ["a", "b"])  # type: ignore[arg-type]
     assert listed.aliases == ("a", "b") and hash(listed)
 
@@ -806,8 +826,8 @@ def test_required_round_trips_through_json(tmp_path: Path) -> None:
     text = text + "note:\n  required: true\n"
     schema = load_schema(write(tmp_path, text))
     data = schema.to_json()
-    assert data["stance"]["required"] is True and data["note"]["required"] is True
-    assert isinstance(data["claim_type"], list)  # not required: the list form, as before
+    required = {a["id"]: a["required"] for a in data["attributes"]}
+    assert required == {"actor": False, "stance": True, "claim_type": False, "note": True}
     path = write(tmp_path, json.dumps(data, ensure_ascii=False), "dump.json")
     assert load_schema(path) == schema
 
@@ -853,3 +873,519 @@ def test_bad_required_gives_one_line_error(
     assert message in error.message, str(error)
     if field != "(yaml)":
         assert error.line == line, str(error)
+
+
+# --- schema 2.0: attributes of a passage and of a document -----------------------------------
+
+# A small 2.0 schema with every type; line numbers in the tests refer to this text.
+GOOD2 = textwrap.dedent(
+    """\
+    name: mini
+    version: "2.0"
+    actors:
+      - id: isis
+        name_ar: داعش
+        name_en: ISIS
+        shortcut: d
+    attributes:
+      - id: speaker
+        type: actor
+        multiple: true
+      - id: stance
+        type: choice
+        required: true
+        values:
+          - id: critical
+            label_ar: منتقد
+            label_en: Critical
+            description: Opposes.
+            shortcut: c
+            color: crimson
+          - id: neutral
+            label_ar: محايد
+            label_en: Neutral
+            description: No side.
+            shortcut: n
+            color: gray
+      - id: target
+        type: text
+        when: stance
+        required: true
+      - id: topics
+        type: choice
+        multiple: true
+        label_ar: المواضيع
+        label_en: Topics
+        values:
+          - id: prisons
+            label_ar: السجون
+            label_en: Prisons
+            description: Prisons and camps.
+            shortcut: c
+            color: "#abc"
+          - id: withdrawal
+            label_ar: الانسحاب
+            label_en: Withdrawal
+            description: Troops leaving.
+            shortcut: w
+            color: steelblue
+      - id: quoted
+        type: boolean
+        description: The passage is a direct quotation.
+    document_attributes:
+      - id: stance
+        type: choice
+        values:
+          - id: critical
+            label_ar: منتقد
+            label_en: Critical
+            description: Opposes.
+            shortcut: c
+            color: crimson
+      - id: summary
+        type: text
+        when: stance
+    """
+)
+DATA = Path(__file__).resolve().parents[1] / "data" / "schemas"
+
+
+def test_a_2_0_schema_reads_every_type(tmp_path: Path) -> None:
+    schema = load_schema(write(tmp_path, GOOD2))
+    assert (schema.name, schema.version) == ("mini", "2.0")
+    assert [a.id for a in schema.actors] == ["isis"]
+    speaker, stance, target, topics, quoted = schema.attributes
+    assert speaker == Attribute("speaker", "actor", "speaker", "speaker", multiple=True)
+    assert (stance.type, stance.required, stance.multiple) == ("choice", True, False)
+    assert [v.id for v in stance.values] == ["critical", "neutral"]
+    assert (stance.label_ar, stance.label_en) == ("الموقف", "Stance")  # a built-in name
+    assert (target.type, target.when, target.required) == ("text", "stance", True)
+    assert (topics.label_ar, topics.label_en, topics.multiple) == ("المواضيع", "Topics", True)
+    assert topics.by_shortcut("c") is topics.value("prisons")  # `c` is free within topics
+    assert topics.value("nothing") is None and topics.by_shortcut("x") is None
+    assert quoted.type == "boolean" and quoted.description.startswith("The passage")
+    assert [a.id for a in schema.document_attributes] == ["stance", "summary"]
+    assert schema.attribute("summary") is None
+    assert schema.attribute("summary", "document") is schema.document_attributes[1]
+    assert schema.attribute("stance", "document") != schema.attribute("stance")
+    with pytest.raises(ValueError, match="unknown level 'article'"):
+        schema.attribute("stance", "article")
+
+
+def test_the_1_0_view_is_derived_from_the_attributes(tmp_path: Path) -> None:
+    schema = load_schema(write(tmp_path, GOOD2))
+    assert [v.id for v in schema.stances] == ["critical", "neutral"]
+    assert schema.claim_types == () and schema.claim_type("denial") is None
+    assert schema.target_allowed and not schema.note_allowed
+    assert schema.required == {"stance", "target"} and schema.is_required("target")
+    assert schema.values("topics") == schema.attributes[3].values
+    assert schema.values("speaker") == schema.actors  # any actor attribute: the registry
+    assert schema.by_shortcut("topics", "w") is schema.attributes[3].value("withdrawal")
+    assert schema.by_shortcut("actor", "d") is schema.actor("isis")
+    with pytest.raises(ValueError, match="unknown field 'quoted'"):
+        schema.values("quoted")
+    # `when` unmet: the target is not offered, so it is not missing.
+    assert schema.missing_required({}) == ["stance"]
+    assert schema.missing_required({"stance": "neutral"}) == ["target"]
+
+
+def test_the_bundled_schema_is_2_0_with_the_five_attributes() -> None:
+    schema = default_schema()
+    # The layout is 2.0; the version is the label set's own, unchanged with its values (it
+    # is recorded with every annotation and written in every export line).
+    assert schema.version == "1.0"
+    assert "\nattributes:\n" in Path(schema.source).read_text(encoding="utf-8")
+    assert [(a.id, a.type, a.when) for a in schema.attributes] == [
+        ("actor", "actor", None),
+        ("stance", "choice", None),
+        ("target", "text", "stance"),
+        ("claim_type", "choice", None),
+        ("note", "text", None),
+    ]
+    assert schema.document_attributes == ()
+    assert not any(a.required or a.multiple for a in schema.attributes)
+
+
+def test_the_1_0_copy_of_the_bundled_schema_loads_as_the_2_0_one() -> None:
+    old = load_schema(DATA / "news-1.0.yaml")
+    new = default_schema()
+    assert "\nstance:\n" in (DATA / "news-1.0.yaml").read_text(encoding="utf-8")
+    assert old.attributes == new.attributes
+    assert old.actors == new.actors
+    assert old.document_attributes == new.document_attributes == ()
+    assert old == new  # name, version and description too
+
+
+def test_news_plus_adds_certainty_and_overall_stance_with_no_code() -> None:
+    plus = load_schema(DATA / "news-plus.yaml")
+    bundled = default_schema()
+    assert plus.actors == bundled.actors
+    assert [a.id for a in plus.attributes] == [
+        "actor",
+        "stance",
+        "target",
+        "claim_type",
+        "certainty",
+        "note",
+    ]
+    assert tuple(a for a in plus.attributes if a.id != "certainty") == bundled.attributes
+    certainty = plus.attribute("certainty")
+    assert certainty is not None and certainty.type == "choice" and not certainty.multiple
+    assert [(v.id, v.shortcut) for v in certainty.values] == [
+        ("certain", "1"),
+        ("likely", "2"),
+        ("doubtful", "3"),
+    ]
+    overall = plus.attribute("overall_stance", "document")
+    assert overall is not None and overall.values == bundled.stances
+
+
+@pytest.mark.parametrize(
+    ("section", "dropped"),
+    [("target:\n  allowed: false", "target"), ("note:\n  allowed: false", "note")],
+)
+def test_1_0_allowed_false_drops_the_attribute_and_is_enforced(
+    tmp_path: Path, section: str, dropped: str
+) -> None:
+    text = GOOD.replace("target:\n  allowed: false\n", "") + section + "\n"
+    schema = load_schema(write(tmp_path, text))
+    assert dropped not in [a.id for a in schema.attributes]
+    assert schema.validate_labels({dropped: "a remark"}) == [
+        (
+            dropped,
+            f"unknown attribute '{dropped}' (expected: "
+            + ", ".join(a.id for a in schema.attributes)
+            + ")",
+        )
+    ]
+
+
+def test_1_0_required_maps_onto_the_attribute(tmp_path: Path) -> None:
+    text = replace_line(
+        GOOD, "actor:\n  - id: isis", "actor:\n  required: true\n  values:\n  - id: isis"
+    )
+    text += "note:\n  required: true\n  description: Say why.\n"
+    schema = load_schema(write(tmp_path, text))
+    by_id = {a.id: a for a in schema.attributes}
+    assert by_id["actor"].required and by_id["note"].required
+    assert by_id["note"].description == "Say why."
+    assert not by_id["stance"].required and not by_id["claim_type"].required
+
+
+def test_the_2_0_dump_of_news_plus_round_trips(tmp_path: Path) -> None:
+    plus = load_schema(DATA / "news-plus.yaml")
+    data = plus.to_json()
+    assert [a["id"] for a in data["document_attributes"]] == ["overall_stance"]
+    path = write(tmp_path, json.dumps(data, ensure_ascii=False), "dump.json")
+    assert load_schema(path) == plus
+    mini = load_schema(write(tmp_path, GOOD2))
+    path = write(tmp_path, json.dumps(mini.to_json(), ensure_ascii=False), "mini.json")
+    assert load_schema(path) == mini
+
+
+def test_a_legacy_constructor_builds_the_1_0_attributes() -> None:
+    schema = LabelSchema(name="t", version="1", actors=(), stances=(), claim_types=())
+    assert [a.id for a in schema.attributes] == list(ATTRIBUTES)
+    with pytest.raises(TypeError):
+        LabelSchema(name="t", version="1", attributes=(), stances=())
+
+
+BAD2_CASES = [
+    pytest.param(
+        replace_line(GOOD2, "    type: boolean", "    type: yes_no"),
+        51,
+        "attributes[4].type",
+        "unknown type 'yes_no' (expected one of: choice, actor, text, boolean)",
+        id="unknown-type",
+    ),
+    pytest.param(
+        replace_line(GOOD2, "    type: boolean\n", "    type: boolean\n    values: []\n"),
+        52,
+        "attributes[4].values",
+        "only a choice attribute has values (this one is boolean)",
+        id="values-on-boolean",
+    ),
+    pytest.param(
+        GOOD2.split("  - id: topics")[0] + "  - id: topics\n    type: choice\n",
+        32,
+        "attributes[3].values",
+        "missing field (a choice attribute lists its values)",
+        id="choice-without-values",
+    ),
+    pytest.param(
+        replace_line(GOOD2, "    when: stance\n    required: true", "    multiple: true"),
+        30,
+        "attributes[2].multiple",
+        "only choice and actor attributes take several values (this one is text)",
+        id="multiple-on-text",
+    ),
+    pytest.param(
+        replace_line(GOOD2, "    when: stance\n    required: true", "    when: topics"),
+        30,
+        "attributes[2].when",
+        "'topics' is not an earlier attribute of this list "
+        "(`when` names one declared before this one: speaker, stance)",
+        id="when-names-a-later-attribute",
+    ),
+    pytest.param(
+        replace_line(GOOD2, "    when: stance\n    required: true", "    when: target"),
+        30,
+        "attributes[2].when",
+        "'target' is not an earlier attribute",
+        id="when-names-itself",
+    ),
+    pytest.param(
+        replace_line(
+            GOOD2,
+            "  - id: summary\n    type: text\n    when: stance\n",
+            "  - id: summary\n    type: text\n    when: quoted\n",
+        ),
+        65,
+        "document_attributes[1].when",
+        "'quoted' is not an earlier attribute of this list "
+        "(`when` names one declared before this one: stance)",
+        id="when-names-the-other-level",
+    ),
+    pytest.param(
+        replace_line(GOOD2, "  - id: quoted", "  - id: topics"),
+        50,
+        "attributes[4].id",
+        "duplicate id 'topics' (also used by attributes[3])",
+        id="duplicate-attribute-id",
+    ),
+    pytest.param(
+        replace_line(GOOD2, "        shortcut: w", "        shortcut: c"),
+        48,
+        "attributes[3].values[1].shortcut",
+        "duplicate shortcut 'c' (also used by attributes[3].values[0])",
+        id="duplicate-shortcut-within-an-attribute",
+    ),
+    pytest.param(
+        replace_line(GOOD2, '"#abc"', "tealish"),
+        43,
+        "attributes[3].values[0].color",
+        "unknown colour 'tealish'",
+        id="bad-value-colour",
+    ),
+    pytest.param(
+        replace_line(GOOD2, "        label_en: Withdrawal\n", ""),
+        44,
+        "attributes[3].values[1].label_en",
+        "missing field",
+        id="value-missing-label",
+    ),
+    pytest.param(
+        replace_line(GOOD2, "    label_en: Topics", '    label_en: "Top\\u202eics"'),
+        36,
+        "attributes[3].label_en",
+        "bidi control U+202E (RLO) at character 4",
+        id="check-name-on-attribute-label",
+    ),
+    pytest.param(
+        replace_line(GOOD2, "    label_ar: المواضيع", "    label_ar: [المواضيع]"),
+        35,
+        "attributes[3].label_ar",
+        "expected text, got a list",
+        id="attribute-label-not-text",
+    ),
+    pytest.param(
+        replace_line(
+            GOOD2, "    multiple: true\n  - id: stance", "    multiple: maybe\n  - id: stance"
+        ),
+        11,
+        "attributes[0].multiple",
+        "expected true or false, got text ('maybe')",
+        id="multiple-not-a-flag",
+    ),
+    pytest.param(
+        replace_line(
+            GOOD2, "    when: stance\n    required: true", "    when: stance\n    requird: true"
+        ),
+        31,
+        "attributes[2].requird",
+        "unknown key 'requird' (did you mean 'required'?)",
+        id="unknown-attribute-key",
+    ),
+    pytest.param(
+        replace_line(GOOD2, "  - id: speaker\n", "  - id: Speaker\n"),
+        9,
+        "attributes[0].id",
+        "bad id 'Speaker'",
+        id="bad-attribute-id",
+    ),
+    pytest.param(
+        replace_line(GOOD2, "    name_en: ISIS\n", "    name_en: ISIS\n    colour: red\n"),
+        7,
+        "actors[0].colour",
+        "unknown key 'colour' (did you mean 'color'?)",
+        id="actor-unknown-key",
+    ),
+    pytest.param(
+        GOOD2 + "stance: []\n",
+        66,
+        "stance",
+        "unknown key 'stance' (a 1.0 key: in 2.0 it is an entry of `attributes:`)",
+        id="a-1.0-key-in-a-2.0-file",
+    ),
+    pytest.param(
+        "name: x\nversion: '2.0'\n",
+        1,
+        "attributes",
+        "missing field",
+        id="no-attributes",
+    ),
+    pytest.param(
+        "name: x\nversion: '2.0'\nattributes: []\n",
+        3,
+        "attributes",
+        "empty list: declare at least one attribute",
+        id="empty-attributes",
+    ),
+    pytest.param(
+        GOOD2 + "extras: {}\n",
+        66,
+        "extras",
+        "unknown key 'extras' (expected: name, version, description, actors, attributes, "
+        "document_attributes)",
+        id="unknown-2.0-top-key",
+    ),
+    pytest.param(
+        replace_line(
+            GOOD2,
+            "  - id: summary\n    type: text\n",
+            "  - id: summary\n    type: text\n    values:\n",
+        ),
+        65,
+        "document_attributes[1].values",
+        "only a choice attribute has values (this one is text)",
+        id="document-attribute-error",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "field", "message"), BAD2_CASES)
+def test_a_bad_2_0_schema_gives_one_line_error(
+    tmp_path: Path, text: str, line: int, field: str, message: str
+) -> None:
+    error = error_of(tmp_path, text)
+    assert (error.line, error.field) == (line, field), str(error)
+    assert message in error.message, str(error)
+    assert str(error) == f"{tmp_path / 'my.yaml'}:{line}: {field}: {error.message}"
+
+
+# --- validate_labels and clean_labels --------------------------------------------------------
+
+
+@pytest.fixture
+def mini2(tmp_path: Path) -> LabelSchema:
+    return load_schema(write(tmp_path, GOOD2))
+
+
+def test_valid_labels_have_no_problems(mini2: LabelSchema) -> None:
+    labels = {
+        "speaker": ["isis", "mine"],
+        "stance": "critical",
+        "target": "the withdrawal",
+        "topics": ["withdrawal"],
+        "quoted": False,
+    }
+    assert mini2.validate_labels(labels, extra_actor_ids=["mine"]) == []
+    assert mini2.validate_labels({"stance": "neutral", "target": "x", "note": None}) == [
+        ("note", "unknown attribute 'note' (expected: speaker, stance, target, topics, quoted)")
+    ]
+    assert mini2.validate_labels({"stance": "critical"}, "document") == []
+
+
+# Each case adds its labels to a complete, valid label: one problem, named by attribute.
+VALID = {"stance": "neutral", "target": "x"}
+
+
+@pytest.mark.parametrize(
+    ("labels", "attribute", "reason"),
+    [
+        ({"colour": "red"}, "colour", "unknown attribute 'colour' (expected: speaker,"),
+        (
+            {"topics": ["prisons", "taxes"]},
+            "topics",
+            "unknown value 'taxes' (expected one of: prisons, withdrawal)",
+        ),
+        ({"speaker": ["nobody"]}, "speaker", "unknown actor 'nobody'"),
+        ({"stance": ["critical"]}, "stance", "expected one value, got a list (it takes one)"),
+        ({"topics": "prisons"}, "topics", "expected a list of values (it takes several), got text"),
+        ({"topics": ["prisons", "prisons"]}, "topics", "duplicate value 'prisons'"),
+        ({"topics": [3]}, "topics", "expected a value id (text), got a number"),
+        ({"stance": True}, "stance", "expected a value id (text), got true/false"),
+        ({"target": 7}, "target", "expected text, got a number"),
+        ({"quoted": "yes"}, "quoted", "expected true or false, got text"),
+        ({"quoted": 1}, "quoted", "expected true or false, got a number"),
+        (
+            {"stance": None, "target": "the army"},
+            "stance",
+            "required, but not given",
+        ),
+        ({"target": "  "}, "target", "required, but not given"),
+        ({"stance": "rumour\x1b]0;x"}, "stance", "unknown value 'rumour␛]0;x'"),
+    ],
+)
+def test_validate_labels_names_each_problem(
+    mini2: LabelSchema, labels: dict[str, object], attribute: str, reason: str
+) -> None:
+    problems = mini2.validate_labels({**VALID, **labels})
+    assert [p[0] for p in problems][:1] == [attribute], problems
+    assert problems[0][1].startswith(reason), problems
+
+
+def test_an_attribute_given_before_its_when_is_reported(mini2: LabelSchema) -> None:
+    problems = mini2.validate_labels({"target": "the army"})
+    assert problems == [
+        ("stance", "required, but not given"),
+        ("target", "given without stance (offered once stance has a value)"),
+    ]
+
+
+def test_validate_labels_checks_the_document_level(mini2: LabelSchema) -> None:
+    assert mini2.validate_labels({"summary": "x"}, "document") == [
+        ("summary", "given without stance (offered once stance has a value)")
+    ]
+    assert mini2.validate_labels({"quoted": True}, "document")[0][0] == "quoted"
+    with pytest.raises(ValueError, match="unknown level"):
+        mini2.validate_labels({}, "corpus")
+
+
+def test_clean_labels_gives_the_canonical_form(mini2: LabelSchema) -> None:
+    labels = {
+        "quoted": False,
+        "topics": ["withdrawal", "", "prisons", "withdrawal", None],
+        "note": "from an older schema",
+        "target": "   ",
+        "speaker": [],
+        "stance": "critical",
+        "gone": None,
+    }
+    cleaned = mini2.clean_labels(labels)
+    assert cleaned == {
+        "stance": "critical",
+        "topics": ["withdrawal", "prisons"],
+        "quoted": False,
+        "note": "from an older schema",
+    }
+    assert list(cleaned) == ["stance", "topics", "quoted", "note"]  # schema order, then others
+    assert mini2.clean_labels({"speaker": "isis"}) == {"speaker": ["isis"]}
+    assert mini2.clean_labels({"summary": "x", "stance": "critical"}, "document") == {
+        "stance": "critical",
+        "summary": "x",
+    }
+    assert mini2.validate_labels(mini2.clean_labels({**labels, "note": None, "target": "t"})) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "normalized"),
+    [
+        ("٢٠٢٤ و۱۲", "2024 و12"),  # Arabic-Indic and Persian digits
+        ("عبد\u200cالله", "عبدالله"),  # a ZWNJ does not split a name
+        ("مسؤول رئيس", "مسؤول رئيس"),  # the hamza on waw and yeh is kept
+        ("  «قسد»،  SDF!  ", "قسد sdf"),
+    ],
+)
+def test_normalize_for_search_follows_the_search_rules(text: str, normalized: str) -> None:
+    assert normalize_for_search(text) == normalized

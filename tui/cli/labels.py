@@ -7,21 +7,36 @@ from pathlib import Path
 import click
 
 from annotations.layout.draw import cut_logical, draw, table
-from annotations.schema import LabelSchema, SchemaError, load_schema, load_schema_or_default
-from annotations.text import printable
+from annotations.schema import (
+    Attribute,
+    LabelSchema,
+    SchemaError,
+    Value,
+    load_schema,
+    load_schema_or_default,
+)
+from annotations.text import plural, printable
 from tui.cli.main import cli, laid_out, say, say_json, settings_of
 from tui.terminal import explicit_bidi
 
 
-def _free_text(schema: LabelSchema, name: str) -> str:
-    if schema.is_required(name):
-        return "required"
-    allowed = schema.target_allowed if name == "target" else schema.note_allowed
-    return "allowed" if allowed else "not used"
+def _heading(attribute: Attribute, count: int | None = None) -> str:
+    """`stance (4)`, `topics (6, several, required)`, `target: text, when stance`."""
+    notes = [str(count)] if count is not None else []
+    if attribute.multiple:
+        notes.append("several")
+    if attribute.required:
+        notes.append("required")
+    if attribute.when:
+        notes.append(f"when {attribute.when}")
+    if count is not None:
+        return f"{attribute.id} ({', '.join(notes)})"
+    return ", ".join([f"{attribute.id}: {attribute.type}", *notes])
 
 
 def _describe_schema(schema: LabelSchema, *, logical: bool = True, shape: bool = True) -> list[str]:
-    """The schema as readable text: a header, then a table per field."""
+    """The schema as readable text: a header, then each attribute in dialog order, a table
+    of values for the ones with a list (choice, actor), one line for text and boolean."""
 
     def line(text: str) -> str:
         return cut_logical(text) if logical else draw(text, direction="ltr", shape=shape).text
@@ -32,32 +47,49 @@ def _describe_schema(schema: LabelSchema, *, logical: bool = True, shape: bool =
     # Arabic goes last: a bidi terminal may reorder a line around it, and nothing follows
     # the last column to be pushed out of place.
     headers = ("id", "key", "English", "colour", "Arabic")
-    sections = (
-        ("actor", schema.actors, ""),
-        ("stance", schema.stances, f"target: {_free_text(schema, 'target')}"),
-        ("claim_type", schema.claim_types, ""),
-    )
-    for field_name, values, extra in sections:
-        lines.append("")
-        required = ", required" if schema.is_required(field_name) else ""
-        lines.append(f"{field_name} ({len(values)}{required})" + (f"  {extra}" if extra else ""))
-        rows = [
-            tuple(
-                printable(cell)  # before measuring: a picture takes a cell
-                for cell in (
-                    value.id,
-                    value.shortcut or "",
-                    value.label_en,
-                    value.color,
-                    value.label_ar,
+    levels = (("", schema.attributes), ("document attributes", schema.document_attributes))
+    for title, attributes in levels:
+        if title and attributes:
+            lines.extend(["", title])
+        for attribute in attributes:
+            lines.append("")
+            values: tuple[Value, ...] = ()
+            if attribute.type == "actor":
+                values = schema.actors
+            elif attribute.type == "choice":
+                values = attribute.values
+            else:
+                lines.append(line(printable(_heading(attribute))))
+                continue
+            lines.append(line(printable(_heading(attribute, len(values)))))
+            rows = [
+                tuple(
+                    printable(cell)  # before measuring: a picture takes a cell
+                    for cell in (
+                        value.id,
+                        value.shortcut or "",
+                        value.label_en,
+                        value.color,
+                        value.label_ar,
+                    )
                 )
-            )
-            for value in values
-        ]
-        lines.extend(table(headers, rows, shape=shape, logical=logical))
-    lines.append("")
-    lines.append(f"note: {_free_text(schema, 'note')}")
+                for value in values
+            ]
+            lines.extend(table(headers, rows, shape=shape, logical=logical))
     return lines
+
+
+def _summary(schema: LabelSchema) -> str:
+    """`60 actors; 5 attributes: actor, stance, ...; 1 document attribute: ...`."""
+    parts = [plural(len(schema.actors), "actor")]
+    for attributes, what in (
+        (schema.attributes, "attribute"),
+        (schema.document_attributes, "document attribute"),
+    ):
+        if attributes:
+            names = ", ".join(a.id for a in attributes)
+            parts.append(f"{plural(len(attributes), what)}: {names}")
+    return "; ".join(parts)
 
 
 @cli.group("schema")
@@ -71,7 +103,7 @@ def schema_group() -> None:
 @schema_group.command("check")
 @click.argument("file", type=click.Path(path_type=Path))
 def schema_check(file: Path) -> None:
-    """Check the label schema FILE and count its values.
+    """Check the label schema FILE (2.0 or 1.0 layout) and list its attributes.
 
     Prints 'FILE: ok (...)', or one line 'FILE:LINE: FIELD: problem' and exits 1.
 
@@ -82,10 +114,7 @@ def schema_check(file: Path) -> None:
     except SchemaError as exc:
         say(str(exc), err=True)
         raise SystemExit(1) from None
-    say(
-        f"{file}: ok ({len(schema.actors)} actors, {len(schema.stances)} stances, "
-        f"{len(schema.claim_types)} claim types)"
-    )
+    say(f"{file}: ok ({_summary(schema)})")
 
 
 @schema_group.command("show")
