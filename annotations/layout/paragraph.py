@@ -63,6 +63,7 @@ _MARK_AFTER_SPACE = re.compile(b"[stS]m")
 _MARK_RUNS = re.compile(b"m+")
 _LEVEL_CHANGES = re.compile(rb"(.)(?!\1)(?=.)", re.DOTALL)  # a byte before a different one
 _RUNS = re.compile(rb"(.)\1*", re.DOTALL)  # runs of one level
+_HIGH_RUNS = [re.compile(re.escape(bytes((level,))) + b"+") for level in range(128)]
 _ODD = (False, True) * 64  # by level: drawn right to left
 
 
@@ -238,6 +239,25 @@ def visual_order(levels: Sequence[int]) -> list[int]:
     if highest == lowest:
         return list(range(count - 1, -1, -1)) if highest % 2 else list(range(count))
     data = levels if isinstance(levels, (bytes, bytearray)) else bytes(levels)
+    if highest == lowest + 1:  # two levels (most mixed lines): the runs of the higher
+        high = _HIGH_RUNS[highest]
+        order: list[int] = []
+        if lowest % 2:  # all reversed, each higher run back in order
+            position = count
+            for begin, end in reversed([match.span() for match in high.finditer(data)]):
+                order.extend(range(position - 1, end - 1, -1))
+                order.extend(range(begin, end))
+                position = begin
+            order.extend(range(position - 1, -1, -1))
+        else:  # each higher run reversed
+            position = 0
+            for match in high.finditer(data):
+                begin, end = match.span()
+                order.extend(range(position, begin))
+                order.extend(range(end - 1, begin - 1, -1))
+                position = end
+            order.extend(range(position, count))
+        return order
     runs = [(*run.span(), False) for run in _RUNS.finditer(data)]
     run_levels = [data[begin] for begin, _end, _flipped in runs]
     lowest_odd = lowest if lowest % 2 else lowest + 1
@@ -254,7 +274,7 @@ def visual_order(levels: Sequence[int]) -> list[int]:
                 i = j
             else:
                 i += 1
-    order: list[int] = []
+    order = []
     for begin, end, flipped in runs:
         order.extend(range(end - 1, begin - 1, -1) if flipped else range(begin, end))
     return order

@@ -52,3 +52,33 @@ def test_bulk_paths_equal_the_general_ones(
         ):
             slow = _lines(text, direction, width, shape)
     assert fast == slow
+
+
+def _l2_one_by_one(levels: list[int]) -> list[int]:
+    """Rule L2 as UAX #9 words it, a character at a time."""
+    order = list(range(len(levels)))
+    lowest_odd = min(levels) | 1
+    for level in range(max(levels), lowest_odd - 1, -1):
+        i = 0
+        while i < len(order):
+            if levels[order[i]] >= level:
+                j = i
+                while j < len(order) and levels[order[j]] >= level:
+                    j += 1
+                order[i:j] = order[i:j][::-1]
+                i = j
+            else:
+                i += 1
+    return order
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=5).flatmap(
+        lambda base: st.lists(st.integers(min_value=base, max_value=base + 3), min_size=1)
+    )
+)
+def test_visual_order_by_runs_equals_l2_one_by_one(levels: list[int]) -> None:
+    expected = _l2_one_by_one(levels)
+    assert paragraph_module.visual_order(levels) == expected
+    assert paragraph_module.visual_order(bytearray(levels)) == expected
