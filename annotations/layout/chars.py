@@ -58,8 +58,6 @@ HARD_BREAKS: Final = frozenset("\n\u2028\u2029")
 BREAKING_SPACES: Final = frozenset(
     " \t\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000"
 )
-SPACES_TO_BLANK: Final = str.maketrans(dict.fromkeys(BREAKING_SPACES, " "))
-OTHER_SPACES: Final = BREAKING_SPACES - {" "}
 ZWJ: Final = "\u200d"
 DOTTED_CIRCLE: Final = "\u25cc"
 
@@ -117,21 +115,13 @@ def char_infos(text: str) -> list[CharInfo]:
     return infos  # type: ignore[return-value]  # no None left
 
 
-def plain(distinct: set[str]) -> bool:
-    """True if every character of `distinct` (the characters of a text) is a letter,
-    a space or a combining mark (no controls, breaks, invisibles nor bidi formatting)."""
-    return _PLAIN_KINDS.issuperset([char_info(ch).kind for ch in distinct])
-
-
-_PLAIN_KINDS: Final = frozenset({BASE, SPACE, MARK})
-
 # Each character's profile as one byte (`profile`): a text becomes bytes in one pass,
 # and bytes.translate turns those into what a bulk path needs, a byte per character:
 # its layout code (LAYOUT_OF) or its bidi class (BIDI_OF, letters of CLASS_LETTERS).
-# Layout codes of plain text (`plain`; anything else is x): b/B a base of one cell
-# (B: whitespace to L1), w/W of two cells, j an Arabic letter (joins), r/R a mirrored
-# character (one/two cells), s U+0020, t another breaking space, S U+3000, m a
-# combining mark (no cell of its own).
+# Layout codes of plain text (letters, breaking spaces, marks; anything else is x):
+# b/B a base of one cell (B: whitespace to L1), w/W of two cells, j an Arabic letter
+# (joins), r/R a mirrored character (one/two cells), s U+0020, t another breaking
+# space, S U+3000, m a combining mark (no cell of its own).
 CLASS_LETTERS: Final = {
     "L": "L", "R": "R", "AL": "A", "EN": "E", "ES": "s", "ET": "t", "AN": "N", "CS": "c",
     "NSM": "m", "BN": "b", "B": "B", "S": "S", "WS": "w", "ON": "o", "LRE": "1",

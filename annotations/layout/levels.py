@@ -1,12 +1,14 @@
 """Paragraph direction (UAX #9 P2/P3) and resolved embedding levels (X1–I2).
 
-The levels come from python-bidi 0.6, whose Rust core (the unicode-bidi crate) passes
-all of BidiCharacterTest but has no public API for them: ``get_display(text,
-debug=True)`` returns the crate's ``BidiInfo`` debug dump instead of the display
-string, and that dump lists the resolved levels, before rule L1, one per UTF-8 byte.
-We read them from there and keep one per code point. The dump is checked (one level
-per byte, every byte of a character at the same level), and anything unexpected
-raises `LevelsError` rather than laying text out wrong.
+Text without explicit embeddings, overrides or isolates (news: Arabic with Latin names,
+numbers and brackets) is resolved here, by `simple_levels`: W1–W7, N0–N2 and I1–I2 as
+substitutions over a string of bidi classes. The rest goes to python-bidi 0.6, whose
+Rust core (the unicode-bidi crate) passes all of BidiCharacterTest but has no public
+API for levels: ``get_display(text, debug=True)`` returns the crate's ``BidiInfo``
+debug dump instead of the display string, and that dump lists the resolved levels,
+before rule L1, one per UTF-8 byte. We read them from there and keep one per code
+point. The dump is checked (one level per byte, every byte of a character at the same
+level), and anything unexpected raises `LevelsError` rather than laying text out wrong.
 """
 
 from __future__ import annotations
