@@ -79,7 +79,6 @@ __all__ = [
     "labelstudio_attributes",
     "labelstudio_config",
     "labelstudio_config_path",
-    "load_json_schema",
     "native_record",
     "parse_native_line",
     "sentence_bounds",

@@ -536,11 +536,12 @@ def test_a_config_folder_that_cannot_be_read_is_one_line(
 
 
 def test_the_json_schemas_state_the_id_limits() -> None:
-    from annotations.export.native import load_json_schema
+    from annotations.export.json_schema import json_schema
+    from annotations.schema import default_schema
 
-    native_schema = load_json_schema("native")
+    native_schema = json_schema(default_schema())
     native = native_schema["properties"]
-    span = load_json_schema("span")["properties"]
+    span = json_schema(default_schema(), "span")["properties"]
     span_id = native_schema["$defs"]["span"]["properties"]["id"]
     assert native["article_id"]["maxLength"] == span["article_id"]["maxLength"] == MAX_ARTICLE_ID
     assert native["annotator"]["maxLength"] == span["annotator"]["maxLength"] == MAX_ANNOTATOR

@@ -8,9 +8,10 @@ from pathlib import Path
 import jsonschema
 from click.testing import CliRunner
 
-from annotations.export.native import load_json_schema
+from annotations.export.json_schema import json_schema
 from annotations.models import Comment
 from annotations.review.queue import accept, article_review, merge_unanimous, reject
+from annotations.schema import default_schema
 from annotations.store import Store
 from tests.support.corpus import SEED_ID, two_annotator_db
 from tui.cli import cli
@@ -36,7 +37,7 @@ def test_native_export_carries_comment_threads_and_imports_them(tmp_path: Path) 
     code, out, _ = run(db, "export", "--annotator", "sara")
     assert code == 0
     (record,) = [json.loads(line) for line in out.splitlines()]
-    jsonschema.validate(record, load_json_schema("native"))
+    jsonschema.validate(record, json_schema(default_schema()))
     by_id = {s["id"]: s for s in record["spans"]}
     assert by_id[passage_id]["comments"] == [
         {"author": "omar", "text": "التاريخ ناقص؟", "at": "2026-01-03T00:00:00Z"},
@@ -70,7 +71,7 @@ def test_span_unit_carries_comments(tmp_path: Path) -> None:
     code, out, _ = run(db, "export", "--annotator", "sara", "--unit", "span")
     assert code == 0
     lines = {r["id"]: r for r in map(json.loads, out.splitlines())}
-    schema = load_json_schema("span")
+    schema = json_schema(default_schema(), "span")
     for line in lines.values():
         jsonschema.validate(line, schema)
     assert [c["author"] for c in lines[passage_id]["comments"]] == ["omar", "sara"]
@@ -103,10 +104,10 @@ def test_gold_spans_carry_the_sources_comments_and_notes(tmp_path: Path) -> None
     code, out, _ = run(db, "export", "--layer", "gold")
     assert code == 0
     (record,) = [json.loads(line) for line in out.splitlines()]
-    jsonschema.validate(record, load_json_schema("native"))
+    jsonschema.validate(record, json_schema(default_schema()))
     (dated,) = [s for s in record["spans"] if passage_id in s["provenance"]["sources"]]
     assert [c["text"] for c in dated["comments"]] == ["التاريخ ناقص؟", "no, it is there"]
-    assert dated["note"] == "date"
+    assert dated["labels"]["note"] == "date"
     assert dated["provenance"]["notes"] == [{"author": "sara", "text": "date"}]
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import jsonschema
 from click.testing import CliRunner
 
-from annotations.export.native import load_json_schema
+from annotations.export.json_schema import json_schema
 from annotations.review.queue import accept, article_review, merge_unanimous, reject
+from annotations.schema import default_schema
 from tests.support.corpus import SEED_ID, two_annotator_db
 from tui.cli import cli
 
@@ -46,14 +47,14 @@ def test_settled_article_exports_with_provenance(tmp_path: Path) -> None:
     reject(store, single, "lead")
     store.close()
     (record,) = export(db)
-    jsonschema.validate(record, load_json_schema("native"))
+    jsonschema.validate(record, json_schema(default_schema()))
     assert record["status"] == "done"
     text = record["text"]
     spans = record["spans"]
     assert isinstance(text, str) and isinstance(spans, list)
     assert [s["provenance"]["origin"] for s in spans] == ["unanimous", "adjudicated"]
     adjudicated = spans[1]
-    assert adjudicated["claim_type"] == "prediction"  # omar's version
+    assert adjudicated["labels"]["claim_type"] == "prediction"  # omar's version
     assert adjudicated["provenance"]["adjudicator"] == "lead"
     assert sorted(adjudicated["provenance"]["sources"]) == sorted(
         p.id for ps in disputed.passages.values() for p in ps
