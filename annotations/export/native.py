@@ -640,13 +640,6 @@ def _check_known(
                     )
 
 
-def _plain_label(value: object) -> bool:
-    kind = type(value)
-    if kind is str or kind is bool:
-        return True
-    return kind is list and bool(value) and all(type(v) is str for v in value)  # type: ignore[union-attr]
-
-
 _ACCEPTED_ACTORS: dict[str, dict[str, Any]] = {}
 
 
