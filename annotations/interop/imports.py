@@ -148,6 +148,7 @@ def import_foreign(
     except ImportAborted as exc:
         raise ImportAborted(errors + [_placed(e, name, origins) for e in exc.errors]) from None
     result.errors = errors + [_placed(e, name, origins) for e in result.errors]
+    result.rejected += len(errors)  # records the reader or the mapper refused
     result.conflicts = [_placed(c, name, origins) for c in result.conflicts]
     return ForeignResult(result=result, records=len(lines), left_out=left_out)
 
@@ -562,10 +563,9 @@ class _Mapper:
         """Put a one-label format's label where it belongs (`label_to`, or the one
         attribute whose values it names)."""
         attributes = (
-            tuple(
-                a.id
-                for a in self.schema.attributes
-                if a.type == "choice" or (a.type == "actor" and a.id == "actor")
+            (
+                *(a.id for a in self.schema.attributes if a.type == "choice"),
+                *(("actor",) if self.schema.attribute("actor") is not None else ()),
             )
             if self.options.label_to == "auto"
             else (self.options.label_to,)

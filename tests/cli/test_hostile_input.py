@@ -113,25 +113,28 @@ def test_an_annotator_with_a_terminal_escape_is_rejected(clean_db: Path, tmp_pat
     assert_clean(out, err)
 
 
+def _with_actor(record: dict[str, Any], actor: dict[str, Any]) -> dict[str, Any]:
+    """The line with its first span labelled with `actor`, described in `actors`."""
+    record["spans"][0]["labels"]["actor"] = actor["id"]
+    record["actors"] = [actor]
+    return record
+
+
 def test_actor_names_and_aliases_are_checked(clean_db: Path, tmp_path: Path) -> None:
-    record = native_line(clean_db)
     new = {"id": "newcomer", "name_ar": "وافد", "name_en": f"New{RLO}comer", "aliases": []}
-    record["spans"][0]["actor"] = new
-    lines = [json.dumps(record)]
-    record = native_line(clean_db)
-    record["spans"][0]["actor"] = {**new, "name_en": "New", "aliases": ["ok", f"x{C1_CSI}"]}
-    lines.append(json.dumps(record))
-    record = native_line(clean_db)
-    record["spans"][0]["actor"] = {**new, "id": f"new{OSC_TITLE}", "name_en": "New"}
-    lines.append(json.dumps(record))
+    lines = [json.dumps(_with_actor(native_line(clean_db), new))]
+    hostile_alias = {**new, "name_en": "New", "aliases": ["ok", f"x{C1_CSI}"]}
+    lines.append(json.dumps(_with_actor(native_line(clean_db), hostile_alias)))
+    hostile_id = {**new, "id": f"new{OSC_TITLE}", "name_en": "New"}
+    lines.append(json.dumps(_with_actor(native_line(clean_db), hostile_id)))
     labels = tmp_path / "labels.jsonl"
     labels.write_text("\n".join(lines) + "\n")
     code, _, err = run(clean_db, "import-annotations", "--skip-invalid", str(labels))
     assert code == 1
     assert err.splitlines()[:3] == [
-        f"{labels}:1: spans[0].actor.name_en: bidi control U+202E (RLO) at character 4",
-        f"{labels}:2: spans[0].actor.aliases[1]: control character U+009B (CSI) at character 2",
-        f"{labels}:3: spans[0].actor.id: control character U+001B (ESC) at character 4",
+        f"{labels}:1: actors[0].name_en: bidi control U+202E (RLO) at character 4",
+        f"{labels}:2: actors[0].aliases[1]: control character U+009B (CSI) at character 2",
+        f"{labels}:3: actors[0].id: control character U+001B (ESC) at character 4",
     ]
     with Store(clean_db) as store:
         assert store.user_actors() == []
@@ -141,13 +144,13 @@ def test_a_known_actor_described_with_hostile_names_is_rejected(
     clean_db: Path, tmp_path: Path
 ) -> None:
     record = native_line(clean_db)
-    span = next(s for s in record["spans"] if s["actor"] is not None)
-    span["actor"]["name_en"] = f"ISIS{OSC_TITLE}"
+    assert record["actors"], "the fixture line names an actor"
+    record["actors"][0]["name_en"] = f"ISIS{OSC_TITLE}"
     labels = tmp_path / "labels.jsonl"
     labels.write_text(json.dumps(record) + "\n")
     code, _, err = run(clean_db, "import-annotations", str(labels))
     assert code == 1
-    assert ".actor.name_en: control character U+001B (ESC) at character 5" in err
+    assert "actors[0].name_en: control character U+001B (ESC) at character 5" in err
 
 
 def test_unpaired_isolates_are_rejected_paired_ones_kept(clean_db: Path, tmp_path: Path) -> None:
