@@ -32,6 +32,7 @@ from annotations.export.native import (
     dumps_line,
     span_records,
 )
+from annotations.schema import LabelSchema
 
 LabelFrom = Literal["claim_type", "stance", "actor"]
 LABEL_FROM_CHOICES: tuple[LabelFrom, ...] = ("claim_type", "stance", "actor")
@@ -611,6 +612,13 @@ class ExportOptions:
     vocabulary: Mapping[str, Sequence[str]] | None = None
     # Annotator -> e-mail of the matching Label Studio user (`completed_by`).
     annotator_emails: Mapping[str, str] | None = None
+    # Where a format says what the user should know about the file (one line each:
+    # spans it had to leave out, settings the other tool needs); stderr in the CLI.
+    report: Callable[[str], None] | None = None
+    # The label schema in effect: the attributes and values of typed formats (hf, spacy).
+    schema: LabelSchema | None = None
+    # spacy: what to do with a span whose edges are not token edges (strict: leave it out).
+    alignment_mode: str = "strict"
 
 
 @dataclass(frozen=True)
@@ -700,6 +708,32 @@ def _write_brat(records: Iterable[RecordLike], dest: Path, options: ExportOption
     return ExportSummary(written=documents, skipped=result.skipped)
 
 
+def _write_spacy(
+    records: Iterable[RecordLike], dest: Path, options: ExportOptions
+) -> ExportSummary:
+    from annotations.export.spacy_docbin import write_docbin
+
+    _check_unit("spacy", ("article",), options)
+    docs, alignment = write_docbin(
+        (_as_dict(record) for record in records),
+        dest,
+        label_from=options.label_from,
+        schema=options.schema,
+        alignment_mode=options.alignment_mode,  # type: ignore[arg-type]
+    )
+    if options.report is not None:
+        options.report(alignment.line(options.alignment_mode))  # type: ignore[arg-type]
+    return ExportSummary(written=docs, skipped=alignment.left_out)
+
+
+def _write_hf(records: Iterable[RecordLike], dest: Path, options: ExportOptions) -> ExportSummary:
+    from annotations.export.hf_dataset import write_dataset
+
+    _check_unit("hf", ("article",), options)
+    rows = write_dataset((_as_dict(record) for record in records), dest, schema=options.schema)
+    return ExportSummary(written=rows)
+
+
 FORMATS: dict[str, ExportFormat] = {
     f.name: f
     for f in (
@@ -750,6 +784,24 @@ FORMATS: dict[str, ExportFormat] = {
             units=("article",),
             uses_label_from=True,
             write=_write_brat,
+        ),
+        ExportFormat(
+            name="spacy",
+            summary="spaCy DocBin (.spacy): spans in doc.spans['hashiya'], document labels in doc.cats.",
+            target="file",
+            suffix=".spacy",
+            units=("article",),
+            uses_label_from=True,
+            write=_write_spacy,
+        ),
+        ExportFormat(
+            name="hf",
+            summary="Hugging Face dataset folder (save_to_disk): typed features and a dataset card.",
+            target="folder",
+            suffix="",
+            units=("article",),
+            uses_label_from=False,
+            write=_write_hf,
         ),
     )
 }

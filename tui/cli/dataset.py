@@ -31,6 +31,8 @@ from annotations.export.formats import (
     Unit,
     write_lines_atomic,
 )
+from annotations.export.labelled import MissingPackage
+from annotations.export.spacy_docbin import ALIGNMENT_MODES
 from annotations.review.queue import unresolved
 from annotations.store import STATUSES, Store, StoreError
 from annotations.text import escape_json_text, plural
@@ -76,6 +78,14 @@ LABEL_FROM = ("claim_type", "stance", "actor")
     help="For formats with one label per span: which attribute is the label.",
 )
 @click.option(
+    "--alignment-mode",
+    type=click.Choice(ALIGNMENT_MODES),
+    default="strict",
+    show_default=True,
+    help="spacy: a span whose edges are not token edges is left out (strict), shrunk to"
+    " the tokens inside it (contract) or grown to the tokens it touches (expand).",
+)
+@click.option(
     "--annotator",
     "annotators",
     multiple=True,
@@ -109,6 +119,7 @@ def export_command(
     format_name: str,
     unit: str,
     label_from: str,
+    alignment_mode: str,
     annotators: tuple[str, ...],
     articles: tuple[str, ...],
     status: str | None,
@@ -149,6 +160,9 @@ def export_command(
             "stance": [v.id for v in schema.stances],
             "claim_type": [v.id for v in schema.claim_types],
         },
+        report=lambda line: say(line, err=True),
+        schema=schema,
+        alignment_mode=alignment_mode,
     )
     if layer == "gold" and not include_unresolved:
         _say_what_gold_leaves_out(store)
@@ -177,6 +191,8 @@ def export_command(
         raise click.ClickException(
             f"export stopped: {where}{exc} (`hashiya doctor` lists such passages)"
         ) from None
+    except MissingPackage as exc:
+        raise click.ClickException(str(exc)) from None
     except OSError as exc:
         target = output or "stdout"
         raise click.ClickException(f"{target}: cannot write ({exc.strerror or exc})") from None
