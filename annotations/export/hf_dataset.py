@@ -59,20 +59,13 @@ def _labels_row(labels: Mapping[str, Any], attributes: Sequence[Attribute]) -> d
     row: dict[str, Any] = {}
     for attribute in attributes:
         value = labels.get(attribute.id)
+        values = [] if value is None else value if isinstance(value, list) else [value]
         if attribute.multiple:
-            row[attribute.id] = (
-                []
-                if value is None
-                else [str(v) for v in value]
-                if isinstance(value, list)
-                else [str(value)]
-            )
-        elif isinstance(value, list):
-            row[attribute.id] = str(value[0]) if value else None  # schema says one value
+            row[attribute.id] = [str(v) for v in values]
         elif attribute.type == "boolean":
             row[attribute.id] = value if isinstance(value, bool) else None
-        else:
-            row[attribute.id] = None if value is None else str(value)
+        else:  # a list for a single-valued attribute: its first value, as the compat reads it
+            row[attribute.id] = str(values[0]) if values else None
     return row
 
 
@@ -412,12 +405,12 @@ def write_dataset(
     old = folder.with_name(f".{folder.name}.{secrets.token_hex(4)}.old")
     datasets.disable_progress_bars()
     try:
-        dataset = (
-            datasets.Dataset.from_list(rows, features=features)
-            if rows
-            else (datasets.Dataset.from_dict({k: [] for k in features}, features=features))
-        )
-        dataset.save_to_disk(str(stage))
+        if rows:
+            dataset = datasets.Dataset.from_list(rows, features=features)
+        else:  # from_list needs a row to find the columns
+            dataset = datasets.Dataset.from_dict({k: [] for k in features}, features=features)
+        # One shard even when empty: a folder of none does not load back.
+        dataset.save_to_disk(str(stage), num_shards=1)
         (stage / CARD).write_text(card, encoding="utf-8")
         if folder.exists():
             os.rename(folder, old)

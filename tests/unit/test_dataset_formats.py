@@ -432,3 +432,18 @@ def test_packages_are_imported_only_by_their_formats() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_empty_exports_load_back(tmp_path: Path, plus: LabelSchema) -> None:
+    FORMATS["hf"].write([], tmp_path / "hf", ExportOptions(schema=plus))
+    dataset = datasets.load_from_disk(str(tmp_path / "hf"))
+    assert len(dataset) == 0
+    assert dataset.features["spans"].feature["labels"]["certainty"].names == [
+        "certain",
+        "likely",
+        "doubtful",
+    ]
+    said: list[str] = []
+    FORMATS["spacy"].write([], tmp_path / "x.spacy", ExportOptions(report=said.append))
+    assert read_docs(tmp_path / "x.spacy") == []
+    assert said[0].startswith("spacy: 0 of 0 spans align")
