@@ -135,3 +135,26 @@ def test_export_without_the_package_is_one_line(
         f" (pip install '{package}', or pip install 'hashiya[test]')\n"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_export_hf_gold_layer_keeps_provenance(tmp_path: Path) -> None:
+    from annotations.review.queue import accept, article_review, merge_unanimous, reject
+    from tests.support.corpus import SEED_ID
+
+    db = tmp_path / "team.db"
+    store = two_annotator_db(db)
+    merge_unanimous(store, "lead")
+    disputed, single = article_review(store, SEED_ID).open_items
+    accept(store, disputed, disputed.passages["omar"][0], "lead")
+    reject(store, single, "lead")
+    store.close()
+    out = tmp_path / "gold"
+    code, _, err = run(db, "export", "--format", "hf", "--layer", "gold", "-o", str(out))
+    assert code == 0, err
+    (row,) = datasets.load_from_disk(str(out))
+    assert row["annotator"] == "gold"
+    assert [s["provenance"]["origin"] for s in row["spans"]] == ["unanimous", "adjudicated"]
+    assert row["spans"][1]["provenance"]["adjudicator"] == "lead"
+    assert len(row["spans"][1]["provenance"]["sources"]) == 2
+    card = (out / CARD).read_text(encoding="utf-8")
+    assert "One annotator (or the gold layer): no agreement figures." in card
