@@ -158,3 +158,16 @@ def test_export_hf_gold_layer_keeps_provenance(tmp_path: Path) -> None:
     assert len(row["spans"][1]["provenance"]["sources"]) == 2
     card = (out / CARD).read_text(encoding="utf-8")
     assert "One annotator (or the gold layer): no agreement figures." in card
+
+
+def test_export_hf_over_another_folder_is_one_line(db: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep", encoding="utf-8")
+    code, _, err = run(db, "export", "--format", "hf", "-o", str(mine))
+    assert code == 1
+    assert err == (
+        f"Error: {mine}: cannot write (a folder that is neither empty nor a saved dataset"
+        " is in the way)\n"
+    )
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
