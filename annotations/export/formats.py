@@ -719,10 +719,10 @@ def _write_spacy(
         dest,
         label_from=options.label_from,
         schema=options.schema,
-        alignment_mode=options.alignment_mode,  # type: ignore[arg-type]
+        alignment_mode=options.alignment_mode,
     )
     if options.report is not None:
-        options.report(alignment.line(options.alignment_mode))  # type: ignore[arg-type]
+        options.report(alignment.line(options.alignment_mode))
     return ExportSummary(written=docs, skipped=alignment.left_out)
 
 

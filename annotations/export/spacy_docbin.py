@@ -58,7 +58,7 @@ class Alignment:
     moved: int = 0  # kept with edges moved to tokens (contract, expand)
     left_out: tuple[str, ...] = ()  # passage ids not in doc.spans
 
-    def line(self, mode: AlignmentMode) -> str:
+    def line(self, mode: str) -> str:
         """The line said on stderr."""
         head = (
             f"spacy: {self.aligned:,} of {plural(self.spans, 'span')} align with the tokens"
@@ -111,7 +111,7 @@ def docbin_bytes(
     *,
     label_from: str,
     schema: LabelSchema | None = None,
-    alignment_mode: AlignmentMode = "strict",
+    alignment_mode: str = "strict",
 ) -> tuple[bytes, int, Alignment]:
     """The DocBin's bytes, the number of Docs and how the spans aligned."""
     if alignment_mode not in ALIGNMENT_MODES:
@@ -181,7 +181,7 @@ def write_docbin(
     *,
     label_from: str,
     schema: LabelSchema | None = None,
-    alignment_mode: AlignmentMode = "strict",
+    alignment_mode: str = "strict",
 ) -> tuple[int, Alignment]:
     """Write the DocBin to `path` atomically; the number of Docs and the alignment."""
     data, docs, alignment = docbin_bytes(
