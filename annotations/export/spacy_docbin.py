@@ -6,9 +6,9 @@ with:
 - `doc.spans["hashiya"]`: every span that lines up with the tokens, overlaps included,
   its `label_` the `label_from` attribute's value (one Span per value for a multi-valued
   attribute, `_unset` when it has none). spaCy spans are made of whole tokens, and the
-  blank pipeline splits punctuation and joiners off words, so a passage whose edge falls
-  inside a token is left out (`strict`), shrunk to the tokens inside it (`contract`) or
-  grown to the tokens it touches (`expand`);
+  blank pipeline keeps clitics and some punctuation on words (`وقال`, `2024.`), so a
+  passage whose edge falls inside a token is left out (`strict`), shrunk to the tokens
+  inside it (`contract`) or grown to the tokens it touches (`expand`);
 - `doc.spans["hashiya"].attrs["passages"]`: for each Span, in order, the passage it came
   from: id, its own start and end (code points, half-open), text and whole labels;
 - `doc.cats`: the annotator's document labels, one key `ATTRIBUTE:VALUE` per value of a
@@ -62,8 +62,8 @@ class Alignment:
         """The line said on stderr."""
         head = (
             f"spacy: {self.aligned:,} of {plural(self.spans, 'span')} align with the tokens"
-            " of a blank Arabic pipeline (its tokenizer splits punctuation, quotes and"
-            " joiners off words)"
+            " of a blank Arabic pipeline (a spaCy span is whole tokens, and its tokenizer"
+            " keeps some punctuation and every clitic on the word)"
         )
         if mode == "strict":
             if not self.left_out:

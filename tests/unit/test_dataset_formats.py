@@ -182,10 +182,10 @@ def test_spacy_strict_keeps_aligned_spans_exactly(tmp_path: Path, plus: LabelSch
     out = tmp_path / "out.spacy"
     said = export("spacy", plus_records(), out, schema=plus, label_from="claim_type")
     assert said == [
-        "spacy: 4 of 6 spans align with the tokens of a blank Arabic pipeline (its tokenizer"
-        " splits punctuation, quotes and joiners off words); 2 left out of doc.spans (kept in"
-        " doc.user_data['hashiya']['left_out']): --alignment-mode contract or expand moves"
-        " their edges to tokens"
+        "spacy: 4 of 6 spans align with the tokens of a blank Arabic pipeline (a spaCy span is"
+        " whole tokens, and its tokenizer keeps some punctuation and every clitic on the word);"
+        " 2 left out of doc.spans (kept in doc.user_data['hashiya']['left_out']):"
+        " --alignment-mode contract or expand moves their edges to tokens"
     ]
     omar, sara = read_docs(out)
     assert sara.text == TEXT
