@@ -191,7 +191,7 @@ def agreement_figures(records: Sequence[Mapping[str, Any]]) -> dict[str, Any] | 
                     end=span["end"],
                     text=span["text"],
                     annotator=record["annotator"],
-                    **_passage_labels(span_labels(span)),
+                    labels=span_labels(span),
                 )
             )
     annotators = sorted({record["annotator"] for record in records})
@@ -199,14 +199,6 @@ def agreement_figures(records: Sequence[Mapping[str, Any]]) -> dict[str, Any] | 
         return None
     report = compute_agreement(by_article, annotators)
     return report.to_json(per_article=False, confusion=False)
-
-
-def _passage_labels(labels: Mapping[str, Any]) -> dict[str, Any]:
-    """Passage keyword arguments for a labels mapping."""
-    fields = Passage.__dataclass_fields__
-    if "labels" in fields:
-        return {"labels": dict(labels)}
-    return {key: labels.get(key) for key in ("actor", "stance", "target", "claim_type", "note")}
 
 
 def _attribute_section(attribute: Attribute, feature: str) -> list[str]:
