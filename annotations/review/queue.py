@@ -38,6 +38,7 @@ from annotations.review.compare import (
 )
 from annotations.schema import LabelSchema, default_schema
 from annotations.store import CatalogRow, Replaced, Store
+from annotations.text import plural
 
 SETTLING = ("unanimous", "accept", "edit", "reject")
 ReviewItem = ComparisonItem | DocumentItem
@@ -341,6 +342,16 @@ def item_article(item: ReviewItem) -> str:
     if isinstance(item, DocumentItem):
         return item.article_id
     return item_passages(item)[0].article_id
+
+
+def agreed_words(items: Sequence[ReviewItem]) -> str:
+    """ "2 agreed passages and the document labels of 1 article": what a merge takes."""
+    passages = sum(1 for i in items if isinstance(i, ComparisonItem))
+    documents = len(items) - passages
+    parts = [plural(passages, "agreed passage")] if passages or not documents else []
+    if documents:
+        parts.append(f"the document labels of {plural(documents, 'article')}")
+    return " and ".join(parts)
 
 
 def unanimous_items(

@@ -16,6 +16,7 @@ from annotations.review.compare import ComparisonItem, DocumentItem
 from annotations.review.queue import (
     ArticleReview,
     DecisionChange,
+    ReviewItem,
     Taken,
     accept,
     accept_document,
@@ -28,8 +29,6 @@ from annotations.review.queue import (
 )
 from annotations.schema import LabelSchema
 from annotations.store import Store
-
-ReviewItem = ComparisonItem | DocumentItem
 
 
 class ReviewSession:
@@ -79,9 +78,9 @@ class ReviewSession:
     def discuss(self, item: ReviewItem, comment: str) -> None:
         self._record(item, discuss(self.store, item, self.reviewer, comment))
 
-    def pending_unanimous(self) -> int:
-        """How many of this article's full agreements are undecided."""
-        return len(unanimous_items(self.store, [self.article_id], self.schema))
+    def pending_unanimous(self) -> list[ReviewItem]:
+        """This article's undecided full agreements (what `merge_unanimous` merges)."""
+        return unanimous_items(self.store, [self.article_id], self.schema)
 
     def merge_unanimous(self) -> int:
         """Merge this article's undecided full agreements into gold; returns how many."""
