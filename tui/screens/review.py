@@ -58,6 +58,12 @@ KIND_COLORS = {
     "single": "#757575",
 }
 SETTLED_COLOR = "#1565c0"
+DOCUMENT_KIND_NAMES = {
+    "agreement": "agreement",
+    "attributes_differ": "different labels",
+    "partial": "not everyone gave some",
+    "single": "only one annotator",
+}
 KIND_NAMES = {
     "agreement": "agreement",
     "attributes_differ": "same span, different labels",
@@ -163,6 +169,7 @@ class ReviewScreen(HashiyaScreen):
             "Document",
             id="review.document",
             tooltip="The annotators' labels on the whole article",
+            show=False,
         ),
         *(
             Binding(str(n), f"accept({n - 1})", "Accept version 1-9", show=False)
@@ -336,7 +343,7 @@ class ReviewScreen(HashiyaScreen):
         ]
         document = review.document
         if document is not None and document is not self.current:
-            state = KIND_NAMES[document.kind]
+            state = DOCUMENT_KIND_NAMES[document.kind]
             decided = review.decision(document)
             if decided is not None and decided.verdict != "discuss":
                 state = "settled"
@@ -346,10 +353,9 @@ class ReviewScreen(HashiyaScreen):
         if item is None:
             out.append("Move the caret onto a passage, or n for the next disagreement.")
         elif isinstance(item, DocumentItem):
-            kind = KIND_NAMES[item.kind]
+            out.append(english_line(f"DOCUMENT LABELS: {DOCUMENT_KIND_NAMES[item.kind]}", width))
             if item.differing:
-                kind += " (" + ", ".join(item.differing) + ")"
-            out.append(english_line(f"DOCUMENT LABELS: {kind}", width))
+                out.append(english_line("differ: " + ", ".join(item.differing), width))
             decided = review.decision(item)
             if decided is not None:
                 out.append(english_line(f"verdict: {self._document_verdict(decided)}", width))
