@@ -1,17 +1,22 @@
-"""Corpus figures for the overview screen: progress by status, annotator and claim type.
+"""Corpus figures for the overview screen: progress by status and annotator, and passages
+by the value of each choice attribute of the schema.
 
-Read-only aggregate queries over a Hashiya database; takes a `sqlite3.Connection` (its
-own, in a worker thread, for a large corpus) and never writes.
+Read-only aggregates the store counts; takes a Store (its own, in a worker thread, for
+a large corpus) and never writes.
 """
 
 from __future__ import annotations
 
-import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from annotations.store.catalog import STATUSES
+
+if TYPE_CHECKING:
+    from annotations.store import Store
 
 __all__ = ["AnnotatorFigures", "Overview", "corpus_overview"]
-
-STATUSES = ("todo", "in_progress", "done")
 
 
 @dataclass(frozen=True)
@@ -32,42 +37,29 @@ class Overview:
     # someone, else todo.
     everyone: dict[str, int]
     annotators: tuple[AnnotatorFigures, ...]  # by passages, most first
-    # Passages (everyone's) per claim type id; "" for passages without one.
-    claim_types: dict[str, int]
+    # Per counted attribute (schema order): passages (everyone's) per value id, "" for
+    # passages without one; a multi-valued attribute counts each of its values.
+    labels: dict[str, dict[str, int]]
 
 
-def corpus_overview(conn: sqlite3.Connection, annotator: str) -> Overview:
-    """The figures of the corpus as `annotator` sees it."""
-    articles = int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
-    passages = int(conn.execute("SELECT count(*) FROM passages").fetchone()[0])
+def corpus_overview(store: Store, annotator: str, attributes: Sequence[str] = ()) -> Overview:
+    """The figures of the corpus as `annotator` sees it, with passages counted by the
+    value of each attribute in `attributes` (the schema's choice attributes)."""
+    articles = store.article_count()
+    passages = store.passage_count()
 
     mine = dict.fromkeys(STATUSES, 0)
-    for status, count in conn.execute(
-        "SELECT s.status, count(*) FROM article_status s JOIN articles a ON a.id = s.article_id"
-        " WHERE s.annotator = ? GROUP BY s.status",
-        (annotator,),
-    ):
-        mine[status] = count
+    mine.update(store.status_counts(annotator))
     mine["todo"] = articles - mine["in_progress"] - mine["done"]
 
     everyone = dict.fromkeys(STATUSES, 0)
-    # 2 done, 1 in progress: the furthest any annotator got with each article.
-    for furthest, count in conn.execute(
-        "SELECT furthest, count(*) FROM (SELECT max(CASE s.status WHEN 'done' THEN 2"
-        " WHEN 'in_progress' THEN 1 ELSE 0 END) AS furthest FROM article_status s"
-        " JOIN articles a ON a.id = s.article_id GROUP BY s.article_id) GROUP BY furthest"
-    ):
-        everyone[STATUSES[furthest]] += count
+    everyone.update(store.furthest_status_counts())
     everyone["todo"] = articles - everyone["in_progress"] - everyone["done"]
 
     figures: dict[str, list[int]] = {}
-    for name, count in conn.execute("SELECT annotator, count(*) FROM passages GROUP BY annotator"):
+    for name, count in store.passage_counts_by_annotator().items():
         figures.setdefault(name, [0, 0, 0])[0] = count
-    for name, status, count in conn.execute(
-        "SELECT s.annotator, s.status, count(*) FROM article_status s"
-        " JOIN articles a ON a.id = s.article_id"
-        " WHERE s.status IN ('done', 'in_progress') GROUP BY s.annotator, s.status"
-    ):
+    for (name, status), count in store.annotator_status_counts().items():
         figures.setdefault(name, [0, 0, 0])[1 if status == "done" else 2] = count
     by_annotator = tuple(
         sorted(
@@ -76,7 +68,19 @@ def corpus_overview(conn: sqlite3.Connection, annotator: str) -> Overview:
         )
     )
 
-    claim_types: dict[str, int] = {}
-    for claim, count in conn.execute("SELECT claim_type, count(*) FROM passages GROUP BY 1"):
-        claim_types[claim or ""] = claim_types.get(claim or "", 0) + count
-    return Overview(articles, passages, mine, everyone, by_annotator, claim_types)
+    labels: dict[str, dict[str, int]] = {}
+    for attribute in attributes:
+        counts: dict[str, int] = {}
+        for value, count in store.label_value_counts(attribute).items():
+            key = _key(value)
+            counts[key] = counts.get(key, 0) + count
+        labels[attribute] = counts
+    return Overview(articles, passages, mine, everyone, by_annotator, labels)
+
+
+def _key(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

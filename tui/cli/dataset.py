@@ -25,6 +25,7 @@ from annotations.exchange import (
 )
 from annotations.export.formats import (
     FORMATS,
+    LABEL_FROM_CHOICES,
     ExportOptions,
     ExportSummary,
     LabelFrom,
@@ -44,7 +45,6 @@ from tui.cli.main import (
     settings_of,
 )
 
-LABEL_FROM = ("claim_type", "stance", "actor")
 
 
 @cli.command("export")
@@ -70,7 +70,7 @@ LABEL_FROM = ("claim_type", "stance", "actor")
 )
 @click.option(
     "--label-from",
-    type=click.Choice(LABEL_FROM),
+    type=click.Choice(LABEL_FROM_CHOICES),
     default="claim_type",
     show_default=True,
     help="For formats with one label per span: which attribute is the label.",
