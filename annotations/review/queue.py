@@ -190,13 +190,24 @@ def unresolved(store: Store, schema: LabelSchema | None = None) -> tuple[int, in
     return items, len(open_reviews), len(reviews) - len(open_reviews)
 
 
+def reviewable_article_ids(store: Store) -> list[str]:
+    """Articles with passages, or document labels, by two or more annotators."""
+    ids = set(store.reviewable_article_ids())
+    by_article: dict[str, set[str]] = {}
+    for d in store.all_document_labels():
+        if d.annotator != GOLD_ANNOTATOR and d.labels:
+            by_article.setdefault(d.article_id, set()).add(d.annotator)
+    ids.update(a for a, names in by_article.items() if len(names) >= 2)
+    return sorted(ids)
+
+
 def review_queue(store: Store, schema: LabelSchema | None = None) -> list[ArticleReview]:
     """Articles labelled by two or more annotators (passages or document labels), lowest
     agreement first, unsettled first."""
     schema = schema or default_schema()
     reviews = [
         article_review(store, article_id, schema=schema)
-        for article_id in store.reviewable_article_ids()
+        for article_id in reviewable_article_ids(store)
     ]
     reviews.sort(
         key=lambda r: (r.settled, r.agreement if r.agreement is not None else 1, r.article_id)
