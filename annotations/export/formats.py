@@ -14,7 +14,6 @@ docs/format.md describes every mapping and its caveats.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import secrets
 import shutil
@@ -25,6 +24,9 @@ from pathlib import Path
 from typing import Any, Literal
 from xml.sax.saxutils import quoteattr
 
+from annotations.export.conll import HEADER as CONLL_HEADER
+from annotations.export.conll import ConllDocument, SpanIn, conll_document, document_lines
+from annotations.export.hashing import prodigy_hashes
 from annotations.export.native import (
     CATEGORICAL_ATTRIBUTES,
     LINE_BREAKS,
@@ -76,21 +78,36 @@ def _flat_attributes(span: Mapping[str, Any]) -> dict[str, str | None]:
     }
 
 
+# --------------------------------------------------------------------------- overlaps
+
+
+def overlapping_span_ids(spans: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The ids of the spans that share at least one character with another span."""
+    ordered = sorted(spans, key=lambda s: (s["start"], s["end"]))
+    found: set[str] = set()
+    reach = -1  # the furthest end so far, and the span that reaches it
+    reaching = ""
+    for span in ordered:
+        if span["start"] < reach:
+            found.add(span["id"])
+            found.add(reaching)
+        if span["end"] > reach:
+            reach, reaching = span["end"], span["id"]
+    return found
+
+
 # --------------------------------------------------------------------------- Prodigy
 
-
-def stable_hash32(*parts: str) -> int:
-    """A signed 32-bit int from the parts, the same on every machine and run (BLAKE2b)."""
-    digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=4).digest()
-    return int.from_bytes(digest, "big", signed=True)
+PRODIGY_VIEW = "ner_manual"  # spans that never overlap, on tokens
+PRODIGY_OVERLAP_VIEW = "spans_manual"  # Prodigy's view for overlapping and nested spans
 
 
 def to_prodigy(record: RecordLike, label_from: LabelFrom) -> list[dict[str, Any]]:
-    """Prodigy tasks (ner_manual, answer "accept") for one native record: one task.
+    """Prodigy tasks (answer "accept") for one native record: one task.
 
-    `_input_hash` hashes the text and `_task_hash` the input hash with the labelled
-    spans, as Prodigy does, but with BLAKE2b instead of Prodigy's MurmurHash: the values
-    are stable, but not the ones Prodigy itself would compute.
+    `_view_id` is `ner_manual`, or `spans_manual` when spans overlap (ner_manual cannot
+    show them). `_input_hash` and `_task_hash` are computed from the task's content as
+    Prodigy's `set_hashes` computes them (`annotations.export.hashing`).
     """
     _check_label_from(label_from)
     data = _as_dict(record)
@@ -105,29 +122,26 @@ def to_prodigy(record: RecordLike, label_from: LabelFrom) -> list[dict[str, Any]
         }
         for span in data["spans"]
     ]
-    input_hash = stable_hash32("input", data["text"])
-    labelled = json.dumps([[s["start"], s["end"], s["label"]] for s in spans], ensure_ascii=False)
-    task_hash = stable_hash32("task", str(input_hash), labelled)
     session = f"{data['schema']['name']}-{data['annotator']}"
-    return [
-        {
-            "text": data["text"],
-            "meta": {
-                "article_id": data["article_id"],
-                "title": data["title"],
-                "source": data["source"],
-                "annotator": data["annotator"],
-                "status": data["status"],
-            },
-            "_input_hash": input_hash,
-            "_task_hash": task_hash,
-            "spans": spans,
-            "_view_id": "ner_manual",
-            "answer": "accept",
-            "_annotator_id": session,
-            "_session_id": session,
-        }
-    ]
+    task: dict[str, Any] = {
+        "text": data["text"],
+        "meta": {
+            "article_id": data["article_id"],
+            "title": data["title"],
+            "source": data["source"],
+            "annotator": data["annotator"],
+            "status": data["status"],
+        },
+        "_input_hash": 0,
+        "_task_hash": 0,
+        "spans": spans,
+        "_view_id": PRODIGY_OVERLAP_VIEW if overlapping_span_ids(spans) else PRODIGY_VIEW,
+        "answer": "accept",
+        "_annotator_id": session,
+        "_session_id": session,
+    }
+    task["_input_hash"], task["_task_hash"] = prodigy_hashes(task)
+    return [task]
 
 
 # --------------------------------------------------------------------------- doccano
@@ -611,6 +625,9 @@ class ExportOptions:
     vocabulary: Mapping[str, Sequence[str]] | None = None
     # Annotator -> e-mail of the matching Label Studio user (`completed_by`).
     annotator_emails: Mapping[str, str] | None = None
+    # Where a format says what the user should know about the file (one line each:
+    # spans it had to leave out, settings the other tool needs); stderr in the CLI.
+    report: Callable[[str], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -659,10 +676,85 @@ def _prodigy_lines(records: Iterable[RecordLike], options: ExportOptions) -> Ite
         yield from (dumps_line(task) for task in to_prodigy(record, options.label_from))
 
 
+DOCCANO_OVERLAP_SETTING = "Allow overlapping spans"
+
+
+def doccano_overlap_note(overlapping: int, spans: int) -> str:
+    """The line said when a doccano export holds overlapping spans."""
+    return (
+        f"doccano: {overlapping} of {spans} spans overlap another span; a doccano project"
+        f' keeps them only if it was created with "{DOCCANO_OVERLAP_SETTING}" checked'
+        " (otherwise doccano drops them without a word)"
+    )
+
+
 def _doccano_lines(records: Iterable[RecordLike], options: ExportOptions) -> Iterator[str]:
     _check_unit("doccano", ("article",), options)
+    spans = overlapping = 0
     for record in records:
-        yield dumps_line(to_doccano(record, options.label_from))
+        line = to_doccano(record, options.label_from)
+        spans += len(line["label"])
+        overlapping += len(overlapping_span_ids(line["spans"]))
+        yield dumps_line(line)
+    if overlapping and options.report is not None:
+        options.report(doccano_overlap_note(overlapping, spans))
+
+
+def to_conll(record: RecordLike, label_from: LabelFrom) -> ConllDocument:
+    """The CoNLL document of one native record (annotations.export.conll), tagged with
+    the `label_from` attribute's value ids."""
+    _check_label_from(label_from)
+    data = _as_dict(record)
+    spans = [
+        SpanIn(span["start"], span["end"], span_label(span, label_from), span["id"])
+        for span in data["spans"]
+    ]
+    comments = [
+        f"article_id = {data['article_id']}",
+        f"annotator = {data['annotator']}",
+        f"label_from = {label_from}",
+    ]
+    return conll_document(data["text"], spans, comments)
+
+
+def conll_note(left_out: int, spans: int, untokenised: int) -> str:
+    """The line said when a CoNLL export leaves spans out."""
+    parts = []
+    if left_out:
+        parts.append(f"{left_out} of {spans} spans overlap a longer span and are not in the file")
+    if untokenised:
+        parts.append(f"{untokenised} spans hold no token (only spaces or format characters)")
+    return "conll: " + "; ".join(parts) + " (BIO holds one label per token)"
+
+
+def _conll_lines(records: Iterable[RecordLike], options: ExportOptions) -> Iterator[str]:
+    _check_unit("conll", ("article",), options)
+    yield from CONLL_HEADER
+    yield ""
+    spans = left_out = untokenised = 0
+    for record in records:
+        document = to_conll(record, options.label_from)
+        spans += len(_as_dict(record)["spans"])
+        left_out += len(document.overlapped)
+        untokenised += len(document.untokenised)
+        yield from document_lines(document)
+    if (left_out or untokenised) and options.report is not None:
+        options.report(conll_note(left_out, spans, untokenised))
+
+
+def _write_conll(
+    records: Iterable[RecordLike], dest: Path, options: ExportOptions
+) -> ExportSummary:
+    documents = 0
+
+    def counted() -> Iterator[RecordLike]:
+        nonlocal documents
+        for record in records:
+            documents += 1
+            yield record
+
+    write_lines_atomic(dest, _conll_lines(counted(), options))
+    return ExportSummary(written=documents)
 
 
 def _jsonl_writer(make_lines: LineMaker) -> Writer:
@@ -715,7 +807,7 @@ FORMATS: dict[str, ExportFormat] = {
         ),
         ExportFormat(
             name="prodigy",
-            summary="Prodigy ner_manual tasks (JSON Lines), for `prodigy db-in`.",
+            summary="Prodigy tasks (ner_manual, spans_manual where spans overlap), for `prodigy db-in`.",
             target="file",
             suffix=".jsonl",
             units=("article",),
@@ -732,6 +824,16 @@ FORMATS: dict[str, ExportFormat] = {
             uses_label_from=True,
             write=_jsonl_writer(_doccano_lines),
             lines=_doccano_lines,
+        ),
+        ExportFormat(
+            name="conll",
+            summary="CoNLL token lines with BIO tags and offsets (tokenisation in docs/interop.md).",
+            target="file",
+            suffix=".conll",
+            units=("article",),
+            uses_label_from=True,
+            write=_write_conll,
+            lines=_conll_lines,
         ),
         ExportFormat(
             name="labelstudio",

@@ -34,7 +34,8 @@ from annotations.export import (
     to_prodigy,
     write_brat,
 )
-from annotations.export.formats import brat_fragments, safe_filename, stable_hash32
+from annotations.export.formats import brat_fragments, safe_filename
+from annotations.export.hashing import murmurhash3_32
 from annotations.models import Article, Passage
 
 # Arabic, Latin and digits; an emoji (outside the BMP) before the second span; the third
@@ -446,8 +447,12 @@ def test_sentence_bounds_keep_a_span_that_ends_a_sentence_or_line() -> None:
 
 def test_prodigy_golden(record: dict[str, Any]) -> None:
     (task,) = to_prodigy(record, "claim_type")
-    input_hash = stable_hash32("input", TEXT)
-    labelled = '[[11, 32, "factual"], [50, 66, "_unset"], [85, 103, "prediction"]]'
+    # Prodigy's recipe: MurmurHash3 of the input keys' JSON, then of the task keys' JSON
+    # prefixed with the input hash.
+    input_hash = murmurhash3_32(
+        json.dumps({"text": TEXT}, sort_keys=True, separators=(",", ":")).encode()
+    )
+    spans_json = json.dumps({"spans": task["spans"]}, sort_keys=True, separators=(",", ":"))
     assert task == {
         "text": TEXT,
         "meta": {
@@ -458,7 +463,7 @@ def test_prodigy_golden(record: dict[str, Any]) -> None:
             "status": "done",
         },
         "_input_hash": input_hash,
-        "_task_hash": stable_hash32("task", str(input_hash), labelled),
+        "_task_hash": murmurhash3_32((str(input_hash) + spans_json).encode()),
         "spans": [
             {
                 "start": 11,
@@ -505,18 +510,24 @@ def test_prodigy_golden(record: dict[str, Any]) -> None:
 
 
 def test_prodigy_hashes_are_stable_signed_32_bit(record: dict[str, Any]) -> None:
-    # Pinned: a change here changes every exported file's hashes.
-    assert stable_hash32("input", "نص") == stable_hash32("input", "نص")
-    assert stable_hash32("input", "") == -1692619668
+    # Pinned: MurmurHash3 x86 32-bit reference values (seed 0).
+    assert murmurhash3_32(b"") == 0
+    assert murmurhash3_32(b"hello") == 613153351
+    assert murmurhash3_32("نص".encode()) == murmurhash3_32("نص".encode())
     (salma,) = to_prodigy(record, "stance")
+    (again,) = to_prodigy(json.loads(json.dumps(record)), "stance")
     (omar,) = to_prodigy(
         make_record("omar", [replace(p, annotator="omar") for p in PASSAGES]), "stance"
     )
     (by_actor,) = to_prodigy(record, "actor")
     for value in (salma["_input_hash"], salma["_task_hash"]):
         assert -(2**31) <= value < 2**31
+    assert (salma["_input_hash"], salma["_task_hash"]) == (
+        again["_input_hash"],
+        again["_task_hash"],
+    )
     assert salma["_input_hash"] == omar["_input_hash"] == by_actor["_input_hash"]
-    assert salma["_task_hash"] == omar["_task_hash"]  # same input, same answer
+    assert salma["_task_hash"] == omar["_task_hash"]  # same input, same spans
     assert salma["_task_hash"] != by_actor["_task_hash"]
     assert [s["label"] for s in by_actor["spans"]] == ["minister", "gov-iq", "gov-iq"]
 
@@ -804,6 +815,11 @@ def test_formats_write_files(tmp_path: Path, name: str, record: dict[str, Any]) 
                 f"{line}\n" for line in fmt.lines([record], ExportOptions(label_from="stance"))
             )
             assert [json.loads(line) for line in content.splitlines()]
+        elif fmt.suffix == ".conll":
+            assert fmt.lines is not None
+            assert content == "".join(
+                f"{line}\n" for line in fmt.lines([record], ExportOptions(label_from="stance"))
+            )
         else:
             assert json.loads(content) == to_labelstudio([record], "stance")
     else:
