@@ -124,7 +124,9 @@ def plus_schema() -> LabelSchema:
     stance = schema.attribute("stance")
     assert stance is not None
     certainty = Attribute("certainty", "choice", "درجة اليقين", "Certainty")
-    overall = Attribute("overall_stance", "choice", "الموقف العام", "Overall stance", values=stance.values)
+    overall = Attribute(
+        "overall_stance", "choice", "الموقف العام", "Overall stance", values=stance.values
+    )
     return replace(
         schema, attributes=(*schema.attributes, certainty), document_attributes=(overall,)
     )

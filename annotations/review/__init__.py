@@ -71,7 +71,33 @@ _COMPARE = {
     "disagreements",
     "reviewed_attributes",
 }
-__all__ = sorted(_AGREEMENT | _COMPARE)
+__all__ = [
+    "KINDS",
+    "AgreementReport",
+    "Alpha",
+    "ArticleAgreement",
+    "ArticlePair",
+    "ComparisonItem",
+    "Confusion",
+    "DocumentAgreement",
+    "DocumentItem",
+    "DocumentPair",
+    "PairAgreement",
+    "SpanScores",
+    "cohen_kappa",
+    "compare_article",
+    "compare_documents",
+    "compared_attributes",
+    "compute_agreement",
+    "disagreements",
+    "document_agreement",
+    "format_figure",
+    "format_report",
+    "masi_alpha",
+    "masi_distance",
+    "nominal_alpha",
+    "reviewed_attributes",
+]
 
 
 def __getattr__(name: str) -> object:

@@ -974,9 +974,7 @@ class _Corpus:
             for values, count in by_values.items():
                 by_value[values[k]] = by_value.get(values[k], 0) + count
             expected = _expected(by_value, spec.multiple[k])
-            alpha[name] = _weighted_alpha(
-                n, expected, self.attr_disagreement[k], self.attr_units
-            )
+            alpha[name] = _weighted_alpha(n, expected, self.attr_disagreement[k], self.attr_units)
         return AgreementReport(
             annotators=self.annotators,
             n_articles=self.n_articles,
@@ -1149,8 +1147,12 @@ def document_agreement(
         for (a, b), counts in pair_counts.items()
     )
     return DocumentAgreement(
-        names, frozenset(n for n, m in zip(names, multiple, strict=True) if m), units, given,
-        pairs, alpha,
+        names,
+        frozenset(n for n, m in zip(names, multiple, strict=True) if m),
+        units,
+        given,
+        pairs,
+        alpha,
     )
 
 

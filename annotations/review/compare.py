@@ -118,7 +118,9 @@ def _passage_order(p: Passage) -> tuple[int, int, str, str]:
     return (p.start, p.end, p.annotator, p.id)
 
 
-def differing_labels(labels: Iterable[Mapping[str, Any]], reviewed: Sequence[str]) -> tuple[str, ...]:
+def differing_labels(
+    labels: Iterable[Mapping[str, Any]], reviewed: Sequence[str]
+) -> tuple[str, ...]:
     """The attributes of `reviewed` with more than one value among `labels`."""
     values: dict[str, set[Any]] = {name: set() for name in reviewed}
     for mapping in labels:

@@ -125,9 +125,7 @@ def article_review(
     `schema` says which attributes are reviewed (default: the bundled one)."""
     schema = schema or default_schema()
     passages = [p for p in store.passages(article_id) if p.annotator != GOLD_ANNOTATOR]
-    documents = [
-        d for d in store.document_labels(article_id) if d.annotator != GOLD_ANNOTATOR
-    ]
+    documents = [d for d in store.document_labels(article_id) if d.annotator != GOLD_ANNOTATOR]
     if annotators:
         chosen = tuple(annotators)
     else:
@@ -403,7 +401,8 @@ def merge_unanimous(
                 first_labels = next(d for d in item.labels.values() if d is not None)
                 gold_document = _gold_document(first_labels, item, "unanimous", reviewer, schema)
                 decide_document(
-                    store, Decision(item.article_id, DOCUMENT_ITEM, "unanimous", reviewer),
+                    store,
+                    Decision(item.article_id, DOCUMENT_ITEM, "unanimous", reviewer),
                     gold_document,
                 )
             else:
@@ -489,9 +488,7 @@ def accept_document(
     return decide_document(store, Decision(item.article_id, DOCUMENT_ITEM, verdict, reviewer), gold)
 
 
-def reject(
-    store: Store, item: ReviewItem, reviewer: str, comment: str | None = None
-) -> Taken:
+def reject(store: Store, item: ReviewItem, reviewer: str, comment: str | None = None) -> Taken:
     """No gold labels here. Returns what it replaced."""
     decision = Decision(item_article(item), item_key(item), "reject", reviewer, comment=comment)
     if isinstance(item, DocumentItem):

@@ -294,7 +294,9 @@ def test_multi_valued_labels_match_by_membership(db: Path, tmp_path: Path) -> No
         labels = {**p.labels, "topics": ["security", "politics"]}
         store.update_passage(replace(p, labels=labels), by="omar")
     for value in ("politics", "security"):
-        code, out, _ = run(db, "--schema", str(schema), "search", "--json", "--label", f"topics={value}")
+        code, out, _ = run(
+            db, "--schema", str(schema), "search", "--json", "--label", f"topics={value}"
+        )
         assert code == 0
         assert [json.loads(line)["id"] for line in out.splitlines()] == [p.id]
     code, out, err = run(db, "--schema", str(schema), "search", "--label", "topics=economy")

@@ -38,7 +38,9 @@ def _gold(db: Path) -> list[tuple[dict[str, object], str, tuple[str, ...], str]]
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-async def test_document_disagreement_accept_undo_redo(tmp_path: Path, size: tuple[int, int]) -> None:
+async def test_document_disagreement_accept_undo_redo(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
     db = _db(tmp_path)
     app = make_app(db, annotator="lead", schema_path=NEWS_PLUS)
     async with app.run_test(size=size) as pilot:
@@ -58,7 +60,9 @@ async def test_document_disagreement_accept_undo_redo(tmp_path: Path, size: tupl
 
         await pilot.press("2")  # sara's version
         await wait_for_text(pilot, "verdict: accepted version 2 (sara)")
-        assert _gold(db) == [({"overall_stance": "neutral"}, "adjudicated", ("omar", "sara"), "lead")]
+        assert _gold(db) == [
+            ({"overall_stance": "neutral"}, "adjudicated", ("omar", "sara"), "lead")
+        ]
         with Store(db) as store:
             decision = store.decision(SEED_ID, DOCUMENT_ITEM)
             assert decision is not None and decision.verdict == "accept"

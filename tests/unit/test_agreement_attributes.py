@@ -66,8 +66,15 @@ def _corpus(seed: int, topics: bool = False) -> dict[str, list[Passage]]:
                     if chosen:
                         labels["topics"] = chosen
                 passages.append(
-                    Passage(f"{article_id}-{name}-{k}", article_id, k * 20, k * 20 + 10, "",
-                            name, labels)
+                    Passage(
+                        f"{article_id}-{name}-{k}",
+                        article_id,
+                        k * 20,
+                        k * 20 + 10,
+                        "",
+                        name,
+                        labels,
+                    )
                 )
         corpus[article_id] = passages
     return corpus
@@ -93,9 +100,7 @@ def test_certainty_kappa_and_alpha_against_libraries(plus: LabelSchema) -> None:
     assert report.attributes == ("actor", "stance", "claim_type", "certainty")
     units = _units(corpus, "certainty")
     codes = {v: i for i, v in enumerate(CERTAINTY)}  # None (left empty) is a value
-    data = [
-        [codes[u[name]] if name in u else float("nan") for u in units] for name in ANNOTATORS
-    ]
+    data = [[codes[u[name]] if name in u else float("nan") for u in units] for name in ANNOTATORS]
     theirs = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
     assert report.alpha["certainty"].value == pytest.approx(theirs)
     for pair in report.pairs:
@@ -164,9 +169,7 @@ def test_masi_distance_as_nltk() -> None:
 
 def _nltk_alpha(units: list[dict[str, object]]) -> float:
     triples = [
-        (name, str(i), value)
-        for i, unit in enumerate(units)
-        for name, value in unit.items()
+        (name, str(i), value) for i, unit in enumerate(units) for name, value in unit.items()
     ]
     return float(AnnotationTask(data=triples, distance=nltk_masi).alpha())
 
@@ -181,9 +184,7 @@ def test_several_values_get_masi_alpha_as_nltk(plus: LabelSchema, seed: int) -> 
     # NLTK's masi_distance takes two empty sets as 0 apart only by a 0/0; ours says 0.
     as_sets = [{k: frozenset(v or ()) for k, v in u.items()} for u in units]
     if any(not v for u in as_sets for v in u.values()):
-        as_sets = [
-            {k: v or frozenset({"(none)"}) for k, v in u.items()} for u in as_sets
-        ]
+        as_sets = [{k: v or frozenset({"(none)"}) for k, v in u.items()} for u in as_sets]
     assert report.alpha["topics"].value == pytest.approx(_nltk_alpha(as_sets))
     assert report.alpha["topics"].n_units == len(units)
     table = [[u.get(n) for u in as_sets] for n in ANNOTATORS]

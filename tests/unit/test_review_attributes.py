@@ -19,7 +19,6 @@ from annotations.review.compare import (
 )
 from annotations.review.queue import (
     accept,
-    accept_document,
     article_review,
     merge_unanimous,
     review_queue,
@@ -98,9 +97,7 @@ def test_document_items_by_kind(plus: LabelSchema) -> None:
     differ = compare_documents([doc("a", "critical"), doc("b", "neutral")], ["a", "b"], plus)
     assert differ is not None and differ.kind == "attributes_differ"
     assert differ.differing == ("overall_stance",)
-    partial = compare_documents(
-        [doc("a", "critical"), doc("b", "critical")], ["a", "b", "c"], plus
-    )
+    partial = compare_documents([doc("a", "critical"), doc("b", "critical")], ["a", "b", "c"], plus)
     assert partial is not None and partial.kind == "partial" and partial.missing == ("c",)
     single = compare_documents([doc("a", "critical"), doc("b", None)], ["a", "b"], plus)
     assert single is not None and single.kind == "single" and single.present == ("a",)
@@ -149,9 +146,7 @@ def test_accept_with_changes_edits_any_attribute(tmp_path: Path, plus: LabelSche
 
 def _documents(store: Store, omar: str, sara: str) -> None:
     for who, value in (("omar", omar), ("sara", sara)):
-        store.set_document_labels(
-            DocumentLabels(SEED_ID, who, {"overall_stance": value}), by=who
-        )
+        store.set_document_labels(DocumentLabels(SEED_ID, who, {"overall_stance": value}), by=who)
 
 
 def test_document_labels_are_an_item_of_the_review(tmp_path: Path, plus: LabelSchema) -> None:

@@ -55,7 +55,6 @@ from tui.cli.main import (
 )
 
 
-
 @cli.command("export")
 @click.option(
     "-o",

@@ -113,8 +113,10 @@ class ArticleListScreen(HashiyaScreen):
     def action_toggle_disputed(self) -> None:
         """Only articles on which the annotators disagree (again: all articles)."""
         q = self.query_state
-        ids = None if q.ids is not None else tuple(
-            disputed_article_ids(self.hashiya.store, self.hashiya.label_schema)
+        ids = (
+            None
+            if q.ids is not None
+            else tuple(disputed_article_ids(self.hashiya.store, self.hashiya.label_schema))
         )
         self.query_state = replace(q, ids=ids)
         self.reload()

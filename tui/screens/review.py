@@ -273,9 +273,7 @@ class ReviewScreen(HashiyaScreen):
         """Items still needing a reviewer: disagreements without a settling verdict (the
         document's first)."""
         open_keys = {item_key(i) for i in self.review.open_items}
-        return [
-            i for i in self.review.all_items if i.is_disagreement and item_key(i) in open_keys
-        ]
+        return [i for i in self.review.all_items if i.is_disagreement and item_key(i) in open_keys]
 
     def _item_at(self, offset: int) -> ComparisonItem | None:
         here = [i for i in self.review.items if i.start <= offset < i.end]
@@ -502,7 +500,9 @@ class ReviewScreen(HashiyaScreen):
             self._status("document labels: accept a version (1-9), or reject (r)")
             return
         passage = self._version_of(0) or (
-            item_passages(item) [0] if isinstance(item, ComparisonItem) and item_passages(item) else None
+            item_passages(item)[0]
+            if isinstance(item, ComparisonItem) and item_passages(item)
+            else None
         )
         if passage is None or not isinstance(item, ComparisonItem):
             return

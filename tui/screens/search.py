@@ -98,7 +98,9 @@ def filter_attributes(schema: LabelSchema) -> tuple[Attribute, ...]:
     return tuple(a for a in schema.attributes if a.type in ("choice", "actor", "boolean"))
 
 
-def _value_names(schema: LabelSchema, attribute: Attribute, value: Any) -> list[tuple[str, str | None]]:
+def _value_names(
+    schema: LabelSchema, attribute: Attribute, value: Any
+) -> list[tuple[str, str | None]]:
     """(name, colour) of each of a label's values, as the passage line shows them."""
     values = value if isinstance(value, list) else [value]
     out: list[tuple[str, str | None]] = []
