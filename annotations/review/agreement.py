@@ -1101,7 +1101,9 @@ def document_agreement(
     multiple = tuple(a.multiple for a in compared)
     rank = {name: r for r, name in enumerate(annotators)}
     given = dict.fromkeys(annotators, 0)
-    pair_counts = {pair: [Counter() for _ in names] for pair in combinations(annotators, 2)}
+    pair_counts: dict[tuple[str, str], list[Counter[tuple[Value, Value]]]] = {
+        pair: [Counter() for _ in names] for pair in combinations(annotators, 2)
+    }
     pair_articles = dict.fromkeys(pair_counts, 0)
     value_counts: list[Counter[Value]] = [Counter() for _ in names]
     disagreement = [0.0] * len(names)

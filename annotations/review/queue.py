@@ -27,6 +27,7 @@ from annotations.models import (
     GoldDocumentLabels,
     GoldPassage,
     Passage,
+    freeze_labels,
 )
 from annotations.review.compare import (
     DOCUMENT_ITEM,
@@ -335,7 +336,7 @@ def _gold_document(
     )
     return GoldDocumentLabels(
         article_id=chosen.article_id,
-        labels=labels,
+        labels=freeze_labels(labels),
         origin=origin,
         sources=tuple(d.annotator for d in given),
         adjudicator=reviewer,
