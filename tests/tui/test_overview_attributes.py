@@ -8,7 +8,6 @@ from pathlib import Path
 
 from annotations.overview import corpus_overview
 from annotations.schema import load_schema
-from annotations.store import Store
 from tests.support.corpus import SEED_ID, two_annotator_db
 from tui.screens.overview import counted_attributes, render_overview
 

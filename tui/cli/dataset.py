@@ -41,6 +41,7 @@ from annotations.interop.imports import (
     Offsets,
     import_foreign,
 )
+from annotations.models import GOLD_ANNOTATOR
 from annotations.review.queue import unresolved
 from annotations.store import STATUSES, Store, StoreError
 from annotations.text import escape_json_text, plural, printable
@@ -102,7 +103,7 @@ from tui.cli.main import (
 )
 @click.option(
     "--layer",
-    type=click.Choice(["annotators", "gold"]),
+    type=click.Choice(["annotators", GOLD_ANNOTATOR]),
     default="annotators",
     show_default=True,
     help="gold: the adjudicated passages, with their provenance.",
@@ -159,7 +160,7 @@ def export_command(
         },
         report=_report,
     )
-    if layer == "gold" and not include_unresolved:
+    if layer == GOLD_ANNOTATOR and not include_unresolved:
         _say_what_gold_leaves_out(store)
     records = export_records(store, schema, flt)
     try:

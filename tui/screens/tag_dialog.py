@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from annotations.models import Passage
+from annotations.models import Passage, freeze_labels
 from annotations.schema import ATTRIBUTES, Actor, LabelSchema, LabelValue
 from annotations.text import check_name
 from tui.typeahead import give_back, typed_ahead
@@ -53,15 +53,9 @@ class TagResult:
 
     def applied_to(self, passage: Passage, updated_at: str) -> Passage:
         """The passage with these labels."""
-        return replace(
-            passage,
-            actor=self.actor,
-            stance=self.stance,
-            target=self.target,
-            claim_type=self.claim_type,
-            note=self.note,
-            updated_at=updated_at,
-        )
+        # Attributes this dialog does not show keep their values.
+        labels = freeze_labels({**passage.labels, **self.labels()})
+        return replace(passage, labels=labels, updated_at=updated_at)
 
     def labels(self) -> dict[str, str | None]:
         """The labels as passage fields."""
