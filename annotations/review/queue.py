@@ -127,13 +127,18 @@ def article_review(
     schema = schema or default_schema()
     passages = [p for p in store.passages(article_id) if p.annotator != GOLD_ANNOTATOR]
     documents = [d for d in store.document_labels(article_id) if d.annotator != GOLD_ANNOTATOR]
+    # The passages are compared among the annotators who marked some (one who marked none
+    # is taken not to have annotated the article); the document labels among them and
+    # anyone who gave document labels, so that a missing one shows.
     if annotators:
-        chosen = tuple(annotators)
+        chosen = by_documents = tuple(annotators)
     else:
-        found = {p.annotator for p in passages} | {d.annotator for d in documents}
-        chosen = tuple(sorted(found))
+        chosen = tuple(sorted({p.annotator for p in passages}))
+        by_documents = tuple(sorted({*chosen, *(d.annotator for d in documents)}))
     items = tuple(compare_article(passages, chosen, schema)) if len(chosen) >= 2 else ()
-    document = compare_documents(documents, chosen, schema) if len(chosen) >= 2 else None
+    document = compare_documents(documents, by_documents, schema)
+    if document is not None and len(chosen) < 2:
+        chosen = by_documents
     decisions = {d.item: d for d in store.decisions(article_id)}
     return ArticleReview(article_id, chosen, items, decisions, document)
 
