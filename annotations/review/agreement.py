@@ -33,12 +33,14 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, chain, combinations, compress, groupby, pairwise, repeat
 from operator import attrgetter, ge, gt, itemgetter, lt, mul, sub
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from annotations.layout.draw import cut_logical, draw, table
 from annotations.models import DocumentLabels, Passage
-from annotations.review.compare import compared_attributes
-from annotations.schema import LabelSchema, default_schema
+from annotations.review.compare import bundled_schema, compared_attributes
+
+if TYPE_CHECKING:
+    from annotations.schema import LabelSchema
 
 # An attribute's value: an id (str), a bool, or for several values a frozenset of ids;
 # None (left empty) is a value of its own (for several values, the empty set is).
@@ -1073,7 +1075,7 @@ def compute_agreement(
     in the character-level alpha (default: claim_type, else the first single choice).
     Articles are reported in id order.
     """
-    schema = schema or default_schema()
+    schema = schema or bundled_schema()
     documents = documents_by_article or {}
     if annotators is None:
         found = {p.annotator for ps in passages_by_article.values() for p in ps}

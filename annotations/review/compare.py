@@ -28,10 +28,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from annotations.models import DocumentLabels, Passage
-from annotations.schema import Attribute, LabelSchema, default_schema
+
+if TYPE_CHECKING:
+    from annotations.schema import Attribute, LabelSchema
 
 # The attribute types whose values are categories: what agreement measures (a kappa and
 # an alpha each). A `text` attribute is free text: never measured.
@@ -191,7 +193,7 @@ def compare_article(
     ignored. `schema` says which attributes are reviewed (default: the bundled one).
     Raises ValueError when the passages belong to more than one article.
     """
-    reviewed = reviewed_attributes(schema or default_schema())
+    reviewed = reviewed_attributes(schema or bundled_schema())
     chosen = list(passages)
     if len({p.article_id for p in chosen}) > 1:
         raise ValueError("compare_article takes the passages of one article")
@@ -284,7 +286,7 @@ def compare_documents(
     given = [d for d in by_annotator.values() if d is not None]
     if len(by_annotator) < 2 or not given:
         return None
-    reviewed = reviewed_attributes(schema or default_schema(), "document")
+    reviewed = reviewed_attributes(schema or bundled_schema(), "document")
     differing = differing_labels((d.labels for d in given), reviewed)
     kind: Kind
     if len(given) == 1:
@@ -294,3 +296,10 @@ def compare_documents(
     else:
         kind = "attributes_differ" if differing else "agreement"
     return DocumentItem(given[0].article_id, kind, by_annotator, differing)
+
+
+def bundled_schema() -> LabelSchema:
+    """The bundled schema, read when first needed (the app starts without YAML)."""
+    from annotations.schema import default_schema
+
+    return default_schema()

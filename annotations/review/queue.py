@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotations.articles import now_iso
 from annotations.models import (
@@ -33,13 +33,16 @@ from annotations.review.compare import (
     DOCUMENT_ITEM,
     ComparisonItem,
     DocumentItem,
+    bundled_schema,
     comment_attributes,
     compare_article,
     compare_documents,
 )
-from annotations.schema import LabelSchema, default_schema
 from annotations.store import CatalogRow, Replaced, Store
 from annotations.text import plural
+
+if TYPE_CHECKING:
+    from annotations.schema import LabelSchema
 
 SETTLING = ("unanimous", "accept", "edit", "reject")
 ReviewItem = ComparisonItem | DocumentItem
@@ -124,7 +127,7 @@ def article_review(
 ) -> ArticleReview:
     """Where an article stands: its items (passages' and document's) and decisions.
     `schema` says which attributes are reviewed (default: the bundled one)."""
-    schema = schema or default_schema()
+    schema = schema or bundled_schema()
     passages = [p for p in store.passages(article_id) if p.annotator != GOLD_ANNOTATOR]
     documents = [d for d in store.document_labels(article_id) if d.annotator != GOLD_ANNOTATOR]
     # The passages are compared among the annotators who marked some (one who marked none
@@ -208,7 +211,7 @@ def reviewable_article_ids(store: Store) -> list[str]:
 def review_queue(store: Store, schema: LabelSchema | None = None) -> list[ArticleReview]:
     """Articles labelled by two or more annotators (passages or document labels), lowest
     agreement first, unsettled first."""
-    schema = schema or default_schema()
+    schema = schema or bundled_schema()
     reviews = [
         article_review(store, article_id, schema=schema)
         for article_id in reviewable_article_ids(store)
@@ -399,7 +402,7 @@ def merge_unanimous(
     transaction; returns how many items were merged (passages, and articles' document
     labels). Agreement covers the span and every reviewed attribute; the annotators'
     comments all go into gold, each with its author."""
-    schema = schema or default_schema()
+    schema = schema or bundled_schema()
     merged = 0
     with store.transaction():
         for item in unanimous_items(store, article_ids, schema):
@@ -431,7 +434,7 @@ def accept(
 ) -> Replaced:
     """Accept one version into the gold layer (`edit` when `changes` alter it; a None
     value removes that label). Returns what it replaced, for undo."""
-    schema = schema or default_schema()
+    schema = schema or bundled_schema()
     gold = _gold_from(passage, item, "adjudicated", reviewer, schema, changes)
     verdict = "edit" if gold.labels != passage.labels else "accept"
     decision = Decision(passage.article_id, item_key(item), verdict, reviewer, gold.id)
@@ -488,7 +491,7 @@ def accept_document(
     if chosen is None:
         raise ValueError(f"{annotator} gave no document labels on {item.article_id}")
     gold = _gold_document(
-        chosen, item, "adjudicated", reviewer, schema or default_schema(), changes
+        chosen, item, "adjudicated", reviewer, schema or bundled_schema(), changes
     )
     verdict = "edit" if gold.labels != chosen.labels else "accept"
     return decide_document(store, Decision(item.article_id, DOCUMENT_ITEM, verdict, reviewer), gold)

@@ -8,7 +8,7 @@ undo and redo put back exactly what a verdict replaced.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotations.history import History
 from annotations.models import Passage
@@ -27,8 +27,10 @@ from annotations.review.queue import (
     reject,
     unanimous_items,
 )
-from annotations.schema import LabelSchema
 from annotations.store import Store
+
+if TYPE_CHECKING:
+    from annotations.schema import LabelSchema
 
 
 class ReviewSession:
