@@ -54,7 +54,10 @@ class ArticleListScreen(HashiyaScreen):
         yield Header()
         store = self.hashiya.store
         annotator = self.hashiya.settings.annotator
-        source = RowSource(fetch=lambda ids: with_review(store, store.catalog_rows(ids, annotator)))
+        schema = self.hashiya.label_schema
+        source = RowSource(
+            fetch=lambda ids: with_review(store, store.catalog_rows(ids, annotator), schema)
+        )
         yield ArticleTable(source, id="article-table")
         yield Static("", id="list-status")
         yield Footer()
@@ -110,7 +113,11 @@ class ArticleListScreen(HashiyaScreen):
     def action_toggle_disputed(self) -> None:
         """Only articles on which the annotators disagree (again: all articles)."""
         q = self.query_state
-        ids = None if q.ids is not None else tuple(disputed_article_ids(self.hashiya.store))
+        ids = (
+            None
+            if q.ids is not None
+            else tuple(disputed_article_ids(self.hashiya.store, self.hashiya.label_schema))
+        )
         self.query_state = replace(q, ids=ids)
         self.reload()
 
