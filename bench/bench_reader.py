@@ -282,7 +282,7 @@ async def _measure(db: Path, presses: int) -> dict[str, list[float]]:
             frame("caret", lambda i=i: view.action_move_word(-1 if i % 2 else 1))
         for _ in range(max(presses // 4, 5)):
             view.action_extend_word(-1)
-            tag = TagResult("isis", "critical", None, "warning", None)
+            tag = TagResult({"actor": "isis", "stance": "critical", "claim_type": "warning"})
             # The dialog's last key runs this: save, record for undo, redraw.
             frame("save", lambda tag=tag: screen.save_new_passage(*view.selection, tag))  # type: ignore[misc]
 

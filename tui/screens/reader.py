@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -11,9 +10,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Static
 
-from annotations.articles import now_iso
 from annotations.history import Change
 from annotations.models import Article, Comment, Passage
+from annotations.passages import PassageError, new_passage, relabelled
 from annotations.schema import Actor, LabelSchema
 from annotations.search import find_in_text
 from annotations.store import StoreError, UserActor
@@ -219,12 +218,13 @@ class ReaderScreen(HashiyaScreen):
 
     # -- tagging ---------------------------------------------------------------------
 
-    def _store_new_actor(self, actor: Actor | None) -> None:  # raises StoreError
-        if actor is None:
+    def _store_new_actors(self, actors: Sequence[Actor]) -> None:  # raises StoreError
+        if not actors:
             return
-        self.hashiya.store.add_actor(
-            UserActor(actor.id, actor.name_ar, actor.name_en, actor.aliases, self.annotator)
-        )
+        for actor in actors:
+            self.hashiya.store.add_actor(
+                UserActor(actor.id, actor.name_ar, actor.name_en, actor.aliases, self.annotator)
+            )
         self.hashiya.reload_schema()
 
     def action_tag(self) -> None:
@@ -247,29 +247,17 @@ class ReaderScreen(HashiyaScreen):
 
         None when the database refused it (the status line says why; the selection stays).
         """
-        stamp = now_iso()
-        passage = Passage(
-            id=str(uuid.uuid4()),
-            article_id=self.article.id,
-            start=start,
-            end=end,
-            text=self.article.text[start:end],
-            annotator=self.annotator,
-            actor=result.actor,
-            stance=result.stance,
-            target=result.target,
-            claim_type=result.claim_type,
-            note=result.note,
-            schema_name=self.schema.name,
-            schema_version=self.schema.version,
-            created_at=stamp,
-            updated_at=stamp,
-        )
         try:
-            self._store_new_actor(result.new_actor)
+            self._store_new_actors(result.new_actors)
+            passage = new_passage(
+                self.article, start, end, self.annotator, result.chosen, self.schema
+            )
             self.hashiya.store.add_passage(passage)
         except StoreError as exc:
             self._not_saved(exc)
+            return None
+        except PassageError as exc:
+            self._status(f"not saved: {exc}", error=True)
             return None
         self.history.record(Change(None, passage))
         self.view.clear_selection()
@@ -293,12 +281,15 @@ class ReaderScreen(HashiyaScreen):
         def done(result: TagResult | None) -> None:
             if result is None:
                 return
-            edited = result.applied_to(passage, now_iso())
             try:
-                self._store_new_actor(result.new_actor)
+                self._store_new_actors(result.new_actors)
+                edited = relabelled(passage, result.chosen, self.schema)
                 self.hashiya.store.update_passage(edited)
             except StoreError as exc:
                 self._not_saved(exc)
+                return
+            except PassageError as exc:
+                self._status(f"not saved: {exc}", error=True)
                 return
             self.history.record(Change(passage, edited))
             self.refresh_passages()
