@@ -43,6 +43,8 @@ COMPACT_BELOW = 32  # rows: below this the dialog drops margins and shortens lis
 COMPACT_CHROME = 17  # rows the compact dialog needs besides its lists
 COLUMN_MIN = 22  # cells: a value list narrower than this cuts most names
 ACTOR_COLUMN_MIN = 26  # the actor list also holds its find field
+COLUMN_MAX = 36  # a choice column wider than this takes room the actors need
+COLUMN_CHROME = 2  # a value list's scrollbar and the option's padding
 LIST_TYPES = ("choice", "actor")  # attributes shown as a column of values
 TOGGLE_KEY = "space"
 
@@ -373,13 +375,13 @@ class TagDialog(ModalScreen[TagResult | None]):
     def _names(self, name_ar: str, name_en: str) -> tuple[str, str]:
         return (name_ar, name_en) if self.labels == "ar" else (name_en, name_ar)
 
-    def _name(self, attribute: Attribute) -> str:
+    def _attr_label(self, attribute: Attribute) -> str:
         """An attribute's name in the first language."""
         return self._names(attribute.label_ar, attribute.label_en)[0]
 
     def _said(self, attribute: Attribute) -> str:
         """An attribute's name inside a sentence ("choose claim type")."""
-        name = self._name(attribute)
+        name = self._attr_label(attribute)
         return name[:1].lower() + name[1:] if self.labels != "ar" else name
 
     def _attribute(self, attr_id: str) -> Attribute:
@@ -405,7 +407,7 @@ class TagDialog(ModalScreen[TagResult | None]):
     def _heading(self, attribute: Attribute, extra: str = "") -> Label:
         required = " *" if attribute.required else ""
         several = " (several)" if attribute.multiple else ""
-        text = fit_line(self._name(attribute), 40).text + required + several + extra
+        text = fit_line(self._attr_label(attribute), 40).text + required + several + extra
         return Label(Text(text, no_wrap=True, overflow="ellipsis"), classes="heading")
 
     def compose(self) -> ComposeResult:
@@ -443,12 +445,11 @@ class TagDialog(ModalScreen[TagResult | None]):
     def _free_field(self, attribute: Attribute) -> Widget:
         name = self._said(attribute)
         if attribute.type == "boolean":
-            return Toggle(attribute, self._name(attribute), id=attribute.id)
+            return Toggle(attribute, self._attr_label(attribute), id=attribute.id)
         state = "required" if attribute.required else "optional"
         if attribute.id == "target":
             name = "stance target"  # what the bundled schema's users know it as
         field = BidiInput(placeholder=f"{name} ({state})", id=attribute.id)
-        field.tooltip = None
         return field
 
     def on_resize(self, event: events.Resize) -> None:
@@ -465,23 +466,44 @@ class TagDialog(ModalScreen[TagResult | None]):
         self.call_after_refresh(self._fit_columns)
 
     def _fit_columns(self) -> None:
-        """Columns share the width; when they need more than there is, each keeps its
-        least width and the row scrolls, the focused column always in view (the title
+        """Share the width: a choice column as wide as its longest name (within bounds),
+        actor columns the rest. When even the least widths do not fit, each column keeps
+        its least width and the row scrolls, the focused column always in view (the title
         says which are shown)."""
+        if self.closed or not self.is_mounted:
+            return
         row = self.query_one("#tag-fields", HorizontalScroll)
         width = row.size.width
         columns = [c for c in row.query(".column") if c.display]
         if not width or not columns:
             return
-        least = [ACTOR_COLUMN_MIN if c.has_class("actor-column") else COLUMN_MIN for c in columns]
-        fits = sum(least) <= width
-        for column, minimum in zip(columns, least, strict=True):
-            column.styles.width = "1fr" if fits else minimum
-            column.styles.min_width = minimum
+        actor = [c.has_class("actor-column") for c in columns]
+        least = [ACTOR_COLUMN_MIN if a else COLUMN_MIN for a in actor]
+        wanted = [
+            least[i] if actor[i] else min(max(self._natural(c), COLUMN_MIN), COLUMN_MAX)
+            for i, c in enumerate(columns)
+        ]
+        over = sum(wanted) - width
+        while over > 0 and any(w > m for w, m in zip(wanted, least, strict=True)):
+            widest = max(range(len(wanted)), key=lambda i: wanted[i] - least[i])
+            wanted[widest] -= 1
+            over -= 1
+        grow = next((i for i in range(len(columns)) if actor[i]), len(columns) - 1)
+        for i, column in enumerate(columns):
+            column.styles.min_width = least[i]
+            column.styles.width = "1fr" if i == grow and over < 0 else wanted[i]
         self.call_after_refresh(self._show_page)
+
+    def _natural(self, column: Widget) -> int:
+        """Cells a choice column needs to show its longest first name whole."""
+        values = column.query_one(ValueList)
+        names = [fit_line(first, 200).width for _id, first, _second, _key in values.rows]
+        return max(names, default=0) + PREFIX_WIDTH + COLUMN_CHROME
 
     def _show_page(self) -> None:
         """The title names the columns shown when not all fit."""
+        if self.closed or not self.is_mounted:
+            return
         row = self.query_one("#tag-fields", HorizontalScroll)
         columns = [c for c in row.query(".column") if c.display]
         left, right = row.scroll_x, row.scroll_x + row.size.width
