@@ -315,6 +315,17 @@ class Toggle(Static, can_focus=True):
         self.set(not self.value)
 
 
+class ColumnRow(HorizontalScroll, can_focus=False):
+    """The row of value columns; the dialog lays them out again whenever its width changes."""
+
+    def __init__(self, on_resize: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.resized = on_resize
+
+    def on_resize(self) -> None:
+        self.resized()
+
+
 class TagDialog(ModalScreen[TagResult | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="tag.cancel"),
@@ -369,6 +380,8 @@ class TagDialog(ModalScreen[TagResult | None]):
         self.saving_step = single[-1] if single else None  # its pick saves
         self.step = columns[0] if columns else ""  # the column the next shortcut is for
         self.closed = False  # dismissed: keys still queued go back to the app
+        self._pages: list[tuple[int, list[Widget]]] = []  # (x, columns) when paged
+        self._page = 0
 
     # -- building --------------------------------------------------------------------
 
@@ -414,7 +427,7 @@ class TagDialog(ModalScreen[TagResult | None]):
         with VerticalScroll(id="tag-box", can_focus=False):  # Tab goes to fields only
             yield Label(self.heading, id="tag-title")
             yield Paragraph("«" + self.quote, close="»", id="tag-quote")
-            with HorizontalScroll(id="tag-fields", can_focus=False):
+            with ColumnRow(self._fit_columns, id="tag-fields"):
                 for attribute in self.attributes:
                     if attribute.type == "actor":
                         with Vertical(id=f"{attribute.id}-column", classes="column actor-column"):
@@ -463,13 +476,12 @@ class TagDialog(ModalScreen[TagResult | None]):
         height = max(4, min(LIST_HEIGHT, rows - COMPACT_CHROME)) if compact else LIST_HEIGHT
         for values in self.query(ValueList):
             values.styles.max_height = height
-        self.call_after_refresh(self._fit_columns)
 
     def _fit_columns(self) -> None:
-        """Share the width: a choice column as wide as its longest name (within bounds),
-        actor columns the rest. When even the least widths do not fit, each column keeps
-        its least width and the row scrolls, the focused column always in view (the title
-        says which are shown)."""
+        """Lay the columns out in pages of what fits the width side by side: within a
+        page, a choice column as wide as its longest name (within bounds), actor columns
+        the rest. One page is shown at a time, the one holding the focused column (the
+        title says which page of how many); Tab and the shortcuts move on to the next."""
         if self.closed or not self.is_mounted:
             return
         row = self.query_one("#tag-fields", HorizontalScroll)
@@ -477,22 +489,47 @@ class TagDialog(ModalScreen[TagResult | None]):
         columns = [c for c in row.query(".column") if c.display]
         if not width or not columns:
             return
-        actor = [c.has_class("actor-column") for c in columns]
-        least = [ACTOR_COLUMN_MIN if a else COLUMN_MIN for a in actor]
+        pages: list[list[Widget]] = [[]]
+        used = 0
+        for column in columns:
+            least = self._least(column)
+            if pages[-1] and used + least > width:
+                pages.append([])
+                used = 0
+            pages[-1].append(column)
+            used += least
+        self._pages = []
+        x = 0
+        for page in pages:
+            widths = self._share(page, width)
+            for column, cells in zip(page, widths, strict=True):
+                column.styles.min_width = None
+                column.styles.width = cells
+            self._pages.append((x, page))
+            x += sum(widths)
+        self.call_after_refresh(self._show_page)
+
+    def _least(self, column: Widget) -> int:
+        return ACTOR_COLUMN_MIN if column.has_class("actor-column") else COLUMN_MIN
+
+    def _share(self, page: list[Widget], width: int) -> list[int]:
+        """The widths of one page's columns, filling `width` when they fit in it."""
+        actor = [c.has_class("actor-column") for c in page]
+        least = [self._least(c) for c in page]
         wanted = [
             least[i] if actor[i] else min(max(self._natural(c), COLUMN_MIN), COLUMN_MAX)
-            for i, c in enumerate(columns)
+            for i, c in enumerate(page)
         ]
         over = sum(wanted) - width
         while over > 0 and any(w > m for w, m in zip(wanted, least, strict=True)):
             widest = max(range(len(wanted)), key=lambda i: wanted[i] - least[i])
             wanted[widest] -= 1
             over -= 1
-        grow = next((i for i in range(len(columns)) if actor[i]), len(columns) - 1)
-        for i, column in enumerate(columns):
-            column.styles.min_width = least[i]
-            column.styles.width = "1fr" if i == grow and over < 0 else wanted[i]
-        self.call_after_refresh(self._show_page)
+        if over < 0:  # room left: to the (first) actor column, or shared out
+            grow = [i for i in range(len(page)) if actor[i]][:1] or list(range(len(page)))
+            for n, i in enumerate(grow):
+                wanted[i] += -over // len(grow) + (1 if n < -over % len(grow) else 0)
+        return wanted
 
     def _natural(self, column: Widget) -> int:
         """Cells a choice column needs to show its longest first name whole."""
@@ -500,22 +537,24 @@ class TagDialog(ModalScreen[TagResult | None]):
         names = [fit_line(first, 200).width for _id, first, _second, _key in values.rows]
         return max(names, default=0) + PREFIX_WIDTH + COLUMN_CHROME
 
+    def _page_of(self, widget: Widget | None) -> int:
+        """The page holding `widget` (a column or inside one); the current page else."""
+        if widget is not None:
+            for index, (_x, page) in enumerate(self._pages):
+                if any(widget is column or column in widget.ancestors for column in page):
+                    return index
+        return self._page
+
     def _show_page(self) -> None:
-        """The title names the columns shown when not all fit."""
-        if self.closed or not self.is_mounted:
+        """Scroll the row to the page of the focused column; the title says which."""
+        if self.closed or not self.is_mounted or not self._pages:
             return
+        self._page = min(self._page_of(self.app.focused), len(self._pages) - 1)
         row = self.query_one("#tag-fields", HorizontalScroll)
-        columns = [c for c in row.query(".column") if c.display]
-        left, right = row.scroll_x, row.scroll_x + row.size.width
-        shown = [
-            i
-            for i, c in enumerate(columns, 1)
-            if c.virtual_region.x >= left - 0.5 and c.virtual_region.right <= right + 0.5
-        ]
+        row.scroll_to(x=self._pages[self._page][0], animate=False, immediate=True)
         title = self.heading
-        if shown and len(shown) < len(columns):
-            more = " · Tab for more" if shown[-1] < len(columns) else " · Shift+Tab for more"
-            title += f" · columns {shown[0]}–{shown[-1]} of {len(columns)}{more}"
+        if len(self._pages) > 1:
+            title += f" · page {self._page + 1} of {len(self._pages)} (Tab: next column)"
         self.query_one("#tag-title", Label).update(Text(title, no_wrap=True, overflow="ellipsis"))
 
     def on_mount(self) -> None:
