@@ -114,7 +114,9 @@ class ReaderScreen(HashiyaScreen):
                 snap_to_words=settings.snap_to_words,
                 id="reader",
             )
-            yield PassagePanel(self.schema, self.hashiya.store.comments, id="passage-panel")
+            yield PassagePanel(
+                self.schema, self.hashiya.store.comments, labels=self.labels, id="passage-panel"
+            )
         yield Static("", id="reader-status")
         yield Footer()
 
