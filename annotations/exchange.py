@@ -10,9 +10,7 @@ and a passage whose id exists with different content is a conflict.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 from operator import attrgetter, itemgetter
@@ -30,6 +28,7 @@ from annotations.export.native import (
     span_records,
 )
 from annotations.models import (
+    LEGACY_ATTRIBUTES,
     MAX_ANNOTATOR,
     MAX_ARTICLE_ID,
     MAX_PASSAGE_ID,
@@ -41,6 +40,8 @@ from annotations.review.queue import article_review
 from annotations.schema import LabelSchema
 from annotations.schema import schema_with_user_actors as schema_with_user_actors  # re-export
 from annotations.store import PASSAGE_COLUMNS, STATUSES, Store, UserActor
+from annotations.store.labels import labels_from_json, labels_json
+from annotations.store.passages import passage_from_row
 from annotations.text import check_name, paragraph_spans
 from annotations.untrusted import MAX_NESTING, check_nesting, may_hold_surrogates
 
@@ -73,60 +74,12 @@ def actor_lookup(store: Store, schema: LabelSchema) -> dict[str, ActorInfo]:
 
 # --------------------------------------------------------------------------- export
 
-# The passage columns a native span needs, in the order `_passage_rows` selects them.
-_EXPORT_COLUMNS = (
-    "id",
-    "article_id",
-    "annotator",
-    "start",
-    "end",
-    "text",
-    "actor",
-    "stance",
-    "target",
-    "claim_type",
-    "note",
-    "created_at",
-    "updated_at",
-)
-
-
-def _passage_where(flt: ExportFilter) -> tuple[str, list[Any]]:
-    where: list[str] = []
-    params: list[Any] = []
-    if flt.annotators:
-        where.append(f"annotator IN ({','.join('?' * len(flt.annotators))})")
-        params.extend(flt.annotators)
-    if flt.articles:
-        where.append(f"article_id IN ({','.join('?' * len(flt.articles))})")
-        params.extend(flt.articles)
-    if flt.since:
-        where.append("updated_at >= ?")
-        params.append(flt.since)
-    return (" WHERE " + " AND ".join(where) if where else ""), params
-
 
 def count_passages(store: Store, flt: ExportFilter = ExportFilter()) -> int:
     """How many passages an export with this filter reads (for a progress bar)."""
     if flt.layer == GOLD:
-        return int(store.conn.execute("SELECT count(*) FROM gold_passages").fetchone()[0])
-    where, params = _passage_where(flt)
-    return int(store.conn.execute(f"SELECT count(*) FROM passages{where}", params).fetchone()[0])
-
-
-def _passage_rows(store: Store, flt: ExportFilter) -> sqlite3.Cursor:
-    columns = ", ".join(f'"{c}"' for c in _EXPORT_COLUMNS)
-    where, params = _passage_where(flt)
-    sql = f'SELECT {columns} FROM passages{where} ORDER BY article_id, annotator, start, "end", id'
-    return store.conn.execute(sql, params)
-
-
-def _statuses(store: Store) -> dict[tuple[str, str], tuple[str, str]]:
-    """(article id, annotator) -> (status, when it was set)."""
-    rows = store.conn.execute(
-        "SELECT article_id, annotator, status, updated_at FROM article_status"
-    )
-    return {(a, n): (s, at) for a, n, s, at in rows}
+        return store.gold_count()
+    return store.count_passages(flt.annotators, flt.articles, flt.since)
 
 
 def export_records(
@@ -147,7 +100,7 @@ def export_records(
     if flt.layer == GOLD:
         yield from _gold_records(store, schema, flt, actors, stamp)
         return
-    statuses = _statuses(store)
+    statuses = store.status_rows()
     empty_keys = sorted(
         key
         for key, (status, at) in statuses.items()
@@ -159,14 +112,12 @@ def export_records(
     if flt.since and empty_keys:
         # Only pairs with no passages at all: a pair whose passages are older than
         # --since is not "done with nothing to label".
-        with_passages = set(
-            store.conn.execute("SELECT DISTINCT article_id, annotator FROM passages")
-        )
+        with_passages = store.annotated_pairs()
         empty_keys = [key for key in empty_keys if key not in with_passages]
     articles = _ArticleCache(store)
     actor_dicts = {actor_id: info.to_dict() for actor_id, info in actors.items()}
     threads = _comment_dicts(store)
-    passage_rows = _passage_rows(store, flt)
+    passage_rows = store.export_passage_rows(flt.annotators, flt.articles, flt.since)
     try:
         groups = groupby(passage_rows, key=itemgetter(1, 2))
         for key, rows in _merge_groups(groups, empty_keys):
@@ -230,11 +181,7 @@ class _ArticleCache:
 
     def get(self, article_id: str) -> tuple[Any, ...]:
         if self.row[0] != article_id:
-            row = self.store.conn.execute(
-                "SELECT id, title, source, published, origin, text, metadata FROM articles"
-                " WHERE id = ?",
-                (article_id,),
-            ).fetchone()
+            row = self.store.article_export_row(article_id)
             if row is None:
                 raise ExportError(f"article {article_id!r} has passages but is not in the database")
             self.row = row
@@ -249,13 +196,18 @@ def _comment_dicts(store: Store) -> dict[str, list[dict[str, str]]]:
     }
 
 
+_NO_LABELS: dict[str, Any] = {}
+
+
 def _span_dict(
     row: tuple[Any, ...],
     text: str,
     actor_dicts: Mapping[str, dict[str, Any]],
     threads: Mapping[str, list[dict[str, str]]],
 ) -> dict[str, Any]:
-    passage_id, article_id, _, start, end, quoted, actor = row[:7]
+    passage_id, article_id, _, start, end, quoted, stored = row[:7]
+    labels = _NO_LABELS if stored == "{}" else json.loads(stored)
+    actor = labels.get("actor")
     if not 0 <= start <= end <= len(text):
         raise ExportError(
             f"passage {passage_id}: offsets {start}..{end} do not fit the text "
@@ -278,12 +230,12 @@ def _span_dict(
         "end": end,
         "text": quoted,
         "actor": actor,
-        "stance": row[7],
-        "target": row[8],
-        "claim_type": row[9],
-        "note": row[10],
-        "created_at": row[11],
-        "updated_at": row[12],
+        "stance": labels.get("stance"),
+        "target": labels.get("target"),
+        "claim_type": labels.get("claim_type"),
+        "note": labels.get("note"),
+        "created_at": row[7],
+        "updated_at": row[8],
     }
     thread = threads.get(passage_id)
     if thread:  # the key only on commented spans: files stay as they were otherwise
@@ -404,6 +356,8 @@ class ImportAborted(Exception):
         super().__init__("\n".join(self.errors))
 
 
+PassageRow = tuple[Any, ...]  # a passage's values in PASSAGE_COLUMNS order, labels as stored
+
 # What makes two versions of a passage "the same": the labels and where they sit. The
 # timestamps and the schema version the values were chosen under are bookkeeping.
 _CONTENT_COLUMNS = (
@@ -413,22 +367,25 @@ _CONTENT_COLUMNS = (
     "end",
     "text",
     "annotator",
-    "actor",
-    "stance",
-    "target",
-    "claim_type",
-    "note",
+    "labels",
 )
 _CONTENT_INDEXES = tuple(PASSAGE_COLUMNS.index(c) for c in _CONTENT_COLUMNS)
 _content = itemgetter(*_CONTENT_INDEXES)
-_passage_row = attrgetter(*PASSAGE_COLUMNS)
+_passage_attributes = attrgetter(*PASSAGE_COLUMNS)
+_LABELS = PASSAGE_COLUMNS.index("labels")
+
+
+def _passage_row(p: Passage) -> PassageRow:
+    values = list(_passage_attributes(p))
+    values[_LABELS] = labels_json(p.labels)
+    return tuple(values)
+
+
 _PROGRESS_ORDER = {status: rank for rank, status in enumerate(STATUSES)}
 _BOM = "\ufeff"
 # SQLite's page cache while an import runs (KiB): the passage and audit indexes are keyed
 # by random UUIDs, and with the default 2 MB nearly every insert rereads a page.
 IMPORT_CACHE_KIB = 256 * 1024
-
-PassageRow = tuple[Any, ...]  # a passage's values in PASSAGE_COLUMNS order
 
 
 def import_annotation_lines(
@@ -457,7 +414,7 @@ def import_annotation_lines(
     result = ImportResult()
     checker = _LineChecker(store, schema)
     merger = _Merger(store, schema, name, prefer, importer, result)
-    with _page_cache(store, IMPORT_CACHE_KIB), store.transaction():
+    with store.page_cache(IMPORT_CACHE_KIB), store.transaction():
         for lineno, raw in enumerate(lines, start=1):
             if progress is not None:
                 progress(len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8")))
@@ -473,17 +430,6 @@ def import_annotation_lines(
             raise ImportAborted(result.errors)  # rolls the transaction back
         merger.flush()
     return result
-
-
-@contextmanager
-def _page_cache(store: Store, kib: int) -> Iterator[None]:
-    """A larger SQLite page cache for a bulk job, the previous size restored after."""
-    before = int(store.conn.execute("PRAGMA cache_size").fetchone()[0])
-    store.conn.execute(f"PRAGMA cache_size = {-abs(kib)}")
-    try:
-        yield
-    finally:
-        store.conn.execute(f"PRAGMA cache_size = {before}")
 
 
 @dataclass
@@ -648,6 +594,17 @@ class _LineChecker:
                     return None  # new actors: the full reader describes them
                 if actor != actor_forms.get(actor_id) and not _plain_actor(actor):
                     return None
+            labels = {
+                key: value
+                for key, value in (
+                    ("actor", actor_id),
+                    ("stance", stance),
+                    ("target", target),
+                    ("claim_type", claim_type),
+                    ("note", note),
+                )
+                if value is not None
+            }
             rows.append(
                 (
                     span_id,
@@ -656,11 +613,7 @@ class _LineChecker:
                     end,
                     quoted,
                     annotator,
-                    actor_id,
-                    stance,
-                    target,
-                    claim_type,
-                    note,
+                    labels_json(labels),
                     schema_name,
                     schema_version,
                     created_at,
@@ -852,7 +805,7 @@ class _Merger:
                 if _content(have) == _content(row):
                     result.unchanged += 1
                 elif self.prefer == "incoming":
-                    passage = Passage(*row)
+                    passage = passage_from_row(row)
                     by = self.importer or passage.annotator
                     store.update_passage(passage, by=by, action="import")
                     result.passages_updated += 1
@@ -876,13 +829,11 @@ class _Merger:
         if new is not None:
             self.article = (article_id, new.text)
             return new.text
-        row = self.store.conn.execute(
-            "SELECT text FROM articles WHERE id = ?", (article_id,)
-        ).fetchone()
-        if row is None:
+        text = self.store.article_texts([article_id]).get(article_id)
+        if text is None:
             return None
-        self.article = (article_id, row[0])
-        return str(row[0])
+        self.article = (article_id, text)
+        return text
 
     def _create_actors(self, actors: list[ActorInfo]) -> None:
         for actor in actors:
@@ -902,14 +853,7 @@ class _Merger:
 
     def _existing(self, ids: list[str]) -> dict[str, PassageRow]:
         """The stored rows of those ids that exist, in one query."""
-        if not ids:
-            return {}
-        columns = ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS)
-        rows = self.store.conn.execute(
-            f"SELECT {columns} FROM passages WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(ids),),
-        )
-        return {row[0]: row for row in rows}
+        return self.store.passage_rows(ids)
 
     def _merge_statuses(self, statuses: list[tuple[str, str, str]]) -> None:
         """A status further along than the database's is taken (done > in_progress >
@@ -931,5 +875,15 @@ class _Merger:
 
 
 def _differences(have: PassageRow, row: PassageRow) -> str:
-    names = [PASSAGE_COLUMNS[i] for i in _CONTENT_INDEXES if have[i] != row[i]]
+    """The fields that differ, a label by its attribute (the release-1 ones in their
+    order first)."""
+    names = [PASSAGE_COLUMNS[i] for i in _CONTENT_INDEXES if have[i] != row[i] and i != _LABELS]
+    ours, theirs = labels_from_json(have[_LABELS]), labels_from_json(row[_LABELS])
+    keys = sorted(set(ours) | set(theirs), key=_attribute_order)
+    names.extend(k for k in keys if ours.get(k) != theirs.get(k))
     return ", ".join(names)
+
+
+def _attribute_order(key: str) -> tuple[int, str]:
+    at = LEGACY_ATTRIBUTES.index(key) if key in LEGACY_ATTRIBUTES else len(LEGACY_ATTRIBUTES)
+    return (at, key)

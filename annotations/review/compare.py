@@ -88,7 +88,7 @@ def _differing(passages: Iterable[Passage]) -> tuple[str, ...]:
     for p in passages:
         attributes = p.attributes()
         for name in REVIEWED_ATTRIBUTES:
-            values[name].add(attributes[name])
+            values[name].add(attributes.get(name))
     return tuple(name for name in REVIEWED_ATTRIBUTES if len(values[name]) > 1)
 
 

@@ -134,11 +134,7 @@ def unresolved(store: Store) -> tuple[int, int, int]:
 
 def review_queue(store: Store) -> list[ArticleReview]:
     """Articles labelled by two or more annotators, lowest agreement first, unsettled first."""
-    rows = store.conn.execute(
-        "SELECT article_id FROM passages WHERE annotator != 'gold'"
-        " GROUP BY article_id HAVING count(DISTINCT annotator) >= 2"
-    )
-    reviews = [article_review(store, r[0]) for r in rows]
+    reviews = [article_review(store, article_id) for article_id in store.reviewable_article_ids()]
     reviews.sort(
         key=lambda r: (r.settled, r.agreement if r.agreement is not None else 1, r.article_id)
     )
@@ -172,7 +168,7 @@ def _gold_from(
         note, notes = merged_notes(item_passages(item))
     else:
         # The reviewer read every version and chose this one: its note, or the reviewer's.
-        note = attributes["note"]
+        note = attributes.get("note")
         author = (
             reviewer if changes.get("note", passage.note) != passage.note else passage.annotator
         )
@@ -183,11 +179,7 @@ def _gold_from(
         start=passage.start,
         end=passage.end,
         text=passage.text,
-        actor=attributes["actor"],
-        stance=attributes["stance"],
-        target=attributes["target"],
-        claim_type=attributes["claim_type"],
-        note=note,
+        labels={**attributes, "note": note},
         origin=origin,
         sources=tuple(sorted(p.id for p in item_passages(item))),
         adjudicator=reviewer,
@@ -292,7 +284,7 @@ def my_reviews(store: Store, annotator: str) -> list[MyReview]:
     for d in store.decisions():
         for passage_id in d.item.split(","):
             decided[passage_id] = d
-    commented = {r[0] for r in store.conn.execute("SELECT DISTINCT passage_id FROM comments")}
+    commented = store.commented_passage_ids()
     for p in store.all_passages([annotator]):
         found = decided.get(p.id)
         if found is None and p.id not in commented:

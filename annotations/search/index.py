@@ -5,7 +5,7 @@ spelling variation is folded away before SQLite's unicode61 tokenizer splits wor
 says which articles match; the exact offsets come from re-normalising the stored text of
 each hit in Python and mapping the matches back (`Normalized.span_to_original`).
 
-The database belongs to `annotations/store.py`: run `SEARCH_SCHEMA_SQL` as one numbered
+The database belongs to `annotations/store/`: run `SEARCH_SCHEMA_SQL` as one numbered
 migration (then `rebuild_index` to index the articles already stored). Every function
 here takes the store's `sqlite3.Connection` and expects the store's
 `articles(id TEXT PRIMARY KEY, title TEXT, text TEXT)` table.

@@ -1,35 +1,25 @@
 """Passage search: passages by label (actor, claim type, stance, annotator) and by words
 of their quoted text or note, Arabic-normalised like the article search.
 
-Store-independent: the function takes a `sqlite3.Connection` on a Hashiya database and
-reads its `passages` table (and `articles`, for titles). No index: passages are short
-and few next to articles, and the labels are filtered by SQL; the words are matched in
-Python on `normalize_text` of each quote and note. See docs/search.md.
+The store filters the labels (`Store.search_passage_rows`); the words are matched here,
+in Python, on `normalize_text` of each quote and note: passages are short and few next
+to articles, so they need no index. See docs/search.md.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
-from annotations.models import PASSAGE_COLUMNS, Passage
+from annotations.models import Passage
 from annotations.search.index import QueryTerm, parse_query
 from annotations.search.normalize import normalize, normalize_text
 
-__all__ = ["PassageHit", "search_passages"]
+if TYPE_CHECKING:
+    from annotations.store import Store
 
-_COLUMNS = PASSAGE_COLUMNS
-_SELECT = (
-    "SELECT "
-    + ", ".join(f'p."{c}"' for c in _COLUMNS)
-    + ", coalesce(a.title, '') FROM passages AS p LEFT JOIN articles AS a ON a.id = p.article_id"
-)
-_ORDER = ' ORDER BY a.rowid, p.start, p."end", p.id'
-# Rows fetched from SQLite at a time while words are matched in Python.
-_FETCH = 500
+__all__ = ["PassageHit", "search_passages"]
 
 
 @dataclass(frozen=True)
@@ -59,7 +49,7 @@ def _spans(matcher: re.Pattern[str], text: str) -> tuple[tuple[int, int], ...]:
 
 
 def search_passages(
-    conn: sqlite3.Connection,
+    store: Store,
     query: str = "",
     *,
     actor: str | None = None,
@@ -85,54 +75,40 @@ def search_passages(
     terms = parse_query(query, prefix_last=prefix_last) if query.strip() else []
     if query.strip() and not terms:
         return []
-    where: list[str] = []
-    params: list[object] = []
-    for column, value in (
-        ("actor", actor),
-        ("claim_type", claim_type),
-        ("stance", stance),
-        ("annotator", annotator),
-        ("article_id", article_id),
-    ):
-        if value is not None:
-            where.append(f"p.{column} = ?")
-            params.append(value)
-    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + _ORDER
+    filters = [
+        (attribute, value)
+        for attribute, value in (("actor", actor), ("claim_type", claim_type), ("stance", stance))
+        if value is not None
+    ]
     offset = max(0, offset)
     if not terms:  # the labels alone: SQLite pages
-        rows = conn.execute(sql + " LIMIT ? OFFSET ?", (*params, limit, offset))
-        return [PassageHit(Passage(*row[:-1]), row[-1] or "") for row in rows]
+        rows = store.search_passage_rows(filters, annotator, article_id, limit, offset)
+        return [PassageHit(passage, title) for passage, title in rows]
 
     patterns = _term_patterns(terms)
     matcher = _any_term(terms)
     hits: list[PassageHit] = []
     skipped = 0
-    for row in _rows(conn, sql, params):
-        quote = normalize_text(row[4] or "")
-        note = normalize_text(row[10] or "")
-        if not all(p.search(quote) or p.search(note) for p in patterns):
-            continue
-        if skipped < offset:
-            skipped += 1
-            continue
-        passage = Passage(*row[:-1])
-        hits.append(
-            PassageHit(
-                passage,
-                row[-1] or "",
-                text_spans=_spans(matcher, passage.text or ""),
-                note_spans=_spans(matcher, passage.note or ""),
-            )
-        )
-        if len(hits) >= limit:
-            break
-    return hits
-
-
-def _rows(conn: sqlite3.Connection, sql: str, params: list[object]) -> Iterator[tuple[Any, ...]]:
-    cursor = conn.execute(sql, params)
+    found = store.search_passage_rows(filters, annotator, article_id)
     try:
-        while batch := cursor.fetchmany(_FETCH):
-            yield from batch
+        for passage, title in found:
+            quote = normalize_text(passage.text or "")
+            note = normalize_text(passage.note or "")
+            if not all(p.search(quote) or p.search(note) for p in patterns):
+                continue
+            if skipped < offset:
+                skipped += 1
+                continue
+            hits.append(
+                PassageHit(
+                    passage,
+                    title,
+                    text_spans=_spans(matcher, passage.text or ""),
+                    note_spans=_spans(matcher, passage.note or ""),
+                )
+            )
+            if len(hits) >= limit:
+                break
     finally:
-        cursor.close()
+        found.close()
+    return hits

@@ -389,11 +389,7 @@ def _big_db(path: Path, passages: int) -> None:
                     end,
                     text[start:end],
                     f"annotator{i % 50}",
-                    "isis",
-                    "critical",
-                    None,
-                    "warning",
-                    None,
+                    '{"actor":"isis","claim_type":"warning","stance":"critical"}',
                     "news",
                     "1.0",
                     STAMP,
@@ -403,7 +399,8 @@ def _big_db(path: Path, passages: int) -> None:
         columns = ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS)
         with store.transaction() as conn:
             conn.executemany(
-                f"INSERT INTO passages ({columns}) VALUES ({', '.join('?' * 15)})", rows
+                f"INSERT INTO passages ({columns}) VALUES ({', '.join('?' * len(PASSAGE_COLUMNS))})",
+                rows,
             )
 
 

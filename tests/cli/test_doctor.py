@@ -26,7 +26,9 @@ def test_stale_quote_and_unknown_label_are_reported(tmp_path: Path) -> None:
     store.conn.execute(
         "UPDATE articles SET text = replace(text, 'تصاعدت', 'تزايدت') WHERE id = ?", (SEED_ID,)
     )
-    store.conn.execute("UPDATE passages SET stance = 'furious' WHERE annotator = 'omar'")
+    store.conn.execute(
+        "UPDATE passages SET labels = json_set(labels, '$.stance', 'furious') WHERE annotator = 'omar'"
+    )
     before = store.conn.execute('SELECT id, start, "end", text FROM passages').fetchall()
     store.close()
     result = CliRunner().invoke(cli, ["--db", str(db), "doctor"], catch_exceptions=False)

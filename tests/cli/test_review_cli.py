@@ -76,7 +76,9 @@ def test_merge_unanimous_keeps_target_and_notes_or_leaves_the_item(tmp_path: Pat
     code, out = run(db, "--annotator", "lead", "review", "merge-unanimous")
     assert out.startswith("1 passage merged")
     with Store(db) as store:
-        row = store.conn.execute("SELECT target, note, notes FROM gold_passages").fetchone()
+        row = store.conn.execute(
+            "SELECT json_extract(labels, '$.target'), json_extract(labels, '$.note'), notes FROM gold_passages"
+        ).fetchone()
     assert row[0] == "الحكومة"
     assert row[1] == "omar: ساخر\nsara: quoted"
     assert json.loads(row[2]) == [

@@ -109,7 +109,8 @@ def test_a_tag_survives_sigkill(terminal: tuple[Tmux, Path]) -> None:
     tmux.kill(signal.SIGKILL)
     conn = sqlite3.connect(db)
     rows = conn.execute(
-        'SELECT start, "end", text, actor, stance, claim_type FROM passages'
+        'SELECT start, "end", text, json_extract(labels, "$.actor"),'
+        ' json_extract(labels, "$.stance"), json_extract(labels, "$.claim_type") FROM passages'
     ).fetchall()
     conn.close()
     assert rows == [(0, 12, "شفق نيوز/ في", "shafaq_news", "neutral", "factual_report")]

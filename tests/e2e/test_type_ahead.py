@@ -32,7 +32,8 @@ def passages(db: Path) -> list[tuple[str | None, str | None, str | None]]:
     conn = sqlite3.connect(db)
     try:
         return conn.execute(
-            "SELECT actor, stance, claim_type FROM passages ORDER BY created_at"
+            "SELECT json_extract(labels, '$.actor'), json_extract(labels, '$.stance'),"
+            " json_extract(labels, '$.claim_type') FROM passages ORDER BY created_at"
         ).fetchall()
     finally:
         conn.close()

@@ -91,7 +91,8 @@ async def test_merge_all_asks_first_and_keeps_target_and_note(
         assert "1 agreed passage merged into gold" in status(app, "queue-status")
         with Store(db) as store:
             row = store.conn.execute(
-                "SELECT target, note, notes, origin FROM gold_passages"
+                "SELECT json_extract(labels, '$.target'), json_extract(labels, '$.note'), notes, origin"
+                " FROM gold_passages"
             ).fetchone()
         assert row[0] == "الحكومة" and row[1] == "ساخر" and row[3] == "unanimous"
         assert json.loads(row[2]) == [{"author": "omar", "text": "ساخر"}]

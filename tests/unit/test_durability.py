@@ -61,7 +61,10 @@ def test_a_writer_killed_at_random_moments_loses_no_reported_passage(
 
         with sqlite3.connect(path) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-            stored = {r[0]: r[1] for r in conn.execute("SELECT id, note FROM passages")}
+            stored = {
+                r[0]: r[1]
+                for r in conn.execute("SELECT id, json_extract(labels, '$.note') FROM passages")
+            }
             audit: dict[str, list[str]] = {}
             for passage_id, action in conn.execute(
                 "SELECT passage_id, action FROM audit ORDER BY id"

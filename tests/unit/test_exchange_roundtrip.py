@@ -255,9 +255,10 @@ def _base_record() -> dict[str, Any]:
     text = "قال الوزير Ahmad إن 3 قرارات صدرت. 😀 الحكومة ترفض!"
     article = Article("a1", "عنوان", "مصدر", text, paragraph_spans(text), "2025-01-01")
     passages = [
-        Passage("p1", "a1", 4, 10, text[4:10], "sara", "isis", "critical", "هدف", "warning",
-                None, "news", "1.0", STAMP, STAMP),
-        Passage("p2", "a1", 11, 16, text[11:16], "sara", None, None, None, None, "ملاحظة",
+        Passage("p1", "a1", 4, 10, text[4:10], "sara",
+                {"actor": "isis", "stance": "critical", "target": "هدف", "claim_type": "warning"},
+                "news", "1.0", STAMP, STAMP),
+        Passage("p2", "a1", 11, 16, text[11:16], "sara", {"note": "ملاحظة"},
                 "news", "1.0", STAMP, STAMP),
     ]  # fmt: skip
     store = Store(":memory:")

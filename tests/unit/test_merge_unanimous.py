@@ -37,7 +37,9 @@ def test_target_on_one_side_is_not_merged(tmp_path: Path) -> None:
 def test_one_note_goes_into_gold_with_its_author(tmp_path: Path) -> None:
     store = _two(tmp_path, {"target": "الحكومة", "note": "ساخر"}, {"target": "الحكومة"})
     assert merge_unanimous(store, "lead") == 1
-    row = store.conn.execute("SELECT target, note, notes, origin FROM gold_passages").fetchone()
+    row = store.conn.execute(
+        "SELECT json_extract(labels, '$.target'), json_extract(labels, '$.note'), notes, origin FROM gold_passages"
+    ).fetchone()
     assert row[0] == "الحكومة" and row[1] == "ساخر" and row[3] == "unanimous"
     assert json.loads(row[2]) == [{"author": "omar", "text": "ساخر"}]
     (gold,) = store.gold_passages(SEED_ID)

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from annotations.store import MIGRATIONS, Store, _statements
+from annotations.store import MIGRATIONS, Store
+from annotations.store.migrations import statements as _statements
 from tests.support.processes import open_together
 
 PROCESSES = 8

@@ -13,6 +13,7 @@ from annotations.exchange import export_records
 from annotations.models import Passage
 from annotations.schema import default_schema
 from annotations.store import MIGRATIONS, CatalogQuery, Store
+from annotations.store.migrations import M6_ORDER_INDEXES
 
 EXPORT_ORDER = 'SELECT id FROM passages ORDER BY article_id, annotator, start, "end", id'
 TEXTS = ("قال الوزير إن الاتفاق قريب.", "نفى المتحدث ذلك.", "أعلنت الحكومة خطة جديدة طويلة.")
@@ -41,13 +42,26 @@ def test_a_database_before_the_indexes_upgrades_and_keeps_its_rows_and_orders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "old.db"
+    before = MIGRATIONS.index(M6_ORDER_INDEXES)
+    fresh = Store(tmp_path / "fresh.db")  # the same rows, written by this Hashiya
+    _fill(fresh)
     with monkeypatch.context() as m:  # the Hashiya before the order indexes
-        m.setattr(store_module, "MIGRATIONS", MIGRATIONS[:-1])
+        m.setattr(store_module.migrations, "MIGRATIONS", MIGRATIONS[:before])
         with Store(path) as old:
-            assert old.version == len(MIGRATIONS) - 1
-            _fill(old)
+            assert old.version == before
+            old.add_articles([fresh.get_article(i) for i in fresh.article_ids()])  # type: ignore[misc]
+            with old.transaction():  # its passages table had a column per attribute
+                for p in fresh.all_passages():
+                    old.conn.execute(
+                        'INSERT INTO passages (id, article_id, start, "end", text, annotator,'
+                        " claim_type, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, '', '')",
+                        (p.id, p.article_id, p.start, p.end, p.text, p.annotator, p.claim_type),
+                    )
+                    old.conn.execute(
+                        "INSERT OR IGNORE INTO article_status VALUES (?, ?, 'in_progress', '')",
+                        (p.article_id, p.annotator),
+                    )
             before_ids = [r[0] for r in old.conn.execute(EXPORT_ORDER)]
-            before_records = list(export_records(old, default_schema(), exported_at="t"))
 
     with Store(path) as store:
         assert store.version == len(MIGRATIONS)
@@ -55,7 +69,9 @@ def test_a_database_before_the_indexes_upgrades_and_keeps_its_rows_and_orders(
         assert {"passages_export", "articles_length"} <= indexes
         assert "passages_article" not in indexes
         assert [r[0] for r in store.conn.execute(EXPORT_ORDER)] == before_ids
-        assert list(export_records(store, default_schema(), exported_at="t")) == before_records
+        assert list(export_records(store, default_schema(), exported_at="t")) == list(
+            export_records(fresh, default_schema(), exported_at="t")
+        )
         assert store.conn.execute("SELECT count(*) FROM passages").fetchone()[0] == 24
 
 

@@ -154,7 +154,7 @@ def doctor_command(ctx: click.Context) -> None:
 
     store = open_store(ctx)
     problems = 0
-    integrity = store.conn.execute("PRAGMA integrity_check").fetchone()[0]
+    integrity = store.integrity_check()
     if integrity != "ok":
         say(f"database: integrity check failed: {integrity}")
         problems += 1

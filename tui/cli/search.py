@@ -196,7 +196,7 @@ def search_command(
         _warn_unknown(schema, "claim_type", claim_type)
         _warn_unknown(schema, "stance", stance)
         found = search_passages(
-            store.conn,
+            store,
             text,
             actor=actor,
             claim_type=claim_type,

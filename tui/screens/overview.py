@@ -150,7 +150,7 @@ class OverviewScreen(HashiyaScreen):
     def compute(self) -> None:
         # Its own connection: SQLite connections stay in the thread that made them.
         with Store(self.hashiya.settings.db_path) as store:
-            figures = corpus_overview(store.conn, self.hashiya.settings.annotator)
+            figures = corpus_overview(store, self.hashiya.settings.annotator)
         self.post_message(self.Computed(figures))
 
     @on(Computed)

@@ -322,7 +322,7 @@ class SearchScreen(HashiyaScreen):
                 hits = search(store.conn, request.query, limit=PAGE, offset=request.offset)
             else:
                 hits = search_passages(
-                    store.conn,
+                    store,
                     request.query,
                     limit=PAGE,
                     offset=request.offset,

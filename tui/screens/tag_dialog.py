@@ -74,8 +74,10 @@ class TagResult:
         return out
 
     def applied_to(self, passage: Passage, updated_at: str) -> Passage:
-        """The passage with these labels."""
-        return replace(passage, labels=dict(self.chosen), updated_at=updated_at)
+        """The passage with these labels; attributes this dialog did not offer keep theirs."""
+        merged = {**passage.labels, **self.labels()}
+        labels = {k: v for k, v in merged.items() if v is not None}
+        return replace(passage, labels=labels, updated_at=updated_at)
 
 
 def bidi(text: str, width: int = 60) -> str:

@@ -1,0 +1,254 @@
+"""The schema's history: numbered migrations, each an SQL script or a function.
+
+A migration's position in MIGRATIONS + 1 is the version (`PRAGMA user_version`) it makes;
+`StoreCore.migrate` applies the missing ones, each in its own write transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+
+from annotations.faults import StoreError
+from annotations.search.index import SEARCH_SCHEMA_SQL
+from annotations.store.labels import labels_json
+
+M1_ARTICLES = """
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            published TEXT,
+            origin TEXT,
+            text TEXT NOT NULL,
+            paragraphs TEXT NOT NULL,      -- JSON [[start, end], ...], code-point offsets
+            n_chars INTEGER NOT NULL,
+            n_paragraphs INTEGER NOT NULL,
+            imported_at TEXT NOT NULL,
+            metadata TEXT NOT NULL DEFAULT '{}'
+        );
+        -- no title/source indexes here: each slows every import, and sorting is done elsewhere
+"""
+
+M2_PASSAGES = """
+        CREATE TABLE actors (              -- actors added by users, beside the schema's
+            id TEXT PRIMARY KEY,
+            name_ar TEXT NOT NULL DEFAULT '',
+            name_en TEXT NOT NULL DEFAULT '',
+            aliases TEXT NOT NULL DEFAULT '[]',
+            created_by TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE passages (
+            id TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            actor TEXT,
+            stance TEXT,
+            target TEXT,
+            claim_type TEXT,
+            note TEXT,
+            schema_name TEXT NOT NULL DEFAULT '',
+            schema_version TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (start >= 0 AND start < "end")
+        );
+        CREATE INDEX passages_article ON passages(article_id, annotator, start);
+        CREATE INDEX passages_annotator ON passages(annotator);
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            passage_id TEXT NOT NULL,
+            action TEXT NOT NULL,          -- create | update | delete (and undo/redo of them)
+            annotator TEXT NOT NULL,
+            at TEXT NOT NULL,
+            before TEXT,                   -- JSON of the row before, NULL on create
+            after TEXT                     -- JSON of the row after, NULL on delete
+        );
+        CREATE INDEX audit_passage ON audit(passage_id);
+        CREATE TABLE article_status (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            annotator TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('todo', 'in_progress', 'done')),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, annotator)
+        );
+"""
+
+M3_REVIEW = """
+        CREATE TABLE gold_passages (       -- the adjudicated layer
+            id TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            actor TEXT,
+            stance TEXT,
+            target TEXT,
+            claim_type TEXT,
+            note TEXT,
+            origin TEXT NOT NULL CHECK (origin IN ('unanimous', 'adjudicated')),
+            sources TEXT NOT NULL DEFAULT '[]',   -- JSON ids of the passages it came from
+            adjudicator TEXT NOT NULL,
+            schema_name TEXT NOT NULL DEFAULT '',
+            schema_version TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (start >= 0 AND start < "end")
+        );
+        CREATE INDEX gold_article ON gold_passages(article_id, start);
+        CREATE TABLE decisions (           -- one reviewer verdict on one comparison item
+            id INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            item TEXT NOT NULL,            -- the item's key: its passage ids, sorted, joined
+            verdict TEXT NOT NULL CHECK (verdict IN
+                ('accept', 'edit', 'reject', 'discuss', 'unanimous')),
+            gold_id TEXT,
+            reviewer TEXT NOT NULL,
+            comment TEXT,
+            at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX decisions_item ON decisions(article_id, item);
+        CREATE TABLE comments (            -- short threads on any passage
+            id INTEGER PRIMARY KEY,
+            passage_id TEXT NOT NULL,
+            author TEXT NOT NULL,
+            body TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX comments_passage ON comments(passage_id, id);
+"""
+
+# The full-text index (annotations/search): built lazily, see Store.ensure_search_index.
+M4_SEARCH = ";\n".join(SEARCH_SCHEMA_SQL) + ";"
+
+# Gold keeps each annotator's note with its author (JSON [{"author", "text"}, ...]).
+M5_GOLD_NOTES = """
+        ALTER TABLE gold_passages ADD COLUMN notes TEXT NOT NULL DEFAULT '[]';
+"""
+
+# Indexes that answer two orders by reading an index instead of sorting the table:
+# the export's (article, annotator, start, end, id), which is linear then at a million
+# passages, and the list by length (n_chars sits after the text, in its overflow pages;
+# the index also holds the id the list reads). The export's index starts with the
+# columns of passages_article, so it replaces it. (IF [NOT] EXISTS: a database whose
+# version was set back, to redo an earlier migration, has them already.)
+M6_ORDER_INDEXES = """
+        CREATE INDEX IF NOT EXISTS passages_export
+            ON passages(article_id, annotator, start, "end", id);
+        DROP INDEX IF EXISTS passages_article;
+        CREATE INDEX IF NOT EXISTS articles_length ON articles(n_chars, id);
+"""
+
+# Labels become data: each passage's (and gold passage's) attribute values move from the
+# fixed columns actor/stance/target/claim_type/note into one JSON object, `labels`
+# (null columns left out: absent = not labelled), and the fixed columns are dropped.
+# Labels on whole articles get their own tables, per annotator and for the gold layer;
+# their changes are audited as passages' are. A function rather than a script: the JSON
+# is written by the same encoder as the store's (annotations/store/labels.py), and a
+# table that has `labels` already (a version set back) is left as it is.
+LEGACY_COLUMNS = ("actor", "stance", "target", "claim_type", "note")
+M7_DOCUMENT_TABLES = """
+        CREATE TABLE IF NOT EXISTS document_labels (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            annotator TEXT NOT NULL,
+            labels TEXT NOT NULL DEFAULT '{}',
+            schema_name TEXT NOT NULL DEFAULT '',
+            schema_version TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, annotator)
+        );
+        CREATE TABLE IF NOT EXISTS gold_document_labels (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id),
+            labels TEXT NOT NULL DEFAULT '{}',
+            origin TEXT NOT NULL CHECK (origin IN ('unanimous', 'adjudicated')),
+            sources TEXT NOT NULL DEFAULT '[]',   -- JSON: the annotators it came from
+            adjudicator TEXT NOT NULL,
+            schema_name TEXT NOT NULL DEFAULT '',
+            schema_version TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS document_audit (
+            id INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL,
+            annotator TEXT NOT NULL,       -- whose labels (the layer)
+            action TEXT NOT NULL,          -- create | update | delete
+            by TEXT NOT NULL,
+            at TEXT NOT NULL,
+            before TEXT,                   -- JSON of the row before, NULL on create
+            after TEXT                     -- JSON of the row after, NULL on delete
+        );
+        CREATE INDEX IF NOT EXISTS document_audit_article ON document_audit(article_id, annotator);
+"""
+
+
+def m7_labels(conn: sqlite3.Connection) -> None:
+    """Migration 7: passage labels as JSON, document label tables."""
+
+    def legacy_labels(*values: str | None) -> str:
+        return labels_json(dict(zip(LEGACY_COLUMNS, values, strict=True)))
+
+    conn.create_function("hashiya_legacy_labels", len(LEGACY_COLUMNS), legacy_labels)
+    for table in ("passages", "gold_passages"):
+        columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if "labels" not in columns:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN labels TEXT NOT NULL DEFAULT '{{}}'")
+        if not set(LEGACY_COLUMNS) <= columns:
+            continue
+        quoted = ", ".join(f'"{c}"' for c in LEGACY_COLUMNS)
+        conn.execute(f"UPDATE {table} SET labels = hashiya_legacy_labels({quoted})")
+        if sqlite3.sqlite_version_info < (3, 35, 0):
+            raise StoreError(
+                f"SQLite {sqlite3.sqlite_version} cannot drop columns; 3.35 or later is needed"
+            )
+        for column in LEGACY_COLUMNS:
+            conn.execute(f'ALTER TABLE {table} DROP COLUMN "{column}"')
+    for statement in statements(M7_DOCUMENT_TABLES):
+        conn.execute(statement)
+
+
+Migration = str | Callable[[sqlite3.Connection], None]
+
+MIGRATIONS: list[Migration] = [
+    M1_ARTICLES,
+    M2_PASSAGES,
+    M3_REVIEW,
+    M4_SEARCH,
+    M5_GOLD_NOTES,
+    M6_ORDER_INDEXES,
+    m7_labels,
+]
+
+
+def apply(conn: sqlite3.Connection, migration: Migration) -> None:
+    """Run one migration on `conn` (inside the caller's transaction)."""
+    if callable(migration):
+        migration(conn)
+        return
+    for statement in statements(migration):
+        conn.execute(statement)
+
+
+def statements(script: str) -> Iterator[str]:
+    """The statements of an SQL script, one by one (trigger bodies kept whole).
+
+    Migrations run statement by statement inside `Store.transaction()`: executescript
+    would commit the transaction first.
+    """
+    buffer = ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if _has_sql(buffer):
+                yield buffer
+            buffer = ""
+
+
+def _has_sql(statement: str) -> bool:
+    lines = (line.split("--", 1)[0].strip() for line in statement.splitlines())
+    return any(line and line != ";" for line in lines)
