@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from annotations.articles import now_iso
-from annotations.models import Article, Passage
+from annotations.models import Article, DocumentLabels, Passage, freeze_labels
 from annotations.schema import LabelSchema
 
 
@@ -22,10 +22,12 @@ class PassageError(ValueError):
     """A passage that may not be made: the message says why, in one line."""
 
 
-def checked_labels(labels: Mapping[str, Any], schema: LabelSchema) -> dict[str, Any]:
+def checked_labels(
+    labels: Mapping[str, Any], schema: LabelSchema, level: str = "passage"
+) -> dict[str, Any]:
     """`labels` in canonical form, or PassageError naming the first problem."""
-    cleaned = schema.clean_labels(labels)
-    problems = schema.validate_labels(cleaned)
+    cleaned = schema.clean_labels(labels, level)
+    problems = schema.validate_labels(cleaned, level)
     if problems:
         attr_id, reason = problems[0]
         raise PassageError(f"{attr_id}: {reason}")
@@ -49,7 +51,9 @@ def new_passage(
     """
     text = article.text
     if not 0 <= start < end <= len(text):
-        raise PassageError(f"no passage at [{start}, {end}): the article has {len(text)} characters")
+        raise PassageError(
+            f"no passage at [{start}, {end}): the article has {len(text)} characters"
+        )
     stamp = stamp or now_iso()
     return Passage(
         id=str(uuid.uuid4()),
@@ -58,7 +62,7 @@ def new_passage(
         end=end,
         text=text[start:end],
         annotator=annotator,
-        **_labelled(checked_labels(labels, schema)),
+        labels=freeze_labels(checked_labels(labels, schema)),
         schema_name=schema.name,
         schema_version=schema.version,
         created_at=stamp,
@@ -69,12 +73,32 @@ def new_passage(
 def relabelled(
     passage: Passage, labels: Mapping[str, Any], schema: LabelSchema, *, stamp: str | None = None
 ) -> Passage:
-    """`passage` with these labels instead of its own (checked as for a new passage); it
-    keeps the schema name and version it was made under."""
-    return replace(passage, **_labelled(checked_labels(labels, schema)), updated_at=stamp or now_iso())
+    """`passage` with these labels instead of its own, checked as for a new passage; it
+    keeps the labels of attributes the schema does not know (made under another schema)
+    and the schema name and version it was made under."""
+    known = {k: v for k, v in labels.items() if schema.attribute(k) is not None}
+    kept = {k: v for k, v in passage.labels.items() if schema.attribute(k) is None}
+    merged = {**checked_labels(known, schema), **kept}
+    return replace(passage, labels=freeze_labels(merged), updated_at=stamp or now_iso())
 
 
-def _labelled(labels: dict[str, Any]) -> dict[str, Any]:  # TEMP until the store lands
-    if "labels" in Passage.__dataclass_fields__:
-        return {"labels": labels}
-    return {k: labels.get(k) for k in ("actor", "stance", "target", "claim_type", "note")}
+def document_labels(
+    article: Article,
+    annotator: str,
+    labels: Mapping[str, Any],
+    schema: LabelSchema,
+    *,
+    stamp: str | None = None,
+) -> DocumentLabels:
+    """One annotator's labels on the whole `article` (the schema's document attributes),
+    checked like a passage's; empty labels mean "none" (saving them deletes the row)."""
+    stamp = stamp or now_iso()
+    return DocumentLabels(
+        article_id=article.id,
+        annotator=annotator,
+        labels=freeze_labels(checked_labels(labels, schema, "document")),
+        schema_name=schema.name,
+        schema_version=schema.version,
+        created_at=stamp,
+        updated_at=stamp,
+    )

@@ -54,7 +54,10 @@ class ArticleListScreen(HashiyaScreen):
         yield Header()
         store = self.hashiya.store
         annotator = self.hashiya.settings.annotator
-        source = RowSource(fetch=lambda ids: with_review(store, store.catalog_rows(ids, annotator)))
+        source = RowSource(
+            fetch=lambda ids: with_review(store, store.catalog_rows(ids, annotator)),
+            labelled=lambda: {d.article_id for d in store.document_labels(annotator=annotator)},
+        )
         yield ArticleTable(source, id="article-table")
         yield Static("", id="list-status")
         yield Footer()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Static
 
 from annotations.history import Change
 from annotations.models import Article, Comment, Passage
-from annotations.passages import PassageError, new_passage, relabelled
+from annotations.passages import PassageError, document_labels, new_passage, relabelled
 from annotations.schema import Actor, LabelSchema
 from annotations.search import find_in_text
 from annotations.store import StoreError, UserActor
@@ -56,6 +56,7 @@ class ReaderScreen(HashiyaScreen):
         Binding("ctrl+y", "redo", "Redo", id="reader.redo", show=False),
         Binding("D", "mark_done", "Done", id="reader.done"),
         Binding("C", "comment", "Comment", id="reader.comment", show=False),
+        Binding("L", "document_labels", "Article", id="reader.document_labels"),
         Binding("b", "toggle_panel", "Panel", id="reader.panel", show=False),
         Binding("n", "next(1)", "Next article / hit", id="reader.next", show=False),
         Binding("N", "next(-1)", "Prev hit", id="reader.prev_hit", show=False),
@@ -151,6 +152,7 @@ class ReaderScreen(HashiyaScreen):
         self.view.set_highlights(highlights)
         self.panel.show_all(passages)
         self.panel.show_here(passages, self.view.caret, text, force=True)
+        self.panel.show_document(self.my_document_labels())
         self._status()
 
     def data_changed(self) -> None:
@@ -372,6 +374,48 @@ class ReaderScreen(HashiyaScreen):
 
         with self.hashiya.typed_ahead():
             self.app.push_screen(CommentDialog("Comment on the passage under the caret"), done)
+
+    # -- the article's own labels ----------------------------------------------------------
+
+    def my_document_labels(self) -> dict[str, Any]:
+        """This annotator's labels on the whole article (as last read from the database)."""
+        found = self.hashiya.store.document_labels(self.article.id, self.annotator)
+        return dict(found[0].labels) if found else {}
+
+    def action_document_labels(self) -> None:
+        """Label the whole article with the schema's document attributes; saved at once."""
+        if not self.schema.document_attributes:
+            self._status(f"schema '{self.schema.name}' has no article labels (document_attributes)")
+            return
+        initial = TagResult(self.my_document_labels())
+
+        def done(result: TagResult | None) -> None:
+            if result is None:
+                return
+            try:
+                self._store_new_actors(result.new_actors)
+                labels = document_labels(self.article, self.annotator, result.chosen, self.schema)
+                self.hashiya.store.set_document_labels(labels, by=self.annotator)
+            except StoreError as exc:
+                self._not_saved(exc)
+                return
+            except PassageError as exc:
+                self._status(f"not saved: {exc}", error=True)
+                return
+            self.panel.show_document(labels.labels)
+            self._status("article labels saved" if labels.labels else "article labels cleared")
+
+        title = self.article.title or self.article.text[:200]
+        dialog = TagDialog(
+            self.schema,
+            title,
+            initial,
+            title="Label the article",
+            labels=self.labels,
+            level="document",
+        )
+        with self.hashiya.typed_ahead():
+            self.app.push_screen(dialog, done)
 
     def action_mark_done(self) -> None:
         store = self.hashiya.store

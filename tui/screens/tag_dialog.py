@@ -12,7 +12,7 @@ An attribute whose `when` is unmet is not shown until it is met.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -26,7 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from annotations.models import Passage
+from annotations.models import Passage, freeze_labels
 from annotations.schema import Actor, Attribute, LabelSchema, LabelValue
 from annotations.text import check_name
 from tui.typeahead import give_back, typed_ahead
@@ -77,7 +77,7 @@ class TagResult:
         """The passage with these labels; attributes this dialog did not offer keep theirs."""
         merged = {**passage.labels, **self.labels()}
         labels = {k: v for k, v in merged.items() if v is not None}
-        return replace(passage, labels=labels, updated_at=updated_at)
+        return replace(passage, labels=freeze_labels(labels), updated_at=updated_at)
 
 
 def bidi(text: str, width: int = 60) -> str:
@@ -228,7 +228,7 @@ class ValueList(OptionList):
         """Names fitted to the list's width: a value's name never wraps."""
         self._redraw()
 
-    def _redraw(self, ids: Sequence[str] | None = None) -> None:
+    def _redraw(self, ids: Collection[str] | None = None) -> None:
         for index, row in enumerate(self.rows):
             if ids is None or row[0] in ids:
                 self.replace_option_prompt_at_index(index, self._prompt(row))
@@ -583,6 +583,9 @@ class TagDialog(ModalScreen[TagResult | None]):
         else:
             self.focus_next()
 
+    def _column(self, attr_id: str) -> Widget:
+        return self.query_one(f"#{attr_id}-column")
+
     def _lists(self) -> dict[str, ValueList]:
         return {values.field: values for values in self.query(ValueList)}
 
@@ -738,7 +741,7 @@ class TagDialog(ModalScreen[TagResult | None]):
             return
         later = self.steps[self.steps.index(field) + 1 :]
         lists = self._lists()
-        following = next((s for s in later if lists[s].parent and lists[s].parent.display), None)
+        following = next((s for s in later if self._column(s).display), None)
         if following is None:
             self.focus_next()
             return
@@ -773,7 +776,11 @@ class TagDialog(ModalScreen[TagResult | None]):
             self.app.push_screen(NewActorDialog(self.schema), added)
 
     def action_search_actor(self) -> None:
-        searches = [s for s in self.query(".actor-search") if s.display and s.parent.display]
+        searches = [
+            s
+            for s in self.query(".actor-search")
+            if self._column((s.id or "").removesuffix("-search")).display
+        ]
         if not searches:
             return
         # The find field of the actor column being filled, or the first.
@@ -788,14 +795,11 @@ class TagDialog(ModalScreen[TagResult | None]):
         chosen = self.schema.clean_labels(
             {k: v for k, v in values.items() if k in offered}, self.level
         )
-        actor_ids = {
-            item
-            for a in self.attributes
-            if a.type == "actor"
-            for item in (
-                chosen.get(a.id) if isinstance(chosen.get(a.id), list) else [chosen.get(a.id)]
-            )
-        }
+        actor_ids: set[Any] = set()
+        for attribute in self.attributes:
+            if attribute.type == "actor":
+                value = chosen.get(attribute.id)
+                actor_ids.update(value if isinstance(value, list) else [value])
         return TagResult(
             chosen=chosen,
             offered=tuple(a.id for a in self.attributes),
