@@ -56,7 +56,7 @@ class ReaderScreen(HashiyaScreen):
         Binding("ctrl+y", "redo", "Redo", id="reader.redo", show=False),
         Binding("D", "mark_done", "Done", id="reader.done"),
         Binding("C", "comment", "Comment", id="reader.comment", show=False),
-        Binding("L", "document_labels", "Article", id="reader.document_labels"),
+        Binding("L", "document_labels", "Article labels", id="reader.document_labels", show=False),
         Binding("b", "toggle_panel", "Panel", id="reader.panel", show=False),
         Binding("n", "next(1)", "Next article / hit", id="reader.next", show=False),
         Binding("N", "next(-1)", "Prev hit", id="reader.prev_hit", show=False),
