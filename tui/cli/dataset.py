@@ -25,15 +25,27 @@ from annotations.exchange import (
 )
 from annotations.export.formats import (
     FORMATS,
+    LABELSTUDIO_OFFSETS,
     ExportOptions,
     ExportSummary,
     LabelFrom,
+    LabelStudioOffsets,
     Unit,
+    labelstudio_attributes,
     write_lines_atomic,
+)
+from annotations.interop.imports import (
+    FOREIGN_FORMATS,
+    LABEL_TO_CHOICES,
+    ForeignFormat,
+    ForeignOptions,
+    LabelTo,
+    Offsets,
+    import_foreign,
 )
 from annotations.review.queue import unresolved
 from annotations.store import STATUSES, Store, StoreError
-from annotations.text import escape_json_text, plural
+from annotations.text import escape_json_text, plural, printable
 from tui.cli.main import (
     check_names,
     cli,
@@ -102,6 +114,22 @@ LABEL_FROM = ("claim_type", "stance", "actor")
 @click.option(
     "--include-unresolved", is_flag=True, help="With --layer gold: articles not yet settled too."
 )
+@click.option(
+    "--offsets",
+    type=click.Choice(LABELSTUDIO_OFFSETS),
+    default="codepoint",
+    show_default=True,
+    help="--format labelstudio: the regions' unit. Label Studio counts code points; "
+    "utf16 is for tools that count JavaScript string units.",
+)
+@click.option(
+    "--labelstudio-user",
+    "labelstudio_users",
+    multiple=True,
+    metavar="ANNOTATOR=EMAIL",
+    help="--format labelstudio: credit this annotator's annotations to the Label Studio "
+    "user with this e-mail (repeatable; the user must exist there).",
+)
 @click.pass_context
 def export_command(
     ctx: click.Context,
@@ -115,6 +143,8 @@ def export_command(
     since: str | None,
     layer: str,
     include_unresolved: bool,
+    offsets: str,
+    labelstudio_users: tuple[str, ...],
 ) -> None:
     """Export the labels as a dataset (JSON Lines by default).
 
@@ -122,9 +152,16 @@ def export_command(
     always the span's text. The format is described in docs/format.md. With -o the file
     is written atomically; the order is deterministic (article id, annotator, start, end).
 
+    --format labelstudio also writes the project's labeling config beside the tasks
+    (tasks.json: tasks.labelstudio.xml); see docs/interop.md.
+
     Example: hashiya export -o labels.jsonl --status done
     """
     fmt = FORMATS[format_name]
+    if format_name != "labelstudio" and (offsets != "codepoint" or labelstudio_users):
+        option = "--labelstudio-user" if labelstudio_users else "--offsets"
+        raise click.UsageError(f"{option} is for --format labelstudio only")
+    emails = _labelstudio_emails(labelstudio_users)
     if unit not in fmt.units:
         raise click.UsageError(f"--format {format_name} has no --unit {unit}")
     if fmt.target == "folder" and output is None:
@@ -141,14 +178,19 @@ def export_command(
         layer=layer,
         include_unresolved=include_unresolved,
     )
+    full_schema = schema_with_user_actors(store, schema)
     options = ExportOptions(
         label_from=cast("LabelFrom", label_from),
         unit=cast("Unit", unit),
         vocabulary={
-            "actor": [a.id for a in schema_with_user_actors(store, schema).actors],
+            "actor": [a.id for a in full_schema.actors],
             "stance": [v.id for v in schema.stances],
             "claim_type": [v.id for v in schema.claim_types],
         },
+        annotator_emails=emails,
+        labelstudio_offsets=cast("LabelStudioOffsets", offsets),
+        labelstudio_attributes=labelstudio_attributes(full_schema),
+        report=_report,
     )
     if layer == "gold" and not include_unresolved:
         _say_what_gold_leaves_out(store)
@@ -167,10 +209,10 @@ def export_command(
                 lines = None if fmt.lines is None else fmt.lines(stream, options)
             if output is None:
                 assert lines is not None
-                complete = _write_stdout(lines)
-            elif lines is not None:
-                summary = ExportSummary(written=write_lines_atomic(output, lines))
-            else:
+                complete = _write_stdout(lines, json_text=fmt.suffix in (".jsonl", ".json"))
+            elif format_name == "native":
+                summary = ExportSummary(written=write_lines_atomic(output, lines or ()))
+            else:  # the format's writer: it counts what it writes (documents, tasks)
                 summary = fmt.write(stream, output, options)
     except ExportError as exc:
         where = "" if output is None else f"{output} not written: "
@@ -187,8 +229,28 @@ def export_command(
             ctx.exit(1)  # (this closes the store)
         return
     say(f"{output}: {summary.written} written", err=True)
+    for path, what in summary.also_written:
+        say(f"{path}: {what}", err=True)
     for span_id in summary.skipped:
         say(f"skipped: span {span_id} (the format cannot hold it)", err=True)
+
+
+def _labelstudio_emails(given: tuple[str, ...]) -> dict[str, str]:
+    """--labelstudio-user ANNOTATOR=EMAIL options as a mapping."""
+    emails: dict[str, str] = {}
+    for item in given:
+        annotator, sep, email = item.partition("=")
+        if not sep or not annotator.strip() or "@" not in email:
+            raise click.BadParameter(
+                f"{item!r} is not ANNOTATOR=EMAIL", param_hint="--labelstudio-user"
+            )
+        emails[annotator.strip()] = email.strip()
+    return emails
+
+
+def _report(line: str) -> None:
+    """What a format says about the file it wrote (stderr, one line each)."""
+    say(line, err=True)
 
 
 def _say_what_gold_leaves_out(store: Store) -> None:
@@ -205,15 +267,16 @@ def _say_what_gold_leaves_out(store: Store) -> None:
     )
 
 
-def _write_stdout(lines: Iterator[str]) -> bool:
+def _write_stdout(lines: Iterator[str], *, json_text: bool = True) -> bool:
     """Stream lines to stdout as UTF-8, whatever the locale. False if the reader (head,
     less) went away first: the rest is dropped, quietly.
 
-    On a terminal, controls in the JSON's strings are written as escapes (the same JSON);
-    into a pipe or a file the lines go as `-o` writes them."""
+    On a terminal, controls in the JSON's strings are written as escapes (the same JSON),
+    and in other text (CoNLL) shown as pictures; into a pipe or a file the lines go as
+    `-o` writes them."""
     out = sys.stdout.buffer
     if sys.stdout.isatty():
-        lines = map(escape_json_text, lines)
+        lines = map(escape_json_text if json_text else _printable_columns, lines)
     try:
         for line in lines:
             out.write(line.encode("utf-8") + b"\n")
@@ -226,6 +289,11 @@ def _write_stdout(lines: Iterator[str]) -> bool:
             pass
         return False
     return True
+
+
+def _printable_columns(line: str) -> str:
+    """A tab-separated line for a terminal: each column filtered, the tabs kept."""
+    return "\t".join(printable(column) for column in line.split("\t"))
 
 
 def _since_bound(given: str) -> str:
@@ -263,8 +331,19 @@ def _resolve_article(store: Store, given: str) -> str:
     return str(article.id)
 
 
+IMPORT_FORMATS = ("native", *FOREIGN_FORMATS)
+
+
 @cli.command("import-annotations")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(IMPORT_FORMATS),
+    default="native",
+    show_default=True,
+    help="native: `hashiya export` JSON Lines; or another tool's export (docs/interop.md).",
+)
 @click.option(
     "--prefer",
     type=click.Choice(["database", "incoming"]),
@@ -273,26 +352,81 @@ def _resolve_article(store: Store, given: str) -> str:
     help="Which version wins when a passage id exists with different content.",
 )
 @click.option("--skip-invalid", is_flag=True, help="Apply the good lines and report the bad ones.")
+@click.option(
+    "--annotator",
+    callback=check_names,
+    help="Other formats: whose labels these are (default: the file's, else you).",
+)
+@click.option(
+    "--label-to",
+    type=click.Choice(LABEL_TO_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Other formats: the attribute a span's label is a value of (auto: the one it names).",
+)
+@click.option(
+    "--add-actors", is_flag=True, help="Other formats: a label no value names becomes a new actor."
+)
+@click.option(
+    "--offsets",
+    type=click.Choice(["codepoint", "utf16"]),
+    default="codepoint",
+    show_default=True,
+    help="Other formats: the offsets' unit where the file does not quote the span's text.",
+)
 @click.pass_context
 def import_annotations_command(
-    ctx: click.Context, files: tuple[str, ...], prefer: str, skip_invalid: bool
+    ctx: click.Context,
+    files: tuple[str, ...],
+    format_name: str,
+    prefer: str,
+    skip_invalid: bool,
+    annotator: str | None,
+    label_to: str,
+    add_actors: bool,
+    offsets: str,
 ) -> None:
-    """Merge labels exported by `hashiya export` (native JSON Lines) into this database.
+    """Merge labels into this database: `hashiya export` files (native JSON Lines), or
+    Label Studio, doccano, Prodigy or brat exports (--format; docs/interop.md).
 
-    Missing articles are added with the same ids; passages are merged by id, so
-    importing the same file twice changes nothing. A passage whose id exists with other
-    content is a conflict: reported, and the database's version kept unless
-    --prefer incoming. A line whose article id holds a different text here is refused.
-    A file goes in whole or not at all, unless --skip-invalid. Bad lines are reported
-    as FILE:LINE: reason; the exit status is 1 if any was, or any line was refused.
+    Missing articles are added (native: with the same ids; other formats: found by
+    their text, else added); passages are merged by id, so importing the same file twice
+    changes nothing. A passage whose id exists with other content is a conflict:
+    reported, and the database's version kept unless --prefer incoming. A line whose
+    article id holds a different text here is refused. A file goes in whole or not at
+    all, unless --skip-invalid. Bad lines are reported as FILE:LINE: field: reason; the
+    exit status is 1 if any was, or any line was refused.
 
-    Example: hashiya import-annotations omar.jsonl sara.jsonl
+    \b
+    Examples:
+      hashiya import-annotations omar.jsonl sara.jsonl
+      hashiya import-annotations --format doccano --label-to actor admin.jsonl
     """
     store = open_store(ctx)
     schema = load_label_schema(ctx)
     me = settings_of(ctx).annotator
     failed = False
+    if format_name != "native":
+        options = ForeignOptions(
+            annotator=annotator,
+            fallback_annotator=me,
+            label_to=cast("LabelTo", label_to),
+            add_actors=add_actors,
+            offsets=cast("Offsets", offsets),
+            prefer=prefer,
+            skip_invalid=skip_invalid,
+            importer=me,
+        )
+        for name in files:
+            failed = not _import_foreign_file(store, schema, format_name, name, options) or failed
+        if failed:
+            ctx.exit(1)
+        return
     for name in files:
+        if name != "-" and os.path.isdir(name):
+            say(f"{name}: a folder (only --format brat reads folders)", err=True)
+            failed = True
+            continue
         try:
             handle = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
             size = 0 if name == "-" else os.fstat(handle.fileno()).st_size
@@ -332,3 +466,39 @@ def import_annotations_command(
         failed = failed or bool(result.errors) or bool(result.text_conflicts)
     if failed:
         ctx.exit(1)
+
+
+def _import_foreign_file(
+    store: Store, schema: Any, format_name: str, name: str, options: ForeignOptions
+) -> bool:
+    """Import one file of another tool's format; False if anything failed."""
+    fmt = cast("ForeignFormat", format_name)
+    is_folder = name != "-" and os.path.isdir(name)
+    if is_folder and fmt != "brat":
+        say(f"{name}: a folder (only --format brat reads folders)", err=True)
+        return False
+    content: bytes | None = None
+    try:
+        if name == "-":
+            if fmt == "brat":
+                say("-: brat needs a folder or a .ann file, not stdin", err=True)
+                return False
+            content = sys.stdin.buffer.read()
+        elif not os.path.exists(name):
+            say(f"{name}: cannot read (No such file or directory)", err=True)
+            return False
+        foreign = import_foreign(store, schema, fmt, name, options, content=content)
+    except ImportAborted as exc:
+        for line in exc.errors:
+            say(line, err=True)
+        say(f"{name}: nothing imported (fix the lines above, or --skip-invalid)", err=True)
+        return False
+    except (OSError, StoreError, sqlite3.Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        say(f"{name}: nothing imported ({reason})", err=True)
+        return False
+    result = foreign.result
+    for line in result.errors + result.conflicts + foreign.left_out:
+        say(line, err=True)
+    say(f"{name}: {plural(foreign.records, 'record')} read; {result.summary}")
+    return not (result.errors or result.text_conflicts)
