@@ -258,3 +258,33 @@ async def test_a_schema_without_article_labels_says_so_in_one_line(tmp_path: Pat
         lines = [line for line in screen_lines(app) if "no article labels" in line]
         assert len(lines) == 1 and "schema 'news' has no article labels" in lines[0]
         assert "ARTICLE LABELS" not in screen_text(app)
+
+
+async def test_a_boolean_attribute_is_a_toggle_saved_only_when_on(tmp_path: Path) -> None:
+    text = Path(default_schema().source).read_text(encoding="utf-8")
+    text = text.replace(
+        "  - id: note\n",
+        "  - id: quoted\n    type: boolean\n    label_ar: اقتباس\n    label_en: Quoted\n\n"
+        "  - id: note\n",
+        1,
+    )
+    schema = tmp_path / "quoted.yaml"
+    schema.write_text(text, encoding="utf-8")
+    app = app_on(tmp_path, schema)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await open_dialog(pilot)
+        toggle = dialog.query_one("#quoted")
+        assert "[ ] Quoted (space)" in screen_text(app)
+        toggle.focus()
+        await pilot.press("space")
+        await wait_until(pilot, lambda: "[x] Quoted (space)" in screen_text(app), "toggled on")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen), "saved")
+        assert saved(app) == [{"quoted": True}]
+        await pilot.press("e")  # edit: the toggle is on; off again, then saved
+        await wait_until(pilot, lambda: isinstance(app.screen, TagDialog), "the edit dialog")
+        assert "[x] Quoted (space)" in screen_text(app)
+        app.screen.query_one("#quoted").focus()
+        await pilot.press("space", "ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen), "edited")
+    assert saved(app) == [{}]

@@ -147,28 +147,6 @@ class Paragraph(Static):
         self.update(Text("\n".join(self.lines), no_wrap=True, overflow="crop"))
 
 
-class Line(Static):
-    """One line of text of any direction, laid out at this widget's own width."""
-
-    DEFAULT_CSS = "Line { width: 1fr; height: 1; }"
-
-    def __init__(self, text: str = "", **kwargs: Any) -> None:
-        super().__init__("", **kwargs)
-        self.text = text
-
-    def show(self, text: str) -> None:
-        self.text = text
-        self._lay_out()
-
-    def on_resize(self) -> None:
-        self._lay_out()
-
-    def _lay_out(self) -> None:
-        width = self.size.width
-        if width >= 1:
-            self.update(Text(fit_line(self.text, width).text, no_wrap=True, overflow="crop"))
-
-
 class ValueList(OptionList):
     """The values of one attribute. A value is chosen by its shortcut, Enter or a click,
     and marked; the highlight alone chooses nothing (a list's cursor is not a choice).
