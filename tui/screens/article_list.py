@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
 from annotations.review.queue import disputed_article_ids, with_review
-from annotations.store import SORT_KEYS, STATUSES, CatalogQuery
+from annotations.store import SORT_KEYS, STATUSES, CatalogQuery, CatalogRow
 from annotations.text import plural
 from tui.commands import ListCommands
 from tui.screens.base import HashiyaScreen
@@ -50,13 +50,20 @@ class ArticleListScreen(HashiyaScreen):
         super().__init__()
         self.query_state = CatalogQuery(annotator=self.hashiya.settings.annotator)
 
+    def _with_review(self, rows: dict[str, CatalogRow]) -> dict[str, CatalogRow]:
+        # The schema is read only for rows that can disagree: the first screen of a
+        # corpus one person annotates draws without YAML.
+        if not any(row.annotators >= 2 for row in rows.values()):
+            return rows
+        return with_review(self.hashiya.store, rows, self.hashiya.label_schema)
+
     def compose(self) -> ComposeResult:
         yield Header()
         store = self.hashiya.store
         annotator = self.hashiya.settings.annotator
-        schema = self.hashiya.label_schema
         source = RowSource(
-            fetch=lambda ids: with_review(store, store.catalog_rows(ids, annotator), schema)
+            fetch=lambda ids: self._with_review(store.catalog_rows(ids, annotator)),
+            labelled=lambda: {d.article_id for d in store.document_labels(annotator=annotator)},
         )
         yield ArticleTable(source, id="article-table")
         yield Static("", id="list-status")
