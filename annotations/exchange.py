@@ -28,6 +28,7 @@ from annotations.export.native import (
     span_records,
 )
 from annotations.models import (
+    GOLD_ANNOTATOR,
     LEGACY_ATTRIBUTES,
     MAX_ANNOTATOR,
     MAX_ARTICLE_ID,
@@ -45,7 +46,7 @@ from annotations.store.passages import passage_from_row
 from annotations.text import check_name, paragraph_spans
 from annotations.untrusted import MAX_NESTING, check_nesting, may_hold_surrogates
 
-GOLD = "gold"
+GOLD = GOLD_ANNOTATOR
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from annotations.exchange import (
 )
 from annotations.export.formats import (
     FORMATS,
+    LABEL_FROM_CHOICES,
     LABELSTUDIO_OFFSETS,
     ExportOptions,
     ExportSummary,
@@ -45,6 +46,7 @@ from annotations.interop.imports import (
     Offsets,
     import_foreign,
 )
+from annotations.models import GOLD_ANNOTATOR
 from annotations.review.queue import unresolved
 from annotations.store import STATUSES, Store, StoreError
 from annotations.text import escape_json_text, plural, printable
@@ -57,8 +59,6 @@ from tui.cli.main import (
     say,
     settings_of,
 )
-
-LABEL_FROM = ("claim_type", "stance", "actor")
 
 
 @cli.command("export")
@@ -84,7 +84,7 @@ LABEL_FROM = ("claim_type", "stance", "actor")
 )
 @click.option(
     "--label-from",
-    type=click.Choice(LABEL_FROM),
+    type=click.Choice(LABEL_FROM_CHOICES),
     default="claim_type",
     show_default=True,
     help="For formats with one label per span: which attribute is the label.",
@@ -116,7 +116,7 @@ LABEL_FROM = ("claim_type", "stance", "actor")
 )
 @click.option(
     "--layer",
-    type=click.Choice(["annotators", "gold"]),
+    type=click.Choice(["annotators", GOLD_ANNOTATOR]),
     default="annotators",
     show_default=True,
     help="gold: the adjudicated passages, with their provenance.",
@@ -205,7 +205,7 @@ def export_command(
         schema=schema,
         alignment_mode=alignment_mode,
     )
-    if layer == "gold" and not include_unresolved:
+    if layer == GOLD_ANNOTATOR and not include_unresolved:
         _say_what_gold_leaves_out(store)
     records = export_records(store, schema, flt)
     try:
