@@ -36,6 +36,7 @@ from annotations.export.native import (
     native_lines as native_lines,  # re-export
 )
 from annotations.models import (
+    GOLD_ANNOTATOR,
     LEGACY_ATTRIBUTES,
     Article,
     Comment,
@@ -51,7 +52,7 @@ from annotations.store.passages import passage_from_row
 from annotations.text import paragraph_spans
 from annotations.untrusted import field_path
 
-GOLD = "gold"
+GOLD = GOLD_ANNOTATOR
 
 
 @dataclass(frozen=True)

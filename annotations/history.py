@@ -1,20 +1,33 @@
-"""Undo and redo of passage changes for one session.
+"""Undo and redo for one session: passage changes in the reader, verdicts in review.
 
 Each change is saved before it is pushed here; undoing a change is another saved
-change (its inverse), recorded in the audit table like any other.
+change (its inverse), recorded in the audit table like any other. A change knows how
+to put the database back (`revert`) and returns the change that puts it forward again,
+so undo and redo are the same step and one model serves every kind of change.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from annotations.models import Passage
 from annotations.store import Store
 
 
+class Undoable(Protocol):
+    """A saved change that can be taken back."""
+
+    def revert(self, store: Store, by: str, action: str) -> Undoable:
+        """Make the database hold what it held before this change (`action`: "undo" or
+        "redo", for the audit trail); returns the change that redoes it."""
+        ...
+
+
 @dataclass(frozen=True)
 class Change:
-    """One saved change: the passage before (None for a create) and after (None for a delete)."""
+    """One saved passage change: the passage before (None for a create) and after (None
+    for a delete)."""
 
     before: Passage | None
     after: Passage | None
@@ -25,15 +38,28 @@ class Change:
         assert passage is not None
         return passage.id
 
+    def revert(self, store: Store, by: str, action: str) -> Change:
+        target, current = self.before, self.after
+        if target is None and current is not None:
+            store.delete_passage(current.id, by=by, action=action)
+        elif target is not None and current is None:
+            store.add_passage(target, by=by, action=action)
+        elif target is not None:
+            store.update_passage(target, by=by, action=action)
+        return Change(self.after, self.before)
+
 
 class History:
+    """The undo and redo stacks of one session (one per kind of work: the reader's
+    passages, the reviewer's verdicts)."""
+
     def __init__(self, store: Store, annotator: str) -> None:
         self.store = store
         self.annotator = annotator
-        self._undo: list[Change] = []
-        self._redo: list[Change] = []
+        self._undo: list[Undoable] = []
+        self._redo: list[Undoable] = []
 
-    def record(self, change: Change) -> None:
+    def record(self, change: Undoable) -> None:
         """A change was saved: it can be undone; what was undone can no longer be redone."""
         self._undo.append(change)
         self._redo.clear()
@@ -46,28 +72,22 @@ class History:
     def can_redo(self) -> bool:
         return bool(self._redo)
 
-    def _apply(self, target: Passage | None, current: Passage | None, action: str) -> None:
-        """Make the database hold `target` where it holds `current` now."""
-        if target is None and current is not None:
-            self.store.delete_passage(current.id, by=self.annotator, action=action)
-        elif target is not None and current is None:
-            self.store.add_passage(target, by=self.annotator, action=action)
-        elif target is not None:
-            self.store.update_passage(target, by=self.annotator, action=action)
-
-    def undo(self) -> Change | None:
-        """Undo the last change; returns it, or None when there is nothing to undo."""
+    def undo(self) -> Undoable | None:
+        """Undo the last change; returns it, or None when there is nothing to undo.
+        A failed save (StoreError) keeps both stacks as they were."""
         if not self._undo:
             return None
         change = self._undo[-1]
-        self._apply(change.before, change.after, "undo")  # a failed save keeps the stacks
-        self._redo.append(self._undo.pop())
+        inverse = change.revert(self.store, self.annotator, "undo")
+        self._undo.pop()
+        self._redo.append(inverse)
         return change
 
-    def redo(self) -> Change | None:
+    def redo(self) -> Undoable | None:
+        """Redo the last undone change; returns it (as first made), or None."""
         if not self._redo:
             return None
-        change = self._redo[-1]
-        self._apply(change.after, change.before, "redo")
-        self._undo.append(self._redo.pop())
-        return change
+        inverse = self._redo[-1].revert(self.store, self.annotator, "redo")
+        self._redo.pop()
+        self._undo.append(inverse)
+        return inverse

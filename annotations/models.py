@@ -16,6 +16,8 @@ from typing import Any
 MAX_ARTICLE_ID = 512
 MAX_PASSAGE_ID = 128
 MAX_ANNOTATOR = 100
+# The annotator name the gold layer goes by in exports (never an annotator's own).
+GOLD_ANNOTATOR = "gold"
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,14 @@ class FrozenLabels(Mapping[str, Any]):
 
     def __repr__(self) -> str:
         return f"FrozenLabels({self._data!r})"
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._data.get(key, default)
+
+    def values_of(self, keys: Iterable[str]) -> tuple[Any, ...]:
+        """The values of these attributes in order (None where not labelled): one call
+        for what agreement reads of every passage."""
+        return tuple(map(self._data.get, keys))
 
     def to_dict(self) -> dict[str, Any]:
         """A plain (JSON-ready) copy."""
@@ -219,10 +229,12 @@ PASSAGE_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Passage))
 
 @dataclass(frozen=True)
 class AuthoredNote:
-    """An annotator's note as the gold layer keeps it: the words and who wrote them."""
+    """An annotator's comment as the gold layer keeps it: the words, who wrote them, and
+    which comment attribute they are (the note, or another free-text one)."""
 
     author: str
     text: str
+    attribute: str = "note"
 
 
 @dataclass(frozen=True, init=False)
@@ -300,7 +312,7 @@ class GoldPassage(_LegacyLabels):
             start=self.start,
             end=self.end,
             text=self.text,
-            annotator="gold",
+            annotator=GOLD_ANNOTATOR,
             labels=self.labels,
             schema_name=self.schema_name,
             schema_version=self.schema_version,

@@ -1,4 +1,5 @@
-"""Corpus figures for the overview screen: progress by status, annotator and claim type.
+"""Corpus figures for the overview screen: progress by status and annotator, and passages
+by the value of each choice attribute of the schema.
 
 Read-only aggregates the store counts; takes a Store (its own, in a worker thread, for
 a large corpus) and never writes.
@@ -6,8 +7,9 @@ a large corpus) and never writes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annotations.store.catalog import STATUSES
 
@@ -35,12 +37,14 @@ class Overview:
     # someone, else todo.
     everyone: dict[str, int]
     annotators: tuple[AnnotatorFigures, ...]  # by passages, most first
-    # Passages (everyone's) per claim type id; "" for passages without one.
-    claim_types: dict[str, int]
+    # Per counted attribute (schema order): passages (everyone's) per value id, "" for
+    # passages without one; a multi-valued attribute counts each of its values.
+    labels: dict[str, dict[str, int]]
 
 
-def corpus_overview(store: Store, annotator: str) -> Overview:
-    """The figures of the corpus as `annotator` sees it."""
+def corpus_overview(store: Store, annotator: str, attributes: Sequence[str] = ()) -> Overview:
+    """The figures of the corpus as `annotator` sees it, with passages counted by the
+    value of each attribute in `attributes` (the schema's choice attributes)."""
     articles = store.article_count()
     passages = store.passage_count()
 
@@ -64,7 +68,19 @@ def corpus_overview(store: Store, annotator: str) -> Overview:
         )
     )
 
-    claim_types: dict[str, int] = {}
-    for claim, count in store.label_value_counts("claim_type").items():
-        claim_types[claim or ""] = claim_types.get(claim or "", 0) + count
-    return Overview(articles, passages, mine, everyone, by_annotator, claim_types)
+    labels: dict[str, dict[str, int]] = {}
+    for attribute in attributes:
+        counts: dict[str, int] = {}
+        for value, count in store.label_value_counts(attribute).items():
+            key = _key(value)
+            counts[key] = counts.get(key, 0) + count
+        labels[attribute] = counts
+    return Overview(articles, passages, mine, everyone, by_annotator, labels)
+
+
+def _key(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

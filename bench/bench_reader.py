@@ -74,6 +74,81 @@ asyncio.run(main(sys.argv[1], sys.argv[2]))
 """
 
 
+FIRST_TAG_GOAL_MS = 50.0
+# In a process of its own: the session's first tag that finds its actor by typing (`t`,
+# `/`, a name, Enter, the stance's and the claim type's keys) against the same tag a
+# second time. The figure is the slowest key of the name's UI thread CPU (Pilot's own cost
+# included, the same in both); the user has looked at the article first (the app's
+# start-up workers are done), as people do.
+_FIRST_TAG = """
+import asyncio, sys, time
+from pathlib import Path
+
+async def main(db, article_id):
+    from tui.app import make_app
+    app = make_app(Path(db), annotator="bench", import_seeds=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        ids = app.screen.article_ids
+        await pilot.press(*(["down"] * ids.index(article_id)), "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        screen = app.screen
+        slowest = []
+        for word in range(2):
+            await pilot.press("shift+left")
+            before = len(screen.passages())
+            await pilot.press("t", "slash")
+            await pilot.pause()
+            keys = []
+            for key in "daesh":
+                start = time.thread_time()
+                await pilot.press(key)
+                await pilot.pause()
+                keys.append(time.thread_time() - start)
+            await pilot.press("enter", "c", "w")
+            while len(screen.passages()) == before:
+                await pilot.pause()
+            slowest.append(max(keys))
+        print(*slowest)
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"""
+
+
+def _first_tag(db: Path, repeat: int) -> tuple[float, float]:
+    """The slowest key's UI thread CPU seconds of the first tag and of the second: the
+    run with the fastest first tag."""
+    best: tuple[float, float] | None = None
+    for _ in range(repeat):
+        out = subprocess.run(
+            [sys.executable, "-c", _FIRST_TAG, str(db), LONGEST],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        first, second = map(float, out.stdout.split()[-2:])
+        if best is None or first < best[0]:
+            best = (first, second)
+    assert best is not None
+    return best
+
+
+def _first_tag_row(tmp: Path, quick: bool) -> Row:
+    db = tmp / "first-tag.db"
+    _database(db, 1)
+    first, second = _first_tag(db, 2 if quick else 3)
+    return Row(
+        "reader: the session's first tag, typing the actor's name: slowest key (UI thread CPU)",
+        first * 1000,
+        "ms",
+        baseline=f"the same tag again {second * 1000:.0f} ms",
+        ratio=first / second if second else None,
+        goal=f"< {FIRST_TAG_GOAL_MS:g} ms more than again",
+        met=(first - second) * 1000 < FIRST_TAG_GOAL_MS,
+    )
+
+
 def _first_paint(db: Path, article_id: str, repeat: int) -> tuple[float, float, float]:
     """(UI thread CPU s, all threads CPU s, wall s) from Enter to the first screen
     drawn: the run of least UI thread CPU."""
@@ -207,7 +282,7 @@ async def _measure(db: Path, presses: int) -> dict[str, list[float]]:
             frame("caret", lambda i=i: view.action_move_word(-1 if i % 2 else 1))
         for _ in range(max(presses // 4, 5)):
             view.action_extend_word(-1)
-            tag = TagResult("isis", "critical", None, "warning", None)
+            tag = TagResult({"actor": "isis", "stance": "critical", "claim_type": "warning"})
             # The dialog's last key runs this: save, record for undo, redraw.
             frame("save", lambda tag=tag: screen.save_new_passage(*view.selection, tag))  # type: ignore[misc]
 
@@ -231,6 +306,7 @@ def run(quick: bool) -> list[Row]:
         _database(db, 200)
         t = asyncio.run(_measure(db, presses))
         first_paint = _first_paint_rows(Path(tmp), quick)
+        first_tag = _first_tag_row(Path(tmp), quick)
 
     def ms(name: str) -> float:
         return statistics.median(t[name]) * 1000
@@ -257,5 +333,6 @@ def run(quick: bool) -> list[Row]:
                 ratio=ms(name) / ms("rt_none"),
             )
         )
+    rows.append(first_tag)
     rows.extend(first_paint)
     return rows

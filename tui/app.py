@@ -107,6 +107,14 @@ class HashiyaApp(TypeAheadApp):
         self._data_version = self.store.data_version()
         self.set_interval(POLL_SECONDS, self.poll_changes, name="poll changes")
         self.call_after_refresh(lambda: self.label_schema)  # the list is drawn: read it now
+        # After the first frame (and the schema read): a worker competes for the GIL.
+        self.call_after_refresh(self._warm_actor_search)
+
+    @work(thread=True, exit_on_error=False, group="warm", name="warm actor search")
+    def _warm_actor_search(self) -> None:
+        """Build the search folding table and the actors' search keys now, off the UI
+        thread: the first actor search of a session would otherwise pay for them."""
+        self.label_schema.find_actors("a")
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):

@@ -969,28 +969,34 @@ class ExportOptions:
     # Where a format says what the user should know about the file (one line each:
     # spans it had to leave out, settings the other tool needs); stderr in the CLI.
     report: Callable[[str], None] | None = None
+    # The label schema in effect: the attributes and values of typed formats (hf, spacy).
+    schema: LabelSchema | None = None
+    # spacy: what to do with a span whose edges are not token edges (strict: leave it out).
+    alignment_mode: str = "strict"
     # The schema's attributes (None: the five of schema 1.0) and the native line's layout.
     kinds: Mapping[str, Kind] | None = None
     document_kinds: Mapping[str, Kind] | None = None
     layout: Layout = LEGACY_LAYOUT
 
     @classmethod
-    def for_schema(cls, schema: Any, **given: Any) -> ExportOptions:
+    def for_schema(cls, label_schema: Any, /, **given: Any) -> ExportOptions:
         """The options for a `LabelSchema`: its attributes, layout and vocabulary (the
         value ids of each choice attribute, the actors for actor ones, in schema order)."""
         vocabulary: dict[str, list[str]] = {}
         for level, prefix in (("passage", ""), ("document", "document:")):
-            for a in schema.attributes if level == "passage" else schema.document_attributes:
+            for a in (
+                label_schema.attributes if level == "passage" else label_schema.document_attributes
+            ):
                 if a.type == "choice":
                     vocabulary[prefix + a.id] = [v.id for v in a.values]
                 elif a.type == "actor":
-                    vocabulary[prefix + a.id] = [actor.id for actor in schema.actors]
+                    vocabulary[prefix + a.id] = [actor.id for actor in label_schema.actors]
         return cls(
             vocabulary=vocabulary,
-            kinds=attribute_kinds(schema),
-            document_kinds=attribute_kinds(schema, "document"),
-            layout=Layout.of(schema),
-            **given,
+            kinds=attribute_kinds(label_schema),
+            document_kinds=attribute_kinds(label_schema, "document"),
+            layout=Layout.of(label_schema),
+            **{"schema": label_schema, **given},
         )
 
 
@@ -1172,6 +1178,32 @@ def _write_brat(records: Iterable[RecordLike], dest: Path, options: ExportOption
     return ExportSummary(written=documents, skipped=result.skipped)
 
 
+def _write_spacy(
+    records: Iterable[RecordLike], dest: Path, options: ExportOptions
+) -> ExportSummary:
+    from annotations.export.spacy_docbin import write_docbin
+
+    _check_unit("spacy", ("article",), options)
+    docs, alignment = write_docbin(
+        (_as_dict(record) for record in records),
+        dest,
+        label_from=options.label_from,
+        schema=options.schema,
+        alignment_mode=options.alignment_mode,
+    )
+    if options.report is not None:
+        options.report(alignment.line(options.alignment_mode))
+    return ExportSummary(written=docs, skipped=alignment.left_out)
+
+
+def _write_hf(records: Iterable[RecordLike], dest: Path, options: ExportOptions) -> ExportSummary:
+    from annotations.export.hf_dataset import write_dataset
+
+    _check_unit("hf", ("article",), options)
+    rows = write_dataset((_as_dict(record) for record in records), dest, schema=options.schema)
+    return ExportSummary(written=rows)
+
+
 FORMATS: dict[str, ExportFormat] = {
     f.name: f
     for f in (
@@ -1232,6 +1264,24 @@ FORMATS: dict[str, ExportFormat] = {
             units=("article",),
             uses_label_from=True,
             write=_write_brat,
+        ),
+        ExportFormat(
+            name="spacy",
+            summary="spaCy DocBin (.spacy): spans in doc.spans['hashiya'], document labels in doc.cats.",
+            target="file",
+            suffix=".spacy",
+            units=("article",),
+            uses_label_from=True,
+            write=_write_spacy,
+        ),
+        ExportFormat(
+            name="hf",
+            summary="Hugging Face dataset folder (save_to_disk): typed features and a dataset card.",
+            target="folder",
+            suffix="",
+            units=("article",),
+            uses_label_from=False,
+            write=_write_hf,
         ),
     )
 }

@@ -1,7 +1,9 @@
 """Team review: line annotators' passages up and measure how far they agree.
 
-`compare` groups one article's passages into items for the review screen; `agreement`
-computes the corpus figures (span F1, Cohen's kappa, Krippendorff's alpha). Pure Python:
+`compare` groups one article's passages (and its document labels) into items for the
+review screen; `queue` settles them into gold; `session` is a reviewer's undoable session;
+`agreement` computes the corpus figures (span F1, Cohen's kappa, Krippendorff's alpha),
+for every attribute the schema declares. Pure Python:
 no Textual, no Rich, no numpy.
 """
 
@@ -16,43 +18,29 @@ if TYPE_CHECKING:
         ArticleAgreement,
         ArticlePair,
         Confusion,
+        DocumentAgreement,
+        DocumentPair,
         PairAgreement,
         SpanScores,
         cohen_kappa,
         compute_agreement,
+        document_agreement,
         format_figure,
         format_report,
+        masi_alpha,
+        masi_distance,
         nominal_alpha,
     )
     from annotations.review.compare import (
-        COMPARED_ATTRIBUTES,
         KINDS,
-        REVIEWED_ATTRIBUTES,
         ComparisonItem,
+        DocumentItem,
         compare_article,
+        compare_documents,
+        compared_attributes,
         disagreements,
+        reviewed_attributes,
     )
-
-__all__ = [
-    "COMPARED_ATTRIBUTES",
-    "KINDS",
-    "REVIEWED_ATTRIBUTES",
-    "AgreementReport",
-    "Alpha",
-    "ArticleAgreement",
-    "ArticlePair",
-    "ComparisonItem",
-    "Confusion",
-    "PairAgreement",
-    "SpanScores",
-    "cohen_kappa",
-    "compare_article",
-    "compute_agreement",
-    "disagreements",
-    "format_figure",
-    "format_report",
-    "nominal_alpha",
-]
 
 _AGREEMENT = {
     "AgreementReport",
@@ -60,14 +48,56 @@ _AGREEMENT = {
     "ArticleAgreement",
     "ArticlePair",
     "Confusion",
+    "DocumentAgreement",
+    "DocumentPair",
     "PairAgreement",
     "SpanScores",
     "cohen_kappa",
     "compute_agreement",
+    "document_agreement",
     "format_figure",
     "format_report",
+    "masi_alpha",
+    "masi_distance",
     "nominal_alpha",
 }
+_COMPARE = {
+    "KINDS",
+    "ComparisonItem",
+    "DocumentItem",
+    "compare_article",
+    "compare_documents",
+    "compared_attributes",
+    "disagreements",
+    "reviewed_attributes",
+}
+__all__ = [
+    "KINDS",
+    "AgreementReport",
+    "Alpha",
+    "ArticleAgreement",
+    "ArticlePair",
+    "ComparisonItem",
+    "Confusion",
+    "DocumentAgreement",
+    "DocumentItem",
+    "DocumentPair",
+    "PairAgreement",
+    "SpanScores",
+    "cohen_kappa",
+    "compare_article",
+    "compare_documents",
+    "compared_attributes",
+    "compute_agreement",
+    "disagreements",
+    "document_agreement",
+    "format_figure",
+    "format_report",
+    "masi_alpha",
+    "masi_distance",
+    "nominal_alpha",
+    "reviewed_attributes",
+]
 
 
 def __getattr__(name: str) -> object:

@@ -4,14 +4,16 @@ docs/agreement.md defines every figure; in short, for each pair of annotators:
 
 - span precision, recall and F1 under one-to-one matching of passages, with three rules:
   exact (same start and end), any overlap, and overlap of at least half the shorter span;
-- Cohen's kappa and a confusion matrix for actor, stance and claim type, on the exactly
-  matched spans;
-- Krippendorff's alpha (nominal) on each character's claim type (or "O", outside every
-  passage), over the characters either annotator put in a passage;
+- Cohen's kappa and a confusion matrix for every categorical attribute of the schema
+  (choice, actor, boolean: `compare.compared_attributes`), on the exactly matched spans;
+- Krippendorff's alpha (nominal) on each character's value of one attribute (claim type
+  by default; "O" outside every passage), over the characters either annotator marked;
 
-and across all annotators: Krippendorff's alpha (nominal) for each attribute over exact
-spans, and the character-level alpha. Every figure is given per article and for the
-corpus, with the number of items it rests on. A figure that is undefined (nothing to
+and across all annotators: Krippendorff's alpha for each attribute over exact spans
+(nominal; MASI-weighted for an attribute that takes several values), and the
+character-level alpha. Every figure is given per article and for the corpus, with the
+number of items it rests on. The document attributes get the same kappa and alpha with
+articles as the units (`DocumentAgreement`). A figure that is undefined (nothing to
 compare, or no variation to compare against) is None, never 0.
 
 An annotator with no passage in an article is taken not to have annotated it: that
@@ -27,21 +29,28 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from itertools import accumulate, chain, combinations, compress, groupby, pairwise, repeat
 from operator import attrgetter, ge, gt, itemgetter, lt, mul, sub
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from annotations.layout.draw import cut_logical, draw, table
-from annotations.models import Passage
-from annotations.review.compare import COMPARED_ATTRIBUTES
+from annotations.models import DocumentLabels, Passage
+from annotations.review.compare import bundled_schema, compared_attributes
 
-Value = str | None  # an attribute's value; None (left empty) is a value of its own
-Attrs = tuple[Value, Value, Value]  # (actor, stance, claim_type)
+if TYPE_CHECKING:
+    from annotations.schema import LabelSchema
+
+# An attribute's value: an id (str), a bool, or for several values a frozenset of ids;
+# None (left empty) is a value of its own (for several values, the empty set is).
+Value = Any
+Attrs = tuple[Value, ...]  # one value per compared attribute, in schema order
 SpanKey = tuple[int, ...]  # (start, end), or (start, end, k) for an annotator's k-th duplicate
 
-ATTRIBUTE_LABELS = {"actor": "actor", "stance": "stance", "claim_type": "claim type"}
+# The attribute whose value each character takes in the character-level alpha, when the
+# schema has it (else its first single-valued choice attribute; else only "in a passage").
+DEFAULT_CHARACTER_ATTRIBUTE = "claim_type"
 
 
 # --------------------------------------------------------------------------- figures
@@ -102,7 +111,7 @@ class Alpha(NamedTuple):
 
 
 def _label_order(value: Value) -> tuple[bool, str]:
-    return (value is None, value or "")
+    return (value is None or value == frozenset(), _label_text(value))
 
 
 @dataclass(frozen=True)
@@ -130,7 +139,8 @@ class Confusion:
         return _kappa_from_counts(self.counts)
 
     def to_json(self) -> dict[str, Any]:
-        return {"labels": list(self.labels), "matrix": self.matrix(), "n": self.n}
+        labels = [sorted(v) if isinstance(v, frozenset) else v for v in self.labels]
+        return {"labels": labels, "matrix": self.matrix(), "n": self.n}
 
 
 def _kappa_from_counts(counts: Mapping[tuple[Any, Any], int]) -> float | None:
@@ -195,10 +205,63 @@ class _AlphaCounts:
 
 
 def _alpha(n: int, sum_squares: int, disagreement: float, units: int) -> Alpha:
-    expected = n * n - sum_squares
+    return _weighted_alpha(n, n * n - sum_squares, disagreement, units)
+
+
+def _weighted_alpha(n: int, expected: float, disagreement: float, units: int) -> Alpha:
+    """alpha = 1 - (n - 1) * D / E: D the observed disagreement (each unit's pairs of
+    values weighted by their distance, over m_u - 1), E the sum of n_c * n_k * distance
+    over every ordered pair of values (for nominal values, n^2 - sum_c n_c^2)."""
     if n < 2 or expected <= 0:
         return Alpha(None, units, n)
     return Alpha(1 - (n - 1) * disagreement / expected, units, n)
+
+
+def masi_distance(a: frozenset[Hashable], b: frozenset[Hashable]) -> float:
+    """1 - MASI (Passonneau 2006) between two sets of values: MASI is the Jaccard index
+    times a monotonicity weight (1 for equal sets, 2/3 when one holds the other, 1/3 when
+    they only overlap, 0 when disjoint). Two empty sets are equal: distance 0."""
+    if a == b:
+        return 0.0
+    both = len(a & b)
+    if not both:
+        return 1.0
+    weight = 2 / 3 if a <= b or b <= a else 1 / 3
+    return 1.0 - weight * both / len(a | b)
+
+
+def _masi_expected(counts: Mapping[Any, int]) -> float:
+    """E for MASI-weighted alpha: sum over ordered pairs of distinct values."""
+    items = list(counts.items())
+    total = 0.0
+    for i, (c, n_c) in enumerate(items):
+        for k, n_k in items[i + 1 :]:
+            total += n_c * n_k * masi_distance(c, k)
+    return 2 * total
+
+
+def _expected(counts: Mapping[Any, int], multiple: bool) -> float:
+    if multiple:
+        return _masi_expected(counts)
+    n = sum(counts.values())
+    return n * n - _sum_squares(counts.values())
+
+
+def _distance(a: Any, b: Any, multiple: bool) -> float:
+    if multiple:
+        return masi_distance(a, b)
+    return 0.0 if a == b else 1.0
+
+
+def _unit_disagreement(values: Sequence[Any], multiple: bool) -> float:
+    """One unit's observed disagreement: its ordered pairs' distances over m - 1."""
+    m = len(values)
+    if m < 2:
+        return 0.0
+    total = sum(
+        _distance(values[i], values[j], multiple) for i in range(m) for j in range(i + 1, m)
+    )
+    return 2 * total / (m - 1)
 
 
 def nominal_alpha(
@@ -212,6 +275,25 @@ def nominal_alpha(
     for unit in zip(*reliability_data, strict=True):
         counts.add_unit([v for v in unit if v != missing])
     return counts.result().value
+
+
+def masi_alpha(
+    reliability_data: Sequence[Sequence[Iterable[Hashable] | None]], missing: Any = None
+) -> float | None:
+    """Krippendorff's alpha with the MASI distance, for values that are sets (several
+    values per item); a coders x units table, `missing` marks a gap. None when undefined."""
+    counts: Counter[frozenset[Hashable]] = Counter()
+    disagreement = 0.0
+    units = 0
+    for unit in zip(*reliability_data, strict=True):
+        values = [frozenset(v) for v in unit if v is not missing and v != missing]
+        if len(values) < 2:
+            continue
+        units += 1
+        counts.update(values)
+        disagreement += _unit_disagreement(values, True)
+    n = sum(counts.values())
+    return _weighted_alpha(n, _masi_expected(counts), disagreement, units).value
 
 
 # --------------------------------------------------------------------------- report
@@ -280,7 +362,7 @@ class PairAgreement:
 
     @property
     def kappa(self) -> dict[str, float | None]:
-        return {name: self.confusion[name].kappa for name in COMPARED_ATTRIBUTES}
+        return {name: confusion.kappa for name, confusion in self.confusion.items()}
 
     def to_json(self, confusion: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -317,6 +399,10 @@ class AgreementReport:
     char_alpha: Alpha  # across all annotators, over characters
     char_articles: int  # articles the character-level alpha pools
     articles: tuple[ArticleAgreement, ...] = field(default=(), repr=False)
+    attributes: tuple[str, ...] = ()  # the compared attributes, in schema order
+    multiple: frozenset[str] = frozenset()  # those taking several values (MASI alpha)
+    char_attribute: str | None = None  # whose value each character takes
+    document: DocumentAgreement | None = None  # when the schema has document attributes
 
     def to_json(self, *, per_article: bool = True, confusion: bool = True) -> dict[str, Any]:
         """A JSON-ready dict (undefined figures are None, i.e. null)."""
@@ -338,9 +424,63 @@ class AgreementReport:
                 "char_alpha_articles": self.char_articles,
             },
         }
+        if self.document is not None:
+            out["document"] = self.document.to_json(confusion=confusion)
         if per_article:
             out["articles"] = [a.to_json() for a in self.articles]
         return out
+
+
+@dataclass(frozen=True)
+class DocumentPair:
+    """One pair of annotators on the document attributes: the articles both labelled."""
+
+    a: str
+    b: str
+    n_articles: int
+    confusion: Mapping[str, Confusion]  # by document attribute
+
+    @property
+    def kappa(self) -> dict[str, float | None]:
+        return {name: confusion.kappa for name, confusion in self.confusion.items()}
+
+    def to_json(self, confusion: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "a": self.a,
+            "b": self.b,
+            "n_articles": self.n_articles,
+            "kappa": self.kappa,
+        }
+        if confusion:
+            out["confusion"] = {k: c.to_json() for k, c in self.confusion.items()}
+        return out
+
+
+@dataclass(frozen=True)
+class DocumentAgreement:
+    """Agreement on the document attributes: an article is a unit, each annotator who
+    gave it document labels a coder (an attribute left empty there is a value of its own).
+    """
+
+    attributes: tuple[str, ...]
+    multiple: frozenset[str]
+    n_articles: int  # articles with document labels from two or more annotators
+    labels_by_annotator: Mapping[str, int]  # articles each annotator gave labels
+    pairs: tuple[DocumentPair, ...]
+    alpha: Mapping[str, Alpha]  # by attribute, across all annotators
+
+    def to_json(self, confusion: bool = True) -> dict[str, Any]:
+        return {
+            "attributes": list(self.attributes),
+            "pairs": [p.to_json(confusion=confusion) for p in self.pairs],
+            "alpha": {k: a.value for k, a in self.alpha.items()},
+            "n_items": {
+                "compared_articles": self.n_articles,
+                "articles_by_annotator": dict(self.labels_by_annotator),
+                "alpha_units": {k: a.n_units for k, a in self.alpha.items()},
+                "alpha_values": {k: a.n_values for k, a in self.alpha.items()},
+            },
+        }
 
 
 # --------------------------------------------------------------------------- computation
@@ -352,13 +492,14 @@ class _Side:
 
     starts: tuple[int, ...]  # sorted by (start, end, id), as are ends
     ends: tuple[int, ...]
-    attrs: dict[SpanKey, Attrs]  # span key -> (actor, stance, claim_type)
+    attrs: dict[SpanKey, Attrs]  # span key -> the compared attributes' values
+    labels: tuple[Value, ...]  # each passage's character-level value, in the same order
     self_overlap: bool  # some of these passages overlap each other
-    # The characters each claim type covers (resolved runs when passages overlap).
+    # The characters each character-level value covers (resolved runs when passages overlap).
     label_chars: dict[Value, int]
     coverage: int  # characters in some passage
     label_squares: int  # sum of label_chars values squared
-    # Character labels as run-length segments (start, end) -> claim type; built when
+    # Character labels as run-length segments (start, end) -> value; built when
     # needed, from the passages themselves when they do not overlap each other.
     runs: dict[tuple[int, int], Value] | None
 
@@ -422,15 +563,25 @@ _RANK = itemgetter(0)
 _ANNOTATOR = attrgetter("annotator")
 
 
-def _side(rows: Sequence[tuple[Any, ...]]) -> _Side:
-    """rows: one annotator's (rank, start, end, id, (actor, stance, claim_type)), sorted."""
+def _no_label(_values: Attrs) -> Value:
+    return None
+
+
+def _label_getter(char: int | None) -> Callable[[Attrs], Value]:
+    """The character-level value of a passage's compared values (None: no attribute)."""
+    return _no_label if char is None else itemgetter(char)
+
+
+def _side(rows: Sequence[tuple[Any, ...]], char: int | None = None) -> _Side:
+    """rows: one annotator's (rank, start, end, id, values), sorted; `char`: the index in
+    values of the character-level attribute."""
     _, starts, ends, ids, values = zip(*rows, strict=True)
     spans = zip(starts, ends, strict=True)
     attrs: dict[SpanKey, Attrs] = dict(zip(spans, values, strict=True))
     if len(attrs) != len(starts):  # the same span twice: number the repeats
         keys = _number_duplicates(list(zip(starts, ends, strict=True)))
         attrs = dict(zip(keys, values, strict=True))
-    claims = tuple(map(itemgetter(2), values))
+    claims = tuple(map(_label_getter(char), values))
     self_overlap = any(map(lt, starts[1:], ends))
     runs: dict[tuple[int, int], Value] | None = None
     if self_overlap:
@@ -447,6 +598,7 @@ def _side(rows: Sequence[tuple[Any, ...]]) -> _Side:
         starts=starts,
         ends=ends,
         attrs=attrs,
+        labels=claims,
         self_overlap=self_overlap,
         label_chars=label_chars,
         coverage=sum(label_chars.values()),
@@ -457,13 +609,7 @@ def _side(rows: Sequence[tuple[Any, ...]]) -> _Side:
 
 def _runs(side: _Side) -> dict[tuple[int, int], Value]:
     if side.runs is None:
-        side.runs = dict(
-            zip(
-                zip(side.starts, side.ends, strict=True),
-                map(itemgetter(2), side.attrs.values()),
-                strict=True,
-            )
-        )
+        side.runs = dict(zip(zip(side.starts, side.ends, strict=True), side.labels, strict=True))
     return side.runs
 
 
@@ -526,7 +672,8 @@ class _PairArticle:
     differing: set[SpanKey]  # exactly matched spans with some attribute different
 
 
-def _compare_pair(a: _Side, b: _Side) -> _PairArticle:
+def _compare_pair(a: _Side, b: _Side, char: int | None = None) -> _PairArticle:
+    label_of = _label_getter(char)
     a_attrs = a.attrs
     b_attrs = b.attrs
     common = a_attrs.keys() & b_attrs.keys()
@@ -543,12 +690,12 @@ def _compare_pair(a: _Side, b: _Side) -> _PairArticle:
         b_keys = sorted(left_b)
         b_starts = [k[0] for k in b_keys]
         b_ends = [k[1] for k in b_keys]
-        b_labels = [b_attrs[k][2] for k in b_keys]
+        b_labels = [label_of(b_attrs[k]) for k in b_keys]
         reach = max(map(sub, b_ends, b_starts))
         for i, key in enumerate(sorted(left_a)):
             s = key[0]
             e = key[1]
-            label = a_attrs[key][2]
+            label = label_of(a_attrs[key])
             for t in range(bisect_right(b_starts, s - reach), bisect_left(b_starts, e)):
                 e2 = b_ends[t]
                 if e2 <= s:
@@ -571,7 +718,7 @@ def _compare_pair(a: _Side, b: _Side) -> _PairArticle:
         matched_chars = a.coverage - sum(map(_span_length, left_a))
         both += matched_chars
         same += matched_chars - sum(
-            k[1] - k[0] for k in differing if a_attrs[k][2] != b_attrs[k][2]
+            k[1] - k[0] for k in differing if label_of(a_attrs[k]) != label_of(b_attrs[k])
         )
     by_overlap = _greedy(candidates)
     # Often every overlap is also a 50% one: then the two candidate lists are the same.
@@ -653,11 +800,11 @@ class _PairTotals:
     differing: list[tuple[Attrs, Attrs]] = field(default_factory=list)
     chars: _CharTotals = field(default_factory=_CharTotals)
 
-    def result(self) -> PairAgreement:
+    def result(self, names: Sequence[str]) -> PairAgreement:
         agreeing = Counter(self.agreeing)
         differing = Counter(self.differing)
         confusion: dict[str, Confusion] = {}
-        for k, name in enumerate(COMPARED_ATTRIBUTES):
+        for k, name in enumerate(names):
             counts: Counter[tuple[Value, Value]] = Counter()
             for v, count in agreeing.items():
                 counts[(v[k], v[k])] += count
@@ -682,7 +829,8 @@ _UNDEFINED = Alpha(None, 0, 0)
 class _Corpus:
     """Takes the articles one by one; keeps the sums the corpus figures need."""
 
-    def __init__(self, annotators: Sequence[str]) -> None:
+    def __init__(self, annotators: Sequence[str], spec: _Spec) -> None:
+        self.spec = spec
         self.annotators = tuple(annotators)
         self.rank = {name: r for r, name in enumerate(annotators)}
         self.pairs = {(a, b): _PairTotals(a, b) for a, b in combinations(annotators, 2)}
@@ -691,7 +839,7 @@ class _Corpus:
         self.n_compared = 0
         self.n_empty = 0
         self.attr_values: list[Attrs] = []  # every pairable attribute value, for n_c
-        self.attr_disagreement = [0.0, 0.0, 0.0]
+        self.attr_disagreement = [0.0] * len(spec.names)
         self.attr_units = 0
         self.chars = _CharTotals()
         self.articles: list[ArticleAgreement] = []
@@ -699,8 +847,9 @@ class _Corpus:
     def _sides(self, passages: Sequence[Passage]) -> tuple[list[str], list[_Side], int]:
         """The compared annotators present in an article, their passages, how many."""
         rank = self.rank
+        values_of = self.spec.values_of
         kept = [
-            (rank[p.annotator], p.start, p.end, p.id, (p.actor, p.stance, p.claim_type))
+            (rank[p.annotator], p.start, p.end, p.id, values_of(p))
             for p in passages
             if p.annotator in rank and p.end > p.start
         ]
@@ -716,15 +865,16 @@ class _Corpus:
             name = self.annotators[r]
             names.append(name)
             self.passages_by_annotator[name] += len(group_rows)
-            sides.append(_side(group_rows))
+            sides.append(_side(group_rows, self.spec.char))
         return names, sides, len(kept)
 
     def add_article(self, article_id: str, passages: Sequence[Passage]) -> None:
         self.n_articles += 1
         names, sides, n_passages = self._sides(passages)
         m = len(sides)
+        spec = self.spec
         if m < 2:
-            alpha = dict.fromkeys(COMPARED_ATTRIBUTES, _UNDEFINED)
+            alpha = dict.fromkeys(spec.names, _UNDEFINED)
             self.articles.append(
                 ArticleAgreement(article_id, tuple(names), n_passages, (), alpha, _UNDEFINED)
             )
@@ -733,13 +883,13 @@ class _Corpus:
 
         # Each pair: spans, attribute confusion, characters.
         pairable: set[SpanKey] = set()  # spans two or more annotators marked exactly
-        disagreement = [0.0, 0.0, 0.0]  # attribute D across all annotators
+        disagreement = [0.0] * len(spec.names)  # attribute D across all annotators
         pairs_differing_chars = 0
         article_pairs: list[ArticlePair] = []
         present: Counter[SpanKey] | None = None  # how many annotators marked each span
         for (ia, a), (ib, b) in combinations(enumerate(sides), 2):
             totals = self.pairs[(names[ia], names[ib])]
-            result = _compare_pair(a, b)
+            result = _compare_pair(a, b, spec.char)
             pairable |= result.common
             totals.agreeing.extend(map(a.attrs.__getitem__, result.common - result.differing))
             if result.differing:
@@ -752,7 +902,9 @@ class _Corpus:
                 )
                 if present is None and m > 2:
                     present = Counter(chain.from_iterable(s.attrs for s in sides))
-                _add_attribute_disagreement(disagreement, a, b, result.differing, present)
+                _add_attribute_disagreement(
+                    disagreement, a, b, result.differing, present, spec.multiple
+                )
             n_a = len(a.starts)
             n_b = len(b.starts)
             totals.articles += 1
@@ -786,10 +938,12 @@ class _Corpus:
         self.attr_values.extend(values)
         self.attr_units += len(pairable)
         article_alpha: dict[str, Alpha] = {}
-        for k, name in enumerate(COMPARED_ATTRIBUTES):
-            squares = _sum_squares(Counter(map(itemgetter(k), values)).values())
+        for k, name in enumerate(spec.names):
+            expected = _expected(Counter(map(itemgetter(k), values)), spec.multiple[k])
             self.attr_disagreement[k] += disagreement[k]
-            article_alpha[name] = _alpha(len(values), squares, disagreement[k], len(pairable))
+            article_alpha[name] = _weighted_alpha(
+                len(values), expected, disagreement[k], len(pairable)
+            )
 
         # Characters across all annotators, over the characters anyone put in a passage.
         units = article_pairs[0].char_alpha.n_units if m == 2 else _union_length(sides)
@@ -815,13 +969,14 @@ class _Corpus:
     def report(self) -> AgreementReport:
         alpha: dict[str, Alpha] = {}
         n = len(self.attr_values)
-        by_values = Counter(self.attr_values)  # one pass; few distinct (actor, stance, claim)
-        for k, name in enumerate(COMPARED_ATTRIBUTES):
+        by_values = Counter(self.attr_values)  # one pass; few distinct combinations
+        spec = self.spec
+        for k, name in enumerate(spec.names):
             by_value: dict[Value, int] = {}
             for values, count in by_values.items():
                 by_value[values[k]] = by_value.get(values[k], 0) + count
-            squares = _sum_squares(by_value.values())
-            alpha[name] = _alpha(n, squares, self.attr_disagreement[k], self.attr_units)
+            expected = _expected(by_value, spec.multiple[k])
+            alpha[name] = _weighted_alpha(n, expected, self.attr_disagreement[k], self.attr_units)
         return AgreementReport(
             annotators=self.annotators,
             n_articles=self.n_articles,
@@ -829,11 +984,14 @@ class _Corpus:
             n_passages=sum(self.passages_by_annotator.values()),
             n_empty=self.n_empty,
             passages_by_annotator=self.passages_by_annotator,
-            pairs=tuple(t.result() for t in self.pairs.values()),
+            pairs=tuple(t.result(spec.names) for t in self.pairs.values()),
             alpha=alpha,
             char_alpha=self.chars.alpha(),
             char_articles=self.n_compared,
             articles=tuple(self.articles),
+            attributes=spec.names,
+            multiple=frozenset(n for n, m in zip(spec.names, spec.multiple, strict=True) if m),
+            char_attribute=spec.char_name,
         )
 
 
@@ -843,41 +1001,163 @@ def _add_attribute_disagreement(
     b: _Side,
     differing: Iterable[SpanKey],
     present: Mapping[SpanKey, int] | None,
+    multiple: Sequence[bool],
 ) -> None:
     """Add a and b's differing values on shared spans to each attribute's D.
 
     A unit with m_u values (`present`: how many annotators marked each span; None when
-    there are only a and b) adds 2 / (m_u - 1) for each pair of its values that differ.
+    there are only a and b) adds 2 / (m_u - 1) for each pair of its values that differ,
+    times their distance for a set-valued attribute (MASI).
     """
     a_attrs = a.attrs
     b_attrs = b.attrs
+    indices = range(len(disagreement))
     for key in differing:
         weight = 2.0 if present is None else 2.0 / (present[key] - 1)
         va = a_attrs[key]
         vb = b_attrs[key]
-        if va[0] != vb[0]:
-            disagreement[0] += weight
-        if va[1] != vb[1]:
-            disagreement[1] += weight
-        if va[2] != vb[2]:
-            disagreement[2] += weight
+        for k in indices:
+            if va[k] != vb[k]:
+                disagreement[k] += weight * masi_distance(va[k], vb[k]) if multiple[k] else weight
+
+
+class _Spec:
+    """What is compared: the attributes' ids, which take several values, and which one
+    each character takes in the character-level alpha."""
+
+    def __init__(self, schema: LabelSchema, char_attribute: str | None) -> None:
+        compared = compared_attributes(schema)
+        self.names = tuple(a.id for a in compared)
+        self.multiple = tuple(a.multiple for a in compared)
+        single = [a.id for a in compared if not a.multiple]
+        if char_attribute is None:
+            choices = [a.id for a in compared if a.type == "choice" and not a.multiple]
+            if DEFAULT_CHARACTER_ATTRIBUTE in single:
+                char_attribute = DEFAULT_CHARACTER_ATTRIBUTE
+            elif choices:
+                char_attribute = choices[0]
+        elif char_attribute not in single:
+            raise ValueError(
+                f"no single-valued compared attribute '{char_attribute}' for the character"
+                f" level (one of: {', '.join(single) or 'none'})"
+            )
+        self.char_name = char_attribute
+        self.char = self.names.index(char_attribute) if char_attribute is not None else None
+        names = self.names
+        sets = [k for k, m in enumerate(self.multiple) if m]
+        if not sets:
+            self.values_of: Callable[[Passage], Attrs] = lambda p: p.labels.values_of(names)
+        else:
+
+            def values_of(p: Passage) -> Attrs:
+                values = list(p.labels.values_of(names))
+                for k in sets:
+                    values[k] = frozenset(values[k] or ())
+                return tuple(values)
+
+            self.values_of = values_of
 
 
 def compute_agreement(
     passages_by_article: Mapping[str, Sequence[Passage]],
     annotators: Sequence[str] | None = None,
+    schema: LabelSchema | None = None,
+    *,
+    documents_by_article: Mapping[str, Sequence[DocumentLabels]] | None = None,
+    char_attribute: str | None = None,
 ) -> AgreementReport:
     """Agreement figures for the corpus and each article (see the module docstring).
 
     `annotators` chooses whose passages are compared and the order of the pairs; by
-    default every annotator found, sorted. Articles are reported in id order.
+    default every annotator found, sorted. `schema` says which attributes are compared
+    (default: the bundled one); with document attributes, `documents_by_article` gives the
+    annotators' document labels. `char_attribute` is the attribute each character takes
+    in the character-level alpha (default: claim_type, else the first single choice).
+    Articles are reported in id order.
     """
+    schema = schema or bundled_schema()
+    documents = documents_by_article or {}
     if annotators is None:
-        annotators = sorted({p.annotator for ps in passages_by_article.values() for p in ps})
-    corpus = _Corpus(list(dict.fromkeys(annotators)))
+        found = {p.annotator for ps in passages_by_article.values() for p in ps}
+        found.update(d.annotator for ds in documents.values() for d in ds)
+        annotators = sorted(found)
+    chosen = list(dict.fromkeys(annotators))
+    corpus = _Corpus(chosen, _Spec(schema, char_attribute))
     for article_id in sorted(passages_by_article):
         corpus.add_article(article_id, passages_by_article[article_id])
-    return corpus.report()
+    report = corpus.report()
+    if schema.document_attributes:
+        report = replace(report, document=document_agreement(documents, chosen, schema))
+    return report
+
+
+def document_agreement(
+    documents_by_article: Mapping[str, Sequence[DocumentLabels]],
+    annotators: Sequence[str],
+    schema: LabelSchema,
+) -> DocumentAgreement:
+    """Kappa per pair and alpha across annotators for each document attribute: an
+    article is a unit; an annotator with no document labels on it has no value there."""
+    compared = compared_attributes(schema, "document")
+    names = tuple(a.id for a in compared)
+    multiple = tuple(a.multiple for a in compared)
+    rank = {name: r for r, name in enumerate(annotators)}
+    given = dict.fromkeys(annotators, 0)
+    pair_counts: dict[tuple[str, str], list[Counter[tuple[Value, Value]]]] = {
+        pair: [Counter() for _ in names] for pair in combinations(annotators, 2)
+    }
+    pair_articles = dict.fromkeys(pair_counts, 0)
+    value_counts: list[Counter[Value]] = [Counter() for _ in names]
+    disagreement = [0.0] * len(names)
+    units = 0
+    for article_id in sorted(documents_by_article):
+        coders: dict[str, Attrs] = {}
+        for d in documents_by_article[article_id]:
+            if d.annotator in rank and d.labels:
+                coders[d.annotator] = tuple(
+                    frozenset(v or ()) if many else v
+                    for v, many in zip(d.labels.values_of(names), multiple, strict=True)
+                )
+        for name in coders:
+            given[name] += 1
+        if len(coders) < 2:
+            continue
+        units += 1
+        ordered = sorted(coders, key=rank.__getitem__)
+        for a, b in combinations(ordered, 2):
+            pair_articles[(a, b)] += 1
+            for k, counts in enumerate(pair_counts[(a, b)]):
+                counts[(coders[a][k], coders[b][k])] += 1
+        for k in range(len(names)):
+            unit = [coders[c][k] for c in ordered]
+            value_counts[k].update(unit)
+            disagreement[k] += _unit_disagreement(unit, multiple[k])
+    alpha = {
+        name: _weighted_alpha(
+            sum(value_counts[k].values()),
+            _expected(value_counts[k], multiple[k]),
+            disagreement[k],
+            units,
+        )
+        for k, name in enumerate(names)
+    }
+    pairs = tuple(
+        DocumentPair(
+            a,
+            b,
+            pair_articles[(a, b)],
+            {name: Confusion.from_counts(counts[k]) for k, name in enumerate(names)},
+        )
+        for (a, b), counts in pair_counts.items()
+    )
+    return DocumentAgreement(
+        names,
+        frozenset(n for n, m in zip(names, multiple, strict=True) if m),
+        units,
+        given,
+        pairs,
+        alpha,
+    )
 
 
 # --------------------------------------------------------------------------- text
@@ -890,7 +1170,18 @@ def format_figure(value: float | None, n: int, unit: str = "") -> str:
 
 
 def _label_text(value: Value) -> str:
-    return "(none)" if value is None else value
+    if value is None or value == frozenset():
+        return "(none)"
+    if isinstance(value, frozenset):
+        return "+".join(sorted(map(str, value)))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def attribute_label(attribute_id: str) -> str:
+    """An attribute's name in the report: its id, words apart (`claim type`)."""
+    return attribute_id.replace("_", " ")
 
 
 class _Lines:
@@ -978,25 +1269,34 @@ def format_report(
         rows,
         right=(2, 3, 4),
     )
+    names = report.attributes
     out.append("")
     out.append("Attributes on exactly matched spans: Cohen's kappa (n = matched spans)")
     rows = [
         [
             p.a,
             p.b,
-            *(format_figure(p.confusion[k].kappa, p.confusion[k].n) for k in COMPARED_ATTRIBUTES),
+            *(format_figure(p.confusion[k].kappa, p.confusion[k].n) for k in names),
         ]
         for p in report.pairs
     ]
-    out.table(["a", "b", *(ATTRIBUTE_LABELS[k] for k in COMPARED_ATTRIBUTES)], rows)
+    out.table(["a", "b", *map(attribute_label, names)], rows)
     out.append("")
-    out.append("Krippendorff's alpha (nominal), all annotators, exact spans (n = spans shared)")
-    for k in COMPARED_ATTRIBUTES:
+    out.append(_alpha_title(report.multiple, "exact spans (n = spans shared)"))
+    width = max((len(attribute_label(k)) for k in names), default=0)
+    width = max(width, 11)
+    for k in names:
         a = report.alpha[k]
-        out.append(f"  {ATTRIBUTE_LABELS[k]:<11} {format_figure(a.value, a.n_units, 'spans')}")
+        label = attribute_label(k)
+        out.append(f"  {label:<{width}} {format_figure(a.value, a.n_units, 'spans')}")
     out.append("")
+    on = (
+        f"each character's {attribute_label(report.char_attribute)}"
+        if report.char_attribute
+        else "whether each character is in a passage"
+    )
     out.append(
-        "Character level: Krippendorff's alpha (nominal) on each character's claim type, "
+        f"Character level: Krippendorff's alpha (nominal) on {on}, "
         "'O' outside passages, over the characters anyone marked"
     )
     c = report.char_alpha
@@ -1007,11 +1307,19 @@ def format_report(
     for p in report.pairs:
         pc = p.char_alpha
         out.append(f"  {p.a} / {p.b}  {format_figure(pc.value, pc.n_units, 'characters')}")
+    if report.document is not None:
+        _document_lines(out, report.document)
     if confusion:
         for p in report.pairs:
-            for k in COMPARED_ATTRIBUTES:
+            for k in names:
                 out.append("")
-                _confusion_lines(out, f"{ATTRIBUTE_LABELS[k]}: {p.a} / {p.b}", p.confusion[k])
+                _confusion_lines(out, f"{attribute_label(k)}: {p.a} / {p.b}", p.confusion[k])
+        if report.document is not None:
+            for dp in report.document.pairs:
+                for k in report.document.attributes:
+                    out.append("")
+                    title = f"document {attribute_label(k)}: {dp.a} / {dp.b}"
+                    _confusion_lines(out, title, dp.confusion[k])
     if per_article:
         out.append("")
         out.append("Per article (F1 exact / overlap / overlap>=50%; alpha by characters)")
@@ -1030,6 +1338,35 @@ def format_report(
                 rows.append([art.article_id, "(one annotator)", "", ""])
         out.table(["article", "pair", "span F1", "char alpha"], rows)
     return "\n".join(out.lines)
+
+
+def _alpha_title(multiple: frozenset[str], over: str) -> str:
+    kind = "nominal; MASI-weighted for several values" if multiple else "nominal"
+    return f"Krippendorff's alpha ({kind}), all annotators, {over}"
+
+
+def _document_lines(out: _Lines, document: DocumentAgreement) -> None:
+    out.append("")
+    if not document.attributes:
+        out.append("Document attributes: none of a kind agreement measures")
+        return
+    by_annotator = ", ".join(f"{a} {n:,}" for a, n in document.labels_by_annotator.items())
+    out.append(
+        f"Document attributes, articles as units: {document.n_articles:,} articles labelled "
+        f"by two or more ({by_annotator})"
+    )
+    out.append("Cohen's kappa (n = articles both labelled)")
+    rows = [
+        [p.a, p.b, *(format_figure(p.confusion[k].kappa, p.confusion[k].n) for k in p.confusion)]
+        for p in document.pairs
+    ]
+    out.table(["a", "b", *map(attribute_label, document.attributes)], rows)
+    out.append(_alpha_title(document.multiple, "articles (n = articles shared)"))
+    width = max(11, *(len(attribute_label(k)) for k in document.attributes))
+    for k in document.attributes:
+        a = document.alpha[k]
+        label = attribute_label(k)
+        out.append(f"  {label:<{width}} {format_figure(a.value, a.n_units, 'articles')}")
 
 
 def _short(value: float | None) -> str:

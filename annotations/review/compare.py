@@ -4,10 +4,12 @@ The passages are grouped into comparison items, in two steps:
 
 1. **Shared spans.** Passages with exactly the same (start, end) form a span group. A span
    group that every annotator contributed to is an item on its own, whatever else overlaps
-   it: `agreement` when all its passages carry the same actor, stance, stance target and
-   claim type, `attributes_differ` otherwise (naming the attributes that differ). Notes
-   are not compared: they are the annotators' own words, and gold keeps each one with its
-   author (`queue.merge_unanimous`).
+   it: `agreement` when all its passages carry the same reviewed attributes,
+   `attributes_differ` otherwise (naming the attributes that differ). Which attributes
+   are reviewed comes from the schema (`reviewed_attributes`): every attribute but a
+   comment, a free-text attribute standing on its own (the bundled `note`). Comments are
+   the annotators' own words: gold keeps each one with its author
+   (`queue.merge_unanimous`). Several values (`multiple`) compare as sets.
 2. **Overlap components.** The remaining passages are joined when they overlap (share at
    least one character; identical empty spans count as overlapping), and each connected
    component of that overlap graph is one item. A chain A overlaps B overlaps C is one
@@ -26,19 +28,54 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from annotations.models import Passage
+from annotations.models import DocumentLabels, Passage
 
-# The labelled attributes that agreement measures (categories with a kappa each).
-COMPARED_ATTRIBUTES: tuple[str, ...] = ("actor", "stance", "claim_type")
-# What must be equal for review to call passages an agreement and merge them unasked:
-# the measured attributes and the free-text stance target, which gold would otherwise
-# take from one annotator and drop for the others.
-REVIEWED_ATTRIBUTES: tuple[str, ...] = ("actor", "stance", "target", "claim_type")
+if TYPE_CHECKING:
+    from annotations.schema import Attribute, LabelSchema
+
+# The attribute types whose values are categories: what agreement measures (a kappa and
+# an alpha each). A `text` attribute is free text: never measured.
+CATEGORICAL_TYPES: tuple[str, ...] = ("choice", "actor", "boolean")
 
 Kind = Literal["agreement", "attributes_differ", "partial", "overlap", "single"]
 KINDS: tuple[Kind, ...] = ("agreement", "attributes_differ", "partial", "overlap", "single")
+# The key of an article's document item among its passage items (whose keys are passage
+# ids joined by ","; an id never holds a comma, so this never collides).
+DOCUMENT_ITEM = "document"
+
+
+def compared_attributes(schema: LabelSchema, level: str = "passage") -> tuple[Attribute, ...]:
+    """The attributes agreement measures, in schema order: the categorical ones."""
+    return tuple(a for a in _level(schema, level) if a.type in CATEGORICAL_TYPES)
+
+
+def is_comment(attribute: Attribute) -> bool:
+    """A free-text attribute standing on its own (the bundled `note`): the annotator's own
+    words, kept with their author rather than compared. A text attribute offered `when`
+    another has a value (a stance's `target`) qualifies that value and is reviewed."""
+    return attribute.type == "text" and attribute.when is None
+
+
+def reviewed_attributes(schema: LabelSchema, level: str = "passage") -> tuple[str, ...]:
+    """What must be equal for review to call labels an agreement and merge them unasked:
+    every attribute but the comments (which gold would otherwise take from one annotator
+    and drop for the others)."""
+    return tuple(a.id for a in _level(schema, level) if not is_comment(a))
+
+
+def comment_attributes(schema: LabelSchema, level: str = "passage") -> tuple[str, ...]:
+    return tuple(a.id for a in _level(schema, level) if is_comment(a))
+
+
+def _level(schema: LabelSchema, level: str) -> tuple[Attribute, ...]:
+    return schema.document_attributes if level == "document" else schema.attributes
+
+
+def comparable(value: Any) -> Any:
+    """A label value as compared: several values (a list) as a set, in any order."""
+    return frozenset(value) if isinstance(value, list | tuple) else value
 
 
 @dataclass(frozen=True)
@@ -83,13 +120,15 @@ def _passage_order(p: Passage) -> tuple[int, int, str, str]:
     return (p.start, p.end, p.annotator, p.id)
 
 
-def _differing(passages: Iterable[Passage]) -> tuple[str, ...]:
-    values: dict[str, set[str | None]] = {name: set() for name in REVIEWED_ATTRIBUTES}
-    for p in passages:
-        attributes = p.attributes()
-        for name in REVIEWED_ATTRIBUTES:
-            values[name].add(attributes.get(name))
-    return tuple(name for name in REVIEWED_ATTRIBUTES if len(values[name]) > 1)
+def differing_labels(
+    labels: Iterable[Mapping[str, Any]], reviewed: Sequence[str]
+) -> tuple[str, ...]:
+    """The attributes of `reviewed` with more than one value among `labels`."""
+    values: dict[str, set[Any]] = {name: set() for name in reviewed}
+    for mapping in labels:
+        for name in reviewed:
+            values[name].add(comparable(mapping.get(name)))
+    return tuple(name for name in reviewed if len(values[name]) > 1)
 
 
 def _overlap_components(passages: list[Passage]) -> list[list[Passage]]:
@@ -114,14 +153,16 @@ def _overlap_components(passages: list[Passage]) -> list[list[Passage]]:
     return components
 
 
-def _item(component: list[Passage], annotators: Sequence[str], full: bool) -> ComparisonItem:
+def _item(
+    component: list[Passage], annotators: Sequence[str], full: bool, reviewed: Sequence[str]
+) -> ComparisonItem:
     by_annotator: dict[str, list[Passage]] = {a: [] for a in annotators}
     for p in component:
         by_annotator[p.annotator].append(p)
     passages = {a: tuple(ps) for a, ps in by_annotator.items()}
     present = sum(1 for ps in passages.values() if ps)
     one_span = all(p.start == component[0].start and p.end == component[0].end for p in component)
-    differing = _differing(component)
+    differing = differing_labels((p.labels for p in component), reviewed)
     kind: Kind
     if full:
         kind = "attributes_differ" if differing else "agreement"
@@ -141,14 +182,18 @@ def _item(component: list[Passage], annotators: Sequence[str], full: bool) -> Co
 
 
 def compare_article(
-    passages: Iterable[Passage], annotators: Sequence[str] | None = None
+    passages: Iterable[Passage],
+    annotators: Sequence[str] | None = None,
+    schema: LabelSchema | None = None,
 ) -> list[ComparisonItem]:
     """Group one article's passages into comparison items (see the module docstring).
 
     `annotators` chooses whose passages are compared and the order of each item's
     `passages`; by default every annotator found, sorted. Passages of other annotators are
-    ignored. Raises ValueError when the passages belong to more than one article.
+    ignored. `schema` says which attributes are reviewed (default: the bundled one).
+    Raises ValueError when the passages belong to more than one article.
     """
+    reviewed = reviewed_attributes(schema or bundled_schema())
     chosen = list(passages)
     if len({p.article_id for p in chosen}) > 1:
         raise ValueError("compare_article takes the passages of one article")
@@ -177,8 +222,8 @@ def compare_article(
     rest.sort(key=_passage_order)
 
     # Step 2: overlap components of what is left.
-    items = [_item(g, annotators, full=True) for g in full_groups]
-    items.extend(_item(c, annotators, full=False) for c in _overlap_components(rest))
+    items = [_item(g, annotators, True, reviewed) for g in full_groups]
+    items.extend(_item(c, annotators, False, reviewed) for c in _overlap_components(rest))
     items.sort(
         key=lambda item: (
             item.start,
@@ -192,3 +237,69 @@ def compare_article(
 def disagreements(items: Iterable[ComparisonItem]) -> list[ComparisonItem]:
     """The items that need review: every kind but `agreement`, in their order."""
     return [item for item in items if item.kind != "agreement"]
+
+
+@dataclass(frozen=True)
+class DocumentItem:
+    """The annotators' labels on the whole article, side by side (one item per article).
+
+    `labels` has a key for every compared annotator, in the order given: their document
+    labels, or None when they gave none. `kind` is `agreement` (everyone gave the same
+    reviewed attributes), `attributes_differ`, `partial` (some gave none) or `single`.
+    """
+
+    article_id: str
+    kind: Kind
+    labels: Mapping[str, DocumentLabels | None]
+    differing: tuple[str, ...] = ()
+
+    key = DOCUMENT_ITEM
+
+    @property
+    def present(self) -> tuple[str, ...]:
+        return tuple(a for a, d in self.labels.items() if d is not None)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(a for a, d in self.labels.items() if d is None)
+
+    @property
+    def is_disagreement(self) -> bool:
+        return self.kind != "agreement"
+
+
+def compare_documents(
+    labels: Iterable[DocumentLabels],
+    annotators: Sequence[str],
+    schema: LabelSchema | None = None,
+) -> DocumentItem | None:
+    """One article's document labels compared across `annotators` (in that order); None
+    when fewer than two annotators are compared or none of them gave document labels."""
+    by_annotator: dict[str, DocumentLabels | None] = dict.fromkeys(annotators)
+    article_ids = set()
+    for d in labels:
+        if d.annotator in by_annotator and d.labels:
+            by_annotator[d.annotator] = d
+            article_ids.add(d.article_id)
+    if len(article_ids) > 1:
+        raise ValueError("compare_documents takes the document labels of one article")
+    given = [d for d in by_annotator.values() if d is not None]
+    if len(by_annotator) < 2 or not given:
+        return None
+    reviewed = reviewed_attributes(schema or bundled_schema(), "document")
+    differing = differing_labels((d.labels for d in given), reviewed)
+    kind: Kind
+    if len(given) == 1:
+        kind = "single"
+    elif len(given) < len(by_annotator):
+        kind = "partial"
+    else:
+        kind = "attributes_differ" if differing else "agreement"
+    return DocumentItem(given[0].article_id, kind, by_annotator, differing)
+
+
+def bundled_schema() -> LabelSchema:
+    """The bundled schema, read when first needed (the app starts without YAML)."""
+    from annotations.schema import default_schema
+
+    return default_schema()

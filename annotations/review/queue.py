@@ -1,30 +1,58 @@
-"""Adjudication: from annotators' passages to the gold layer, one decision at a time.
+"""Adjudication: from annotators' labels to the gold layer, one decision at a time.
 
-An article's passages are lined up into comparison items (`compare.compare_article`).
-A reviewer settles each item: `unanimous` (everyone agreed on span, actor, stance, stance
-target and claim type: merged in one step, keeping every annotator's note with its author),
+An article's passages are lined up into comparison items (`compare.compare_article`),
+and its document labels into one document item (`compare.compare_documents`). A
+reviewer settles each item: `unanimous` (everyone agreed on the span and every reviewed
+attribute: merged in one step, keeping every annotator's comment with its author),
 `accept` one version, `edit` (a version changed, then accepted), `reject` (no gold
-passage), or `discuss` (with a comment; not settled). An article is settled when every
+labels), or `discuss` (with a comment; not settled). An article is settled when every
 item has a decision other than `discuss`. Every decision is saved at once and can be
-undone (`undo`).
+undone (`restore`, or `session.ReviewSession`).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from annotations.articles import now_iso
-from annotations.models import AuthoredNote, Comment, Decision, GoldPassage, Passage
-from annotations.review.compare import ComparisonItem, compare_article
+from annotations.models import (
+    GOLD_ANNOTATOR,
+    AuthoredNote,
+    Comment,
+    Decision,
+    DocumentLabels,
+    GoldDocumentLabels,
+    GoldPassage,
+    Passage,
+    freeze_labels,
+)
+from annotations.review.compare import (
+    DOCUMENT_ITEM,
+    ComparisonItem,
+    DocumentItem,
+    bundled_schema,
+    comment_attributes,
+    compare_article,
+    compare_documents,
+)
 from annotations.store import CatalogRow, Replaced, Store
+from annotations.text import plural
+
+if TYPE_CHECKING:
+    from annotations.schema import LabelSchema
 
 SETTLING = ("unanimous", "accept", "edit", "reject")
+ReviewItem = ComparisonItem | DocumentItem
 
 
-def item_key(item: ComparisonItem) -> str:
-    """A stable name for an item: its passage ids, sorted, joined."""
+def item_key(item: ReviewItem) -> str:
+    """A stable name for an item: its passage ids, sorted, joined (`document` for the
+    document item)."""
+    if isinstance(item, DocumentItem):
+        return DOCUMENT_ITEM
     return ",".join(sorted(p.id for ps in item.passages.values() for p in ps))
 
 
@@ -38,16 +66,22 @@ class ArticleReview:
 
     article_id: str
     annotators: tuple[str, ...]
-    items: tuple[ComparisonItem, ...]
+    items: tuple[ComparisonItem, ...]  # the passages', in article order
     decisions: dict[str, Decision]  # by item key
+    document: DocumentItem | None = None  # the document labels', when anyone gave some
+
+    @property
+    def all_items(self) -> tuple[ReviewItem, ...]:
+        """Every item: the document item first, then the passages'."""
+        return ((self.document,) if self.document is not None else ()) + self.items
 
     @property
     def n_items(self) -> int:
-        return len(self.items)
+        return len(self.all_items)
 
     @property
     def n_agreements(self) -> int:
-        return sum(1 for item in self.items if item.kind == "agreement")
+        return sum(1 for item in self.all_items if item.kind == "agreement")
 
     @property
     def n_disagreements(self) -> int:
@@ -58,21 +92,22 @@ class ArticleReview:
         """Share of items on which all annotators fully agree; None with no items."""
         return self.n_agreements / self.n_items if self.items else None
 
-    def decision(self, item: ComparisonItem) -> Decision | None:
+    def decision(self, item: ReviewItem) -> Decision | None:
         return self.decisions.get(item_key(item))
 
     @property
-    def open_items(self) -> list[ComparisonItem]:
-        """Items with no settling decision yet (in article order)."""
+    def open_items(self) -> list[ReviewItem]:
+        """Items with no settling decision yet (the document's first, then in article
+        order)."""
         return [
             item
-            for item in self.items
+            for item in self.all_items
             if (d := self.decision(item)) is None or d.verdict not in SETTLING
         ]
 
     @property
     def settled(self) -> bool:
-        return bool(self.items) and not self.open_items
+        return bool(self.all_items) and not self.open_items
 
     @property
     def status(self) -> str:
@@ -85,13 +120,30 @@ class ArticleReview:
 
 
 def article_review(
-    store: Store, article_id: str, annotators: Sequence[str] | None = None
+    store: Store,
+    article_id: str,
+    annotators: Sequence[str] | None = None,
+    schema: LabelSchema | None = None,
 ) -> ArticleReview:
-    passages = [p for p in store.passages(article_id) if p.annotator != "gold"]
-    chosen = tuple(annotators) if annotators else tuple(sorted({p.annotator for p in passages}))
-    items = tuple(compare_article(passages, chosen)) if len(chosen) >= 2 else ()
+    """Where an article stands: its items (passages' and document's) and decisions.
+    `schema` says which attributes are reviewed (default: the bundled one)."""
+    schema = schema or bundled_schema()
+    passages = [p for p in store.passages(article_id) if p.annotator != GOLD_ANNOTATOR]
+    documents = [d for d in store.document_labels(article_id) if d.annotator != GOLD_ANNOTATOR]
+    # The passages are compared among the annotators who marked some (one who marked none
+    # is taken not to have annotated the article); the document labels among them and
+    # anyone who gave document labels, so that a missing one shows.
+    if annotators:
+        chosen = by_documents = tuple(annotators)
+    else:
+        chosen = tuple(sorted({p.annotator for p in passages}))
+        by_documents = tuple(sorted({*chosen, *(d.annotator for d in documents)}))
+    items = tuple(compare_article(passages, chosen, schema)) if len(chosen) >= 2 else ()
+    document = compare_documents(documents, by_documents, schema)
+    if document is not None and len(chosen) < 2:
+        chosen = by_documents
     decisions = {d.item: d for d in store.decisions(article_id)}
-    return ArticleReview(article_id, chosen, items, decisions)
+    return ArticleReview(article_id, chosen, items, decisions, document)
 
 
 def passages_by_article(
@@ -101,51 +153,87 @@ def passages_by_article(
     from a gold export (annotator "gold") are not an annotator's and are left out."""
     grouped: dict[str, list[Passage]] = {}
     for p in store.all_passages(annotators or None):
-        if p.annotator != "gold" and (article_id is None or p.article_id == article_id):
+        if p.annotator != GOLD_ANNOTATOR and (article_id is None or p.article_id == article_id):
             grouped.setdefault(p.article_id, []).append(p)
     return grouped
 
 
-def with_review(store: Store, rows: dict[str, CatalogRow]) -> dict[str, CatalogRow]:
+def documents_by_article(
+    store: Store, annotators: Sequence[str] | None = None, article_id: str | None = None
+) -> dict[str, list[DocumentLabels]]:
+    """The annotators' document labels grouped by article, for agreement."""
+    grouped: dict[str, list[DocumentLabels]] = {}
+    for d in store.all_document_labels(annotators or None):
+        if d.annotator != GOLD_ANNOTATOR and (article_id is None or d.article_id == article_id):
+            grouped.setdefault(d.article_id, []).append(d)
+    return grouped
+
+
+def with_review(
+    store: Store, rows: dict[str, CatalogRow], schema: LabelSchema | None = None
+) -> dict[str, CatalogRow]:
     """Catalog rows with their disagreements and review status (for the article list)."""
     out = dict(rows)
     for article_id, row in rows.items():
         if row.annotators >= 2:
-            review = article_review(store, article_id)
+            review = article_review(store, article_id, schema=schema)
             out[article_id] = replace(
                 row, disagreements=review.n_disagreements, review=review.status
             )
     return out
 
 
-def disputed_article_ids(store: Store) -> list[str]:
+def disputed_article_ids(store: Store, schema: LabelSchema | None = None) -> list[str]:
     """Articles where the annotators disagree somewhere (for the list's filter)."""
-    return [r.article_id for r in review_queue(store) if r.n_disagreements]
+    return [r.article_id for r in review_queue(store, schema) if r.n_disagreements]
 
 
-def unresolved(store: Store) -> tuple[int, int, int]:
+def unresolved(store: Store, schema: LabelSchema | None = None) -> tuple[int, int, int]:
     """Over the review queue: (items without a settling verdict, articles they are in,
     articles settled)."""
-    reviews = review_queue(store)
+    reviews = review_queue(store, schema)
     open_reviews = [r for r in reviews if not r.settled]
     items = sum(len(r.open_items) for r in open_reviews)
     return items, len(open_reviews), len(reviews) - len(open_reviews)
 
 
-def review_queue(store: Store) -> list[ArticleReview]:
-    """Articles labelled by two or more annotators, lowest agreement first, unsettled first."""
-    reviews = [article_review(store, article_id) for article_id in store.reviewable_article_ids()]
+def reviewable_article_ids(store: Store) -> list[str]:
+    """Articles with passages, or document labels, by two or more annotators."""
+    ids = set(store.reviewable_article_ids())
+    by_article: dict[str, set[str]] = {}
+    for d in store.all_document_labels():
+        if d.annotator != GOLD_ANNOTATOR and d.labels:
+            by_article.setdefault(d.article_id, set()).add(d.annotator)
+    ids.update(a for a, names in by_article.items() if len(names) >= 2)
+    return sorted(ids)
+
+
+def review_queue(store: Store, schema: LabelSchema | None = None) -> list[ArticleReview]:
+    """Articles labelled by two or more annotators (passages or document labels), lowest
+    agreement first, unsettled first."""
+    schema = schema or bundled_schema()
+    reviews = [
+        article_review(store, article_id, schema=schema)
+        for article_id in reviewable_article_ids(store)
+    ]
     reviews.sort(
         key=lambda r: (r.settled, r.agreement if r.agreement is not None else 1, r.article_id)
     )
     return reviews
 
 
-def merged_notes(passages: Sequence[Passage]) -> tuple[str | None, tuple[AuthoredNote, ...]]:
-    """The gold note and notes of passages merged unanimously: every note kept with its
-    author; the note text is their one text when they agree, else one "author: text" line
-    each (so formats with a single note column lose nothing either)."""
-    notes = tuple(AuthoredNote(p.annotator, p.note) for p in passages if p.note)
+def merged_texts(
+    labelled: Sequence[tuple[str, Mapping[str, Any]]], attribute: str
+) -> tuple[str | None, tuple[AuthoredNote, ...]]:
+    """A comment attribute merged from several annotators' labels ((author, labels)
+    pairs): every text kept with its author; the merged text is their one text when they
+    agree, else one "author: text" line each (so formats with a single column lose
+    nothing either)."""
+    notes = tuple(
+        AuthoredNote(author, text, attribute)
+        for author, labels in labelled
+        if (text := labels.get(attribute))
+    )
     texts = list(dict.fromkeys(n.text for n in notes))
     if not texts:
         return None, notes
@@ -154,34 +242,79 @@ def merged_notes(passages: Sequence[Passage]) -> tuple[str | None, tuple[Authore
     return "\n".join(f"{n.author}: {n.text}" for n in notes), notes
 
 
+def merged_notes(passages: Sequence[Passage]) -> tuple[str | None, tuple[AuthoredNote, ...]]:
+    """The merged `note` of passages merged unanimously (see `merged_texts`)."""
+    return merged_texts([(p.annotator, p.labels) for p in passages], "note")
+
+
+def _with_changes(labels: Mapping[str, Any], changes: Mapping[str, Any] | None) -> dict[str, Any]:
+    """`labels` with `changes` applied: a None, blank or empty value removes the label."""
+    out = dict(labels)
+    for key, value in (changes or {}).items():
+        if value is None or value == "" or value == [] or value == ():
+            out.pop(key, None)
+        else:
+            out[key] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+def _gold_labels(
+    chosen: tuple[str, Mapping[str, Any]],
+    everyone: Sequence[tuple[str, Mapping[str, Any]]],
+    origin: str,
+    reviewer: str,
+    comments: Sequence[str],
+    changes: Mapping[str, Any] | None,
+) -> tuple[dict[str, Any], tuple[AuthoredNote, ...]]:
+    """The gold labels from a chosen version (author, labels), and every comment with its
+    author: all annotators' merged when unanimous; else the chosen version's, or the
+    reviewer's where the reviewer changed it."""
+    author, labels = chosen
+    gold = _with_changes(labels, changes)
+    notes: list[AuthoredNote] = []
+    for attribute in comments:
+        if origin == "unanimous":
+            text, authored = merged_texts(everyone, attribute)
+        else:
+            # The reviewer read every version and chose this one: its text, or the reviewer's.
+            text = gold.get(attribute)
+            by = reviewer if text != labels.get(attribute) else author
+            authored = (AuthoredNote(by, text, attribute),) if text else ()
+        if text:
+            gold[attribute] = text
+        else:
+            gold.pop(attribute, None)
+        notes.extend(authored)
+    return gold, tuple(notes)
+
+
 def _gold_from(
     passage: Passage,
     item: ComparisonItem,
     origin: str,
     reviewer: str,
-    changes: dict[str, str | None] | None = None,
+    schema: LabelSchema,
+    changes: Mapping[str, Any] | None = None,
 ) -> GoldPassage:
     stamp = now_iso()
-    changes = changes or {}
-    attributes = {**passage.attributes(), **changes}
-    if origin == "unanimous":
-        note, notes = merged_notes(item_passages(item))
-    else:
-        # The reviewer read every version and chose this one: its note, or the reviewer's.
-        note = attributes.get("note")
-        author = (
-            reviewer if changes.get("note", passage.note) != passage.note else passage.annotator
-        )
-        notes = (AuthoredNote(author, note),) if note else ()
+    passages = item_passages(item)
+    labels, notes = _gold_labels(
+        (passage.annotator, passage.labels),
+        [(p.annotator, p.labels) for p in passages],
+        origin,
+        reviewer,
+        comment_attributes(schema),
+        changes,
+    )
     return GoldPassage(
         id=str(uuid.uuid4()),
         article_id=passage.article_id,
         start=passage.start,
         end=passage.end,
         text=passage.text,
-        labels={**attributes, "note": note},
+        labels=labels,
         origin=origin,
-        sources=tuple(sorted(p.id for p in item_passages(item))),
+        sources=tuple(sorted(p.id for p in passages)),
         adjudicator=reviewer,
         schema_name=passage.schema_name,
         schema_version=passage.schema_version,
@@ -191,35 +324,102 @@ def _gold_from(
     )
 
 
-def unanimous_items(store: Store, article_ids: Iterable[str] | None = None) -> list[ComparisonItem]:
+def _gold_document(
+    chosen: DocumentLabels,
+    item: DocumentItem,
+    origin: str,
+    reviewer: str,
+    schema: LabelSchema,
+    changes: Mapping[str, Any] | None = None,
+) -> GoldDocumentLabels:
+    stamp = now_iso()
+    given = [d for d in item.labels.values() if d is not None]
+    labels, _notes = _gold_labels(
+        (chosen.annotator, chosen.labels),
+        [(d.annotator, d.labels) for d in given],
+        origin,
+        reviewer,
+        comment_attributes(schema, "document"),
+        changes,
+    )
+    return GoldDocumentLabels(
+        article_id=chosen.article_id,
+        labels=freeze_labels(labels),
+        origin=origin,
+        sources=tuple(d.annotator for d in given),
+        adjudicator=reviewer,
+        schema_name=chosen.schema_name,
+        schema_version=chosen.schema_version,
+        created_at=stamp,
+        updated_at=stamp,
+    )
+
+
+def item_article(item: ReviewItem) -> str:
+    """The article an item is in."""
+    if isinstance(item, DocumentItem):
+        return item.article_id
+    return item_passages(item)[0].article_id
+
+
+def agreed_words(items: Sequence[ReviewItem]) -> str:
+    """ "2 agreed passages and the document labels of 1 article": what a merge takes."""
+    passages = sum(1 for i in items if isinstance(i, ComparisonItem))
+    documents = len(items) - passages
+    parts = [plural(passages, "agreed passage")] if passages or not documents else []
+    if documents:
+        parts.append(f"the document labels of {plural(documents, 'article')}")
+    return " and ".join(parts)
+
+
+def unanimous_items(
+    store: Store, article_ids: Iterable[str] | None = None, schema: LabelSchema | None = None
+) -> list[ReviewItem]:
     """The full agreements no reviewer has decided yet: what `merge_unanimous` would merge."""
     ids = (
         list(article_ids)
         if article_ids is not None
-        else [r.article_id for r in review_queue(store)]
+        else [r.article_id for r in review_queue(store, schema)]
     )
-    out: list[ComparisonItem] = []
+    out: list[ReviewItem] = []
     for article_id in ids:
-        review = article_review(store, article_id)
+        review = article_review(store, article_id, schema=schema)
         out.extend(
             item
-            for item in review.items
+            for item in review.all_items
             if item.kind == "agreement" and review.decision(item) is None
         )
     return out
 
 
-def merge_unanimous(store: Store, reviewer: str, article_ids: Iterable[str] | None = None) -> int:
+def merge_unanimous(
+    store: Store,
+    reviewer: str,
+    article_ids: Iterable[str] | None = None,
+    schema: LabelSchema | None = None,
+) -> int:
     """Put every undecided full agreement into the gold layer (`unanimous`), in one
-    transaction; returns how many passages were merged. Agreement covers span, actor,
-    stance, stance target and claim type; the annotators' notes all go into gold, each
-    with its author."""
+    transaction; returns how many items were merged (passages, and articles' document
+    labels). Agreement covers the span and every reviewed attribute; the annotators'
+    comments all go into gold, each with its author."""
+    schema = schema or bundled_schema()
     merged = 0
     with store.transaction():
-        for item in unanimous_items(store, article_ids):
-            first = item_passages(item)[0]
-            gold = _gold_from(first, item, "unanimous", reviewer)
-            store.decide(Decision(first.article_id, item_key(item), "unanimous", reviewer), gold)
+        for item in unanimous_items(store, article_ids, schema):
+            if isinstance(item, DocumentItem):
+                first_labels = next(d for d in item.labels.values() if d is not None)
+                gold_document = _gold_document(first_labels, item, "unanimous", reviewer, schema)
+                decide_document(
+                    store,
+                    Decision(item.article_id, DOCUMENT_ITEM, "unanimous", reviewer),
+                    gold_document,
+                )
+            else:
+                first = item_passages(item)[0]
+                gold = _gold_from(first, item, "unanimous", reviewer, schema)
+                store.decide(
+                    Decision(first.article_id, item_key(item), "unanimous", reviewer), gold
+                )
             merged += 1
     return merged
 
@@ -229,44 +429,125 @@ def accept(
     item: ComparisonItem,
     passage: Passage,
     reviewer: str,
-    changes: dict[str, str | None] | None = None,
+    changes: Mapping[str, Any] | None = None,
+    schema: LabelSchema | None = None,
 ) -> Replaced:
-    """Accept one version into the gold layer (`edit` when `changes` alter it).
-    Returns what it replaced, for undo."""
-    verdict = "edit" if changes else "accept"
-    gold = _gold_from(passage, item, "adjudicated", reviewer, changes)
+    """Accept one version into the gold layer (`edit` when `changes` alter it; a None
+    value removes that label). Returns what it replaced, for undo."""
+    schema = schema or bundled_schema()
+    gold = _gold_from(passage, item, "adjudicated", reviewer, schema, changes)
+    verdict = "edit" if gold.labels != passage.labels else "accept"
     decision = Decision(passage.article_id, item_key(item), verdict, reviewer, gold.id)
     return store.decide(decision, gold)
 
 
-def reject(
-    store: Store, item: ComparisonItem, reviewer: str, comment: str | None = None
-) -> Replaced:
-    """No gold passage here. Returns what it replaced."""
-    article_id = item_passages(item)[0].article_id
-    return store.decide(Decision(article_id, item_key(item), "reject", reviewer, comment=comment))
+@dataclass(frozen=True)
+class DocumentReplaced:
+    """A document verdict taken back, and the gold document labels it had set."""
+
+    decision: Decision | None
+    gold: GoldDocumentLabels | None
 
 
-def discuss(store: Store, item: ComparisonItem, reviewer: str, comment: str) -> Replaced:
-    """Mark for discussion: the comment goes on every passage of the item too."""
-    passages = item_passages(item)
+Taken = Replaced | DocumentReplaced
+
+
+def _take_document(store: Store, article_id: str) -> DocumentReplaced:
+    """Remove the document verdict and gold document labels; returns what was removed."""
     with store.transaction():
-        previous = store.decide(
-            Decision(passages[0].article_id, item_key(item), "discuss", reviewer, comment=comment)
-        )
-        for p in passages:
+        previous = store.decision(article_id, DOCUMENT_ITEM)
+        found = store.gold_document_labels(article_id)
+        if previous is not None:
+            store.undo_decision(article_id, DOCUMENT_ITEM)
+        if found:
+            store.set_gold_document_labels(GoldDocumentLabels(article_id))  # empty: removed
+    return DocumentReplaced(previous, found[0] if found else None)
+
+
+def decide_document(
+    store: Store, decision: Decision, gold: GoldDocumentLabels | None = None
+) -> DocumentReplaced:
+    """Save a verdict on an article's document labels (and the gold document labels it
+    sets) in one transaction, replacing an earlier one. Returns what it replaced."""
+    with store.transaction():
+        replaced = _take_document(store, decision.article_id)
+        if gold is not None and gold.labels:
+            store.set_gold_document_labels(gold)
+        store.decide(decision)
+    return replaced
+
+
+def accept_document(
+    store: Store,
+    item: DocumentItem,
+    annotator: str,
+    reviewer: str,
+    changes: Mapping[str, Any] | None = None,
+    schema: LabelSchema | None = None,
+) -> DocumentReplaced:
+    """Accept one annotator's document labels into gold (`edit` when `changes` alter
+    them). Returns what it replaced, for undo."""
+    chosen = item.labels.get(annotator)
+    if chosen is None:
+        raise ValueError(f"{annotator} gave no document labels on {item.article_id}")
+    gold = _gold_document(
+        chosen, item, "adjudicated", reviewer, schema or bundled_schema(), changes
+    )
+    verdict = "edit" if gold.labels != chosen.labels else "accept"
+    return decide_document(store, Decision(item.article_id, DOCUMENT_ITEM, verdict, reviewer), gold)
+
+
+def reject(store: Store, item: ReviewItem, reviewer: str, comment: str | None = None) -> Taken:
+    """No gold labels here. Returns what it replaced."""
+    decision = Decision(item_article(item), item_key(item), "reject", reviewer, comment=comment)
+    if isinstance(item, DocumentItem):
+        return decide_document(store, decision)
+    return store.decide(decision)
+
+
+def discuss(store: Store, item: ReviewItem, reviewer: str, comment: str) -> Taken:
+    """Mark for discussion: the comment goes on every passage of the item too (a document
+    item keeps it on the verdict)."""
+    decision = Decision(item_article(item), item_key(item), "discuss", reviewer, comment=comment)
+    if isinstance(item, DocumentItem):
+        return decide_document(store, decision)
+    with store.transaction():
+        previous = store.decide(decision)
+        for p in item_passages(item):
             store.add_comment(Comment(p.id, reviewer, comment))
     return previous
 
 
-def restore(store: Store, article_id: str, item: str, replaced: Replaced) -> Replaced:
-    """Undo a decision: put back what it replaced (a verdict and its gold passage, or
+def restore(store: Store, article_id: str, item: str, replaced: Taken) -> Taken:
+    """Undo a decision: put back what it replaced (a verdict and its gold labels, or
     nothing). Returns what the undo took away, so it can be redone the same way."""
+    if item == DOCUMENT_ITEM:
+        assert isinstance(replaced, DocumentReplaced)
+        with store.transaction():
+            current = _take_document(store, article_id)
+            if replaced.decision is not None:
+                decide_document(store, replaced.decision, replaced.gold)
+        return current
+    assert isinstance(replaced, Replaced)
     with store.transaction():
-        current = store.undo_decision(article_id, item)
+        taken = store.undo_decision(article_id, item)
         if replaced.decision is not None:
             store.decide(replaced.decision, replaced.gold)
-    return current
+    return taken
+
+
+@dataclass(frozen=True)
+class DecisionChange:
+    """A saved verdict as an undoable change (`annotations.history`)."""
+
+    article_id: str
+    item: str
+    replaced: Taken  # what the verdict replaced: put back on undo
+
+    def revert(self, store: Store, by: str, action: str) -> DecisionChange:
+        return DecisionChange(
+            self.article_id, self.item, restore(store, self.article_id, self.item, self.replaced)
+        )
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ to articles, so they need no index. See docs/search.md.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annotations.models import Passage
 from annotations.search.index import QueryTerm, parse_query
@@ -55,6 +56,7 @@ def search_passages(
     actor: str | None = None,
     claim_type: str | None = None,
     stance: str | None = None,
+    labels: Sequence[tuple[str, Any]] = (),
     annotator: str | None = None,
     article_id: str | None = None,
     limit: int = 50,
@@ -63,7 +65,9 @@ def search_passages(
 ) -> list[PassageHit]:
     """Passages with these labels whose quoted text or note has every word of `query`.
 
-    The label filters are exact ids (None: any). `query` has the article search's syntax
+    `labels` are (attribute, value) filters on any attribute, all of which must hold (a
+    multi-valued attribute: its list holds the value); `actor`, `claim_type` and
+    `stance` are the same for those three. The label filters are exact ids (None: any). `query` has the article search's syntax
     (`annotations.search.parse_query`: words, "phrases", the last word a prefix while
     typed unless `prefix_last` is false); each term must be in the quote or in the note.
     An empty query matches every passage with the labels; a query with no words at all
@@ -80,6 +84,7 @@ def search_passages(
         for attribute, value in (("actor", actor), ("claim_type", claim_type), ("stance", stance))
         if value is not None
     ]
+    filters.extend(labels)
     offset = max(0, offset)
     if not terms:  # the labels alone: SQLite pages
         rows = store.search_passage_rows(filters, annotator, article_id, limit, offset)

@@ -9,6 +9,7 @@ from typing import Any
 
 from annotations.articles import now_iso
 from annotations.models import (
+    GOLD_ANNOTATOR,
     AuthoredNote,
     Comment,
     Decision,
@@ -42,9 +43,21 @@ def _gold_from_row(row: Sequence[Any]) -> GoldPassage:
     values = list(row)
     values[GOLD_COLUMNS.index("sources")] = tuple(json.loads(values[GOLD_COLUMNS.index("sources")]))
     at = GOLD_COLUMNS.index("notes")
-    values[at] = tuple(AuthoredNote(n["author"], n["text"]) for n in json.loads(values[at]))
+    values[at] = tuple(
+        AuthoredNote(n["author"], n["text"], n.get("attribute", "note"))
+        for n in json.loads(values[at])
+    )
     values[_GOLD_LABELS] = labels_from_json(values[_GOLD_LABELS])
     return GoldPassage(*values)
+
+
+def _note_json(note: AuthoredNote) -> dict[str, str]:
+    """A gold comment as stored: the attribute only when it is not the note (the rows
+    written before other comment attributes existed read back the same)."""
+    data = {"author": note.author, "text": note.text}
+    if note.attribute != "note":
+        data["attribute"] = note.attribute
+    return data
 
 
 @dataclass(frozen=True)
@@ -103,7 +116,7 @@ class ReviewQueries(StoreCore):
         values[GOLD_COLUMNS.index("sources")] = json.dumps(list(g.sources))
         values[_GOLD_LABELS] = labels_json(g.labels)
         values[GOLD_COLUMNS.index("notes")] = json.dumps(
-            [{"author": n.author, "text": n.text} for n in g.notes], ensure_ascii=False
+            [_note_json(n) for n in g.notes], ensure_ascii=False
         )
         columns = ", ".join(f'"{c}"' for c in GOLD_COLUMNS)
         marks = ", ".join("?" * len(GOLD_COLUMNS))
@@ -137,8 +150,9 @@ class ReviewQueries(StoreCore):
     def reviewable_article_ids(self) -> list[str]:
         """Articles with passages by two or more annotators."""
         rows = self.conn.execute(
-            "SELECT article_id FROM passages WHERE annotator != 'gold'"
-            " GROUP BY article_id HAVING count(DISTINCT annotator) >= 2"
+            "SELECT article_id FROM passages WHERE annotator != ?"
+            " GROUP BY article_id HAVING count(DISTINCT annotator) >= 2",
+            (GOLD_ANNOTATOR,),
         )
         return [r[0] for r in rows]
 

@@ -171,7 +171,7 @@ def test_passages_by_actor(db: Path) -> None:
     found = hits(db, "--actor", "isis")
     assert sorted(p["annotator"] for p in found) == ["omar", "sara"]
     assert {p["text"] for p in found} == {"تصاعدت التحذيرات المحلية والدولية"}
-    assert all(p["actor"] == "isis" and p["article_id"] == SEED_ID for p in found)
+    assert all(p["labels"]["actor"] == "isis" and p["article_id"] == SEED_ID for p in found)
 
 
 def test_passages_by_claim_type_and_annotator(db: Path) -> None:
@@ -190,7 +190,7 @@ def test_passages_by_words_of_quote_or_note(db: Path, texts: dict[str, str]) -> 
         assert p["text"][start:end] == "التحذيرات"
         assert texts[p["article_id"]][p["start"] : p["end"]] == p["text"]
     [dated] = hits(db, "--passages", "date")  # in the note
-    assert dated["note"] == "date" and dated["note_spans"] == [[0, 4]]
+    assert dated["labels"]["note"] == "date" and dated["note_spans"] == [[0, 4]]
     assert hits(db, "--passages", "--actor", "isis", "العراق") == []  # both must hold
     # Spelling is folded as in the article search: «اخراج» finds «إخراج».
     assert len(hits(db, "--passages", "اخراج")) == 2
@@ -200,7 +200,7 @@ def test_passage_text_output(db: Path) -> None:
     code, out, _ = run(db, "search", "--actor", "isis", "--width", "60")
     assert code == 0 and "\x1b" not in out
     lines = out.splitlines()
-    assert SEED_ID in lines[0] and "actor=isis" in lines[0] and "claim=warning" in lines[0]
+    assert SEED_ID in lines[0] and "actor=isis" in lines[0] and "claim_type=warning" in lines[0]
     assert cells(lines[1]) == 60  # the quote, laid out right-to-left
 
 
@@ -229,3 +229,77 @@ def test_index_command_indexes_only_what_is_new(tmp_path: Path) -> None:
     assert hits == 5
     rebuilt = runner.invoke(cli, ["--db", str(db), "index", "--rebuild"])
     assert rebuilt.output.strip() == "5 articles indexed afresh"
+
+
+NEWS_PLUS = Path(__file__).parents[1] / "data" / "schemas" / "news-plus.yaml"
+
+
+def test_label_filters_on_any_attribute(db: Path) -> None:
+    found = hits(db, "--label", "stance=critical", "--label", "claim_type=warning")
+    assert sorted(p["annotator"] for p in found) == ["omar", "sara"]
+    assert all(p["labels"]["stance"] == "critical" for p in found)
+    assert hits(db, "--label", "stance=critical", "--label", "claim_type=prediction") == []
+    [omar] = hits(db, "--label", "claim_type=prediction", "--annotator", "omar")
+    assert omar["text"] == "قرار إخراج التحالف الدولي من العراق ثابت"
+    # An attribute the bundled schema lacks: named, one line, nothing printed.
+    code, out, err = run(db, "search", "--label", "certainty=likely")
+    assert code == 2 and out == ""
+    (line,) = [x for x in err.splitlines() if "certainty" in x]
+    assert "unknown attribute 'certainty'" in line and "--label" in line
+    code, out, err = run(db, "search", "--label", "stance=angry")
+    assert code == 2 and out == ""
+    assert "unknown value 'angry' of stance" in err and "critical" in err
+    code, _, err = run(db, "search", "--label", "stance")
+    assert code == 2 and "expected ATTR=VALUE" in err
+    assert "Traceback" not in err
+
+
+def test_label_filter_on_an_extra_attribute(db: Path) -> None:
+    from dataclasses import replace
+
+    with Store(db) as store:
+        p = next(p for p in store.passages(SEED_ID, "sara") if p.claim_type == "warning")
+        store.update_passage(replace(p, labels={**p.labels, "certainty": "doubtful"}), by="sara")
+    code, out, _ = run(
+        db, "--schema", str(NEWS_PLUS), "search", "--json", "--label", "certainty=doubtful"
+    )
+    assert code == 0
+    [found] = [json.loads(line) for line in out.splitlines()]
+    assert found["annotator"] == "sara" and found["labels"]["certainty"] == "doubtful"
+    code, out, _ = run(db, "--schema", str(NEWS_PLUS), "search", "--label", "certainty=doubtful")
+    assert code == 0 and "certainty=doubtful" in out.splitlines()[0]
+
+
+TOPICS = """  - id: topics
+    type: choice
+    multiple: true
+    values:
+      - {id: security, label_ar: أمن, label_en: Security, description: Security., shortcut: "7", color: red}
+      - {id: politics, label_ar: سياسة, label_en: Politics, description: Politics., shortcut: "8", color: blue}
+      - {id: economy, label_ar: اقتصاد, label_en: Economy, description: Economy., shortcut: "9", color: green}
+
+  - id: note
+"""
+
+
+def test_multi_valued_labels_match_by_membership(db: Path, tmp_path: Path) -> None:
+    schema = tmp_path / "topics.yaml"
+    text = NEWS_PLUS.read_text(encoding="utf-8")
+    assert text.count("  - id: note\n") == 1
+    schema.write_text(text.replace("  - id: note\n", TOPICS), encoding="utf-8")
+    from dataclasses import replace
+
+    with Store(db) as store:
+        p = next(p for p in store.passages(SEED_ID, "omar") if p.claim_type == "warning")
+        labels = {**p.labels, "topics": ["security", "politics"]}
+        store.update_passage(replace(p, labels=labels), by="omar")
+    for value in ("politics", "security"):
+        code, out, _ = run(
+            db, "--schema", str(schema), "search", "--json", "--label", f"topics={value}"
+        )
+        assert code == 0
+        assert [json.loads(line)["id"] for line in out.splitlines()] == [p.id]
+    code, out, err = run(db, "--schema", str(schema), "search", "--label", "topics=economy")
+    assert code == 0 and out == "" and "no passages match" in err
+    code, out, _ = run(db, "--schema", str(schema), "search", "--label", "topics=politics")
+    assert "topics=security,politics" in out.splitlines()[0]

@@ -145,8 +145,8 @@ async def test_panel_names_values_and_the_accepted_version(
         await pilot.press("R", "enter")
         await pilot.pause()
         panel = str(app.screen.query_one("#review-panel").render())
-        assert "claim: Factual report" in panel and "claim: Prediction" in panel
-        assert "stance: Neutral" in panel
+        assert "Claim type: Factual report" in panel and "Claim type: Prediction" in panel
+        assert "Stance: Neutral" in panel
         assert "factual_report" not in panel
         await pilot.press("2")
         await pilot.pause()

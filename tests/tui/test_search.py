@@ -152,7 +152,7 @@ async def test_passage_search_by_actor_and_note(team_app: HashiyaApp) -> None:
         await pilot.pause()
         assert sorted(h.passage.annotator for h in screen.hits) == ["omar", "sara"]
         screen.query_one("#filter-actor", Select).clear()
-        screen.query_one("#filter-annotator", Select).value = "sara"
+        screen.query_one("#annotator-filter", Select).value = "sara"
         await pilot.press(*"date")  # the note of one of sara's passages
         await app.workers.wait_for_complete()
         await pilot.pause()

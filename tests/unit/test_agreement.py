@@ -31,8 +31,11 @@ from annotations.review.agreement import (
     format_report,
     nominal_alpha,
 )
-from annotations.review.compare import COMPARED_ATTRIBUTES
+from annotations.review.compare import compared_attributes
+from annotations.schema import default_schema
 from tests.support.passages import passage
+
+COMPARED_ATTRIBUTES = tuple(a.id for a in compared_attributes(default_schema()))
 
 
 def one_article(*passages: Passage) -> AgreementReport:

@@ -31,6 +31,8 @@ from annotations.export.formats import (
     Unit,
     labelstudio_attributes,
 )
+from annotations.export.labelled import MissingPackage
+from annotations.export.spacy_docbin import ALIGNMENT_MODES
 from annotations.interop.imports import (
     FOREIGN_FORMATS,
     LABEL_TO_CHOICES,
@@ -40,6 +42,7 @@ from annotations.interop.imports import (
     Offsets,
     import_foreign,
 )
+from annotations.models import GOLD_ANNOTATOR
 from annotations.review.queue import unresolved
 from annotations.store import STATUSES, Store, StoreError
 from annotations.text import escape_json_text, plural, printable
@@ -83,6 +86,14 @@ from tui.cli.main import (
     help="For formats with one label per span: which attribute of the schema is the label.",
 )
 @click.option(
+    "--alignment-mode",
+    type=click.Choice(ALIGNMENT_MODES),
+    default="strict",
+    show_default=True,
+    help="spacy: a span whose edges are not token edges is left out (strict), shrunk to"
+    " the tokens inside it (contract) or grown to the tokens it touches (expand).",
+)
+@click.option(
     "--annotator",
     "annotators",
     multiple=True,
@@ -101,7 +112,7 @@ from tui.cli.main import (
 )
 @click.option(
     "--layer",
-    type=click.Choice(["annotators", "gold"]),
+    type=click.Choice(["annotators", GOLD_ANNOTATOR]),
     default="annotators",
     show_default=True,
     help="gold: the adjudicated passages, with their provenance.",
@@ -132,6 +143,7 @@ def export_command(
     format_name: str,
     unit: str,
     label_from: str,
+    alignment_mode: str,
     annotators: tuple[str, ...],
     articles: tuple[str, ...],
     status: str | None,
@@ -187,8 +199,10 @@ def export_command(
         labelstudio_offsets=cast("LabelStudioOffsets", offsets),
         labelstudio_attributes=labelstudio_attributes(full_schema),
         report=_report,
+        schema=schema,
+        alignment_mode=alignment_mode,
     )
-    if layer == "gold" and not include_unresolved:
+    if layer == GOLD_ANNOTATOR and not include_unresolved:
         _say_what_gold_leaves_out(store)
     records = export_records(store, schema, flt)
     try:
@@ -209,6 +223,8 @@ def export_command(
         raise click.ClickException(
             f"export stopped: {where}{exc} (`hashiya doctor` lists such passages)"
         ) from None
+    except MissingPackage as exc:
+        raise click.ClickException(str(exc)) from None
     except OSError as exc:
         target = output or "stdout"
         raise click.ClickException(f"{target}: cannot write ({exc.strerror or exc})") from None

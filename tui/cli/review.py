@@ -5,12 +5,15 @@ from __future__ import annotations
 import click
 
 from annotations.review.agreement import compute_agreement, format_report
+from annotations.review.compare import ComparisonItem
 from annotations.review.queue import (
     ArticleReview,
     article_review,
+    documents_by_article,
     merge_unanimous,
     passages_by_article,
     review_queue,
+    unanimous_items,
 )
 from annotations.store import Store, StoreError
 from annotations.text import plural
@@ -19,6 +22,7 @@ from tui.cli.main import (
     cli,
     for_terminal,
     laid_out,
+    load_label_schema,
     open_store,
     say,
     say_json,
@@ -37,6 +41,13 @@ from tui.terminal import explicit_bidi
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable figures.")
 @click.option("--confusion", is_flag=True, help="Also print confusion matrices.")
 @click.option("--per-article", is_flag=True, help="Also print the figures of each article.")
+@click.option(
+    "--characters",
+    "char_attribute",
+    metavar="ATTR",
+    help="The attribute each character takes in the character-level alpha "
+    "(default: claim_type, else the schema's first choice attribute).",
+)
 @click.pass_context
 def agreement_command(
     ctx: click.Context,
@@ -45,15 +56,19 @@ def agreement_command(
     as_json: bool,
     confusion: bool,
     per_article: bool,
+    char_attribute: str | None,
 ) -> None:
-    """Inter-annotator agreement: span F1 (exact and overlap), Cohen's kappa per pair,
-    Krippendorff's alpha across annotators, and a character-level alpha.
+    """Inter-annotator agreement: span F1 (exact and overlap), Cohen's kappa per pair and
+    Krippendorff's alpha across annotators for every categorical attribute of the schema
+    (MASI-weighted for several values), a character-level alpha, and the same for the
+    document attributes with articles as units.
 
     A figure with nothing to measure says "undefined", never 0; every figure has
     the number of items it rests on beside it. Definitions: docs/agreement.md.
 
     Example: hashiya agreement --annotators sara,omar --json
     """
+    schema = load_label_schema(ctx)
     store = open_store(ctx)
     names = [a.strip() for a in annotators.split(",") if a.strip()] if annotators else None
     article_id = None
@@ -68,7 +83,17 @@ def agreement_command(
     grouped = passages_by_article(store, names, article_id)
     if names is not None and len(names) < 2:
         raise click.UsageError("--annotators needs two or more names")
-    report = compute_agreement(grouped, names)
+    documents = documents_by_article(store, names, article_id)
+    try:
+        report = compute_agreement(
+            grouped,
+            names,
+            schema,
+            documents_by_article=documents,
+            char_attribute=char_attribute,
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--characters") from None
     if as_json:
         say_json(report.to_json(), indent=2)
     else:
@@ -97,8 +122,9 @@ def queue_command(ctx: click.Context, as_json: bool) -> None:
 
     Example: hashiya review queue
     """
+    schema = load_label_schema(ctx)
     store = open_store(ctx)
-    reviews = review_queue(store)
+    reviews = review_queue(store, schema)
     with explicit_bidi(not as_json and settings_of(ctx).bidi == "app"):
         _print_queue(ctx, store, reviews, as_json)
 
@@ -132,20 +158,29 @@ def _print_queue(
 @click.option("--article", "articles", multiple=True, help="Only these articles (default: all).")
 @click.pass_context
 def merge_unanimous_command(ctx: click.Context, articles: tuple[str, ...]) -> None:
-    """Put every passage all annotators agree on fully into the gold layer (`unanimous`).
+    """Put every passage all annotators agree on fully into the gold layer (`unanimous`),
+    and every article's document labels when all annotators gave the same.
 
-    Fully: the same span, actor, stance, stance target and claim type. Every annotator's
-    note goes into gold with its author; a differing target is left for a reviewer.
+    Fully: the same span and every attribute of the schema but the comments (free text
+    not tied to another attribute, like the note). Every annotator's note goes into gold
+    with its author; a differing target is left for a reviewer.
 
     Example: hashiya review merge-unanimous
     """
+    schema = load_label_schema(ctx)
     store = open_store(ctx)
     reviewer = settings_of(ctx).annotator
     chosen = list(articles) or None
-    merged = merge_unanimous(store, reviewer, chosen)
-    ids = chosen if chosen is not None else [r.article_id for r in review_queue(store)]
-    left = sum(len(article_review(store, a).open_items) for a in ids)
-    line = f"{plural(merged, 'passage')} merged into the gold layer"
+    pending = unanimous_items(store, chosen, schema)
+    merge_unanimous(store, reviewer, chosen, schema)
+    passages = sum(1 for item in pending if isinstance(item, ComparisonItem))
+    documents = len(pending) - passages
+    ids = chosen if chosen is not None else [r.article_id for r in review_queue(store, schema)]
+    left = sum(len(article_review(store, a, schema=schema).open_items) for a in ids)
+    line = plural(passages, "passage")
+    if documents:
+        line += f" and the document labels of {plural(documents, 'article')}"
+    line += " merged into the gold layer"
     if left:
         line += f"; {plural(left, 'item')} still need a reviewer (R in the app)"
     say(line)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -102,14 +103,49 @@ def _passage_json(hit: PassageHit) -> dict[str, Any]:
         "end": p.end,
         "text": p.text,
         "annotator": p.annotator,
-        "actor": p.actor,
-        "stance": p.stance,
-        "target": p.target,
-        "claim_type": p.claim_type,
-        "note": p.note,
+        "labels": dict(p.labels),
         "text_spans": [list(span) for span in hit.text_spans],
         "note_spans": [list(span) for span in hit.note_spans],
     }
+
+
+def label_filters(schema: LabelSchema, given: Sequence[str]) -> list[tuple[str, Any]]:
+    """`--label ATTR=VALUE` options as (attribute, value) filters; a usage error naming
+    the option when the attribute or the value is not the schema's. A boolean takes
+    true/false; an actor or text attribute any value (users add actors of their own)."""
+    filters: list[tuple[str, Any]] = []
+    for item in given:
+        attr_id, sep, value = item.partition("=")
+        attr_id = attr_id.strip()
+        if not sep or not attr_id or not value:
+            raise click.BadParameter(
+                f"'{printable(item)}': expected ATTR=VALUE (e.g. stance=critical)",
+                param_hint="--label",
+            )
+        attribute = schema.attribute(attr_id)
+        if attribute is None:
+            known = ", ".join(a.id for a in schema.attributes)
+            raise click.BadParameter(
+                f"unknown attribute '{printable(attr_id)}' in schema {schema.name}"
+                f" (expected one of: {known})",
+                param_hint="--label",
+            )
+        parsed: Any = value
+        if attribute.type == "boolean":
+            if value.lower() not in ("true", "false"):
+                raise click.BadParameter(
+                    f"{attr_id}: expected true or false, not '{printable(value)}'",
+                    param_hint="--label",
+                )
+            parsed = value.lower() == "true"
+        elif attribute.type == "choice" and attribute.value(value) is None:
+            known = ", ".join(v.id for v in attribute.values)
+            raise click.BadParameter(
+                f"unknown value '{printable(value)}' of {attr_id} (expected one of: {known})",
+                param_hint="--label",
+            )
+        filters.append((attr_id, parsed))
+    return filters
 
 
 def _warn_unknown(schema: LabelSchema, field: str, value: str | None) -> None:
@@ -145,6 +181,15 @@ def _warn_unknown(schema: LabelSchema, field: str, value: str | None) -> None:
 @click.option("--claim-type", help="Passages with this claim type id (implies --passages).")
 @click.option("--stance", help="Passages with this stance id (implies --passages).")
 @click.option(
+    "--label",
+    "labels",
+    multiple=True,
+    metavar="ATTR=VALUE",
+    help="Passages whose attribute ATTR holds VALUE (any attribute of the schema; a "
+    "multi-valued one matches when VALUE is among its values). Repeat: all must hold. "
+    "Implies --passages.",
+)
+@click.option(
     "--annotator",
     "by",
     callback=check_names,
@@ -162,6 +207,7 @@ def search_command(
     actor: str | None,
     claim_type: str | None,
     stance: str | None,
+    labels: tuple[str, ...],
     by: str | None,
 ) -> None:
     """Search the articles for words, whatever their spelling (hamza, harakat, digits).
@@ -171,16 +217,18 @@ def search_command(
     text), the title and the words around the match. The search index is built first
     for articles not yet in it.
 
-    With --passages (or any of --actor, --claim-type, --stance, --annotator), search
-    the passages instead: QUERY, if given, matches their quoted text or note.
+    With --passages (or any of --label, --actor, --claim-type, --stance, --annotator),
+    search the passages instead: QUERY, if given, matches their quoted text or note.
 
     Example: hashiya search الأمريكية --limit 5
 
-    Example: hashiya search --actor isis --claim-type warning
+    Example: hashiya search --label stance=critical --label claim_type=warning
     """
     settings = settings_of(ctx)
     text = " ".join(query)
-    passage_mode = passages or any(v is not None for v in (actor, claim_type, stance, by))
+    passage_mode = (
+        passages or bool(labels) or any(v is not None for v in (actor, claim_type, stance, by))
+    )
     if not passage_mode and not text.strip():
         raise click.UsageError("give a QUERY (or --passages with filters)")
     store = open_store(ctx)
@@ -192,6 +240,7 @@ def search_command(
     )
     if passage_mode:
         schema = load_label_schema(ctx)
+        filters = label_filters(schema, labels)
         _warn_unknown(schema, "actor", actor)
         _warn_unknown(schema, "claim_type", claim_type)
         _warn_unknown(schema, "stance", stance)
@@ -201,6 +250,7 @@ def search_command(
             actor=actor,
             claim_type=claim_type,
             stance=stance,
+            labels=filters,
             annotator=by,
             limit=limit,
             offset=offset,
@@ -211,7 +261,7 @@ def search_command(
                 say_json(_passage_json(passage_hit))
             return
         with explicit_bidi(settings.bidi == "app"):
-            _print_passages(printer, found)
+            _print_passages(printer, found, schema)
         if not found:
             click.echo("no passages match", err=True)
         return
@@ -233,19 +283,26 @@ def search_command(
         click.echo(f"no articles match «{printable(text)}»", err=True)
 
 
-def _print_passages(printer: _Printer, found: list[PassageHit]) -> None:
+def _label_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(printable(str(v)) for v in value)
+    return printable(str(value))
+
+
+def _print_passages(printer: _Printer, found: list[PassageHit], schema: LabelSchema) -> None:
+    # The attributes whose values are ids (not free text) go on the head line.
+    shown = [a.id for a in schema.attributes if a.type != "text"]
     for number, hit in enumerate(found):
         p = hit.passage
         if number:
             click.echo("")
+        extra = [k for k in p.labels if schema.attribute(k) is None]
         labels = " ".join(
-            f"{name}={printable(value)}"
-            for name, value in (
-                ("actor", p.actor),
-                ("stance", p.stance),
-                ("claim", p.claim_type),
-            )
-            if value
+            f"{printable(name)}={_label_value(p.labels[name])}"
+            for name in (*shown, *extra)
+            if name in p.labels
         )
         head = f"{printable(p.article_id)}  {p.start}-{p.end}  {printable(p.annotator)}"
         click.echo(f"{head}  {labels}".rstrip())

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from annotations.review.agreement import compute_agreement, format_report
-from annotations.review.queue import passages_by_article
+from annotations.review.queue import documents_by_article, passages_by_article
 from annotations.store import Store
 from tui.screens.base import HashiyaScreen
 from tui.widgets.bidi_text import lines_text
@@ -62,7 +62,10 @@ class AgreementScreen(HashiyaScreen):
         # Its own connection: SQLite connections stay in the thread that made them.
         with Store(self.hashiya.settings.db_path) as store:
             grouped = passages_by_article(store)
-        report = compute_agreement(grouped)
+            documents = documents_by_article(store)
+        report = compute_agreement(
+            grouped, schema=self.hashiya.label_schema, documents_by_article=documents
+        )
         text = format_report(report, **self.options, shape=self.hashiya.settings.shape)
         if len(report.annotators) < 2:
             text = "Agreement needs passages by two or more annotators.\n\n" + text

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
 from annotations.review.queue import disputed_article_ids, with_review
-from annotations.store import SORT_KEYS, STATUSES, CatalogQuery
+from annotations.store import SORT_KEYS, STATUSES, CatalogQuery, CatalogRow
 from annotations.text import plural
 from tui.commands import ListCommands
 from tui.screens.base import HashiyaScreen
@@ -50,11 +50,21 @@ class ArticleListScreen(HashiyaScreen):
         super().__init__()
         self.query_state = CatalogQuery(annotator=self.hashiya.settings.annotator)
 
+    def _with_review(self, rows: dict[str, CatalogRow]) -> dict[str, CatalogRow]:
+        # The schema is read only for rows that can disagree: the first screen of a
+        # corpus one person annotates draws without YAML.
+        if not any(row.annotators >= 2 for row in rows.values()):
+            return rows
+        return with_review(self.hashiya.store, rows, self.hashiya.label_schema)
+
     def compose(self) -> ComposeResult:
         yield Header()
         store = self.hashiya.store
         annotator = self.hashiya.settings.annotator
-        source = RowSource(fetch=lambda ids: with_review(store, store.catalog_rows(ids, annotator)))
+        source = RowSource(
+            fetch=lambda ids: self._with_review(store.catalog_rows(ids, annotator)),
+            labelled=lambda: {d.article_id for d in store.document_labels(annotator=annotator)},
+        )
         yield ArticleTable(source, id="article-table")
         yield Static("", id="list-status")
         yield Footer()
@@ -110,7 +120,11 @@ class ArticleListScreen(HashiyaScreen):
     def action_toggle_disputed(self) -> None:
         """Only articles on which the annotators disagree (again: all articles)."""
         q = self.query_state
-        ids = None if q.ids is not None else tuple(disputed_article_ids(self.hashiya.store))
+        ids = (
+            None
+            if q.ids is not None
+            else tuple(disputed_article_ids(self.hashiya.store, self.hashiya.label_schema))
+        )
         self.query_state = replace(q, ids=ids)
         self.reload()
 

@@ -21,7 +21,7 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
 from annotations.overview import Overview, corpus_overview
-from annotations.schema import LabelSchema
+from annotations.schema import Attribute, LabelSchema
 from annotations.store import Store
 from annotations.text import plural
 from tui.screens.base import HashiyaScreen
@@ -102,25 +102,33 @@ def render_overview(figures: Overview, annotator: str, schema: LabelSchema) -> T
         )
         out.append(f"  {f.articles_done:,} done, {f.articles_in_progress:,} in progress\n", "dim")
 
-    section("Passages by claim type")
-    items: list[tuple[str, int, str]] = []
-    for claim in schema.claim_types:
-        name = claim.label_en or claim.id
-        if claim.label_ar and len(name) + 1 + len(claim.label_ar) <= LABEL_WIDTH:
-            name = f"{name} {claim.label_ar}"  # the Arabic name too when it fits whole
-        items.append((_label(name), figures.claim_types.get(claim.id, 0), claim.color_hex))
-    known = {claim.id for claim in schema.claim_types}
-    for claim_id, count in sorted(figures.claim_types.items()):
-        if claim_id and claim_id not in known:
-            items.append((_label(f"{claim_id} (not in schema)"), count, DEFAULT_COLOR))
-    if figures.claim_types.get(""):
-        items.append(("(no claim type)", figures.claim_types[""], "#808080"))
-    rows(items, figures.passages)
+    for attribute in counted_attributes(schema):
+        counts = figures.labels.get(attribute.id, {})
+        words = attribute.label_en.lower() if attribute.label_en.isascii() else attribute.id
+        section(f"Passages by {words}")
+        items: list[tuple[str, int, str]] = []
+        for value in attribute.values:
+            name = value.label_en or value.id
+            if value.label_ar and len(name) + 1 + len(value.label_ar) <= LABEL_WIDTH:
+                name = f"{name} {value.label_ar}"  # the Arabic name too when it fits whole
+            items.append((_label(name), counts.get(value.id, 0), value.color_hex))
+        known = {value.id for value in attribute.values}
+        for value_id, count in sorted(counts.items()):
+            if value_id and value_id not in known:
+                items.append((_label(f"{value_id} (not in schema)"), count, DEFAULT_COLOR))
+        if counts.get(""):
+            items.append((_label(f"(no {words})"), counts[""], "#808080"))
+        rows(items, figures.passages)
     return out
 
 
+def counted_attributes(schema: LabelSchema) -> tuple[Attribute, ...]:
+    """The attributes the overview counts passages by: the choice ones, in schema order."""
+    return tuple(a for a in schema.attributes if a.type == "choice")
+
+
 class OverviewScreen(HashiyaScreen):
-    """Counts of the corpus: statuses, annotators, claim types."""
+    """Counts of the corpus: statuses, annotators, the values of each choice attribute."""
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="overview.back"),
@@ -150,7 +158,8 @@ class OverviewScreen(HashiyaScreen):
     def compute(self) -> None:
         # Its own connection: SQLite connections stay in the thread that made them.
         with Store(self.hashiya.settings.db_path) as store:
-            figures = corpus_overview(store, self.hashiya.settings.annotator)
+            attributes = [a.id for a in counted_attributes(self.schema)]
+            figures = corpus_overview(store, self.hashiya.settings.annotator, attributes)
         self.post_message(self.Computed(figures))
 
     @on(Computed)

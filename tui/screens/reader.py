@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,9 +10,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Static
 
-from annotations.articles import now_iso
 from annotations.history import Change
 from annotations.models import Article, Comment, Passage
+from annotations.passages import PassageError, document_labels, new_passage, relabelled
 from annotations.schema import Actor, LabelSchema
 from annotations.search import find_in_text
 from annotations.store import StoreError, UserActor
@@ -57,6 +56,7 @@ class ReaderScreen(HashiyaScreen):
         Binding("ctrl+y", "redo", "Redo", id="reader.redo", show=False),
         Binding("D", "mark_done", "Done", id="reader.done"),
         Binding("C", "comment", "Comment", id="reader.comment", show=False),
+        Binding("L", "document_labels", "Article labels", id="reader.document_labels", show=False),
         Binding("b", "toggle_panel", "Panel", id="reader.panel", show=False),
         Binding("n", "next(1)", "Next article / hit", id="reader.next", show=False),
         Binding("N", "next(-1)", "Prev hit", id="reader.prev_hit", show=False),
@@ -115,7 +115,9 @@ class ReaderScreen(HashiyaScreen):
                 snap_to_words=settings.snap_to_words,
                 id="reader",
             )
-            yield PassagePanel(self.schema, self.hashiya.store.comments, id="passage-panel")
+            yield PassagePanel(
+                self.schema, self.hashiya.store.comments, labels=self.labels, id="passage-panel"
+            )
         yield Static("", id="reader-status")
         yield Footer()
 
@@ -150,6 +152,7 @@ class ReaderScreen(HashiyaScreen):
         self.view.set_highlights(highlights)
         self.panel.show_all(passages)
         self.panel.show_here(passages, self.view.caret, text, force=True)
+        self.panel.show_document(self.my_document_labels())
         self._status()
 
     def data_changed(self) -> None:
@@ -219,12 +222,13 @@ class ReaderScreen(HashiyaScreen):
 
     # -- tagging ---------------------------------------------------------------------
 
-    def _store_new_actor(self, actor: Actor | None) -> None:  # raises StoreError
-        if actor is None:
+    def _store_new_actors(self, actors: Sequence[Actor]) -> None:  # raises StoreError
+        if not actors:
             return
-        self.hashiya.store.add_actor(
-            UserActor(actor.id, actor.name_ar, actor.name_en, actor.aliases, self.annotator)
-        )
+        for actor in actors:
+            self.hashiya.store.add_actor(
+                UserActor(actor.id, actor.name_ar, actor.name_en, actor.aliases, self.annotator)
+            )
         self.hashiya.reload_schema()
 
     def action_tag(self) -> None:
@@ -247,29 +251,17 @@ class ReaderScreen(HashiyaScreen):
 
         None when the database refused it (the status line says why; the selection stays).
         """
-        stamp = now_iso()
-        passage = Passage(
-            id=str(uuid.uuid4()),
-            article_id=self.article.id,
-            start=start,
-            end=end,
-            text=self.article.text[start:end],
-            annotator=self.annotator,
-            actor=result.actor,
-            stance=result.stance,
-            target=result.target,
-            claim_type=result.claim_type,
-            note=result.note,
-            schema_name=self.schema.name,
-            schema_version=self.schema.version,
-            created_at=stamp,
-            updated_at=stamp,
-        )
         try:
-            self._store_new_actor(result.new_actor)
+            self._store_new_actors(result.new_actors)
+            passage = new_passage(
+                self.article, start, end, self.annotator, result.chosen, self.schema
+            )
             self.hashiya.store.add_passage(passage)
         except StoreError as exc:
             self._not_saved(exc)
+            return None
+        except PassageError as exc:
+            self._status(f"not saved: {exc}", error=True)
             return None
         self.history.record(Change(None, passage))
         self.view.clear_selection()
@@ -293,12 +285,15 @@ class ReaderScreen(HashiyaScreen):
         def done(result: TagResult | None) -> None:
             if result is None:
                 return
-            edited = result.applied_to(passage, now_iso())
             try:
-                self._store_new_actor(result.new_actor)
+                self._store_new_actors(result.new_actors)
+                edited = relabelled(passage, result.chosen, self.schema)
                 self.hashiya.store.update_passage(edited)
             except StoreError as exc:
                 self._not_saved(exc)
+                return
+            except PassageError as exc:
+                self._status(f"not saved: {exc}", error=True)
                 return
             self.history.record(Change(passage, edited))
             self.refresh_passages()
@@ -379,6 +374,48 @@ class ReaderScreen(HashiyaScreen):
 
         with self.hashiya.typed_ahead():
             self.app.push_screen(CommentDialog("Comment on the passage under the caret"), done)
+
+    # -- the article's own labels ----------------------------------------------------------
+
+    def my_document_labels(self) -> dict[str, Any]:
+        """This annotator's labels on the whole article (as last read from the database)."""
+        found = self.hashiya.store.document_labels(self.article.id, self.annotator)
+        return dict(found[0].labels) if found else {}
+
+    def action_document_labels(self) -> None:
+        """Label the whole article with the schema's document attributes; saved at once."""
+        if not self.schema.document_attributes:
+            self._status(f"schema '{self.schema.name}' has no article labels (document_attributes)")
+            return
+        initial = TagResult(self.my_document_labels())
+
+        def done(result: TagResult | None) -> None:
+            if result is None:
+                return
+            try:
+                self._store_new_actors(result.new_actors)
+                labels = document_labels(self.article, self.annotator, result.chosen, self.schema)
+                self.hashiya.store.set_document_labels(labels, by=self.annotator)
+            except StoreError as exc:
+                self._not_saved(exc)
+                return
+            except PassageError as exc:
+                self._status(f"not saved: {exc}", error=True)
+                return
+            self.panel.show_document(labels.labels)
+            self._status("article labels saved" if labels.labels else "article labels cleared")
+
+        title = self.article.title or self.article.text[:200]
+        dialog = TagDialog(
+            self.schema,
+            title,
+            initial,
+            title="Label the article",
+            labels=self.labels,
+            level="document",
+        )
+        with self.hashiya.typed_ahead():
+            self.app.push_screen(dialog, done)
 
     def action_mark_done(self) -> None:
         store = self.hashiya.store

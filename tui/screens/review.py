@@ -3,7 +3,7 @@ and each annotator's own verdicts ("my reviews")."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -14,22 +14,22 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from annotations.models import Passage
-from annotations.review.compare import ComparisonItem
+from annotations.review.compare import ComparisonItem, DocumentItem
 from annotations.review.queue import (
     ArticleReview,
-    accept,
-    article_review,
-    discuss,
+    ReviewItem,
+    agreed_words,
+    item_article,
     item_key,
     item_passages,
     merge_unanimous,
     my_reviews,
-    reject,
-    restore,
     review_queue,
     unanimous_items,
 )
-from annotations.store import Replaced
+from annotations.review.session import ReviewSession
+from annotations.schema import Attribute, LabelSchema
+from annotations.store import StoreError
 from annotations.text import plural
 from tui.commands import QueueCommands, ReviewCommands
 from tui.screens.base import HashiyaScreen
@@ -58,6 +58,12 @@ KIND_COLORS = {
     "single": "#757575",
 }
 SETTLED_COLOR = "#1565c0"
+DOCUMENT_KIND_NAMES = {
+    "agreement": "agreement",
+    "attributes_differ": "different labels",
+    "partial": "not everyone gave some",
+    "single": "only one annotator",
+}
 KIND_NAMES = {
     "agreement": "agreement",
     "attributes_differ": "same span, different labels",
@@ -106,6 +112,49 @@ def _same_labels(a: Passage, b: Passage) -> bool:
     return (a.start, a.end, a.attributes()) == (b.start, b.end, b.attributes())
 
 
+def value_name(schema: LabelSchema, attribute: Attribute, value: Any) -> str:
+    """A label value as a reader names it: a value's or actor's English label, "yes" or
+    "no", the text itself; several values joined by commas; "—" when not labelled."""
+    if value is None or value == [] or value == "":
+        return "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(value_name(schema, attribute, v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if attribute.type == "actor":
+        actor = schema.actor(value)
+        return actor.name_en if actor else str(value)
+    if attribute.type == "choice":
+        found = attribute.value(value)
+        return found.label_en if found else str(value)
+    return str(value)
+
+
+def label_lines(
+    schema: LabelSchema,
+    attributes: tuple[Attribute, ...],
+    labels: Any,
+    width: int,
+    indent: str = "    ",
+) -> list[str]:
+    """One line per attribute: the categorical ones always (— when empty), free text only
+    when given, laid out in its own direction."""
+    lines: list[str] = []
+    for attribute in attributes:
+        value = labels.get(attribute.id)
+        head = f"{indent}{attribute.label_en}: "
+        if attribute.type == "text":
+            if value:
+                lines.append(labelled(english_line(head, width), str(value), width))
+        else:
+            name = value_name(schema, attribute, value)
+            if attribute.type == "actor" or value is None:
+                lines.append(labelled(english_line(head, width), name, width))
+            else:
+                lines.append(english_line(head + name, width))
+    return lines
+
+
 class ReviewScreen(HashiyaScreen):
     """One article: every annotator's passages, classified, and the reviewer's verdicts."""
 
@@ -114,6 +163,14 @@ class ReviewScreen(HashiyaScreen):
         Binding("escape", "app.pop_screen", "Back", id="review.back"),
         Binding("n", "jump(1)", "Next", id="review.next", tooltip="Next disagreement"),
         Binding("N", "jump(-1)", "Prev dispute", id="review.prev", show=False),
+        Binding(
+            "d",
+            "document",
+            "Document",
+            id="review.document",
+            tooltip="The annotators' labels on the whole article",
+            show=False,
+        ),
         *(
             Binding(str(n), f"accept({n - 1})", "Accept version 1-9", show=False)
             for n in range(1, 10)
@@ -139,10 +196,18 @@ class ReviewScreen(HashiyaScreen):
         article = self.hashiya.store.get_article(article_id)
         assert article is not None
         self.article = article
-        self.review = article_review(self.hashiya.store, article_id, annotators)
-        self.current: ComparisonItem | None = None
-        self._undo: list[tuple[str, Replaced]] = []  # (item key, what the decision replaced)
-        self._redo: list[tuple[str, Replaced]] = []
+        self.session = ReviewSession(
+            self.hashiya.store,
+            article_id,
+            self.hashiya.settings.annotator,
+            self.hashiya.label_schema,
+            annotators,
+        )
+        self.current: ReviewItem | None = None
+
+    @property
+    def review(self) -> ArticleReview:
+        return self.session.review
 
     @property
     def view(self) -> ReaderView:
@@ -184,7 +249,7 @@ class ReviewScreen(HashiyaScreen):
     # -- state -------------------------------------------------------------------------
 
     def refresh_review(self) -> None:
-        self.review = article_review(self.hashiya.store, self.article_id, self.annotators)
+        self.session.reload()
         highlights = []
         for item in self.review.items:
             decided = self.review.decision(item)
@@ -198,16 +263,17 @@ class ReviewScreen(HashiyaScreen):
         self.view.set_highlights(highlights)
         if self.current is not None:
             key = item_key(self.current)
-            self.current = next((i for i in self.review.items if item_key(i) == key), None)
+            self.current = next((i for i in self.review.all_items if item_key(i) == key), None)
         self._show()
 
     def data_changed(self) -> None:
         self.refresh_review()
 
-    def _disputes(self) -> list[ComparisonItem]:
-        """Items still needing a reviewer: disagreements without a settling verdict."""
+    def _disputes(self) -> list[ReviewItem]:
+        """Items still needing a reviewer: disagreements without a settling verdict (the
+        document's first)."""
         open_keys = {item_key(i) for i in self.review.open_items}
-        return [i for i in self.review.items if i.is_disagreement and item_key(i) in open_keys]
+        return [i for i in self.review.all_items if i.is_disagreement and item_key(i) in open_keys]
 
     def _item_at(self, offset: int) -> ComparisonItem | None:
         here = [i for i in self.review.items if i.start <= offset < i.end]
@@ -220,11 +286,19 @@ class ReviewScreen(HashiyaScreen):
             self.current = item
         self._show()
 
-    def _go(self, item: ComparisonItem) -> None:
+    def _go(self, item: ReviewItem) -> None:
         self.current = item
-        self.view.clear_selection()
-        self.view.caret = item.start
+        if isinstance(item, ComparisonItem):
+            self.view.clear_selection()
+            self.view.caret = item.start
         self._show()
+
+    def action_document(self) -> None:
+        document = self.review.document
+        if document is None:
+            self._status("no document labels on this article")
+            return
+        self._go(document)
 
     # -- the panel ---------------------------------------------------------------------
 
@@ -236,25 +310,22 @@ class ReviewScreen(HashiyaScreen):
             return [head, "    (nothing marked here)"]
         lines = [head]
         for p in passages:
-            actor = schema.actor(p.actor) if p.actor else None
-            stance = schema.stance(p.stance) if p.stance else None
-            claim = schema.claim_type(p.claim_type) if p.claim_type else None
             lines.append(f"    [{p.start}, {p.end})")
             lines.extend("    " + line for line in visual_lines(p.text, width - 4)[:3])
-            actor_name = actor.name_en if actor else (p.actor or "—")
-            lines.append(english_line(f"    actor: {actor_name}", width))
-            stance_name = stance.label_en if stance else (p.stance or "—")
-            lines.append(english_line(f"    stance: {stance_name}", width))
-            if p.target:
-                lines.append(labelled("      → ", p.target, width))
-            claim_name = claim.label_en if claim else (p.claim_type or "—")
-            lines.append(english_line(f"    claim: {claim_name}", width))
-            if p.note:
-                lines.append(labelled("    note: ", p.note, width))
+            lines.extend(label_lines(schema, schema.attributes, p.labels, width))
             for comment in self.hashiya.store.comments(p.id):
                 head = english_line(f"    💬 {comment.author}:", width // 2) + " "
                 lines.append(labelled(head, comment.body, width))
         return lines
+
+    def _document_version(self, index: int, annotator: str, item: DocumentItem) -> list[str]:
+        schema = self.hashiya.label_schema
+        width = self.panel_width - 4
+        head = english_line(f"[{index + 1}] {annotator}", width)
+        given = item.labels[annotator]
+        if given is None:
+            return [head, "    (no document labels)"]
+        return [head, *label_lines(schema, schema.document_attributes, given.labels, width)]
 
     def _show(self) -> None:
         review = self.review
@@ -268,9 +339,34 @@ class ReviewScreen(HashiyaScreen):
             f"{len(review.open_items)} open · {review.status.replace('_', ' ')}",
             "",
         ]
+        document = review.document
+        if document is not None and document is not self.current:
+            state = DOCUMENT_KIND_NAMES[document.kind]
+            decided = review.decision(document)
+            if decided is not None and decided.verdict != "discuss":
+                state = "settled"
+            out.append(english_line(f"document labels: {state} (d)", width))
+            out.append("")
         item = self.current
         if item is None:
             out.append("Move the caret onto a passage, or n for the next disagreement.")
+        elif isinstance(item, DocumentItem):
+            out.append(english_line(f"DOCUMENT LABELS: {DOCUMENT_KIND_NAMES[item.kind]}", width))
+            if item.differing:
+                out.append(english_line("differ: " + ", ".join(item.differing), width))
+            decided = review.decision(item)
+            if decided is not None:
+                out.append(english_line(f"verdict: {self._document_verdict(decided)}", width))
+                verdict = english_line(f"  by {decided.reviewer}", width)
+                if decided.comment:
+                    verdict = labelled(verdict + " — ", decided.comment, width)
+                out.append(verdict)
+            out.append("")
+            for index, annotator in enumerate(item.labels):
+                out.extend(self._document_version(index, annotator, item))
+                out.append("")
+            out.append("1-9/a accept · r reject")
+            out.append("c discuss · ^z undo")
         else:
             kind = KIND_NAMES[item.kind]
             if item.differing:
@@ -292,6 +388,24 @@ class ReviewScreen(HashiyaScreen):
             out.append("r reject · c discuss · ^z undo")
         self.query_one("#review-panel", Static).update(lines_text(out))
         self._status()
+
+    def _document_verdict(self, decided: Any) -> str:
+        words = {
+            "unanimous": "merged (everyone agreed)",
+            "reject": "rejected",
+            "discuss": "to discuss",
+            "edit": "edited and accepted",
+            "accept": "accepted",
+        }
+        text = words.get(decided.verdict, decided.verdict)
+        if decided.verdict == "accept":
+            gold = self.hashiya.store.gold_document_labels(self.article_id)
+            document = self.review.document
+            if gold and document is not None:
+                for index, (annotator, given) in enumerate(document.labels.items()):
+                    if given is not None and given.labels == gold[0].labels:
+                        return f"accepted version {index + 1} ({annotator})"
+        return text
 
     def _verdict_words(self, item: ComparisonItem, verdict: str, gold_id: str | None) -> str:
         """ "accepted version 2 (sara)" rather than a bare verdict: which one won."""
@@ -330,9 +444,13 @@ class ReviewScreen(HashiyaScreen):
 
     # -- decisions ---------------------------------------------------------------------
 
-    def _record(self, item: ComparisonItem, replaced: Replaced, done: str) -> None:
-        self._undo.append((item_key(item), replaced))
-        self._redo.clear()
+    def _saved(self, step: Any, done: str) -> None:
+        """Run one saving step of the session; say what was done, or why it was not."""
+        try:
+            step()
+        except StoreError as exc:
+            self._status(f"not saved: {exc}")
+            return
         self.set_message(done)
         self.refresh_review()
 
@@ -341,6 +459,7 @@ class ReviewScreen(HashiyaScreen):
         if item is None:
             self._status("move the caret onto a passage first (n: next disagreement)")
             return None
+        assert isinstance(item, ComparisonItem)
         versions = list(item.passages.values())
         if index >= len(versions) or not versions[index]:
             self._status(f"version {index + 1}: that annotator marked nothing here")
@@ -352,28 +471,49 @@ class ReviewScreen(HashiyaScreen):
         return f"version {index + 1} ({passage.annotator})"
 
     def action_accept(self, index: int) -> None:
-        passage = self._version_of(index)
         item = self.current
-        if passage is None or item is None:
+        if isinstance(item, DocumentItem):
+            self._accept_document(item, index)
             return
-        replaced = accept(self.hashiya.store, item, passage, self.reviewer)
-        self._record(item, replaced, f"accepted {self._version_name(item, passage)} into gold")
+        passage = self._version_of(index)
+        if passage is None or not isinstance(item, ComparisonItem):
+            return
+        self._saved(
+            lambda: self.session.accept(item, passage),
+            f"accepted {self._version_name(item, passage)} into gold",
+        )
+
+    def _accept_document(self, item: DocumentItem, index: int) -> None:
+        annotators = list(item.labels)
+        if index >= len(annotators) or item.labels[annotators[index]] is None:
+            self._status(f"version {index + 1}: that annotator gave no document labels")
+            return
+        annotator = annotators[index]
+        self._saved(
+            lambda: self.session.accept_document(item, annotator),
+            f"accepted the document labels of version {index + 1} ({annotator}) into gold",
+        )
 
     def action_edit_accept(self) -> None:
-        passage = self._version_of(0) or (
-            item_passages(self.current)[0] if self.current and item_passages(self.current) else None
-        )
         item = self.current
-        if passage is None or item is None:
+        if isinstance(item, DocumentItem):
+            self._status("document labels: accept a version (1-9), or reject (r)")
+            return
+        passage = self._version_of(0) or (
+            item_passages(item)[0]
+            if isinstance(item, ComparisonItem) and item_passages(item)
+            else None
+        )
+        if passage is None or not isinstance(item, ComparisonItem):
             return
         initial = TagResult.of(passage)
 
         def done(result: TagResult | None) -> None:
             if result is None:
                 return
-            replaced = accept(self.hashiya.store, item, passage, self.reviewer, result.labels())
-            self._record(
-                item, replaced, f"edited {self._version_name(item, passage)}, accepted into gold"
+            self._saved(
+                lambda: self.session.accept(item, passage, result.labels()),
+                f"edited {self._version_name(item, passage)}, accepted into gold",
             )
 
         self.app.push_screen(
@@ -384,8 +524,8 @@ class ReviewScreen(HashiyaScreen):
     def action_reject(self) -> None:
         item = self.current
         if item is not None:
-            replaced = reject(self.hashiya.store, item, self.reviewer)
-            self._record(item, replaced, "rejected: no gold passage here")
+            words = "no gold labels" if isinstance(item, DocumentItem) else "no gold passage here"
+            self._saved(lambda: self.session.reject(item), f"rejected: {words}")
 
     def action_discuss(self) -> None:
         item = self.current
@@ -394,52 +534,54 @@ class ReviewScreen(HashiyaScreen):
 
         def done(comment: str | None) -> None:
             if comment:
-                replaced = discuss(self.hashiya.store, item, self.reviewer, comment)
-                self._record(item, replaced, "marked for discussion")
+                self._saved(lambda: self.session.discuss(item, comment), "marked for discussion")
 
         self.app.push_screen(CommentDialog("Mark for discussion: your comment"), done)
 
     def action_merge_unanimous(self) -> None:
-        pending = len(unanimous_items(self.hashiya.store, [self.article_id]))
+        pending = self.session.pending_unanimous()
         if not pending:
             self._status("no undecided agreements in this article")
             return
+        words = agreed_words(pending)
 
         def done(yes: bool | None) -> None:
             if not yes:
                 self._status("nothing merged")
                 return
-            merged = merge_unanimous(self.hashiya.store, self.reviewer, [self.article_id])
-            self.set_message(f"{plural(merged, 'agreed passage')} merged into gold")
+            try:
+                self.session.merge_unanimous()
+            except StoreError as exc:
+                self._status(f"not saved: {exc}")
+                return
+            self.set_message(f"{words} merged into gold")
             self.refresh_review()
 
         self.app.push_screen(
             ConfirmDialog(
-                f"Merge {plural(pending, 'agreed passage')} of this article into gold? "
-                "Each is a passage every annotator marked with the same labels and target; "
-                "every note goes along with its author."
+                f"Merge {words} of this article into gold? Each is what every annotator "
+                "marked with the same labels and target; every note goes along with its "
+                "author."
             ),
             done,
         )
 
     def action_undo(self) -> None:
-        if not self._undo:
-            self._status("nothing to undo")
+        try:
+            done = self.session.undo()
+        except StoreError as exc:
+            self._status(f"not undone: {exc}")
             return
-        key, replaced = self._undo.pop()
-        current = restore(self.hashiya.store, self.article_id, key, replaced)
-        self._redo.append((key, current))
-        self.set_message("undone")
+        self._status("undone" if done else "nothing to undo")
         self.refresh_review()
 
     def action_redo(self) -> None:
-        if not self._redo:
-            self._status("nothing to redo")
+        try:
+            done = self.session.redo()
+        except StoreError as exc:
+            self._status(f"not redone: {exc}")
             return
-        key, replaced = self._redo.pop()
-        current = restore(self.hashiya.store, self.article_id, key, replaced)
-        self._undo.append((key, current))
-        self.set_message("redone")
+        self._status("redone" if done else "nothing to redo")
         self.refresh_review()
 
     def action_jump(self, direction: int) -> None:
@@ -447,13 +589,19 @@ class ReviewScreen(HashiyaScreen):
         if not disputes:
             self._status("no disagreements left to settle")
             return
+        if isinstance(self.current, DocumentItem) and self.current in disputes:
+            at = disputes.index(self.current)
+            self._go(disputes[(at + direction) % len(disputes)])
+            return
         caret = self.view.caret
+        spans = [i for i in disputes if isinstance(i, ComparisonItem)]
+        documents = [i for i in disputes if isinstance(i, DocumentItem)]
         if direction > 0:
-            later = [i for i in disputes if i.start > caret]
-            target = later[0] if later else disputes[0]
+            later = [i for i in spans if i.start > caret]
+            target: ReviewItem = later[0] if later else (documents or spans)[0]
         else:
-            earlier = [i for i in disputes if i.start < caret]
-            target = earlier[-1] if earlier else disputes[-1]
+            earlier = [i for i in spans if i.start < caret]
+            target = earlier[-1] if earlier else (documents or spans)[-1]
         self._go(target)
 
 
@@ -495,7 +643,9 @@ class ReviewQueueScreen(HashiyaScreen):
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
-        self.reviews: list[ArticleReview] = review_queue(self.hashiya.store)
+        self.reviews: list[ArticleReview] = review_queue(
+            self.hashiya.store, self.hashiya.label_schema
+        )
         for review in self.reviews:
             article = self.hashiya.store.get_article(review.article_id)
             title = fit_line(article.title if article else "", 50).text
@@ -531,25 +681,27 @@ class ReviewQueueScreen(HashiyaScreen):
 
     def action_merge_all(self) -> None:
         store = self.hashiya.store
-        pending = unanimous_items(store)
+        schema = self.hashiya.label_schema
+        pending = unanimous_items(store, schema=schema)
         if not pending:
             self.set_message("no undecided agreements to merge")
             self.show_status()
             return
-        articles = len({item_passages(i)[0].article_id for i in pending})
+        articles = len({item_article(i) for i in pending})
+        words = agreed_words(pending)
 
         def done(yes: bool | None) -> None:
             if not yes:
                 self.set_message("nothing merged")
                 self.show_status()
                 return
-            merged = merge_unanimous(store, self.hashiya.settings.annotator)
-            self.set_message(f"{plural(merged, 'agreed passage')} merged into gold")
+            merge_unanimous(store, self.hashiya.settings.annotator, schema=schema)
+            self.set_message(f"{words} merged into gold")
             self.reload()
 
         self.app.push_screen(
             ConfirmDialog(
-                f"Merge {plural(len(pending), 'agreed passage')} in "
+                f"Merge {words} in "
                 f"{plural(articles, 'article')} into gold? Each is a passage every annotator "
                 "marked with the same span, labels and target; every note goes along with "
                 "its author."

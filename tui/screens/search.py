@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Input, OptionList, Select, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from annotations.schema import LabelSchema
+from annotations.schema import Attribute, LabelSchema
 from annotations.search import Hit, search
 from annotations.search.passages import PassageHit, search_passages
 from annotations.search.snippet import SnippetLine, snippet_line
@@ -48,10 +48,11 @@ class SearchRequest:
 
     mode: str
     query: str
-    filters: dict[str, str] = field(default_factory=dict)  # passage filters: field -> id
+    filters: dict[str, Any] = field(default_factory=dict)  # passage filters: attribute -> value
     offset: int = 0
     width: int = 80
     shape: bool = True
+    annotator: str | None = None  # passages by this annotator only
 
 
 class _Cancelled(Exception):
@@ -91,21 +92,40 @@ def article_option(hit: Hit, width: int, shape: bool = True) -> Text:
     return out
 
 
+def filter_attributes(schema: LabelSchema) -> tuple[Attribute, ...]:
+    """The passage attributes a search filters on: those whose values are a list (choice,
+    actor, boolean), in schema order."""
+    return tuple(a for a in schema.attributes if a.type in ("choice", "actor", "boolean"))
+
+
+def _value_names(
+    schema: LabelSchema, attribute: Attribute, value: Any
+) -> list[tuple[str, str | None]]:
+    """(name, colour) of each of a label's values, as the passage line shows them."""
+    values = value if isinstance(value, list) else [value]
+    out: list[tuple[str, str | None]] = []
+    for v in values:
+        if isinstance(v, bool):
+            out.append((f"{attribute.label_en}: {'yes' if v else 'no'}", None))
+        elif attribute.type == "actor":
+            actor = schema.actor(v)
+            out.append((actor.name_en or actor.id if actor else str(v), None))
+        else:
+            found = attribute.value(v)
+            out.append((found.label_en if found else str(v), found.color_hex if found else None))
+    return out
+
+
 def passage_option(hit: PassageHit, schema: LabelSchema, width: int, shape: bool = True) -> Text:
     """Labels and where the passage is, the quote (matches marked), and the note if any."""
     p = hit.passage
     out = Text(_shown(p.annotator, 30, shape), style="bold", no_wrap=True, end="")
-    if p.actor:
-        actor = schema.actor(p.actor)
-        out.append(" · " + _shown(actor.name_en or actor.id if actor else p.actor, 40, shape))
-    if p.claim_type:
-        claim = schema.claim_type(p.claim_type)
-        out.append(" · ")
-        name = _shown(claim.label_en if claim else p.claim_type, 40, shape)
-        out.append(name, claim.color_hex if claim else None)
-    if p.stance:
-        stance = schema.stance(p.stance)
-        out.append(" · " + _shown(stance.label_en if stance else p.stance, 40, shape))
+    for attribute in filter_attributes(schema):
+        if attribute.id not in p.labels:
+            continue
+        for name, color in _value_names(schema, attribute, p.labels[attribute.id]):
+            out.append(" · ")
+            out.append(_shown(name, 40, shape), color)
     out.append(" · " + _shown(f"{p.article_id} {p.start}-{p.end}", 60, shape), DIM)
     out.truncate(width)
     out.append("\n")
@@ -180,7 +200,7 @@ class SearchScreen(HashiyaScreen):
         yield OptionList(id="search-results")
         yield Footer()
 
-    def _filter_selects(self) -> list[Select[str]]:
+    def _filter_selects(self) -> list[Select[Any]]:
         schema = self.hashiya.label_schema
 
         def label(en: str, ar: str) -> Text:
@@ -190,28 +210,26 @@ class SearchScreen(HashiyaScreen):
             shown = both if ar and len(both) <= FILTER_LABEL_WIDTH else en
             return Text(fit_line(shown, FILTER_LABEL_WIDTH).text)
 
-        return [
-            Select(
-                [(label(a.name_en or a.id, a.name_ar), a.id) for a in schema.actors],
-                prompt="actor",
-                id="filter-actor",
-            ),
-            Select(
-                [(label(c.label_en or c.id, c.label_ar), c.id) for c in schema.claim_types],
-                prompt="claim type",
-                id="filter-claim_type",
-            ),
-            Select(
-                [(label(s.label_en or s.id, s.label_ar), s.id) for s in schema.stances],
-                prompt="stance",
-                id="filter-stance",
-            ),
+        selects: list[Select[Any]] = []
+        for attribute in filter_attributes(schema):
+            options: list[tuple[Text, Any]]
+            if attribute.type == "actor":
+                options = [(label(a.name_en or a.id, a.name_ar), a.id) for a in schema.actors]
+            elif attribute.type == "boolean":
+                options = [(label("yes", ""), True), (label("no", ""), False)]
+            else:
+                options = [(label(v.label_en or v.id, v.label_ar), v.id) for v in attribute.values]
+            selects.append(
+                Select(options, prompt=attribute.id.replace("_", " "), id=f"filter-{attribute.id}")
+            )
+        selects.append(
             Select(
                 [(label(name, ""), name) for name in self.hashiya.store.annotators()],
                 prompt="annotator",
-                id="filter-annotator",
-            ),
-        ]
+                id="annotator-filter",
+            )
+        )
+        return selects
 
     def _placeholder(self) -> str:
         if self.mode == ARTICLES:
@@ -277,13 +295,18 @@ class SearchScreen(HashiyaScreen):
 
     # -- searching -------------------------------------------------------------------
 
-    def filters(self) -> dict[str, str]:
-        chosen: dict[str, str] = {}
-        for name in ("actor", "claim_type", "stance", "annotator"):
-            value = self.query_one(f"#filter-{name}", Select).value
-            if isinstance(value, str):
-                chosen[name] = value
+    def filters(self) -> dict[str, Any]:
+        """The chosen label filters: attribute id -> value."""
+        chosen: dict[str, Any] = {}
+        for attribute in filter_attributes(self.hashiya.label_schema):
+            value = self.query_one(f"#filter-{attribute.id}", Select).value
+            if isinstance(value, str | bool):
+                chosen[attribute.id] = value
         return chosen
+
+    def annotator_filter(self) -> str | None:
+        value = self.query_one("#annotator-filter", Select).value
+        return value if isinstance(value, str) else None
 
     def start_search(self, offset: int = 0) -> None:
         """Search for what the input and filters say now (a new page when offset > 0)."""
@@ -294,6 +317,7 @@ class SearchScreen(HashiyaScreen):
             offset,
             self.result_width,
             self.hashiya.settings.shape,
+            self.annotator_filter() if self.mode == PASSAGES else None,
         )
         self.request = request
         if request.mode == ARTICLES and not request.query.strip():
@@ -326,10 +350,8 @@ class SearchScreen(HashiyaScreen):
                     request.query,
                     limit=PAGE,
                     offset=request.offset,
-                    actor=request.filters.get("actor"),
-                    claim_type=request.filters.get("claim_type"),
-                    stance=request.filters.get("stance"),
-                    annotator=request.filters.get("annotator"),
+                    labels=list(request.filters.items()),
+                    annotator=request.annotator,
                 )
         options: list[Text] = []  # laid out here, off the UI thread
         for hit in hits:

@@ -25,6 +25,7 @@ from annotations.store import CatalogRow
 from tui.widgets.bidi_text import padded
 
 STATUS_MARK = {"todo": " ", "in_progress": "…", "done": "✓"}
+LABELLED_MARK = "▪"  # after the status: the article has the annotator's article labels
 # (header, width) of the fixed columns; the title takes the rest.
 COLUMNS = (
     ("", 2),
@@ -104,9 +105,11 @@ class CatalogIds(Sequence[str]):
 
 @dataclass
 class RowSource:
-    """Where rows come from: fetch(ids) -> {id: CatalogRow}."""
+    """Where rows come from: fetch(ids) -> {id: CatalogRow}; labelled() -> the ids of
+    the articles with the annotator's own article labels."""
 
     fetch: Callable[[list[str]], dict[str, CatalogRow]]
+    labelled: Callable[[], set[str]] = set
 
 
 class ArticleTable(ScrollView, can_focus=True):
@@ -145,6 +148,7 @@ class ArticleTable(ScrollView, can_focus=True):
         self.source = source
         self.ids: Sequence[str] = []
         self._rows: dict[str, CatalogRow] = {}
+        self._labelled: set[str] | None = None  # read again after `invalidate`
 
     # -- data ------------------------------------------------------------------------
 
@@ -166,6 +170,7 @@ class ArticleTable(ScrollView, can_focus=True):
     def invalidate(self) -> None:
         """Rows changed in the database (status, counts): fetch them again when drawn."""
         self._rows.clear()
+        self._labelled = None
         self.refresh()
 
     @property
@@ -199,8 +204,10 @@ class ArticleTable(ScrollView, can_focus=True):
         row = self._row(index)
         if row is None:
             return Strip.blank(width, self.rich_style)
+        if self._labelled is None:
+            self._labelled = self.source.labelled()
         fixed = [
-            STATUS_MARK.get(row.status, "?"),
+            STATUS_MARK.get(row.status, "?") + (LABELLED_MARK if row.id in self._labelled else ""),
             str(row.my_passages or ""),
             str(row.all_passages or ""),
             str(row.annotators or ""),

@@ -1,15 +1,18 @@
-"""The side panel: the passages under the caret, then the article's whole list."""
+"""The side panel: the article's own labels, the passages under the caret, then the
+article's whole list. Every attribute is shown from the schema, named in the labels'
+language."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from annotations.models import Comment, Passage
-from annotations.schema import LabelSchema
+from annotations.schema import Attribute, LabelSchema
 from tui.widgets.bidi_text import english_line, labelled, lines_text, padded
 
 PANEL_WIDTH = 38
@@ -28,38 +31,92 @@ class PassagePanel(VerticalScroll):
         schema: LabelSchema,
         comments: Callable[[str], list[Comment]] = lambda passage_id: [],
         *,
+        labels: str = "en",
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.schema = schema
         self.comments = comments  # a passage's comment thread, by passage id
+        self.labels = labels  # "ar": names in Arabic; "en": in English
         self._here: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
+        yield Static(lines_text([]), id="panel-document")
         yield Static(lines_text(["UNDER THE CARET", "—"]), id="panel-here")
         yield Static(lines_text([]), id="panel-all")
+
+    def on_mount(self) -> None:
+        self.query_one("#panel-document", Static).display = bool(self.schema.document_attributes)
+
+    # -- one attribute, one line --------------------------------------------------------
+
+    def _label_of(self, names: Any) -> str:
+        """The name of an attribute, value or actor in the labels' language."""
+        first, second = (
+            (names.label_ar, names.label_en)
+            if self.labels == "ar"
+            else (names.label_en, names.label_ar)
+        )
+        return first or second
+
+    def value_text(self, attribute: Attribute, value: Any) -> str:
+        """A label value as people read it: value and actor names, several joined."""
+        if attribute.type == "boolean":
+            yes, no = ("نعم", "لا") if self.labels == "ar" else ("yes", "no")
+            return yes if value is True else no
+        if attribute.type == "text":
+            return str(value)
+        items = value if isinstance(value, list | tuple) else [value]
+        names = []
+        for item in items:
+            found = (
+                self.schema.actor(str(item))
+                if attribute.type == "actor"
+                else attribute.value(str(item))
+            )
+            names.append(self._label_of(found) if found is not None else str(item))
+        return "، ".join(names) if self.labels == "ar" else ", ".join(names)
+
+    def attribute_lines(
+        self, attributes: Sequence[Attribute], labels: Mapping[str, Any]
+    ) -> list[str]:
+        """A line per attribute: the value lists always ("—" when not labelled), text
+        only when given; each laid out at the panel's width."""
+        width = INNER_WIDTH
+        lines = []
+        for attribute in attributes:
+            value = labels.get(attribute.id)
+            unset = value is None or value == "" or value == [] or value == ()
+            if unset and attribute.type == "text":
+                continue
+            name = self._label_of(attribute)
+            shown = "—" if unset else self.value_text(attribute, value)
+            if self.labels == "ar":  # one right-to-left line: name, then the value
+                lines.append(padded(f"{name}: {shown}", width))
+            else:
+                head = name[:1].lower() + name[1:]
+                lines.append(labelled(english_line(f"{head}:", width // 2) + " ", shown, width))
+        return lines
+
+    def show_document(self, labels: Mapping[str, Any] | None) -> None:
+        """The annotator's labels on the whole article (the schema's document attributes)."""
+        attributes = self.schema.document_attributes
+        if not attributes:
+            return
+        out = ["ARTICLE LABELS (L)"]
+        out.extend(self.attribute_lines(attributes, labels or {}))
+        out.append("")
+        self.query_one("#panel-document", Static).update(lines_text(out))
 
     def _describe(self, p: Passage, text: str) -> list[str]:
         """A passage's lines: every one drawn at the panel's width (data never raw)."""
         width = INNER_WIDTH
-        actor = self.schema.actor(p.actor) if p.actor else None
-        stance = self.schema.stance(p.stance) if p.stance else None
-        claim = self.schema.claim_type(p.claim_type) if p.claim_type else None
         stale = " ⚠ text changed" if text[p.start : p.end] != p.text else ""
-        stance_line = f"stance: {stance.label_en if stance else (p.stance or '—')}"
         lines = [
             english_line(f"[{p.start}, {p.end}){stale}", width),
             padded(" ".join(p.text.split()), width, align="right"),
-            english_line(f"actor: {actor.name_en if actor else (p.actor or '—')}", width),
-            english_line(stance_line, width),
         ]
-        if p.target:
-            lines.append(labelled("  → ", p.target, width))
-        lines.append(
-            english_line(f"claim: {claim.label_en if claim else (p.claim_type or '—')}", width)
-        )
-        if p.note:
-            lines.append(labelled("note: ", p.note, width))
+        lines.extend(self.attribute_lines(self.schema.attributes, p.attributes()))
         for comment in self.comments(p.id):
             head = english_line(f"💬 {comment.author}:", width // 2) + " "
             lines.append(labelled(head, comment.body, width))

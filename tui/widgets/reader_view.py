@@ -7,12 +7,9 @@ passages are always logical ranges, however the text is ordered on screen.
 
 from __future__ import annotations
 
-import unicodedata
 from bisect import bisect_right
-from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import overload
 
 from rich.color import Color
 from rich.segment import Segment
@@ -25,10 +22,17 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from annotations.caret import (
+    Navigator,
+    ReaderRows,
+    Row,
+    Selection,
+    logical_line,
+    word_bounds,
+)
 from annotations.export.native import sentence_bounds
-from annotations.layout import ArticleLayout, ParagraphLayout, VisualLine
+from annotations.layout import ArticleLayout, ParagraphLayout
 from annotations.layout import Row as ArticleRow
-from annotations.layout.chars import mirrored
 from annotations.models import Article
 from annotations.text import BIDI_CONTROL_PICTURES
 from tui.widgets.bidi_text import bidi_marks as bidi_marks_setting
@@ -39,66 +43,6 @@ FIRST_SCREENS = 4  # screens of a large article laid out at once, before the wor
 
 
 @dataclass(frozen=True)
-class Row:
-    """One screen row of the article."""
-
-    line: VisualLine | None  # None for a blank row
-    base: int | None  # absolute offset of the line's paragraph start; None: not article text
-    pad: int  # blank columns before the first cell
-    kind: str = "text"  # text | title | meta | blank
-
-
-class ReaderRows(Sequence[Row]):
-    """The reader's rows: the header, then the article's rows, each made when read.
-
-    The article's rows come from the layout, which builds a paragraph's lines only when
-    they are shown; the last few hundred made here are kept (the screen and near it).
-    """
-
-    _KEEP = 512
-
-    def __init__(self, header: list[Row], article: Sequence[ArticleRow], terminal_bidi: bool):
-        self.header = header
-        self._article = article
-        self._terminal_bidi = terminal_bidi
-        self._made: OrderedDict[int, Row] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self.header) + len(self._article)
-
-    @overload
-    def __getitem__(self, index: int) -> Row: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Row]: ...
-
-    def __getitem__(self, index: int | slice) -> Row | list[Row]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if index < len(self.header):
-            return self.header[index]
-        row = self._made.get(index)
-        if row is None:
-            found = self._article[index - len(self.header)]
-            if found.line is None:
-                row = Row(None, None, 0, "blank")
-            elif self._terminal_bidi:
-                row = Row(logical_line(found.line), found.base, 0, "text")
-            else:
-                row = Row(found.line, found.base, found.x, "text")
-            self._made[index] = row
-            if len(self._made) > self._KEEP:
-                self._made.popitem(last=False)
-        return row
-
-    def __iter__(self) -> Iterator[Row]:
-        for index in range(len(self)):
-            yield self[index]
-
-
-@dataclass(frozen=True)
 class Highlight:
     """A passage as the reader paints it."""
 
@@ -106,22 +50,6 @@ class Highlight:
     end: int
     color: str  # hex
     stale: bool = False
-
-
-def logical_line(line: VisualLine) -> VisualLine:
-    """The line's cells in logical order, brackets unmirrored: for a terminal that
-    does bidi itself (its columns are then the terminal's business, not ours)."""
-    cells = sorted(line.cells, key=lambda cell: (cell.start, cell.end))
-    cells = [cell._replace(text=unmirrored(cell.text)) if cell.rtl else cell for cell in cells]
-    return VisualLine(tuple(cells), line.start, line.end, line.width, line.rtl)
-
-
-def unmirrored(text: str) -> str:
-    return "".join(mirrored(ch) for ch in text)  # mirroring is its own inverse
-
-
-def is_word_char(ch: str) -> bool:
-    return unicodedata.category(ch)[0] in "LMN" or ch in "_\u200c\u200d"
 
 
 class ReaderView(ScrollView, can_focus=True):
@@ -223,18 +151,44 @@ class ReaderView(ScrollView, can_focus=True):
         )
         self.rows: Sequence[Row] = []
         self._text_width = 0
-        self._header_rows = 0  # title, source and a blank row above the text
-        self.selection_anchor: int | None = (
-            None  # selection anchor (logical offset), None: no selection
+        # Where the caret may go and what is selected: the model this widget drives.
+        self.navigator = Navigator(
+            article.text, self.article_layout, margin=MARGIN, terminal_bidi=self.terminal_bidi
         )
-        self.marking = False  # `v` pressed: caret moves extend the selection
-        self.snap = snap_to_words  # this selection snaps to whole words
+        self.selection_model = Selection(article.text, snap_to_words)
         self.highlights: list[Highlight] = []
         self._paint: list[int] = []  # per offset: index+1 of the innermost highlight, 0 none
         self._depth: list[int] = []  # per offset: how many highlights cover it
         self._alt_pending = False
         self._dragging = False
         self._goal_column: int | None = None
+
+    @property
+    def selection_anchor(self) -> int | None:
+        """The selection's anchor (a logical offset); None: nothing selected."""
+        return self.selection_model.anchor
+
+    @selection_anchor.setter
+    def selection_anchor(self, value: int | None) -> None:
+        self.selection_model.anchor = value
+
+    @property
+    def marking(self) -> bool:
+        """`v` pressed: caret moves extend the selection."""
+        return self.selection_model.marking
+
+    @marking.setter
+    def marking(self, value: bool) -> None:
+        self.selection_model.marking = value
+
+    @property
+    def snap(self) -> bool:
+        """This selection snaps to whole words."""
+        return self.selection_model.snap
+
+    @snap.setter
+    def snap(self, value: bool) -> None:
+        self.selection_model.snap = value
 
     # -- layout ------------------------------------------------------------------------
 
@@ -283,11 +237,11 @@ class ReaderView(ScrollView, can_focus=True):
         if self.terminal_bidi:
             header = [Row(logical_line(r.line), None, 0, r.kind) if r.line else r for r in header]
         header.append(Row(None, None, 0, "blank"))
-        self._header_rows = len(header)
         if article_rows is None:
             article_rows = self.article_layout.rows(width)
         rows = ReaderRows(header, article_rows, self.terminal_bidi)
         self.rows = rows
+        self.navigator.set_rows(rows, len(header), width)
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
         if top is not None:
             position = self.position_of(top)
@@ -303,19 +257,11 @@ class ReaderView(ScrollView, can_focus=True):
         self.caret = self._first_drawn_offset()
 
     def _first_drawn_offset(self) -> int:
-        for row in self.rows:
-            if row.base is not None and row.line is not None and row.line.cells:
-                cell = row.line.cells[-1] if row.line.rtl else row.line.cells[0]
-                return row.base + cell.start
-        return 0
+        return self.navigator.first_offset()
 
     def top_offset(self) -> int | None:
         """The logical offset at the top of the view: the reading position."""
-        for index in range(int(self.scroll_offset.y), len(self.rows)):
-            row = self.rows[index]
-            if row.base is not None and row.line is not None:
-                return row.base + row.line.start
-        return None
+        return self.navigator.top_offset(int(self.scroll_offset.y))
 
     # -- maps ------------------------------------------------------------------------
 
@@ -324,44 +270,15 @@ class ReaderView(ScrollView, can_focus=True):
 
     def position_of(self, offset: int) -> tuple[int, int] | None:
         """(row, column) of the cell showing the absolute offset, or None if not drawn."""
-        if not self.rows:
-            return None
-        found = self.article_layout.position_of(offset, self._text_width)
-        if found is None:
-            return None
-        row, column = found
-        row += self._header_rows
-        if self.terminal_bidi:  # our rows hold the lines in logical order
-            r = self.rows[row]
-            assert r.line is not None and r.base is not None
-            logical_column = r.line.column_of(offset - r.base)
-            if logical_column is None:
-                return None
-            column = logical_column
-        return row, MARGIN + column
+        return self.navigator.position_of(offset)
 
     def offset_at(self, row: int, column: int) -> int | None:
         """The absolute offset shown at (row, column) of the canvas, or None."""
-        if not 0 <= row < len(self.rows):
-            return None
-        r = self.rows[row]
-        if r.line is None or r.base is None:
-            return None
-        found = r.line.offset_at(column - MARGIN - r.pad)
-        return None if found is None else r.base + found
+        return self.navigator.offset_at(row, column)
 
     def nearest_offset(self, row: int, column: int) -> int | None:
         """The offset of the cell at or nearest to (row, column) on that row."""
-        exact = self.offset_at(row, column)
-        if exact is not None:
-            return exact
-        r = self.rows[row] if 0 <= row < len(self.rows) else None
-        if r is None or r.line is None or r.base is None or not r.line.cells:
-            return None
-        left = MARGIN + r.pad
-        cells = r.line.cells
-        cell = cells[0] if column < left else cells[-1]
-        return r.base + cell.start
+        return self.navigator.nearest_offset(row, column)
 
     # -- drawing ---------------------------------------------------------------------
 
@@ -475,39 +392,19 @@ class ReaderView(ScrollView, can_focus=True):
     @property
     def selection(self) -> tuple[int, int] | None:
         """The selected logical range [start, end), snapped to words unless turned off."""
-        if self.selection_anchor is None:
-            return None
-        start, end = (
-            min(self.selection_anchor, self.caret),
-            max(self.selection_anchor, self.caret) + 1,
-        )
-        end = min(end, len(self.article.text))
-        if self.snap:
-            start, end = self.word_bounds(start, end)
-        return (start, end) if start < end else None
+        return self.selection_model.range(self.caret)
 
     def word_bounds(self, start: int, end: int) -> tuple[int, int]:
         """[start, end) grown to whole words (letters, marks, digits)."""
-        text = self.article.text
-        if start < len(text) and is_word_char(text[start]):
-            while start > 0 and is_word_char(text[start - 1]):
-                start -= 1
-        if end > 0 and is_word_char(text[end - 1]):
-            while end < len(text) and is_word_char(text[end]):
-                end += 1
-        return start, end
+        return word_bounds(self.article.text, start, end)
 
     def select_range(self, start: int, end: int, *, snap: bool = False) -> None:
         """Select [start, end) (the caret goes to its last character)."""
-        self.snap = snap and self.snap_to_words
-        self.selection_anchor = start
-        self.caret = max(end - 1, start)
+        self.caret = self.selection_model.select(start, end, snap=snap)
         self._selection_changed()
 
     def clear_selection(self) -> None:
-        if self.selection_anchor is not None:
-            self.selection_anchor = None
-            self.marking = False
+        if self.selection_model.clear():
             self._selection_changed()
 
     def _selection_changed(self) -> None:
@@ -537,55 +434,17 @@ class ReaderView(ScrollView, can_focus=True):
             self.scroll_to(y=row - height + 1, animate=False, immediate=True)
 
     def _visual_step(self, offset: int, direction: int) -> int | None:
-        """The offset of the cell `direction` (-1 left, +1 right) of `offset`'s cell.
-
-        At a row's edge it continues on the next row in reading order: for a
-        right-to-left row, left goes on to the next row's right end.
-        """
-        position = self.position_of(offset)
-        if position is None:
-            return None
-        row, column = position
-        r = self.rows[row]
-        assert r.line is not None and r.base is not None
-        cell = r.line.cell_at(column - MARGIN - r.pad)
-        step_from = column + (cell.width if (cell and direction > 0) else 0)
-        target = self.offset_at(row, step_from if direction > 0 else column - 1)
-        if target is not None:
-            return target
-        forward = (direction < 0) == r.line.rtl  # moving on in reading order
-        next_row = row + (1 if forward else -1)
-        while 0 <= next_row < len(self.rows):
-            n = self.rows[next_row]
-            if n.line is not None and n.base is not None and n.line.cells:
-                cells = n.line.cells
-                edge = cells[-1] if direction < 0 else cells[0]
-                return n.base + edge.start
-            next_row += 1 if forward else -1
-        return None
+        return self.navigator.visual_step(offset, direction)
 
     def _word_step(self, offset: int, direction: int) -> int | None:
-        """Move visually to the next word's first cell in that direction."""
-        text = self.article.text
-        word = self.word_bounds(offset, offset + 1) if is_word_char(text[offset]) else None
-        current: int | None = offset
-        while True:
-            current = self._visual_step(current, direction) if current is not None else None
-            if current is None:
-                return None
-            if is_word_char(text[current]) and (word is None or not word[0] <= current < word[1]):
-                return current
+        return self.navigator.word_step(offset, direction)
 
     def _move(self, target: int | None, extend: bool, snap: bool) -> None:
         if target is None:
             return
         self._goal_column = None
-        if extend or self.marking:
-            if self.selection_anchor is None:
-                self.selection_anchor = self.caret
-                self.snap = snap and self.snap_to_words
-            elif not snap:
-                self.snap = False
+        if self.selection_model.extends(extend):
+            self.selection_model.extend_from(self.caret, snap)
             self.caret = target
             self._selection_changed()
         else:
@@ -605,20 +464,7 @@ class ReaderView(ScrollView, can_focus=True):
         self._move(self._word_step(self.caret, direction), True, True)
 
     def _line_target(self, delta: int) -> int | None:
-        position = self.position_of(self.caret)
-        if position is None:
-            return None
-        row, column = position
-        goal = self._goal_column if self._goal_column is not None else column
-        target_row = row + delta
-        while 0 <= target_row < len(self.rows):
-            r = self.rows[target_row]
-            if r.line is not None and r.base is not None and r.line.cells:
-                found = self.nearest_offset(target_row, goal)
-                if found is not None:
-                    return found
-            target_row += 1 if delta > 0 else -1
-        return None
+        return self.navigator.line_target(self.caret, delta, self._goal_column)
 
     def _move_line(self, delta: int, extend: bool) -> None:
         position = self.position_of(self.caret)
@@ -643,24 +489,14 @@ class ReaderView(ScrollView, can_focus=True):
 
     def action_edge(self, end: int) -> None:
         if end:
-            last = len(self.rows) - 1
-            while last >= 0 and (self.rows[last].line is None or self.rows[last].base is None):
-                last -= 1
-            r = self.rows[last]
-            if r.line is not None and r.base is not None and r.line.cells:
-                cell = r.line.cells[0] if r.line.rtl else r.line.cells[-1]
-                self._move(r.base + cell.start, False, False)
+            self._move(self.navigator.last_offset(), False, False)
         else:
             self._move(self._first_drawn_offset(), False, False)
             self.scroll_to(y=0, animate=False, immediate=True)
 
     def action_toggle_mark(self) -> None:
-        if self.marking:
-            self.marking = False  # the selection stays until a plain move or Escape
-        else:
-            self.marking = True
-            self.selection_anchor = self.caret
-            self.snap = self.snap_to_words
+        # Off again: the selection stays until a plain move or Escape.
+        if self.selection_model.toggle_mark(self.caret):
             self._selection_changed()
 
     def action_select_sentence(self) -> None:

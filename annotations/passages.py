@@ -1,0 +1,104 @@
+"""Making and relabelling passages: the checks every new or edited passage goes through,
+whoever asks (the reader, a command, a test).
+
+A passage is `article.text[start:end]` with labels from the schema in effect, in the
+schema's canonical form (`LabelSchema.clean_labels`). Nothing here touches the store:
+callers save what these return.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from annotations.articles import now_iso
+from annotations.models import Article, DocumentLabels, Passage, freeze_labels
+from annotations.schema import LabelSchema
+
+
+class PassageError(ValueError):
+    """A passage that may not be made: the message says why, in one line."""
+
+
+def checked_labels(
+    labels: Mapping[str, Any], schema: LabelSchema, level: str = "passage"
+) -> dict[str, Any]:
+    """`labels` in canonical form, or PassageError naming the first problem."""
+    cleaned = schema.clean_labels(labels, level)
+    problems = schema.validate_labels(cleaned, level)
+    if problems:
+        attr_id, reason = problems[0]
+        raise PassageError(f"{attr_id}: {reason}")
+    return cleaned
+
+
+def new_passage(
+    article: Article,
+    start: int,
+    end: int,
+    annotator: str,
+    labels: Mapping[str, Any],
+    schema: LabelSchema,
+    *,
+    stamp: str | None = None,
+) -> Passage:
+    """A new passage on `article.text[start:end]` (code points, half-open), with a new id.
+
+    Raises PassageError when the range is empty or outside the text, or the labels do not
+    fit the schema (an unknown attribute or value, a missing required one...).
+    """
+    text = article.text
+    if not 0 <= start < end <= len(text):
+        raise PassageError(
+            f"no passage at [{start}, {end}): the article has {len(text)} characters"
+        )
+    stamp = stamp or now_iso()
+    return Passage(
+        id=str(uuid.uuid4()),
+        article_id=article.id,
+        start=start,
+        end=end,
+        text=text[start:end],
+        annotator=annotator,
+        labels=freeze_labels(checked_labels(labels, schema)),
+        schema_name=schema.name,
+        schema_version=schema.version,
+        created_at=stamp,
+        updated_at=stamp,
+    )
+
+
+def relabelled(
+    passage: Passage, labels: Mapping[str, Any], schema: LabelSchema, *, stamp: str | None = None
+) -> Passage:
+    """`passage` with these labels instead of its own, checked as for a new passage; it
+    keeps the labels of attributes the schema does not know (made under another schema)
+    and the schema name and version it was made under."""
+    known = {k: v for k, v in labels.items() if schema.attribute(k) is not None}
+    kept = {k: v for k, v in passage.labels.items() if schema.attribute(k) is None}
+    merged = {**checked_labels(known, schema), **kept}
+    return replace(passage, labels=freeze_labels(merged), updated_at=stamp or now_iso())
+
+
+def document_labels(
+    article: Article,
+    annotator: str,
+    labels: Mapping[str, Any],
+    schema: LabelSchema,
+    *,
+    stamp: str | None = None,
+) -> DocumentLabels:
+    """One annotator's labels on the whole `article` (the schema's document attributes),
+    checked like a passage's; empty labels mean "none" (saving them deletes the row)."""
+    stamp = stamp or now_iso()
+    return DocumentLabels(
+        article_id=article.id,
+        annotator=annotator,
+        labels=freeze_labels(checked_labels(labels, schema, "document")),
+        schema_name=schema.name,
+        schema_version=schema.version,
+        created_at=stamp,
+        updated_at=stamp,
+    )
