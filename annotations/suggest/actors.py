@@ -3,7 +3,8 @@ layer's, found with Arabic clitics (وداعش، لتنظيم الدولة، ب�
 rules, longest first and never overlapping. A name the schema marks `ambiguous` is
 suggested only with context: a title word before it (تنظيم، جماعة...), another actor
 right after it, or a reporting verb a few words away; never when the word after it makes
-it the ordinary word (القاعدة الجوية, the air base)."""
+it the ordinary word (القاعدة الجوية, the air base) or a preposition before it makes it a
+place (إلى القاعدة)."""
 
 from __future__ import annotations
 
@@ -125,6 +126,8 @@ def context(
             return None
     if first > 0 and mention.skip == 0 and words.joined(first - 1):
         before = words.word(first - 1)
+        if before in lexicon.ordinary_before:
+            return None
         if any(stem in lexicon.title_words for _s, stem in stems(before, PROCLITICS)):
             return f"after «{before}»"
     if last + 1 in plain_starts and sentence[last + 1] == sentence[last]:

@@ -25,6 +25,7 @@ class Lexicon:
     complementizers: frozenset[str]
     title_words: frozenset[str]
     ordinary_after: frozenset[str]
+    ordinary_before: frozenset[str]
     cue_window: int
     min_quote_words: int
 
@@ -40,6 +41,7 @@ class Lexicon:
             self.complementizers,
             self.title_words,
             self.ordinary_after,
+            self.ordinary_before,
             self.cue_window,
             self.min_quote_words,
         )
@@ -59,6 +61,7 @@ def bundled_lexicon() -> Lexicon:
         complementizers=frozenset(fold(w) for w in data["complementizers"]),
         title_words=frozenset(fold(w) for w in data["title_words"]),
         ordinary_after=frozenset(fold(w) for w in data["ordinary_after"]),
+        ordinary_before=frozenset(fold(w) for w in data["ordinary_before"]),
         cue_window=int(data["cue_window"]),
         min_quote_words=int(data["min_quote_words"]),
     )

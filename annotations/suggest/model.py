@@ -29,6 +29,7 @@ class Suggestion:
     source: str = ""
     score: float | None = None
     reason: str = ""
+    annotator: str | None = None  # whom it is for (propagation: whose passage it spreads)
 
     def __post_init__(self) -> None:
         if not isinstance(self.labels, FrozenLabels):
@@ -48,7 +49,11 @@ def make_suggestion(
     source: str,
     reason: str,
     score: float | None = None,
+    annotator: str | None = None,
 ) -> Suggestion:
     """A suggestion on `text` (the stored article text) at `span`."""
     start, end = span
-    return Suggestion(article_id, start, end, text[start:end], freeze_labels(labels), source, score, reason)
+    return Suggestion(
+        article_id, start, end, text[start:end], freeze_labels(labels), source, score, reason,
+        annotator,
+    )

@@ -1,7 +1,7 @@
 """Suggesters from other packages: the entry point group `hashiya.suggesters`.
 
 An entry point names an object with a `suggest(article, schema)` method (or a class
-making one with no arguments) that returns `Suggestion`s for an `Article`; its entry
+or factory making one with no arguments) that returns `Suggestion`s for an `Article`; its entry
 point name is the source its suggestions carry. A package that needs a model the user
 has not installed raises `SuggesterUnavailable` when loaded: it is listed as unavailable,
 never an error. `annotations/suggest/adapters/` holds the documented example.
@@ -67,7 +67,8 @@ def load_plugins() -> list[Plugin]:
             continue
         try:
             obj = entry.load()
-            suggester = obj() if isinstance(obj, type) else obj
+            # an object with suggest(), or a class or factory that makes one
+            suggester = obj if hasattr(obj, "suggest") and not isinstance(obj, type) else obj()
         except SuggesterUnavailable as exc:
             plugins.append(Plugin(entry.name, None, str(exc) or "not available"))
             continue

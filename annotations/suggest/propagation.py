@@ -40,6 +40,7 @@ def propagate(
                     passage.labels,
                     "propagation",
                     f"same words as a passage by {annotator}",
+                    annotator=annotator,
                 )
             )
     return out
