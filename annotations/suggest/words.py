@@ -18,16 +18,17 @@ _MIN_STEM = 2
 
 
 def stems(word: str, prefixes: tuple[str, ...] = PROCLITICS) -> Iterator[tuple[int, str]]:
-    """(length of the clitics, the word without them) for each way `word` may be a
-    clitic-prefixed form: وداعش → (1, داعش); للقاعدة → (1, القاعدة), ل + ال with the
-    article's alef dropped in writing. The word itself comes first."""
+    """(characters to leave out, the word without its clitics) for each way `word` may
+    be a clitic-prefixed form: وداعش → (1, داعش). ل + ال is written لل (للقاعدة): the
+    name is القاعدة, and the span keeps the ل that swallowed its alef (وللقاعدة → (1,
+    القاعدة), the span للقاعدة), so it reads as a word. The word itself comes first."""
     for prefix in prefixes:
         if not word.startswith(prefix) or len(word) - len(prefix) < _MIN_STEM:
             continue
         stem = word[len(prefix) :]
         yield len(prefix), stem
         if prefix.endswith("ل") and stem.startswith("ل") and not stem.startswith("ال"):
-            yield len(prefix), "ا" + stem
+            yield len(prefix) - 1, "ا" + stem
 
 
 class Words:

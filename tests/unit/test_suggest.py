@@ -48,8 +48,9 @@ def actors(text: str) -> list[tuple[str, str]]:
         ("شن الطيران غارات على مواقع لتنظيم الدولة في الصحراء", [("تنظيم الدولة", "isis")]),
         ("فالقوات الأمريكية انسحبت", [("القوات الأمريكية", "us_forces")]),
         ("ضربات بالقاعدة الخلفية لتنظيم القاعدة", [("تنظيم القاعدة", "al_qaeda")]),
-        # ل + ال is written لل: the article's alef drops
-        ("رسالة للحشد الشعبي", [("لحشد الشعبي", "popular_mobilization_forces")]),
+        # ل + ال is written لل: the span keeps the ل that swallowed the alef
+        ("رسالة للحشد الشعبي", [("للحشد الشعبي", "popular_mobilization_forces")]),
+        ("وللحشد الشعبي", [("للحشد الشعبي", "popular_mobilization_forces")]),
         ("وكتنظيم داعش", [("تنظيم داعش", "isis")]),
     ],
 )
