@@ -16,8 +16,8 @@ from typing import Any
 from annotations.articles import now_iso
 from annotations.faults import StoreError
 from annotations.models import FrozenLabels, Passage
-from annotations.store.labels import labels_from_json, labels_json
 from annotations.store.articles import ArticleQueries
+from annotations.store.labels import labels_from_json, labels_json
 from annotations.store.passages import PassageQueries
 
 SUGGESTION_STATUSES = ("open", "accepted", "rejected")
@@ -60,9 +60,7 @@ class StoredSuggestion:
     created_at: str
 
 
-def suggestion_id(
-    article_id: str, start: int, end: int, labels: str, annotator: str | None
-) -> str:
+def suggestion_id(article_id: str, start: int, end: int, labels: str, annotator: str | None) -> str:
     """The id of a suggestion: the same offer to the same person is the same row."""
     key = "\x1f".join((article_id, str(start), str(end), labels, annotator or ""))
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]

@@ -30,10 +30,9 @@ __all__ = [
     "Lexicon",
     "Plugin",
     "Suggester",
-    "Suggester",
     "SuggesterUnavailable",
-    "Suggestion",
     "Suggesters",
+    "Suggestion",
     "Words",
     "bundled_lexicon",
     "gold_forms",
@@ -81,7 +80,9 @@ class Suggesters:
         if wanted & {"actors", "gold"}:
             found += [
                 s
-                for s in suggest_actors(article.id, words, self.schema, self.gazetteer, self.lexicon)
+                for s in suggest_actors(
+                    article.id, words, self.schema, self.gazetteer, self.lexicon
+                )
                 if s.source in wanted
             ]
         if wanted & {"cues", "quotes"}:

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from annotations.schema import LabelSchema
+from annotations.search.normalize import normalize_text, tokenize
 from annotations.suggest.lexicon import Lexicon, fold
 from annotations.suggest.model import Suggestion, make_suggestion
 from annotations.suggest.words import CONJUNCTIONS, PROCLITICS, Words, stems
-from annotations.search.normalize import normalize_text, tokenize
 
 
 @dataclass(frozen=True)
@@ -98,9 +98,7 @@ def choose(mentions: Sequence[Mention]) -> list[Mention]:
     """Longest first (in words, then in letters), earliest first; no two overlapping."""
     taken: list[Mention] = []
     used: set[int] = set()
-    ordered = sorted(
-        mentions, key=lambda m: (-m.size, -sum(len(w) for w in m.name.words), m.first)
-    )
+    ordered = sorted(mentions, key=lambda m: (-m.size, -sum(len(w) for w in m.name.words), m.first))
     for mention in ordered:
         span = range(mention.first, mention.last + 1)
         if any(i in used for i in span):
@@ -114,9 +112,7 @@ def _is_cue(words: Words, i: int, lexicon: Lexicon) -> bool:
     return any(stem in lexicon.cues for _skip, stem in stems(words.word(i), CONJUNCTIONS))
 
 
-def context(
-    words: Words, mention: Mention, plain_starts: set[int], lexicon: Lexicon
-) -> str | None:
+def context(words: Words, mention: Mention, plain_starts: set[int], lexicon: Lexicon) -> str | None:
     """Why an ambiguous name is a name here, or None when nothing says so."""
     first, last = mention.first, mention.last
     sentence = words.sentence
@@ -186,7 +182,9 @@ def suggest_actors(
         value = [mention.name.actor_id] if multiple else mention.name.actor_id
         span = words.span(mention.first, mention.last, mention.skip)
         out.append(
-            make_suggestion(article_id, words.text, span, {attr_id: value}, mention.name.source, reason)
+            make_suggestion(
+                article_id, words.text, span, {attr_id: value}, mention.name.source, reason
+            )
         )
     return out
 

@@ -17,7 +17,11 @@ from annotations.suggest.words import CONJUNCTIONS, Words, stems
 
 # Opening mark -> closing mark. A straight quote closes itself.
 QUOTE_MARKS = {"«": "»", '"': '"', "“": "”"}
-_QUOTE_RE = re.compile("|".join(f"{re.escape(o)}([^{re.escape(o + c)}\\n]+){re.escape(c)}" for o, c in QUOTE_MARKS.items()))
+_QUOTE_RE = re.compile(
+    "|".join(
+        f"{re.escape(o)}([^{re.escape(o + c)}\\n]+){re.escape(c)}" for o, c in QUOTE_MARKS.items()
+    )
+)
 _SPEAKER_REACH = 4  # words between a verb and the actor that speaks
 _CONTENT_REACH = 12  # words between a verb and the أن that opens what it reports
 _MIN_CONTENT_WORDS = 3
@@ -90,7 +94,11 @@ def find_cues(words: Words, mentions: list[Mention], lexicon: Lexicon) -> list[C
         while last + 1 < len(words) and sentence[last + 1] == same:
             last += 1
         content = None
-        if first < len(words) and sentence[first] == same and last - first + 1 >= _MIN_CONTENT_WORDS:
+        if (
+            first < len(words)
+            and sentence[first] == same
+            and last - first + 1 >= _MIN_CONTENT_WORDS
+        ):
             content = (first, last)
         cues.append(Cue(i, words.word(i), claim, speaker, content))
     return cues
@@ -140,11 +148,12 @@ def suggest_claims(
             if first >= len(words) or last - first + 1 < lexicon.min_quote_words:
                 continue
             before = [c for c in by_sentence.get(words.sentence[first], []) if c.word < first]
-            cue = before[-1] if before else None
-            labels = _labels(schema, cue.speaker, cue.claim) if cue else {}
+            introducer = before[-1] if before else None
+            labels = _labels(schema, introducer.speaker, introducer.claim) if introducer else {}
             mark = match.group()[0]
             reason = f"quoted in {mark}…{QUOTE_MARKS[mark]}"
-            if cue is not None:
-                reason += f" after «{text[slice(*words.span(cue.word, cue.word))]}»"
+            if introducer is not None:
+                verb = words.span(introducer.word, introducer.word)
+                reason += f" after «{text[verb[0] : verb[1]]}»"
             out.append(make_suggestion(article_id, text, (start, end), labels, "quotes", reason))
     return out

@@ -54,6 +54,13 @@ def make_suggestion(
     """A suggestion on `text` (the stored article text) at `span`."""
     start, end = span
     return Suggestion(
-        article_id, start, end, text[start:end], freeze_labels(labels), source, score, reason,
+        article_id,
+        start,
+        end,
+        text[start:end],
+        freeze_labels(labels),
+        source,
+        score,
+        reason,
         annotator,
     )

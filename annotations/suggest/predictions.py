@@ -43,6 +43,7 @@ def read_predictions(
     errors: list[str] = []
     out: list[Suggestion] = []
     for lineno, raw in enumerate(lines, start=1):
+
         def fail(field: str, reason: str, lineno: int = lineno) -> None:
             errors.append(f"{shown}:{lineno}: {field}: {printable(reason)}")
 
@@ -91,7 +92,7 @@ def read_predictions(
                     passage.start,
                     passage.end,
                     passage.text,
-                    passage.labels,  # type: ignore[arg-type]
+                    passage.labels,
                     source,
                     None if score is None else float(score),
                     f"predicted by {printable(record.annotator)}",

@@ -11,9 +11,7 @@ from annotations.suggest.model import Suggestion, make_suggestion
 from annotations.suggest.words import Words
 
 
-def propagate(
-    passages: Iterable[Passage], article_id: str, words: Words
-) -> list[Suggestion]:
+def propagate(passages: Iterable[Passage], article_id: str, words: Words) -> list[Suggestion]:
     """Suggestions in one article (`words` of its stored text) for the words of each
     labelled passage, with its labels; never on a span a passage of the same annotator
     covers already, longest first."""
@@ -25,7 +23,11 @@ def propagate(
         by_words: dict[tuple[str, ...], Passage] = {}
         for p in own:
             by_words.setdefault(name_words(p.text), p)
-        names = [Name(w, str(i), p.text, source="propagation") for i, (w, p) in enumerate(by_words.items()) if w]
+        names = [
+            Name(w, str(i), p.text, source="propagation")
+            for i, (w, p) in enumerate(by_words.items())
+            if w
+        ]
         sources = list(by_words.values())
         for mention in choose(Gazetteer(names).mentions(words)):
             start, end = words.span(mention.first, mention.last, mention.skip)

@@ -17,8 +17,8 @@ from annotations.schema import default_schema, parse_schema
 from annotations.suggest import (
     GROUP,
     Suggesters,
-    Suggestion,
     SuggesterUnavailable,
+    Suggestion,
     Words,
     load_plugins,
     propagate,
@@ -44,7 +44,10 @@ def actors(text: str) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        ("وأعلن التحالف الدولي وداعش في البيان", [("التحالف الدولي", "international_coalition"), ("داعش", "isis")]),
+        (
+            "وأعلن التحالف الدولي وداعش في البيان",
+            [("التحالف الدولي", "international_coalition"), ("داعش", "isis")],
+        ),
         ("شن الطيران غارات على مواقع لتنظيم الدولة في الصحراء", [("تنظيم الدولة", "isis")]),
         ("فالقوات الأمريكية انسحبت", [("القوات الأمريكية", "us_forces")]),
         ("ضربات بالقاعدة الخلفية لتنظيم القاعدة", [("تنظيم القاعدة", "al_qaeda")]),
@@ -130,7 +133,9 @@ def test_the_schema_marks_ambiguity_on_an_actor_or_an_alias(tmp_path: Path) -> N
     assert parse_schema(json.dumps(schema.to_json(), ensure_ascii=False)) == schema
     suggest = Suggesters(schema)
     found = suggest.suggest(article("سمع صوت رعد قوي. وغرد الحشد أمس"), ("actors",))
-    assert [(s.text, s.reason) for s in found] == [("الحشد", "name «الحشد» (near a reporting verb)")]
+    assert [(s.text, s.reason) for s in found] == [
+        ("الحشد", "name «الحشد» (near a reporting verb)")
+    ]
 
 
 # --- cues and quotes ----------------------------------------------------------------
@@ -151,9 +156,7 @@ def test_a_denial_hints_at_its_claim_type() -> None:
     assert cue.text == "وجود أي خطط لإعادة القوات"
 
 
-@pytest.mark.parametrize(
-    ("opening", "closing"), [("«", "»"), ('"', '"'), ("“", "”")]
-)
+@pytest.mark.parametrize(("opening", "closing"), [("«", "»"), ('"', '"'), ("“", "”")])
 def test_quotations_in_every_style(opening: str, closing: str) -> None:
     inner = "لن نسمح بعودة التنظيم إلى المدن"
     text = f"وقال مصدر أمني: {opening}{inner}{closing} مضيفا أن القوات مستعدة."
@@ -184,9 +187,7 @@ def test_schema_cues_extend_the_lexicon() -> None:
 
 def _passage(text: str, phrase: str, annotator: str = "sara", **labels: str) -> Passage:
     start = text.index(phrase)
-    return Passage(
-        "p1", "a1", start, start + len(phrase), phrase, annotator, labels=labels
-    )
+    return Passage("p1", "a1", start, start + len(phrase), phrase, annotator, labels=labels)
 
 
 def test_propagation_suggests_the_same_words_with_the_same_labels() -> None:

@@ -22,7 +22,16 @@ def store(tmp_path: Path) -> Store:
 def _offer(store: Store, phrase: str = "داعش", **labels: str) -> Suggestion:
     text = store.get_article(SEED_ID).text  # type: ignore[union-attr]
     start = text.index(phrase)
-    return Suggestion(SEED_ID, start, start + len(phrase), phrase, labels or {"actor": "isis"}, "actors", None, "name")
+    return Suggestion(
+        SEED_ID,
+        start,
+        start + len(phrase),
+        phrase,
+        labels or {"actor": "isis"},
+        "actors",
+        None,
+        "name",
+    )
 
 
 def _open_ids(store: Store, annotator: str) -> list[str]:
@@ -41,7 +50,11 @@ def test_accepting_makes_a_passage_with_suggested_by_in_its_audit(store: Store) 
     assert (row.start, row.end, row.text, row.annotator) == (offer.start, offer.end, "داعش", "sara")
     assert dict(row.labels) == {"actor": "isis"}
     [audit] = store.audit_trail(passage.id)
-    assert (audit["action"], audit["annotator"], audit["suggested_by"]) == ("create", "sara", "actors")
+    assert (audit["action"], audit["annotator"], audit["suggested_by"]) == (
+        "create",
+        "sara",
+        "actors",
+    )
     # for everyone: sara's decision is her own; omar is still offered it
     assert _open_ids(store, "sara") == []
     assert _open_ids(store, "omar") == [stored.id]
@@ -78,7 +91,9 @@ def test_a_span_the_annotator_tagged_is_not_offered(store: Store) -> None:
     omar = {(p.start, p.end) for p in store.passages(SEED_ID, "omar")}
     sara = next(p for p in store.passages(SEED_ID, "sara") if (p.start, p.end) not in omar)
     text = store.get_article(SEED_ID).text  # type: ignore[union-attr]
-    offer = Suggestion(SEED_ID, sara.start, sara.end, text[sara.start : sara.end], {"actor": "isis"}, "actors")
+    offer = Suggestion(
+        SEED_ID, sara.start, sara.end, text[sara.start : sara.end], {"actor": "isis"}, "actors"
+    )
     store.add_suggestions([offer])
     assert _open_ids(store, "sara") == []
     assert len(_open_ids(store, "omar")) == 1
@@ -86,6 +101,7 @@ def test_a_span_the_annotator_tagged_is_not_offered(store: Store) -> None:
 
 def test_suggestions_never_count_as_annotations(store: Store) -> None:
     schema = default_schema()
+
     def exported() -> list[dict[str, object]]:
         lines = [dict(r) for r in export_records(store, schema, ExportFilter())]
         return [{k: v for k, v in line.items() if k != "exported_at"} for line in lines]

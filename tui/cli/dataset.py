@@ -368,7 +368,9 @@ def import_annotations_command(
     failed = False
     if as_suggestions:
         if format_name != "native" or skip_invalid:
-            raise click.UsageError("--as-suggestions reads native files whole (no --format, --skip-invalid)")
+            raise click.UsageError(
+                "--as-suggestions reads native files whole (no --format, --skip-invalid)"
+            )
         from tui.cli.suggest import import_suggestions
 
         for name in files:

@@ -67,9 +67,7 @@ def suggest_command(
     known = (*BUILT_IN_SOURCES, *(p.name for p in plugins))
     unknown = [s for s in sources if s not in known]
     if unknown:
-        raise click.UsageError(
-            f"unknown source {unknown[0]!r} (expected: {', '.join(known)})"
-        )
+        raise click.UsageError(f"unknown source {unknown[0]!r} (expected: {', '.join(known)})")
     for plugin in plugins:
         if plugin.suggester is None:
             say(f"{plugin.name}: unavailable ({plugin.problem})", err=True)

@@ -24,8 +24,8 @@ _KINDS = ("ORG", "PERS")
 class CamelNer:
     def __init__(self) -> None:
         try:
-            from camel_tools.ner import NERecognizer  # type: ignore[import-not-found]
-            from camel_tools.tokenizers.word import (  # type: ignore[import-not-found]
+            from camel_tools.ner import NERecognizer
+            from camel_tools.tokenizers.word import (
                 simple_word_tokenize,
             )
         except ImportError:
