@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any
 
 from annotations.models import Article
@@ -75,20 +77,21 @@ _BOILERPLATE_LONGEST = max(len(line) for line in BOILERPLATE_LINES)
 
 def _lines(text: str, most: int = 12) -> list[str]:
     """The first non-blank lines, stripped (titles and bylines sit at the top): of the
-    first 60 lines, taken one at a time (splitting the whole text cost more)."""
-    lines = []
-    start = 0
-    for _ in range(60):
-        end = text.find("\n", start)
-        line = (text[start:] if end == -1 else text[start:end]).strip()
-        if line:
-            lines.append(line)
-            if len(lines) == most:
-                break
-        if end == -1:
-            break
-        start = end + 1
-    return lines
+    first 60 lines."""
+    return list(_top_lines(text, paragraph_spans(text), most))
+
+
+def _top_lines(text: str, paragraphs: Sequence[tuple[int, int]], most: int = 12) -> Iterator[str]:
+    """`_lines(text)` one at a time, from the text's paragraph spans (its non-blank lines,
+    stripped): an import has them already, and a title seldom needs more than one."""
+    newlines = 0  # before the paragraph: the number of its line
+    at = 0
+    for start, end in paragraphs[:most]:
+        newlines += text.count("\n", at, start)
+        if newlines >= 60:
+            return
+        yield text[start:end]
+        at = start
 
 
 def _is_boilerplate(line: str) -> bool:
@@ -119,8 +122,8 @@ def _first_outlet_named(text: str) -> str:
     return ""
 
 
-def _source(text: str, lines: list[str]) -> str:
-    for line in lines[:5]:
+def _source(text: str, lines: Iterable[str]) -> str:
+    for line in islice(lines, 5):
         if _is_boilerplate(line):
             continue
         writer = _WRITER.match(line)
@@ -143,7 +146,7 @@ def _shorten(line: str, words: int = TITLE_WORDS) -> str:
     return line if len(parts) <= words else " ".join(parts[:words]) + " …"
 
 
-def _title(lines: list[str]) -> str:
+def _title(lines: Iterable[str]) -> str:
     taken = 0
     for line in lines:
         if _is_boilerplate(line):
@@ -177,6 +180,10 @@ def derive_title_and_source(text: str) -> tuple[str, str]:
     return _title(lines), _source(text, lines)
 
 
+def _title_and_source(text: str, paragraphs: Sequence[tuple[int, int]]) -> tuple[str, str]:
+    return _title(_top_lines(text, paragraphs)), _source(text, _top_lines(text, paragraphs))
+
+
 def make_article(
     raw_text: str,
     *,
@@ -193,14 +200,17 @@ def make_article(
     `imported_at` is the time to record (by default now): a bulk import passes one for
     the whole file."""
     text = normalize(raw_text)
-    if title is None and source is None:
-        title, source = derive_title_and_source(text)
+    paragraphs = paragraph_spans(text)
+    if title is None or source is None:
+        derived_title, derived_source = _title_and_source(text, paragraphs)
+        title = derived_title if title is None else title
+        source = derived_source if source is None else source
     return Article(
         id=id or article_id(text),
-        title=title if title is not None else derive_title(text),
-        source=source if source is not None else derive_source(text),
+        title=title,
+        source=source,
         text=text,
-        paragraphs=paragraph_spans(text),
+        paragraphs=paragraphs,
         published=published,
         origin=origin,
         imported_at=imported_at or now_iso(),

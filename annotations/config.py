@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-import yaml
 
 from annotations.models import MAX_ANNOTATOR
 from annotations.text import check_name
@@ -104,6 +103,8 @@ def _check_serve(where: str, value: dict[Any, Any]) -> None:
 
 def _key_lines(text: str) -> tuple[dict[str, int], dict[str, int]]:
     """Line numbers (1-based) of each top-level key and of each keymap entry."""
+    import yaml
+
     lines: dict[str, int] = {}
     keymap: dict[str, int] = {}
     try:
@@ -133,6 +134,8 @@ def _read_config(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise ConfigError(f"{path}: cannot read: {reason}") from None
+    import yaml  # here: with no config file the app starts without YAML
+
     try:
         deep_at = yaml_too_deep(text)
         if deep_at is not None:

@@ -14,8 +14,6 @@ import json
 import re
 from typing import Any
 
-import yaml
-
 # Levels of arrays and objects one value may nest. Every format Hashiya reads needs 4;
 # metadata kept from other tools rarely needs 10. Python's json (and the copy and
 # compare code after it) recurses once a level, and fails near 1,000.
@@ -137,6 +135,8 @@ def yaml_too_deep(text: str) -> int | None:
     parser reads events without recursing, so the depth is measured on those first.
     Raises yaml.YAMLError for text that is not YAML, as yaml.parse does.
     """
+    import yaml  # here: reading JSON needs none of it
+
     depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.CollectionStartEvent):

@@ -35,6 +35,7 @@ from annotations.exchange import (
 from annotations.models import Article
 from annotations.schema import default_schema
 from annotations.store import PASSAGE_COLUMNS, Store
+from annotations.store.labels import labels_json
 from bench.common import Row, Timing, best_timing, least_of, process_run, timing
 from bench.synthetic import synthetic_texts
 
@@ -76,11 +77,15 @@ def fill_passages(store: Store, articles: list[Article], n_passages: int, seed: 
                         end,
                         text[start:end],
                         annotator,
-                        rng.choice(actors),
-                        rng.choice(stances),
-                        "القرار" if rng.random() < 0.2 else None,
-                        rng.choice(claims),
-                        "راجع المصدر" if rng.random() < 0.05 else None,
+                        labels_json(
+                            {
+                                "actor": rng.choice(actors),
+                                "stance": rng.choice(stances),
+                                "target": "القرار" if rng.random() < 0.2 else None,
+                                "claim_type": rng.choice(claims),
+                                "note": "راجع المصدر" if rng.random() < 0.05 else None,
+                            }
+                        ),
                         schema.name,
                         schema.version,
                         STAMP,

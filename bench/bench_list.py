@@ -31,6 +31,7 @@ from pathlib import Path
 
 from annotations.search import search
 from annotations.store import SORT_KEYS, CatalogQuery, Store
+from annotations.store.labels import labels_json
 from annotations.text import paragraph_spans
 from bench.bench_search import QUERIES
 from bench.common import Row, best_of, best_timing, least_of, process_run, timer
@@ -139,11 +140,13 @@ def build_database(path: Path, n: int, seed: int = 11) -> None:
                             end,
                             text[start:end],
                             annotator,
-                            "isis",
-                            "neutral",
-                            None,
-                            rng.choice(CLAIM_TYPES),
-                            None,
+                            labels_json(
+                                {
+                                    "actor": "isis",
+                                    "stance": "neutral",
+                                    "claim_type": rng.choice(CLAIM_TYPES),
+                                }
+                            ),
                             "news",
                             "1.0",
                             stamp,
@@ -159,9 +162,9 @@ def build_database(path: Path, n: int, seed: int = 11) -> None:
             articles,
         )
         conn.executemany(
-            'INSERT INTO passages (id, article_id, start, "end", text, annotator, actor, stance,'
-            " target, claim_type, note, schema_name, schema_version, created_at, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            'INSERT INTO passages (id, article_id, start, "end", text, annotator, labels,'
+            " schema_name, schema_version, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             passages,
         )
         conn.executemany(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import SystemCommand
@@ -17,7 +19,6 @@ from textual.worker import Worker, WorkerState
 from annotations.config import Settings, check_keymap, default_annotator
 from annotations.history import History
 from annotations.layout import ParagraphLayout
-from annotations.schema import LabelSchema, load_schema_or_default, schema_with_user_actors
 from annotations.store import Store, StoreError
 from annotations.text import printable
 from tui.commands import AppCommands, ArticleCommands
@@ -26,6 +27,9 @@ from tui.screens.base import HashiyaScreen
 from tui.terminal import explicit_bidi
 from tui.typeahead import TypeAheadApp
 from tui.widgets.bidi_text import english_line, set_bidi_marks, visual
+
+if TYPE_CHECKING:
+    from annotations.schema import LabelSchema
 
 # Other processes' commits (a colleague's import or tags) are looked for this often,
 # while nobody has typed or clicked for IDLE_SECONDS.
@@ -48,13 +52,16 @@ class HashiyaApp(TypeAheadApp):
         Binding("A", "agreement", "Agreement", id="agreement", show=False),
     ]
 
-    def __init__(self, settings: Settings, store: Store, schema: LabelSchema) -> None:
+    def __init__(self, settings: Settings, store: Store, schema: LabelSchema | None) -> None:
+        """`schema` None: the bundled one, read once the article list is drawn (the list
+        does not need it, and YAML and the schema were a tenth of the start-up)."""
         super().__init__()
+        self._thread = threading.get_ident()  # the one `store` may be used from
         self.settings = settings
         set_bidi_marks(settings.bidi_marks)  # every string the widgets lay out
         self.store = store
-        self.base_schema = schema
-        self.label_schema = schema_with_user_actors(store, schema)
+        self._base_schema = schema
+        self._label_schema: LabelSchema | None = None
         self.history = History(store, settings.annotator)  # undo/redo for the whole session
         self.sub_title = english_line(f"{settings.db_path} · {settings.annotator}")
         self._exports: dict[str, tuple[Path, int]] = {}  # delivery name -> temp file, lines
@@ -62,9 +69,34 @@ class HashiyaApp(TypeAheadApp):
         self._data_version: int | None = None
         self._last_input = 0.0
 
+    @property
+    def base_schema(self) -> LabelSchema:
+        """The schema as read from its file."""
+        if self._base_schema is None:
+            from annotations.schema import default_schema
+
+            self._base_schema = default_schema()
+        return self._base_schema
+
+    @property
+    def label_schema(self) -> LabelSchema:
+        """The schema with the actors users added to this database."""
+        if self._label_schema is None:
+            self._label_schema = self._read_label_schema()
+        return self._label_schema
+
+    def _read_label_schema(self) -> LabelSchema:
+        from annotations.schema import schema_with_user_actors
+
+        if threading.get_ident() == self._thread:
+            return schema_with_user_actors(self.store, self.base_schema)
+        with Store(self.settings.db_path) as store:  # a worker asked first
+            return schema_with_user_actors(store, self.base_schema)
+
     def reload_schema(self) -> None:
         """Pick up actors users added (they live in the database)."""
-        self.label_schema = schema_with_user_actors(self.store, self.base_schema)
+        if self._label_schema is not None:  # else it is read with them when first needed
+            self._label_schema = self._read_label_schema()
 
     def get_default_screen(self) -> ArticleListScreen:
         return ArticleListScreen()
@@ -74,6 +106,7 @@ class HashiyaApp(TypeAheadApp):
             self.set_keymap(self.settings.keymap)
         self._data_version = self.store.data_version()
         self.set_interval(POLL_SECONDS, self.poll_changes, name="poll changes")
+        self.call_after_refresh(lambda: self.label_schema)  # the list is drawn: read it now
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
@@ -261,7 +294,11 @@ def make_app(
         from tui.keymap import binding_ids, key_problem
 
         check_keymap(settings, binding_ids(), key_problem)
-    schema = load_schema_or_default(settings.schema_path)
+    schema = None
+    if settings.schema_path is not None:  # read now: a bad file is an error before the app
+        from annotations.schema import load_schema
+
+        schema = load_schema(settings.schema_path)
     store = Store(settings.db_path)
     if import_seeds:
         from annotations.seeds import import_seeds_if_empty

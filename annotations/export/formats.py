@@ -19,7 +19,7 @@ import secrets
 import shutil
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 from xml.sax.saxutils import quoteattr
@@ -30,10 +30,12 @@ from annotations.export.hashing import prodigy_hashes
 from annotations.export.native import (
     CATEGORICAL_ATTRIBUTES,
     LINE_BREAKS,
+    SPAN_ATTRIBUTES,
     NativeRecord,
     dumps_line,
     span_records,
 )
+from annotations.schema import BUILT_IN_LABELS, Actor, LabelSchema, LabelValue
 
 LabelFrom = Literal["claim_type", "stance", "actor"]
 LABEL_FROM_CHOICES: tuple[LabelFrom, ...] = ("claim_type", "stance", "actor")
@@ -170,6 +172,12 @@ def to_doccano(record: RecordLike, label_from: LabelFrom) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- Label Studio
 
+# The unit of a Label Studio region's `start`/`end`. Label Studio itself counts code points
+# (docs/interop.md has the evidence); `utf16` is for tools that count JavaScript string
+# units instead.
+LabelStudioOffsets = Literal["codepoint", "utf16"]
+LABELSTUDIO_OFFSETS: tuple[LabelStudioOffsets, ...] = ("codepoint", "utf16")
+
 
 def utf16_offsets(text: str) -> Callable[[int], int]:
     """A function from a code-point offset in `text` to its UTF-16 code-unit offset."""
@@ -179,27 +187,40 @@ def utf16_offsets(text: str) -> Callable[[int], int]:
     return lambda index: index + bisect_left(astral, index)
 
 
+def _check_offsets(offsets: str) -> None:
+    if offsets not in LABELSTUDIO_OFFSETS:
+        raise ValueError(
+            f"offsets must be one of {', '.join(LABELSTUDIO_OFFSETS)}, not {offsets!r}"
+        )
+
+
 def to_labelstudio(
     records: Iterable[RecordLike],
     label_from: LabelFrom,
     *,
     annotator_emails: Mapping[str, str] | None = None,
+    offsets: LabelStudioOffsets = "codepoint",
 ) -> list[dict[str, Any]]:
     """Label Studio tasks: one per article, one annotation per annotator.
 
-    Offsets are UTF-16 code units, as Label Studio's front end counts them. Each span is
-    a region (id = the span id) with a `labels` result; its other attributes are
-    per-region `choices` (actor, stance, claim_type) and `textarea` (target, note)
-    results on the same region, matching `labelstudio_config`. `completed_by` is written
+    Offsets are code points, as Label Studio stores them (`offsets="utf16"` gives
+    UTF-16 code units instead). Each span is a region (id = the span id) with a `labels`
+    result; its other attributes are per-region `choices` (actor, stance, claim_type)
+    and `textarea` (target, note) results on the same region, matching
+    `labelstudio_config`. Who annotated is in the task's `meta.hashiya` (Label Studio
+    keeps task meta; it drops unknown keys on annotations). `completed_by` is written
     only for annotators with an e-mail in `annotator_emails` (an annotator name that is
     itself an e-mail counts): Label Studio rejects a file naming a user it cannot find.
     """
     _check_label_from(label_from)
+    _check_offsets(offsets)
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for record in records:
         data = _as_dict(record)
         groups.setdefault(data["article_id"], []).append(data)
-    return [_labelstudio_task(group, label_from, annotator_emails) for group in groups.values()]
+    return [
+        _labelstudio_task(group, label_from, annotator_emails, offsets) for group in groups.values()
+    ]
 
 
 def iter_labelstudio_tasks(
@@ -207,12 +228,14 @@ def iter_labelstudio_tasks(
     label_from: LabelFrom,
     *,
     annotator_emails: Mapping[str, str] | None = None,
+    offsets: LabelStudioOffsets = "codepoint",
 ) -> Iterator[dict[str, Any]]:
     """`to_labelstudio`, one task at a time, for records grouped by article (as
     `export_records` gives them): only one article's records are held at once.
 
     Raises ValueError when an article's records come apart (another article between)."""
     _check_label_from(label_from)
+    _check_offsets(offsets)
     done: set[str] = set()
     group: list[Mapping[str, Any]] = []
     for record in records:
@@ -220,25 +243,47 @@ def iter_labelstudio_tasks(
         article_id = data["article_id"]
         if group and group[0]["article_id"] != article_id:
             done.add(group[0]["article_id"])
-            yield _labelstudio_task(group, label_from, annotator_emails)
+            yield _labelstudio_task(group, label_from, annotator_emails, offsets)
             group = []
         if article_id in done:
             raise ValueError(f"the records of article {article_id!r} are not together")
         group.append(data)
     if group:
-        yield _labelstudio_task(group, label_from, annotator_emails)
+        yield _labelstudio_task(group, label_from, annotator_emails, offsets)
 
 
 def _labelstudio_task(
     records: Sequence[Mapping[str, Any]],
     label_from: str,
     annotator_emails: Mapping[str, str] | None,
+    offsets: LabelStudioOffsets,
 ) -> dict[str, Any]:
     """The task of one article from its records (one per annotator)."""
     emails = annotator_emails or {}
     first = records[0]
     article_id = first["article_id"]
-    task: dict[str, Any] = {
+    annotations: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+    for data in records:
+        if data["text"] != first["text"]:
+            raise ValueError(f"article {article_id!r} has two different texts in the records")
+        annotator = data["annotator"]
+        if any(name == annotator for name, _, _ in annotations):
+            raise ValueError(f"two records for article {article_id!r} by {annotator!r}")
+        annotation: dict[str, Any] = {"result": _labelstudio_results(data, label_from, offsets)}
+        email = emails.get(annotator, annotator if "@" in annotator else None)
+        if email is not None:
+            annotation["completed_by"] = {"email": email}
+        annotation["was_cancelled"] = False
+        annotation["ground_truth"] = False
+        whose = {
+            "annotator": annotator,
+            "status": data["status"],
+            "schema": dict(data["schema"]),
+            "regions": [span["id"] for span in data["spans"]],
+        }
+        annotations.append((annotator, annotation, whose))
+    annotations.sort(key=lambda entry: entry[0])
+    return {
         "data": {
             "text": first["text"],
             "article_id": article_id,
@@ -247,37 +292,26 @@ def _labelstudio_task(
             "published": first["published"],
             "origin": first["origin"],
         },
-        "annotations": [],
+        "meta": {
+            "hashiya": {
+                "offsets": offsets,
+                "annotations": [whose for _, _, whose in annotations],
+            }
+        },
+        "annotations": [annotation for _, annotation, _ in annotations],
     }
-    annotations: list[tuple[str, dict[str, Any]]] = []
-    for data in records:
-        if data["text"] != first["text"]:
-            raise ValueError(f"article {article_id!r} has two different texts in the records")
-        annotator = data["annotator"]
-        if any(name == annotator for name, _ in annotations):
-            raise ValueError(f"two records for article {article_id!r} by {annotator!r}")
-        annotation: dict[str, Any] = {"result": _labelstudio_results(data, label_from)}
-        email = emails.get(annotator, annotator if "@" in annotator else None)
-        if email is not None:
-            annotation["completed_by"] = {"email": email}
-        annotation["was_cancelled"] = False
-        annotation["ground_truth"] = False
-        annotation["hashiya"] = {
-            "annotator": annotator,
-            "status": data["status"],
-            "schema": dict(data["schema"]),
-        }
-        annotations.append((annotator, annotation))
-    task["annotations"] = [a for _, a in sorted(annotations, key=lambda p: p[0])]
-    return task
 
 
-def _labelstudio_results(data: Mapping[str, Any], label_from: str) -> list[dict[str, Any]]:
-    to_utf16 = utf16_offsets(data["text"])
+def _labelstudio_results(
+    data: Mapping[str, Any], label_from: str, offsets: LabelStudioOffsets
+) -> list[dict[str, Any]]:
+    convert = utf16_offsets(data["text"]) if offsets == "utf16" else None
     results: list[dict[str, Any]] = []
     for span in data["spans"]:
         span_id = span["id"]
-        start, end = to_utf16(span["start"]), to_utf16(span["end"])
+        start, end = span["start"], span["end"]
+        if convert is not None:
+            start, end = convert(start), convert(end)
         region = {"start": start, "end": end, "text": span["text"]}
         label = span_label(span, label_from)
         results.append(
@@ -301,41 +335,218 @@ def _labelstudio_result(
     return {"id": span_id, "from_name": name, "to_name": "text", "type": kind, "value": value}
 
 
+@dataclass(frozen=True)
+class LabelStudioChoice:
+    """One value of a choice attribute in the labeling config."""
+
+    id: str  # what results hold (the config's `alias`)
+    name: str  # what the annotator sees (the config's `value`)
+    hint: str = ""
+    color: str = ""  # "#rrggbb", or "" for Label Studio's own
+    shortcut: str = ""
+
+
+@dataclass(frozen=True)
+class LabelStudioAttribute:
+    """One control of the labeling config: a choice attribute or a free text."""
+
+    id: str  # the control's name, the results' `from_name`
+    type: Literal["choice", "text"]
+    title: str
+    choices: tuple[LabelStudioChoice, ...] = ()
+    multiple: bool = False
+    per_region: bool = True  # False: about the whole article (a document attribute)
+
+
+def _both_names(label_ar: str, label_en: str) -> str:
+    """«Arabic · English», or the one there is."""
+    return " · ".join(dict.fromkeys(name for name in (label_ar, label_en) if name))
+
+
+# A boolean attribute's two answers (results hold the ids).
+_BOOLEAN_CHOICES = (
+    LabelStudioChoice(id="true", name="نعم · Yes"),
+    LabelStudioChoice(id="false", name="لا · No"),
+)
+
+
+def labelstudio_attributes(schema: LabelSchema) -> tuple[LabelStudioAttribute, ...]:
+    """The labeling config's controls for a schema: every passage attribute (per region)
+    and document attribute (per task), choice and actor values with their names,
+    guidelines, colours and keys, booleans as yes/no, text as a text area.
+
+    Document attributes are named `document_ID` (ids are unique only within a level).
+    The one place that reads the schema for Label Studio."""
+
+    def choice(value: LabelValue | Actor) -> LabelStudioChoice:
+        return LabelStudioChoice(
+            id=value.id,
+            name=_both_names(value.label_ar, value.label_en) or value.id,
+            hint=value.description,
+            color=value.color_hex,
+            shortcut=value.shortcut or "",
+        )
+
+    controls = []
+    for level, attributes in (
+        ("passage", schema.attributes),
+        ("document", schema.document_attributes),
+    ):
+        for attribute in attributes:
+            if attribute.type == "choice":
+                choices = tuple(choice(v) for v in attribute.values)
+            elif attribute.type == "actor":
+                choices = tuple(choice(a) for a in schema.actors)
+            elif attribute.type == "boolean":
+                choices = _BOOLEAN_CHOICES
+            else:
+                choices = ()
+            controls.append(
+                LabelStudioAttribute(
+                    id=attribute.id if level == "passage" else f"document_{attribute.id}",
+                    type="text" if attribute.type == "text" else "choice",
+                    title=_both_names(attribute.label_ar, attribute.label_en) or attribute.id,
+                    choices=choices,
+                    multiple=attribute.multiple,
+                    per_region=level == "passage",
+                )
+            )
+    return tuple(controls)
+
+
+def _plain_attribute(attribute: str) -> LabelStudioAttribute:
+    kind: Literal["choice", "text"] = "choice" if attribute in CATEGORICAL_ATTRIBUTES else "text"
+    return LabelStudioAttribute(
+        id=attribute, type=kind, title=_both_names(*BUILT_IN_LABELS[attribute])
+    )
+
+
+# The controls when no schema is given: the attributes native records hold, no values.
+_PLAIN_ATTRIBUTES = tuple(_plain_attribute(a) for a in SPAN_ATTRIBUTES)
+
+
+def _xml_text(text: str) -> str:
+    """`text` with what XML 1.0 cannot hold (controls, lone surrogates) as spaces."""
+    return "".join(
+        c
+        if c in "\t\n\r" or ("\x20" <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd") or c > "\uffff"
+        else " "
+        for c in text
+    )
+
+
+def _attr(name: str, value: str) -> str:
+    return f" {name}={quoteattr(_xml_text(value))}"
+
+
 def labelstudio_config(
-    records: Iterable[RecordLike],
     label_from: LabelFrom,
+    attributes: Sequence[LabelStudioAttribute] | None = None,
     *,
-    vocabulary: Mapping[str, Sequence[str]] | None = None,
+    used: Mapping[str, Iterable[str]] | None = None,
 ) -> str:
     """A Label Studio labeling config (XML) that shows `to_labelstudio` tasks.
 
-    Values come from `vocabulary` (attribute -> value ids, in schema order) and then
-    from any other value the records use.
+    `attributes` (from `labelstudio_attributes`) give each value its name, guideline,
+    colour and key; values in `used` (attribute -> value ids the tasks hold, UNSET_LABEL
+    included) that the attributes lack follow under their ids, sorted (UNSET_LABEL last),
+    so that every result shows.
+    The `label_from` attribute becomes the `Labels` control that draws regions; the
+    other passage attributes are per-region controls shown when a region is selected,
+    document attributes are about the whole task.
     """
     _check_label_from(label_from)
-    values = _collect_values(records, vocabulary, label_from)
-    lines = ["<View>", '  <Labels name="label" toName="text">']
-    lines += [f"    <Label value={quoteattr(v)}/>" for v in values[label_from]]
+    given = {a.id: a for a in (_PLAIN_ATTRIBUTES if attributes is None else attributes)}
+    for name in CATEGORICAL_ATTRIBUTES:  # the tasks hold these, whatever the schema
+        given.setdefault(name, _plain_attribute(name))
+    used = used or {}
+
+    def choices_of(attribute: LabelStudioAttribute) -> list[LabelStudioChoice]:
+        known = {c.id for c in attribute.choices}
+        others = set(used.get(attribute.id, ())) - known
+        extra = sorted(others - {UNSET_LABEL}) + [UNSET_LABEL] * (UNSET_LABEL in others)
+        listed = [*attribute.choices, *(LabelStudioChoice(id=v, name=v) for v in extra)]
+        return _distinct_names(listed)
+
+    def options(choice: LabelStudioChoice, *, region_label: bool) -> str:
+        text = _attr("value", choice.name) + _attr("alias", choice.id)
+        if choice.hint:
+            text += _attr("hint", choice.hint)
+        if region_label and choice.color:
+            text += _attr("background", choice.color)
+        # Keys only on the labels: Label Studio's hotkeys are one namespace for the whole
+        # config, and the schema's keys are unique within an attribute only.
+        if region_label and choice.shortcut:
+            text += _attr("hotkey", choice.shortcut)
+        return text
+
+    def control(attribute: LabelStudioAttribute, indent: str) -> list[str]:
+        region = ' perRegion="true"' if attribute.per_region else ""
+        name = _attr("name", attribute.id)
+        lines = [f"{indent}<Header{_attr('value', attribute.title)}/>"]
+        if attribute.type == "text":
+            return [
+                *lines,
+                f'{indent}<TextArea{name} toName="text"{region} maxSubmissions="1"'
+                ' editable="true"/>',
+            ]
+        # One value: a drop-down (an actor list can be long); several: check boxes.
+        kind = 'choice="multiple"' if attribute.multiple else 'choice="single" layout="select"'
+        return [
+            *lines,
+            f'{indent}<Choices{name} toName="text"{region} {kind}>',
+            *(
+                f"{indent}  <Choice{options(c, region_label=False)}/>"
+                for c in choices_of(attribute)
+            ),
+            f"{indent}</Choices>",
+        ]
+
+    label = given[label_from]
+    others = [a for a in given.values() if a.id != label_from]
+    lines = ["<View>", f"  <Header{_attr('value', label.title)}/>"]
+    lines.append('  <Labels name="label" toName="text">')
+    lines += [f"    <Label{options(c, region_label=True)}/>" for c in choices_of(label)]
     lines += ["  </Labels>", '  <Text name="text" value="$text"/>']
+    for attribute in others:
+        if not attribute.per_region:
+            lines += control(attribute, "  ")
     lines.append('  <View visibleWhen="region-selected">')
-    for attribute in CATEGORICAL_ATTRIBUTES:
-        if attribute == label_from:
-            continue
-        lines.append(f"    <Header value={quoteattr(attribute)}/>")
-        lines.append(
-            f'    <Choices name={quoteattr(attribute)} toName="text" perRegion="true"'
-            ' choice="single">'
-        )
-        lines += [f"      <Choice value={quoteattr(v)}/>" for v in values[attribute]]
-        lines.append("    </Choices>")
-    for attribute in ("target", "note"):
-        lines.append(f"    <Header value={quoteattr(attribute)}/>")
-        lines.append(
-            f'    <TextArea name={quoteattr(attribute)} toName="text" perRegion="true"'
-            ' maxSubmissions="1" editable="true"/>'
-        )
+    for attribute in others:
+        if attribute.per_region:
+            lines += control(attribute, "    ")
     lines += ["  </View>", "</View>"]
     return "\n".join(lines) + "\n"
+
+
+def _distinct_names(choices: Sequence[LabelStudioChoice]) -> list[LabelStudioChoice]:
+    """The choices with names made distinct (Label Studio tells values apart by name)."""
+    seen: set[str] = set()
+    out = []
+    for choice in choices:
+        name = choice.name
+        if name in seen:
+            name = f"{name} ({choice.id})"
+        seen.add(name)
+        out.append(replace(choice, name=name))
+    return out
+
+
+def labelstudio_config_path(tasks: Path) -> Path:
+    """Where the labeling config goes beside a tasks file: `NAME.labelstudio.xml`."""
+    return tasks.with_suffix(".labelstudio.xml")
+
+
+def _labelstudio_used(
+    task: Mapping[str, Any], label_from: str, used: dict[str, dict[str, None]]
+) -> None:
+    """Add the choice values a task's results hold to `used` (attribute -> ids, in order)."""
+    for annotation in task["annotations"]:
+        for result in annotation["result"]:
+            value = result["value"]
+            attribute = label_from if result["from_name"] == "label" else result["from_name"]
+            for choice in value.get("labels", value.get("choices", ())):
+                used.setdefault(attribute, {})[choice] = None
 
 
 def _collect_values(
@@ -625,6 +836,10 @@ class ExportOptions:
     vocabulary: Mapping[str, Sequence[str]] | None = None
     # Annotator -> e-mail of the matching Label Studio user (`completed_by`).
     annotator_emails: Mapping[str, str] | None = None
+    # Label Studio: the region offsets' unit, and the labeling config's controls
+    # (`labelstudio_attributes(schema)`; None: the values the tasks use, by id).
+    labelstudio_offsets: LabelStudioOffsets = "codepoint"
+    labelstudio_attributes: Sequence[LabelStudioAttribute] | None = None
     # Where a format says what the user should know about the file (one line each:
     # spans it had to leave out, settings the other tool needs); stderr in the CLI.
     report: Callable[[str], None] | None = None
@@ -634,6 +849,8 @@ class ExportOptions:
 class ExportSummary:
     written: int  # lines, tasks or documents
     skipped: tuple[str, ...] = ()  # ids of spans the format could not hold
+    # Files written beside the output, with what each is (Label Studio's config).
+    also_written: tuple[tuple[Path, str], ...] = ()
 
 
 Writer = Callable[[Iterable[RecordLike], Path, ExportOptions], ExportSummary]
@@ -767,22 +984,32 @@ def _jsonl_writer(make_lines: LineMaker) -> Writer:
 def _write_labelstudio(
     records: Iterable[RecordLike], dest: Path, options: ExportOptions
 ) -> ExportSummary:
+    """The tasks file, then its labeling config beside it (`labelstudio_config_path`),
+    with every value the tasks use."""
     _check_unit("labelstudio", ("article",), options)
     tasks = iter_labelstudio_tasks(
-        records, options.label_from, annotator_emails=options.annotator_emails
+        records,
+        options.label_from,
+        annotator_emails=options.annotator_emails,
+        offsets=options.labelstudio_offsets,
     )
     written = 0
+    used: dict[str, dict[str, None]] = {}
 
     def pieces() -> Iterator[str]:
         # One JSON array, written a task at a time: "[\n" task ",\n" task ... "\n]\n".
         nonlocal written
         for task in tasks:
+            _labelstudio_used(task, options.label_from, used)
             yield ("[\n" if not written else ",\n") + dumps_line(task)
             written += 1
         yield "\n]\n" if written else "[]\n"
 
     write_lines_atomic(dest, pieces(), newline=False)
-    return ExportSummary(written=written)
+    config = labelstudio_config(options.label_from, options.labelstudio_attributes, used=used)
+    config_path = labelstudio_config_path(dest)
+    write_text_atomic(config_path, config)
+    return ExportSummary(written=written, also_written=((config_path, "labeling config"),))
 
 
 def _write_brat(records: Iterable[RecordLike], dest: Path, options: ExportOptions) -> ExportSummary:
@@ -837,7 +1064,7 @@ FORMATS: dict[str, ExportFormat] = {
         ),
         ExportFormat(
             name="labelstudio",
-            summary="Label Studio tasks with annotations (one JSON list; UTF-16 offsets).",
+            summary="Label Studio tasks (one JSON list) and NAME.labelstudio.xml, the labeling config.",
             target="file",
             suffix=".json",
             units=("article",),

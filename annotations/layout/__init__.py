@@ -5,8 +5,9 @@ This package turns a paragraph's logical text into visual lines of terminal cell
 wrapped on the logical text, each line reordered by the Unicode Bidirectional
 Algorithm (UAX #9), Arabic letters in their joined forms, mirrored brackets, controls
 made visible; with maps both ways between logical offsets and screen columns. It is
-pure Python (python-bidi for the levels, arabic-reshaper for the shaping) and never
-imports Textual or Rich. docs/layout.md has the design notes.
+pure Python (its own levels for text without explicit formatting, python-bidi for
+the rest; arabic-reshaper for the shaping) and never imports Textual or Rich.
+docs/layout.md has the design notes.
 
 Public API:
 
@@ -23,7 +24,8 @@ Public API:
     ``.offset_at(line, column, width) -> int | None``.
     ``.visual_line(start=0, end=None) -> VisualLine``: a logical slice as one line, unwrapped.
 
-``VisualLine``: ``cells`` (visual order), ``start``/``end`` (the logical slice it holds),
+``VisualLine``: ``cells`` (visual order; made each time they are read: a line keeps
+    columns), ``start``/``end`` (the logical slice it holds),
     ``width`` (cells), ``rtl`` (paragraph direction), ``text`` (what to print),
     ``pad(width)`` (blank columns before it on a canvas), ``column_of(offset)``,
     ``offset_at(column)``, ``cell_at(column)``, ``column_ranges(start, end)`` (the column

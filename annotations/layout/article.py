@@ -96,8 +96,16 @@ class _Rows(Sequence[Row]):
         return Row(paragraph, line, number, line.pad(self._width), start)
 
     def __iter__(self) -> Iterator[Row]:
-        for index in range(self._count):
-            yield self[index]
+        # Paragraph by paragraph: what __getitem__ gives, without a search per row.
+        spans = self._layout.spans
+        width = self._width
+        for paragraph, first in enumerate(self.first_row):
+            start = spans[paragraph][0]
+            lines = self._layout.paragraph(paragraph).lines(width)
+            for number, line in enumerate(lines):
+                yield Row(paragraph, line, number, line.pad(width), start)
+            if first + len(lines) < self._count:  # the blank row after it
+                yield Row(None, None, 0, 0, spans[paragraph + 1][0])
 
 
 class ArticleLayout:

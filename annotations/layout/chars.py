@@ -29,10 +29,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from threading import Lock
 from typing import Final, NamedTuple
 
 from bidi.mirror import MIRRORED
 
+from annotations.layout.shaping import JOINING
 from annotations.text import bidi_control_picture, control_picture
 
 # Kinds of character. The first four start a cell.
@@ -56,8 +58,6 @@ HARD_BREAKS: Final = frozenset("\n\u2028\u2029")
 BREAKING_SPACES: Final = frozenset(
     " \t\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000"
 )
-SPACES_TO_BLANK: Final = str.maketrans(dict.fromkeys(BREAKING_SPACES, " "))
-OTHER_SPACES: Final = BREAKING_SPACES - {" "}
 ZWJ: Final = "\u200d"
 DOTTED_CIRCLE: Final = "\u25cc"
 
@@ -104,6 +104,7 @@ def char_info(ch: str) -> CharInfo:
 def clear_cache() -> None:
     """Forget the characters seen so far (for measurements)."""
     _CACHE.clear()
+    _PROFILES.clear()
 
 
 def char_infos(text: str) -> list[CharInfo]:
@@ -114,14 +115,85 @@ def char_infos(text: str) -> list[CharInfo]:
     return infos  # type: ignore[return-value]  # no None left
 
 
-def plain(distinct: set[str]) -> bool:
-    """True if every character of `distinct` (the characters of a text) is a letter,
-    a space or a combining mark (no controls, breaks, invisibles nor bidi formatting).
-    They must be in the cache (`char_infos`)."""
-    return _PLAIN_KINDS.issuperset([_CACHE[ch].kind for ch in distinct])
+# Each character's profile as one byte (`profile`): a text becomes bytes in one pass,
+# and bytes.translate turns those into what a bulk path needs, a byte per character:
+# its layout code (LAYOUT_OF) or its bidi class (BIDI_OF, letters of CLASS_LETTERS).
+# Layout codes of plain text (letters, breaking spaces, marks; anything else is x):
+# b/B a base of one cell (B: whitespace to L1), w/W of two cells, j an Arabic letter
+# (joins), r/R a mirrored character (one/two cells), s U+0020, t another breaking
+# space, S U+3000, m a combining mark (no cell of its own).
+CLASS_LETTERS: Final = {
+    "L": "L", "R": "R", "AL": "A", "EN": "E", "ES": "s", "ET": "t", "AN": "N", "CS": "c",
+    "NSM": "m", "BN": "b", "B": "B", "S": "S", "WS": "w", "ON": "o", "LRE": "1",
+    "LRO": "2", "RLE": "3", "RLO": "4", "PDF": "5", "LRI": "6", "RLI": "7", "FSI": "8",
+    "PDI": "9",
+}  # fmt: skip
+UNKNOWN_CLASS: Final = "?"  # a character this Python's Unicode does not know
+MARK_CODE: Final = b"m"[0]
+LAYOUT_OF = bytearray(b"x" * 256)  # profile byte -> layout code
+BIDI_OF = bytearray(UNKNOWN_CLASS.encode() * 256)  # profile byte -> class letter
+_PROFILE_BYTES: dict[tuple[str, str], str] = {}
+_PROFILE_LOCK = Lock()
 
 
-_PLAIN_KINDS: Final = frozenset({BASE, SPACE, MARK})
+def _layout_code(ch: str) -> str:
+    info = char_info(ch)
+    kind, width = info.kind, info.width
+    if kind == MARK:
+        return "m"
+    if kind == SPACE:
+        if width == 2:
+            return "S"
+        return "s" if ch == " " else "t"
+    if kind != BASE:
+        return "x"
+    if ch in MIRRORS:
+        return "R" if width == 2 else "r"
+    if ch in JOINING:
+        return "j"
+    code = "w" if width == 2 else "b"
+    return code.upper() if info.whitespace else code
+
+
+class _Profiles(dict[int, str]):
+    """A str.translate table: code point -> its profile byte (as a character), made
+    when first met."""
+
+    def __missing__(self, code_point: int) -> str:
+        ch = chr(code_point)
+        key = (_layout_code(ch), CLASS_LETTERS.get(unicodedata.bidirectional(ch), UNKNOWN_CLASS))
+        with _PROFILE_LOCK:
+            byte = _PROFILE_BYTES.get(key)
+            if byte is None:
+                if len(_PROFILE_BYTES) >= 255:  # never seen: 0 is x and unknown
+                    byte = "\x00"
+                else:
+                    byte = chr(len(_PROFILE_BYTES) + 1)
+                    LAYOUT_OF[ord(byte)] = ord(key[0])
+                    BIDI_OF[ord(byte)] = ord(key[1])
+                    _PROFILE_BYTES[key] = byte
+            self[code_point] = byte
+        return byte
+
+
+_PROFILES = _Profiles()
+
+
+def profile(text: str) -> bytes:
+    """The profile byte of every character of `text` (see LAYOUT_OF, BIDI_OF)."""
+    return text.translate(_PROFILES).encode("latin-1")
+
+
+# bytes.translate tables over layout codes: 1 for a character that starts a cell / is a
+# breaking space / is whitespace to L1; its cell's width.
+STARTS_CELL: Final = bytes(0 if byte == MARK_CODE else 1 for byte in range(256))
+IS_SPACE: Final = bytes(1 if chr(byte) in "stS" else 0 for byte in range(256))
+IS_WHITESPACE: Final = bytes(1 if chr(byte) in "BWstS" else 0 for byte in range(256))
+WIDTH_OF_CODE: Final = bytes(2 if chr(byte) in "wWSR" else 1 for byte in range(256))
+WIDE = re.compile(b"[wWSR]")
+MIRROR_CODES = re.compile(b"[rR]")
+# What a breaking space is drawn as (one plain space but U+3000, itself).
+SPACES_DRAWN: Final = {ord(ch): " " for ch in BREAKING_SPACES if ch not in (" ", "\u3000")}
 
 
 def has_separators(text: str) -> bool:
@@ -181,6 +253,7 @@ def _classify(ch: str) -> CharInfo:
 
 # Characters that L4 may change.
 MIRRORS: Final = frozenset(ch for ch in MIRRORED if unicodedata.mirrored(ch))
+MIRRORS_PATTERN: Final = re.compile("[" + "".join(map(re.escape, sorted(MIRRORS))) + "]")
 
 
 def mirrored(ch: str) -> str:

@@ -1,12 +1,14 @@
 """Paragraph direction (UAX #9 P2/P3) and resolved embedding levels (X1–I2).
 
-The levels come from python-bidi 0.6, whose Rust core (the unicode-bidi crate) passes
-all of BidiCharacterTest but has no public API for them: ``get_display(text,
-debug=True)`` returns the crate's ``BidiInfo`` debug dump instead of the display
-string, and that dump lists the resolved levels, before rule L1, one per UTF-8 byte.
-We read them from there and keep one per code point. The dump is checked (one level
-per byte, every byte of a character at the same level), and anything unexpected
-raises `LevelsError` rather than laying text out wrong.
+Text without explicit embeddings, overrides or isolates (news: Arabic with Latin names,
+numbers and brackets) is resolved here, by `simple_levels`: W1–W7, N0–N2 and I1–I2 as
+substitutions over a string of bidi classes. The rest goes to python-bidi 0.6, whose
+Rust core (the unicode-bidi crate) passes all of BidiCharacterTest but has no public
+API for levels: ``get_display(text, debug=True)`` returns the crate's ``BidiInfo``
+debug dump instead of the display string, and that dump lists the resolved levels,
+before rule L1, one per UTF-8 byte. We read them from there and keep one per code
+point. The dump is checked (one level per byte, every byte of a character at the same
+level), and anything unexpected raises `LevelsError` rather than laying text out wrong.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
+from collections.abc import Callable
 from itertools import compress
 from typing import Final
 
 from bidi import get_display
 from bidi.mirror import MIRRORED
+
+from annotations.layout import chars
 
 
 class LevelsError(RuntimeError):
@@ -144,7 +149,7 @@ _CANONICAL_BRACKETS = {"\u2329": "\u3008", "\u232a": "\u3009"}
 _STACK_LIMIT: Final = 60  # deeper than this: no cuts (the engine's overflow rules apply)
 
 
-def paragraph_levels(text: str, rtl: bool) -> bytearray:
+def paragraph_levels(text: str, rtl: bool, classes: bytes | None = None) -> bytearray:
     """The resolved level of every code point (before L1), for a paragraph of any length.
 
     Equal to `resolve_levels` on the whole text. A long paragraph is resolved in pieces
@@ -153,52 +158,177 @@ def paragraph_levels(text: str, rtl: bool) -> bytearray:
     rules that look past a character (W1–W7, N0–N2, X1–X8) see the same thing on either
     side as in the whole text, and the engine gets the paragraph level forced (sos and
     eos are that level's direction, as the strong character at the cut makes them
-    irrelevant). Each piece may use the `uniform_level` shortcut on its own.
+    irrelevant). Each piece may use the `uniform_level` shortcut, or `simple_levels`,
+    on its own. `classes`: the text's bidi classes as `chars.BIDI_OF` letters.
     """
+    if classes is None:
+        classes = chars.profile(text).translate(chars.BIDI_OF)
     out = bytearray()
+    mixed = _NOT_ALL_RTL_LETTERS if rtl else _NOT_ALL_LTR_LETTERS
     for start, end in _pieces(text):
-        piece = text[start:end]
-        classes = {unicodedata.bidirectional(ch) for ch in set(piece)}
-        level = uniform_level(classes, rtl)
-        if level is not None:
-            out += bytes((level,)) * len(piece)
+        piece = classes[start:end]
+        if mixed.search(piece) is None:  # `uniform_level`
+            out += (b"\x01" if rtl else b"\x00") * len(piece)
             continue
-        arabic = arabic_levels(piece, classes) if rtl else None
-        out += arabic if arabic is not None else bytes(resolve_levels(piece, rtl))
+        simple = simple_levels(text[start:end], piece, rtl)
+        out += simple if simple is not None else bytes(resolve_levels(text[start:end], rtl))
     return out
 
 
-# Arabic text with numbers in an RTL paragraph: the classes `arabic_levels` resolves.
-_ARABIC_CLASSES = frozenset({"AL", "EN", "AN", "CS", "ES", "ET", "ON", "WS", "NSM", "S"})
-_CLASS_CODES = {"AL": "a", "EN": "n", "AN": "n", "CS": "c", "NSM": "m"}  # else "o"
-_NUMBER_BEFORE_LETTER = re.compile("^[^a]*n")
-_MARKS_AFTER = re.compile("([^m])(m+)")
-_SEPARATOR_BETWEEN_NUMBERS = re.compile("(?<=n)c(?=n)")
-_LEVEL_OF_CODE = bytes(2 if byte == ord("n") else 1 for byte in range(256))
+def _letters(classes: frozenset[str]) -> re.Pattern[bytes]:
+    letters = "".join(chars.CLASS_LETTERS[name] for name in sorted(classes))
+    return re.compile(b"[" + re.escape((letters + chars.UNKNOWN_CLASS).encode()) + b"]")
 
 
-def arabic_levels(piece: str, classes: set[str]) -> bytearray | None:
-    """The levels of a piece of an RTL paragraph whose strong characters are all AL, or
-    None if its classes are not that simple (the engine is needed then).
+_NOT_ALL_RTL_LETTERS = _letters(_NOT_ALL_RTL - {""})
+_NOT_ALL_LTR_LETTERS = _letters(_NOT_ALL_LTR - {""})
 
-    With no L, no R, no explicit formatting and no BN: W1 gives each NSM the class
-    before it; W2 turns every EN into AN (the last strong character is always AL: a
-    number before the first AL is left to the engine); W4 a single CS between two AN
-    into AN; W5 and the ES rule of W4 then have no EN to act on; every neutral lies
-    between R's, AN's and the paragraph's R edges (N0–N2: R); so by I1–I2 numbers are
-    at level 2 and everything else at 1. A property test checks this against the engine.
+# -- levels without the engine ----------------------------------------------------------
+
+# Class letters (chars.CLASS_LETTERS) `simple_levels` resolves: no explicit formatting,
+# no BN, no paragraph separator, no unknown character.
+_NOT_SIMPLE = re.compile(b"[^LRAEstNcmowS]")
+_LONG_MARK_RUN = re.compile(b"m{8}")
+_EN_AFTER_AL = re.compile(b"A[^LRAE]*E[^LRA]*")
+_EN_AFTER_L = re.compile(b"L[^LRE]*E[^LR]*")
+_SEPARATOR_BETWEEN_EN = re.compile(b"(?<=E)[sc](?=E)")
+_SEPARATOR_BETWEEN_AN = re.compile(b"(?<=N)c(?=N)")
+_TERMINATORS_BY_EN = re.compile(b"t+(?=E)|(?<=E)t+")
+_W6 = bytes.maketrans(b"stcwS", b"ooooo")
+_FIRST_STRONG = re.compile(b"[LR]")
+_NEUTRALS_BETWEEN_L = re.compile(b"(?<=L)o+(?=L)")
+_NEUTRALS_BETWEEN_R = re.compile(b"(?<=[REN])o+(?=[REN])")
+# I1–I2 (N1–N2 done: what is left neutral takes the paragraph's direction).
+_LEVELS_RTL = bytes(2 if chr(byte) in "LEN" else 1 for byte in range(256))
+_LEVELS_LTR = bytes({"R": 1, "E": 2, "N": 2}.get(chr(byte), 0) for byte in range(256))
+# Strong directions for N0: L, and R for R and the numbers; everything else neutral.
+_AS_DIRECTIONS = bytes(
+    ord("R") if chr(byte) in "REN" else ord("L") if chr(byte) == "L" else ord("o")
+    for byte in range(256)
+)
+
+
+def _replace_in(old: bytes, new: bytes) -> Callable[[re.Match[bytes]], bytes]:
+    return lambda match: match.group().replace(old, new)
+
+
+def _fill(letter: bytes) -> Callable[[re.Match[bytes]], bytes]:
+    return lambda match: letter * (match.end() - match.start())
+
+
+def simple_levels(text: str, classes: bytes, rtl: bool) -> bytearray | None:
+    """The levels of a paragraph (or a piece of one, see `paragraph_levels`) with no
+    explicit formatting, BN nor paragraph separator, or None if it has any (the engine
+    is needed then). `classes`: its characters' `chars.BIDI_OF` letters.
+
+    With no explicit formatting the paragraph is one isolating run sequence at the
+    paragraph level, and sos and eos are the paragraph's direction; the rules W1–W7,
+    N0–N2 and I1–I2 are then a few substitutions over the string of classes, each rule
+    applied to the whole string before the next, as UAX #9 says. Property tests check
+    it against the engine.
     """
-    if not classes <= _ARABIC_CLASSES:
+    if _NOT_SIMPLE.search(classes) is not None:
         return None
-    table = {ord(ch): _CLASS_CODES.get(unicodedata.bidirectional(ch), "o") for ch in set(piece)}
-    codes = piece.translate(table)
-    if _NUMBER_BEFORE_LETTER.match(codes):
-        return None
-    if "m" in codes:
-        codes = _MARKS_AFTER.sub(lambda m: m.group(1) * (len(m.group(2)) + 1), codes)
-        codes = codes.replace("m", "a")  # leading marks: sos, R
-    codes = _SEPARATOR_BETWEEN_NUMBERS.sub("n", codes)
-    return bytearray(codes.encode("ascii").translate(_LEVEL_OF_CODE))
+    c = classes
+    sos = b"R" if rtl else b"L"
+    # W1: a mark takes the class of the character before it (sos at the start).
+    if b"m" in c:
+        if _LONG_MARK_RUN.search(c) is not None:
+            return None
+        leading = len(c) - len(c.lstrip(b"m"))
+        if leading:
+            c = sos * leading + c[leading:]
+        present = [bytes((letter,)) for letter in set(c) if letter != ord("m")]
+        while b"m" in c:
+            for letter in present:
+                c = c.replace(letter + b"m", letter + letter)
+    # W2: a European number after an Arabic letter (the last strong one) is Arabic.
+    if b"E" in c and b"A" in c:
+        c = _EN_AFTER_AL.sub(_replace_in(b"E", b"N"), c)
+    # W3
+    c = c.replace(b"A", b"R")
+    # W4: one separator between two numbers of a kind is of that kind.
+    if b"E" in c:
+        c = _SEPARATOR_BETWEEN_EN.sub(b"E", c)
+    if b"N" in c:
+        c = _SEPARATOR_BETWEEN_AN.sub(b"N", c)
+    # W5: terminators next to a European number are European numbers.
+    if b"t" in c and b"E" in c:
+        c = _TERMINATORS_BY_EN.sub(_fill(b"E"), c)
+    # W6: the other separators and terminators are neutral; so are spaces from here on.
+    c = c.translate(_W6)
+    # W7: a European number after L (or sos L) is L.
+    if b"E" in c:
+        if not rtl:
+            first_strong = _FIRST_STRONG.search(c)
+            head = first_strong.start() if first_strong is not None else len(c)
+            c = c[:head].replace(b"E", b"L") + c[head:]
+        if b"L" in c:
+            c = _EN_AFTER_L.sub(_replace_in(b"E", b"L"), c)
+    # N0: bracket pairs.
+    if _BRACKET.search(text) is not None:
+        resolved = _bracket_pairs(text, classes, c, rtl)
+        if resolved is None:
+            return None
+        c = resolved
+    # N1–N2: neutrals between two strong characters of one direction take it (numbers
+    # count as R); the others the paragraph's. Only the opposite direction changes a level.
+    if rtl:
+        if b"L" in c:
+            c = _NEUTRALS_BETWEEN_L.sub(_fill(b"L"), c)
+        return bytearray(c.translate(_LEVELS_RTL))
+    if b"R" in c or b"E" in c or b"N" in c:
+        c = _NEUTRALS_BETWEEN_R.sub(_fill(b"R"), c)
+    return bytearray(c.translate(_LEVELS_LTR))
+
+
+def _bracket_pairs(text: str, original: bytes, c: bytes, rtl: bool) -> bytes | None:
+    """Rule N0 on the classes `c` (W1–W7 done): each bracket pair (BD16) takes a
+    direction from what it holds and what comes before it. None past BD16's limit."""
+    openers: list[tuple[str, int]] = []
+    pairs: list[tuple[int, int]] = []
+    on = ord("o")
+    for match in _BRACKET.finditer(text):
+        position = match.start()
+        if original[position] != on:
+            continue
+        ch = match.group()
+        if unicodedata.category(ch) == "Ps":
+            if len(openers) >= 63:
+                return None
+            openers.append((_CANONICAL_BRACKETS.get(ch, ch), position))
+            continue
+        wanted = _CANONICAL_BRACKETS.get(MIRRORED.get(ch, ""), MIRRORED.get(ch, ""))
+        for k in range(len(openers) - 1, -1, -1):
+            if openers[k][0] == wanted:
+                pairs.append((openers[k][1], position))
+                del openers[k:]
+                break
+    if not pairs:
+        return c
+    pairs.sort()
+    out = bytearray(c)
+    embedding = ord("R") if rtl else ord("L")
+    opposite = ord("L") if rtl else ord("R")
+    mark = ord("m")
+    for opening, closing in pairs:
+        inside = out[opening + 1 : closing].translate(_AS_DIRECTIONS)
+        if embedding in inside:
+            direction = embedding
+        elif opposite in inside:
+            last = max(out.rfind(letter, 0, opening) for letter in b"LREN")
+            context = _AS_DIRECTIONS[out[last]] if last >= 0 else embedding
+            direction = opposite if context == opposite else embedding
+        else:
+            continue
+        for position in (opening, closing):
+            out[position] = direction
+            # Marks after a bracket take its new direction.
+            j = position + 1
+            while j < len(out) and original[j] == mark:
+                out[j] = direction
+                j += 1
+    return bytes(out)
 
 
 def _pieces(text: str) -> list[tuple[int, int]]:

@@ -17,13 +17,13 @@ Pipeline (docs/layout.md):
 
 from __future__ import annotations
 
+import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from functools import cached_property, partial
-from itertools import compress
+from collections.abc import Iterator, MutableSequence, Sequence
+from functools import partial
+from itertools import compress, repeat
 from threading import RLock
 from typing import Any, Final, NamedTuple, overload
 
@@ -58,39 +58,124 @@ class Cell(NamedTuple):
 
 _make_cell = partial(tuple.__new__, Cell)  # a Cell from a tuple, in bulk
 
+# Over plain text's layout codes (`chars.LAYOUT_OF`) and levels.
+_MARK_AFTER_SPACE = re.compile(b"[stS]m")
+_MARK_RUNS = re.compile(b"m+")
+_LEVEL_CHANGES = re.compile(rb"(.)(?!\1)(?=.)", re.DOTALL)  # a byte before a different one
+_RUNS = re.compile(rb"(.)\1*", re.DOTALL)  # runs of one level
+_HIGH_RUNS = [re.compile(re.escape(bytes((level,))) + b"+") for level in range(128)]
+_ODD = (False, True) * 64  # by level: drawn right to left
 
-@dataclass(frozen=True)
+
+# A line's cells as columns: texts, starts, ends, widths, then either rtl (one flag
+# for all) and None, the columns in visual order; or the cells' levels and their
+# visual order (indices into the columns, which are in logical order).
+_Columns = tuple[
+    Sequence[str], Sequence[int], Sequence[int], Sequence[int], "bool | Sequence[int]",
+    "list[int] | None",
+]  # fmt: skip
+
+
 class VisualLine:
     """One screen line of a paragraph.
 
     Offsets are code-point offsets into the paragraph's text; columns count from the
     line's own left edge (add `pad(width)` to place it on a canvas).
+
+    A line the layout makes keeps its cells as columns (strings and numbers) and makes
+    the `Cell`s each time `cells` is read: a long article's lines then hold no object
+    per character, which the garbage collector would walk through again and again.
     """
 
-    cells: tuple[Cell, ...]  # visual order, left to right
-    start: int  # the logical slice [start, end) of the paragraph this line holds
-    end: int
-    width: int  # sum of the cells' widths
-    rtl: bool  # the paragraph's direction: align right if True
+    __slots__ = ("_cells", "_columns", "_maps", "_text", "end", "rtl", "start", "width")
 
-    @cached_property
+    def __init__(self, cells: Sequence[Cell], start: int, end: int, width: int, rtl: bool) -> None:
+        self._cells: tuple[Cell, ...] | None = tuple(cells)
+        self._columns: _Columns | None = None
+        self._text: str | None = None
+        self._maps: tuple[list[int], list[int]] | None = None
+        self.start = start  # the logical slice [start, end) of the paragraph this line holds
+        self.end = end
+        self.width = width  # sum of the cells' widths
+        self.rtl = rtl  # the paragraph's direction: align right if True
+
+    @classmethod
+    def _of_columns(
+        cls, columns: _Columns, start: int, end: int, width: int, rtl: bool
+    ) -> VisualLine:
+        line = cls.__new__(cls)
+        line._cells = None
+        line._columns = columns
+        line._text = None
+        line._maps = None
+        line.start, line.end, line.width, line.rtl = start, end, width, rtl
+        return line
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        """The cells, left to right."""
+        if self._cells is not None:
+            return self._cells
+        texts, starts, ends, widths, rtl, order = self._columns  # type: ignore[misc]
+        if order is None:
+            flags = repeat(rtl, len(texts))
+            return tuple(map(_make_cell, zip(texts, starts, ends, widths, flags, strict=True)))
+        odd = map(_ODD.__getitem__, rtl)  # type: ignore[arg-type]
+        logical = list(zip(texts, starts, ends, widths, odd, strict=True))
+        return tuple(map(_make_cell, map(logical.__getitem__, order)))
+
+    @property
     def text(self) -> str:
         """The cells' texts, left to right: what to print."""
-        return "".join(cell.text for cell in self.cells)
+        if self._text is None:
+            if self._columns is not None:
+                texts, order = self._columns[0], self._columns[5]
+                self._text = "".join(texts if order is None else map(texts.__getitem__, order))
+            else:
+                self._text = "".join(cell.text for cell in self.cells)
+        return self._text
 
-    @cached_property
-    def _maps(self) -> tuple[list[int], list[int]]:
+    def _key(self) -> tuple[object, ...]:
+        return (self.cells, self.start, self.end, self.width, self.rtl)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"VisualLine(cells={self.cells!r}, start={self.start!r}, end={self.end!r}, "
+            f"width={self.width!r}, rtl={self.rtl!r})"
+        )
+
+    def _columns_and_cells(self) -> tuple[list[int], list[int]]:
         # column of each offset in [start, end) (-1: not drawn); cell index of each column
+        if self._maps is not None:
+            return self._maps
         columns = [-1] * (self.end - self.start)
         cell_of_column: list[int] = []
         column = 0
         base = self.start
-        for index, cell in enumerate(self.cells):
-            for offset in range(cell.start, cell.end):
+        if self._columns is not None:
+            _texts, starts, ends, widths, _rtl, order = self._columns
+            if order is not None:
+                starts, ends, widths = (
+                    [column[i] for i in order] for column in (starts, ends, widths)
+                )
+            bounds: Iterator[tuple[int, int, int]] = zip(starts, ends, widths, strict=True)
+        else:
+            bounds = ((cell.start, cell.end, cell.width) for cell in self.cells)
+        for index, (cell_start, cell_end, cell_width) in enumerate(bounds):
+            for offset in range(cell_start, cell_end):
                 columns[offset - base] = column
-            cell_of_column.extend([index] * cell.width)
-            column += cell.width
-        return columns, cell_of_column
+            cell_of_column.extend([index] * cell_width)
+            column += cell_width
+        self._maps = columns, cell_of_column
+        return self._maps
 
     def pad(self, width: int) -> int:
         """Blank columns before the first cell on a `width`-wide canvas (RTL: right-aligned)."""
@@ -100,14 +185,21 @@ class VisualLine:
         """The column of the cell showing `offset`, or None if this line does not draw it."""
         if not self.start <= offset < self.end:
             return None
-        column = self._maps[0][offset - self.start]
+        column = self._columns_and_cells()[0][offset - self.start]
         return None if column < 0 else column
 
     def cell_at(self, column: int) -> Cell | None:
         """The cell covering `column`, or None past the line's ends."""
         if not 0 <= column < self.width:
             return None
-        return self.cells[self._maps[1][column]]
+        index = self._columns_and_cells()[1][column]
+        if self._columns is None:
+            return self.cells[index]
+        texts, starts, ends, widths, rtl, order = self._columns
+        if order is None:
+            return Cell(texts[index], starts[index], ends[index], widths[index], rtl)  # type: ignore[arg-type]
+        i = order[index]
+        return Cell(texts[i], starts[i], ends[i], widths[i], _ODD[rtl[i]])  # type: ignore[index]
 
     def offset_at(self, column: int) -> int | None:
         """The logical offset (first character) of the cell covering `column`, or None."""
@@ -135,7 +227,10 @@ class VisualLine:
 
 
 def visual_order(levels: Sequence[int]) -> list[int]:
-    """Rule L2: indices of `levels` in visual order, left to right."""
+    """Rule L2: indices of `levels` in visual order, left to right.
+
+    Worked on runs of one level (a line has a few), each reversed whole: a run is
+    (start, end, reversed)."""
     count = len(levels)
     if not count:
         return []
@@ -143,40 +238,71 @@ def visual_order(levels: Sequence[int]) -> list[int]:
     lowest = min(levels)
     if highest == lowest:
         return list(range(count - 1, -1, -1)) if highest % 2 else list(range(count))
-    order = list(range(count))
+    data = levels if isinstance(levels, (bytes, bytearray)) else bytes(levels)
+    if highest == lowest + 1:  # two levels (most mixed lines): the runs of the higher
+        high = _HIGH_RUNS[highest]
+        order: list[int] = []
+        if lowest % 2:  # all reversed, each higher run back in order
+            position = count
+            for begin, end in reversed([match.span() for match in high.finditer(data)]):
+                order.extend(range(position - 1, end - 1, -1))
+                order.extend(range(begin, end))
+                position = begin
+            order.extend(range(position - 1, -1, -1))
+        else:  # each higher run reversed
+            position = 0
+            for match in high.finditer(data):
+                begin, end = match.span()
+                order.extend(range(position, begin))
+                order.extend(range(end - 1, begin - 1, -1))
+                position = end
+            order.extend(range(position, count))
+        return order
+    runs = [(*run.span(), False) for run in _RUNS.finditer(data)]
+    run_levels = [data[begin] for begin, _end, _flipped in runs]
     lowest_odd = lowest if lowest % 2 else lowest + 1
     for level in range(highest, lowest_odd - 1, -1):
         i = 0
-        while i < count:
-            if levels[order[i]] >= level:
+        n = len(runs)
+        while i < n:
+            if run_levels[i] >= level:
                 j = i + 1
-                while j < count and levels[order[j]] >= level:
+                while j < n and run_levels[j] >= level:
                     j += 1
-                order[i:j] = order[i:j][::-1]
+                runs[i:j] = [(begin, end, not flipped) for begin, end, flipped in runs[i:j][::-1]]
+                run_levels[i:j] = run_levels[i:j][::-1]
                 i = j
             else:
                 i += 1
+    order = []
+    for begin, end, flipped in runs:
+        order.extend(range(end - 1, begin - 1, -1) if flipped else range(begin, end))
     return order
 
 
 class _Cells:
-    """A paragraph's cells, in logical order, as parallel lists (no Cell objects yet).
+    """A paragraph's cells, in logical order, as parallel sequences (no Cell objects yet).
 
     Built for a window of the text; `first`/`last` bound the cells that belong to the
-    range asked for (those whose start lies in it); the others are context.
+    range asked for (those whose start lies in it); the others are context. The bulk
+    path makes the flags bytes, the levels a bytearray and the offsets ranges where it
+    can; `narrow` says every cell is one column wide.
     """
 
-    __slots__ = ("ends", "hidden", "levels", "space", "starts", "texts", "widths", "ws")
+    __slots__ = (
+        "ends", "hidden", "levels", "narrow", "space", "starts", "texts", "widths", "ws",
+    )  # fmt: skip
 
     def __init__(self) -> None:
         self.texts: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        self.starts: Sequence[int] = []
+        self.ends: Sequence[int] = []
         self.widths: list[int] = []
-        self.levels: list[int] = []
-        self.ws: list[bool] = []
-        self.space: list[bool] = []
-        self.hidden: list[bool] = []
+        self.levels: MutableSequence[int] = []
+        self.ws: Sequence[int] = []
+        self.space: Sequence[int] = []
+        self.hidden: Sequence[int] = []
+        self.narrow = False
 
 
 class _Block(NamedTuple):
@@ -217,16 +343,16 @@ class _Wrapper:
         self.index = 0  # cells seen in this segment
         self.first_cell_start = -1
         self.prev_end = segment_start
-        self.prev_space = False
+        self.prev_space = 0
         self.separator = 0  # width of the spaces since the last word
         self.words = False  # a word seen in this segment
-        self.leading: list[tuple[int, int, int, bool]] | None = []  # cells before the first word
+        self.leading: list[tuple[int, int, int, int]] | None = []  # cells before the first word
         self.run_first = -1  # the run of non-space cells being read
         self.run_width = 0
-        self.run_cells: list[tuple[int, int, int, bool]] = []
+        self.run_cells: list[tuple[int, int, int, int]] = []
         self.run_start = 0
         self.run_prev_end = 0
-        self.run_prev_space = False
+        self.run_prev_space = 0
         self.splitting = False  # the run is wider than the line: split as it comes
         self.line_first = -1  # the line being filled (-1: none)
         self.line_width = 0
@@ -237,7 +363,7 @@ class _Wrapper:
         self.line_end_flag = 0
         self.previous_last = -1
 
-    def cell(self, start: int, end: int, width: int, space: bool) -> None:
+    def cell(self, start: int, end: int, width: int, space: int) -> None:
         index = self.index
         if self.first_cell_start < 0:
             self.first_cell_start = start
@@ -275,8 +401,97 @@ class _Wrapper:
         self.run_prev_end = self.prev_end
         self.run_prev_space = self.prev_space
         self.prev_end = end
-        self.prev_space = False
+        self.prev_space = 0
         self.index += count
+
+    def narrow(
+        self,
+        space: bytes,
+        starts: Sequence[int],
+        ends: Sequence[int],
+        c: int,
+        last: int,
+        final: bool = False,
+    ) -> int:
+        """Cells [c, last) of one column each (`space`: 1 for a space), a line at a time
+        where `cell` and `word` would take them one by one; the index of the first cell
+        not taken (a word that may go on past `last`, or must be split, is left).
+        `final`: the segment ends at `last` (`space` then has a 1 at `last`).
+
+        Only with no word being read, and past the segment's first word unless `c` is
+        its first cell: every cell between the last word placed and `c` was a space."""
+        if self.run_first >= 0:
+            return c
+        entry = c
+        width = self.width
+        base = self.index - c  # the wrapper's index of cell c
+        limit_end = last if final else last - 1  # the furthest word end that can be seen
+        find, rfind = space.find, space.rfind
+        if self.leading is not None:  # the segment's first word, if it starts it
+            if self.index or self.words or c >= last or space[c]:
+                return c
+            x = find(b"\x01", c, limit_end + 1)
+            if x < 0 or x - c > width:
+                return c
+            self.first_cell_start = starts[c]
+            self.leading = None
+            self.words = True
+            self.line_first = base + c
+            self.line_start = self.segment_start
+            self.line_flags = 0
+            self.line_width = x - c
+            self.line_last = base + x
+            self.line_end = starts[x] if x < last else ends[last - 1]
+            self.line_end_flag = 0
+            c = x
+        elif self.line_first < 0:
+            return c
+        line_width = self.line_width
+        separator = self.separator
+        while True:
+            # The furthest word end x (a space at x, none at x - 1) that fits on the line.
+            room_end = c + width - line_width - separator
+            capped = room_end > limit_end
+            if capped:
+                room_end = limit_end
+            q = rfind(b"\x00\x01", c, room_end + 1) if room_end > c else -1
+            if q >= 0:
+                x = q + 1
+                line_width += separator + x - c
+                separator = 0
+                self.line_last = base + x
+                self.line_end = starts[x] if x < last else ends[last - 1]
+                self.line_end_flag = 0
+                c = x
+                continue
+            if capped:
+                break
+            s = find(b"\x00", c, last)  # the next word, which does not fit
+            if s < 0:
+                break
+            x = find(b"\x01", s, limit_end + 1)
+            if x < 0 or x - s > width:
+                separator += s - c
+                c = s
+                break
+            self._emit()
+            self.line_first = base + s
+            prev_end = ends[s - 1] if s > entry else self.prev_end
+            self.line_start = starts[s] if base + s == self.previous_last else prev_end
+            self.line_flags = 0
+            line_width = x - s
+            separator = 0
+            self.line_last = base + x
+            self.line_end = starts[x] if x < last else ends[last - 1]
+            self.line_end_flag = 0
+            c = x
+        self.line_width = line_width
+        self.separator = separator
+        self.index = base + c
+        if c > entry:
+            self.prev_end = ends[c - 1]
+            self.prev_space = space[c - 1]
+        return c
 
     def end(self, segment_end: int) -> None:
         """The segment ends at `segment_end` (a hard break or the paragraph's end)."""
@@ -341,8 +556,8 @@ class _Wrapper:
         width: int,
         start: int,
         prev_end: int,
-        prev_space: bool,
-        cells: list[tuple[int, int, int, bool]],
+        prev_space: int,
+        cells: list[tuple[int, int, int, int]],
         next_start: int,
         next_joins: bool,
     ) -> None:
@@ -377,7 +592,7 @@ class _Wrapper:
 
     # -- lines ---------------------------------------------------------------------------
 
-    def _start_line(self, first: int, start: int, prev_end: int, prev_space: bool) -> None:
+    def _start_line(self, first: int, start: int, prev_end: int, prev_space: int) -> None:
         self.line_first = first
         self.line_width = 0
         if first == 0:
@@ -390,7 +605,7 @@ class _Wrapper:
         self.line_flags = 0 if prev_space else UNJOIN_FIRST
 
     def _split_step(
-        self, k: int, start: int, width: int, space: bool, prev_end: int, prev_space: bool
+        self, k: int, start: int, width: int, space: int, prev_end: int, prev_space: int
     ) -> None:
         if self.line_width + width > self.width and k > self.line_first:
             self.line_last = k
@@ -488,6 +703,7 @@ class ParagraphLayout:
         self._wraps: OrderedDict[int, tuple[_Wrap, _Lines]] = OrderedDict()
         self._blocks: OrderedDict[int, _Block] = OrderedDict()
         self._lock = RLock()  # the reader wraps in a worker thread while it draws
+        self._profile = chars.profile(text)
         self._levels = self._resolve()
         self._whole_block = self._build(0, len(text)) if self.whole else None
 
@@ -495,7 +711,7 @@ class ParagraphLayout:
 
     def _resolve(self) -> bytearray:
         text = self.text
-        levels = paragraph_levels(text, self.rtl)
+        levels = paragraph_levels(text, self.rtl, self._profile.translate(chars.BIDI_OF))
         if self.bidi_marks and chars.has_embeddings(text):
             # A mark is laid out with what it delimits: an opener at the level of the
             # character after it, a PDF at that of the character before it. Either is
@@ -563,13 +779,13 @@ class ParagraphLayout:
         """The cells starting in [lo, hi), built from a window around it."""
         w0, w1 = (lo, hi) if self.whole else self._window(lo, hi)
         text = self.text[w0:w1]
-        infos = chars.char_infos(text)
-        char_levels = self._levels[w0:w1]
-        distinct = set(text)
-        if chars.plain(distinct):
-            block = self._build_plain(lo, hi, w0, text, distinct, infos, list(char_levels))
+        codes = self._profile[w0:w1].translate(chars.LAYOUT_OF)
+        if b"x" not in codes:
+            block = self._build_plain(lo, hi, w0, text, codes)
             if block is not None:
                 return block
+        char_levels = self._levels[w0:w1]
+        infos = chars.char_infos(text)
         marks = self.bidi_marks
         # Cells in logical order, while they are being built:
         # [start, end, drawn, marks, width, kind, level, whitespace, character]
@@ -631,8 +847,15 @@ class ParagraphLayout:
 
         # The cells, with L4 (mirrored glyphs at odd levels).
         cells = _Cells()
-        texts, starts, ends, widths = cells.texts, cells.starts, cells.ends, cells.widths
-        levels, ws, space, hidden = cells.levels, cells.ws, cells.space, cells.hidden
+        texts, widths = cells.texts, cells.widths
+        starts: list[int] = []
+        ends: list[int] = []
+        levels: list[int] = []
+        ws: list[bool] = []
+        space: list[bool] = []
+        hidden: list[bool] = []
+        cells.starts, cells.ends, cells.levels = starts, ends, levels
+        cells.ws, cells.space, cells.hidden = ws, space, hidden
         mirrors = chars.MIRRORS
         mirrored = chars.mirrored
         space_kind = chars.SPACE
@@ -657,101 +880,87 @@ class ParagraphLayout:
             hidden.append(kind == hidden_kind)
         return _Block(cells, bisect_left(starts, lo), bisect_left(starts, hi), breaks)
 
-    def _build_plain(
-        self,
-        lo: int,
-        hi: int,
-        w0: int,
-        text: str,
-        distinct: set[str],
-        infos: list[chars.CharInfo],
-        levels: list[int],
-    ) -> _Block | None:
+    def _build_plain(self, lo: int, hi: int, w0: int, text: str, codes: bytes) -> _Block | None:
         """`_build` in bulk for text of letters, spaces and marks that each follow a
         letter at its level (no controls, breaks nor bidi formatting), or None if a
         mark does not. A cell per letter or space, holding its marks (and a lam-alef's
-        alef: the lam's cell)."""
-        mark_kind = chars.MARK
-        not_mark: list[bool] | None = None
-        if mark_kind in {info.kind for info in infos}:
-            not_mark = [info.kind != mark_kind for info in infos]
-            base_kind = chars.BASE
-            for i, kept in enumerate(not_mark):
-                if not kept and (
-                    i == 0 or levels[i - 1] != levels[i] or infos[i - 1].kind == chars.SPACE
-                ):
-                    return None  # on a dotted circle, or at another level: one by one
-            del base_kind
-            marks_of = [""] * not_mark.count(True)
-            c = -1
-            for ch, kept in zip(text, not_mark, strict=True):
-                if kept:
-                    c += 1
-                else:
-                    marks_of[c] += ch
-            text = "".join(compress(text, not_mark))
-            infos = list(compress(infos, not_mark))
-            levels = list(compress(levels, not_mark))
-            positions: Sequence[int] = list(compress(range(w0, w0 + len(not_mark)), not_mark))
-            window_end = w0 + len(not_mark)
+        alef: the lam's cell). String and bytes methods over the text and its layout
+        codes (`chars.LAYOUT_OF`) do the work, not a loop over the characters."""
+        window_end = w0 + len(text)
+        levels = self._levels[w0:window_end]
+        marks = chars.MARK_CODE in codes
+        starts: Sequence[int]
+        if marks:
+            if codes[0] == chars.MARK_CODE or _MARK_AFTER_SPACE.search(codes):
+                return None  # on a dotted circle: one by one
+            if min(levels) != max(levels):
+                for change in _LEVEL_CHANGES.finditer(levels):
+                    if codes[change.end()] == chars.MARK_CODE:
+                        return None  # a mark at another level than its letter
+            first_of_cell = codes.translate(chars.STARTS_CELL)
+            cell_levels = bytearray(compress(levels, first_of_cell))
+            bases = "".join(compress(text, first_of_cell))
+            cell_codes = codes.replace(b"m", b"")
+            starts = list(compress(range(w0, window_end), first_of_cell))
         else:
-            positions = range(w0, w0 + len(text))
-            window_end = w0 + len(text)
-        # The fields of the characters' infos, transposed at C speed; kinds are BASE
-        # (0) or SPACE (1) now that the marks are out.
-        kinds, widths_of, drawn_of, _classes, ws_of, _pictures = (
-            zip(*infos, strict=True) if infos else ((),) * 6
-        )
-        is_space = list(map(bool, kinds))
-        drawn = list(drawn_of)
-        keep: list[bool] | None = None
-        if self.shape:
-            other_spaces = not chars.OTHER_SPACES.isdisjoint(distinct)
-            bases = text.translate(chars.SPACES_TO_BLANK) if other_spaces else text
-            glyphs = None if shaping.JOINING.isdisjoint(distinct) else shaping.shape(bases)
-            if glyphs is not None and "" in glyphs:
-                keep = [glyph != "" for glyph in glyphs]
-                c = glyphs.index("")
-                while c >= 0:
-                    if c == 0 or levels[c - 1] != levels[c]:
-                        glyphs = None  # a ligature that cannot be one cell (never seen)
-                        keep = None
-                        break
-                    try:
-                        c = glyphs.index("", c + 1)
-                    except ValueError:
-                        c = -1
-            if glyphs is not None:
-                drawn = [d if sp else g for d, g, sp in zip(drawn, glyphs, is_space, strict=True)]
-        if not chars.MIRRORS.isdisjoint(distinct):
-            mirrors, mirrored = chars.MIRRORS, chars.mirrored
-            for c, glyph in enumerate(drawn):
-                if glyph in mirrors and levels[c] % 2 == 1:
-                    drawn[c] = mirrored(glyph)
-        if not_mark is not None:
-            drawn = [d + m if m else d for d, m in zip(drawn, marks_of, strict=True)]
-        ws = list(ws_of)
-        widths = list(widths_of)
+            cell_levels = levels
+            bases = text
+            cell_codes = codes
+            starts = range(w0, window_end)
+        glyphs = bases
+        if self.shape and b"j" in codes:
+            shaped = shaping.shape_text(bases)
+            merged = shaped.find(shaping.MERGED) if shaped is not None else -1
+            while merged >= 0:
+                if merged == 0 or cell_levels[merged - 1] != cell_levels[merged]:
+                    shaped = None  # a ligature that cannot be one cell (never seen)
+                    break
+                merged = shaped.find(shaping.MERGED, merged + 1)  # type: ignore[union-attr]
+            if shaped is not None:
+                glyphs = shaped
+        if b"t" in codes:
+            glyphs = glyphs.translate(chars.SPACES_DRAWN)
+        texts = list(glyphs)
+        if chars.MIRROR_CODES.search(cell_codes) is not None:
+            mirrored = chars.mirrored
+            for match in chars.MIRROR_CODES.finditer(cell_codes):
+                c = match.start()
+                if cell_levels[c] % 2 == 1:
+                    texts[c] = mirrored(texts[c])
+        if marks:  # each run of marks into the cell before it
+            before = 1  # marks before the run, and the cell it joins
+            for run in _MARK_RUNS.finditer(codes):
+                begin, end = run.span()
+                texts[begin - before] += text[begin:end]
+                before += end - begin
+        if glyphs is not bases and shaping.MERGED in glyphs:
+            # The alef of each lam-alef (and its marks) in the lam's cell.
+            keep = bytearray(b"\x01") * len(texts)
+            merged = glyphs.find(shaping.MERGED)
+            while merged >= 0:
+                texts[merged - 1] += texts[merged][1:]
+                keep[merged] = 0
+                merged = glyphs.find(shaping.MERGED, merged + 1)
+            texts = list(compress(texts, keep))
+            starts = list(compress(starts, keep))
+            cell_levels = bytearray(compress(cell_levels, keep))
+            cell_codes = bytes(compress(cell_codes, keep))
         cells = _Cells()
-        if keep is None:
-            cells.texts = drawn
-            cells.starts = starts = list(positions)
-            cells.widths = widths
-            cells.levels = levels
-            cells.ws = ws
-            cells.space = is_space
-        else:  # the alef of each lam-alef (and its marks) in the lam's cell
-            for c in range(len(keep) - 1, 0, -1):
-                if not keep[c]:
-                    drawn[c - 1] += drawn[c]  # the alef has no glyph: its marks
-            cells.texts = list(compress(drawn, keep))
-            cells.starts = starts = list(compress(positions, keep))
-            cells.widths = list(compress(widths, keep))
-            cells.levels = list(compress(levels, keep))
-            cells.ws = list(compress(ws, keep))
-            cells.space = list(compress(is_space, keep))
-        cells.ends = [*starts[1:], window_end]
-        cells.hidden = [False] * len(starts)
+        cells.texts = texts
+        cells.starts = starts
+        if isinstance(starts, range):
+            cells.ends = range(w0 + 1, window_end + 1)
+        else:
+            cells.ends = [*starts[1:], window_end]
+        if chars.WIDE.search(cell_codes) is None:
+            cells.widths = [1] * len(cell_codes)
+            cells.narrow = True
+        else:
+            cells.widths = list(cell_codes.translate(chars.WIDTH_OF_CODE))
+        cells.levels = cell_levels
+        cells.ws = cell_codes.translate(chars.IS_WHITESPACE)
+        cells.space = cell_codes.translate(chars.IS_SPACE)
+        cells.hidden = bytes(len(cell_codes))
         return _Block(cells, bisect_left(starts, lo), bisect_left(starts, hi), [])
 
     # -- per width ------------------------------------------------------------------
@@ -770,12 +979,14 @@ class ParagraphLayout:
         wrapper = _Wrapper(width)
         cell = wrapper.cell
         out = wrapper.out
-        for block in self._all_blocks():
+        blocks = 1 if self._whole_block is not None else (len(self.text) + BLOCK - 1) // BLOCK
+        for number, block in enumerate(self._all_blocks(), 1):
             cells = block.cells
             starts, ends, widths, space = cells.starts, cells.ends, cells.widths, cells.space
             breaks = block.breaks
             if not breaks:
-                self._feed(wrapper, cells, block.first, block.last)
+                final = number == blocks and block.last == len(starts)
+                self._feed(wrapper, cells, block.first, block.last, final)
                 if out:
                     yield out[:]
                     out.clear()
@@ -798,14 +1009,21 @@ class ParagraphLayout:
         yield out
 
     @staticmethod
-    def _feed(wrapper: _Wrapper, cells: _Cells, first: int, last: int) -> None:
-        """Cells [first, last) to the wrapper (no hard break among them): a word at a
-        time where it fits on a line, else a cell at a time."""
+    def _feed(wrapper: _Wrapper, cells: _Cells, first: int, last: int, final: bool) -> None:
+        """Cells [first, last) to the wrapper (no hard break among them; `final`: the
+        paragraph ends with them): a line at a time where they are all one column wide,
+        else a word at a time where it fits on a line, else a cell at a time."""
         starts, ends, widths, space = cells.starts, cells.ends, cells.widths, cells.space
         cell, word = wrapper.cell, wrapper.word
+        narrow = wrapper.narrow if cells.narrow and isinstance(space, bytes) else None
+        spaces = space + b"\x01" if final and isinstance(space, bytes) else space
         limit = wrapper.width
         c = first
         while c < last:
+            if narrow is not None:
+                c = narrow(spaces, starts, ends, c, last, final)  # type: ignore[arg-type]
+                if c >= last:
+                    break
             if space[c] or wrapper.leading is not None or wrapper.run_first >= 0:
                 cell(starts[c], ends[c], widths[c], space[c])
                 c += 1
@@ -920,40 +1138,24 @@ class ParagraphLayout:
                     texts[i] = WIDE_PLACEHOLDER
                     widths[i] = 1
         hidden = cells.hidden[first:last]
+        starts = cells.starts[first:last]
+        ends = cells.ends[first:last]
         lowest = min(levels)
-        if lowest == max(levels):  # one level (most lines): no reordering but a reversal
+        if lowest == max(levels) and True not in hidden:
+            # One level (most lines): no reordering but a reversal.
             rtl = lowest % 2 == 1
-            rows = list(
-                zip(
-                    texts,
-                    cells.starts[first:last],
-                    cells.ends[first:last],
-                    widths,
-                    [rtl] * len(texts),
-                    strict=True,
-                )
-            )
-            if True in hidden:
-                rows = list(compress(rows, [not h for h in hidden]))
+            total = sum(widths)
             if rtl:
-                rows.reverse()
-        else:
-            unordered = list(
-                zip(
-                    texts,
-                    cells.starts[first:last],
-                    cells.ends[first:last],
-                    widths,
-                    [level % 2 == 1 for level in levels],
-                    strict=True,
-                )
-            )
-            order = visual_order(levels)
-            if True in hidden:
-                order = [i for i in order if not hidden[i]]
-            rows = [unordered[i] for i in order]
-        line_cells = tuple(map(_make_cell, rows))
-        return VisualLine(line_cells, start, end, sum(widths), self.rtl)
+                texts.reverse()
+                widths.reverse()
+                starts, ends = starts[::-1], ends[::-1]
+            columns: _Columns = (tuple(texts), starts, ends, tuple(widths), rtl, None)
+            return VisualLine._of_columns(columns, start, end, total, self.rtl)
+        order = visual_order(levels)
+        if True in hidden:
+            order = [i for i in order if not hidden[i]]
+        columns = (tuple(texts), starts, ends, tuple(widths), levels, order)
+        return VisualLine._of_columns(columns, start, end, sum(widths), self.rtl)
 
     def visual_line(self, start: int = 0, end: int | None = None) -> VisualLine:
         """The logical slice [start, end) as one visual line, however wide: no wrapping.

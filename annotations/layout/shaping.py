@@ -71,8 +71,39 @@ def _reshaper() -> ArabicReshaper:
 # Maximal runs of joining letters: joining never crosses anything else, so a run is
 # shaped the same wherever it occurs, and news text repeats its words a lot.
 _RUN = re.compile("[" + "".join(map(re.escape, sorted(JOINING))) + "]+")
-_WORD_CACHE: dict[str, tuple[str, ...]] = {}
+_RUN_SPLIT = re.compile("(" + _RUN.pattern + ")")
+# A run's glyphs, one per letter, the alef of a lam-alef ligature as MERGED.
+_WORD_CACHE: dict[str, str] = {}
 _WORD_CACHE_LIMIT = 200_000
+MERGED = "\x00"  # never in text that is shaped: controls are not letters
+
+
+def _shaped(words: Sequence[str]) -> bool:
+    """Put the runs `words` in the cache; False if the reshaper's output cannot be aligned."""
+    cache = _WORD_CACHE
+    if len(cache) > _WORD_CACHE_LIMIT:
+        cache.clear()
+    missing = set(words).difference(cache)
+    if missing:
+        shaped = shape_words(sorted(missing))
+        if shaped is None:
+            return False
+        cache.update(
+            (word, "".join(glyph or MERGED for glyph in glyphs)) for word, glyphs in shaped.items()
+        )
+    return True
+
+
+def shape_text(text: str) -> str | None:
+    """`text` with each Arabic letter replaced by its glyph: the same length, the alef of
+    a lam-alef ligature as MERGED (the lam's glyph is the ligature). Joining stops at
+    anything but a letter. None if the reshaper's output cannot be aligned."""
+    parts = _RUN_SPLIT.split(text)
+    words = parts[1::2]
+    if not _shaped(words):
+        return None
+    parts[1::2] = map(_WORD_CACHE.__getitem__, words)
+    return "".join(parts)
 
 
 def shape(bases: Sequence[str], breakers: Sequence[int] = ()) -> list[str] | None:
@@ -87,18 +118,14 @@ def shape(bases: Sequence[str], breakers: Sequence[int] = ()) -> list[str] | Non
     runs = [match.span() for match in _RUN.finditer(text)]
     if breakers:
         runs = _split(runs, breakers)
-    cache = _WORD_CACHE
-    if len(cache) > _WORD_CACHE_LIMIT:
-        cache.clear()
-    missing = {text[start:end] for start, end in runs} - cache.keys()
-    if missing:
-        shaped = shape_words(sorted(missing))
-        if shaped is None:
-            return None
-        cache.update(shaped)
+    if not _shaped([text[start:end] for start, end in runs]):
+        return None
     glyphs = list(bases)
+    cache = _WORD_CACHE
     for start, end in runs:
         glyphs[start:end] = cache[text[start:end]]
+    if MERGED in glyphs:
+        glyphs = [glyph if glyph != MERGED else "" for glyph in glyphs]
     return glyphs
 
 

@@ -457,9 +457,13 @@ class LabelSchema:
         labels: Mapping[str, Any],
         level: str = "passage",
         extra_actor_ids: Iterable[str] = (),
+        *,
+        rules: bool = True,
     ) -> list[tuple[str, str]]:
         """Problems with a labels mapping (attribute id -> value) under this schema, as
-        (attribute id, reason) pairs; empty when it is fine.
+        (attribute id, reason) pairs; empty when it is fine. With `rules=False` only what
+        the schema cannot read is reported (the rules for making a label, `when` and
+        `required`, are left out: labels made under an older schema may predate them).
 
         None, blank text and an empty list mean "not labelled". Reported: an unknown
         attribute, an unknown value or actor (`extra_actor_ids` are the users' own), a list
@@ -480,11 +484,11 @@ class LabelSchema:
             value = labels.get(attribute.id)
             offered = attribute.when is None or not _is_unset(labels.get(attribute.when))
             if _is_unset(value):
-                if attribute.required and offered:
+                if rules and attribute.required and offered:
                     problems.append((attribute.id, "required, but not given"))
                 continue
             reason = self._value_problem(attribute, value, extra)
-            if reason is None and not offered:
+            if reason is None and rules and not offered:
                 reason = (
                     f"given without {attribute.when} (offered once {attribute.when} has a value)"
                 )

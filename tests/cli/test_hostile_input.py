@@ -256,7 +256,7 @@ def test_the_agreement_table_shows_the_name_with_pictures(db: Path) -> None:
 def test_doctor_names_a_hostile_label_visibly(db: Path) -> None:
     code, out, err = run(db, "doctor")
     assert code == 1
-    assert "unknown stance 'st␛]0;pwned␇'" in out
+    assert "stance: unknown value 'st␛]0;pwned␇'" in out
     assert_clean(out, err)
 
 

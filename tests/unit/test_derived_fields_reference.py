@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +26,7 @@ from annotations.articles import (
     make_article,
 )
 from annotations.seeds import seeds_dir
-from annotations.text import normalize, paragraph_spans
+from annotations.text import is_blank, normalize, paragraph_spans
 from bench.synthetic import synthetic_texts
 
 _OUTLET_NAMED = re.compile("|".join(re.escape(o) for o in KNOWN_OUTLETS))
@@ -90,6 +91,9 @@ def assert_same(raw: str) -> None:
     assert paragraph_spans(text) == plain_paragraphs(text)
     article = make_article(raw)
     assert (article.title, article.source) == expected
+    # One field given: the other is still derived, the same way.
+    assert make_article(raw, title="given").source == expected[1]
+    assert make_article(raw, source="given").title == expected[0]
 
 
 def test_seeds_and_synthetic_articles_derive_as_before() -> None:
@@ -106,6 +110,18 @@ def test_outlets_named_first_and_at_the_same_place() -> None:
     assert_same("نص.\n" + "كلام " * 5000 + "المدى")
     assert_same("LOGO\nMenu\nشفق نيوز- بغداد\nعنوان الخبر\n")
     assert_same("ADVERTISEMENT\n\u0130stanbul\n")  # İ casefolds to two characters
+
+
+@pytest.mark.parametrize("blank_lines", [57, 58, 59, 60, 61])
+def test_only_the_first_sixty_lines_are_read_for_the_title(blank_lines: int) -> None:
+    # The headline on line 58, 59, 60, 61 or 62: past line 60 it is not a headline.
+    assert_same("\n" * blank_lines + "عنوان الخبر\nشفق نيوز- بغداد\n")
+    assert_same("LOGO\n" + "\n \n" * (blank_lines // 2) + "عنوان\n" + "Menu\n" * 14)
+
+
+def test_boilerplate_above_the_headline_past_twelve_lines() -> None:
+    for n in (9, 10, 11, 12, 13):
+        assert_same("Menu\n" * n + "عنوان الخبر\n\nكتب : صفاء مصطفى... العرب نيوز\n")
 
 
 # Lines built from the pieces the rules look at: outlets, boilerplate, bylines, dashes,
@@ -141,3 +157,12 @@ _PIECES = st.sampled_from(
 @given(st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=60))
 def test_generated_text_derives_as_before(pieces: list[str]) -> None:
     assert_same("".join(pieces))
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from([" ", "\t", "\n", "\u00a0", "\u2028", "\x1c", "\x85", "a", "ب"])
+    )
+)
+def test_blank_is_what_strip_leaves_nothing_of(text: str) -> None:
+    assert is_blank(text) == (not text.strip())

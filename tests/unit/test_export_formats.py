@@ -22,7 +22,6 @@ from annotations.export import (
     FormatError,
     brat_annotation_conf,
     dumps_line,
-    labelstudio_config,
     load_json_schema,
     native_record,
     parse_native_line,
@@ -584,116 +583,6 @@ def test_label_from_must_be_an_attribute(record: dict[str, Any]) -> None:
         to_doccano(record, "note")  # type: ignore[arg-type]
 
 
-# --------------------------------------------------------------------------- Label Studio
-
-
-def _region(start: int, end: int, text: str) -> dict[str, Any]:
-    return {"start": start, "end": end, "text": text}
-
-
-def test_labelstudio_golden(record: dict[str, Any]) -> None:
-    def result(span_id: str, name: str, kind: str, value: dict[str, Any]) -> dict[str, Any]:
-        return {"id": span_id, "from_name": name, "to_name": "text", "type": kind, "value": value}
-
-    # p2 and p3 come after the emoji: one UTF-16 unit more than their code-point offsets.
-    p1, p2, p3 = (
-        _region(11, 32, "Ahmad Ali إن 3 قرارات"),
-        _region(51, 67, "الحكومة ترفض ذلك"),
-        _region(86, 104, "الاتفاق\nسيوقع غداً"),
-    )
-    assert to_labelstudio([record], "stance") == [
-        {
-            "data": {
-                "text": TEXT,
-                "article_id": "a1",
-                "title": "تحركات قرب الحدود",
-                "source": "إرم نيوز",
-                "published": "2024-05-01",
-                "origin": "seeds/a1.txt",
-            },
-            "annotations": [
-                {
-                    "result": [
-                        result("p1", "label", "labels", {**p1, "labels": [UNSET_LABEL]}),
-                        result("p1", "actor", "choices", {**p1, "choices": ["minister"]}),
-                        result("p1", "claim_type", "choices", {**p1, "choices": ["factual"]}),
-                        result(
-                            "p1",
-                            "note",
-                            "textarea",
-                            {"start": 11, "end": 32, "text": ["اسم لاتيني"]},
-                        ),
-                        result("p2", "label", "labels", {**p2, "labels": ["critical"]}),
-                        result("p2", "actor", "choices", {**p2, "choices": ["gov-iq"]}),
-                        result("p3", "label", "labels", {**p3, "labels": ["supportive"]}),
-                        result("p3", "actor", "choices", {**p3, "choices": ["gov-iq"]}),
-                        result("p3", "claim_type", "choices", {**p3, "choices": ["prediction"]}),
-                        result(
-                            "p3",
-                            "target",
-                            "textarea",
-                            {"start": 86, "end": 104, "text": ["الاتفاق"]},
-                        ),
-                    ],
-                    "was_cancelled": False,
-                    "ground_truth": False,
-                    "hashiya": {
-                        "annotator": "salma",
-                        "status": "done",
-                        "schema": {"name": "news", "version": "1"},
-                    },
-                }
-            ],
-        }
-    ]
-
-
-def test_labelstudio_offsets_are_utf16_units(record: dict[str, Any]) -> None:
-    (task,) = to_labelstudio([record], "claim_type")
-    units = task["data"]["text"].encode("utf-16-le")
-    regions = [
-        r["value"] for a in task["annotations"] for r in a["result"] if r["type"] == "labels"
-    ]
-    assert len(regions) == 3
-    for value in regions:
-        assert units[2 * value["start"] : 2 * value["end"]].decode("utf-16-le") == value["text"]
-
-
-def test_labelstudio_groups_annotators_per_article(record: dict[str, Any]) -> None:
-    omar = make_record("omar", [passage("o1", 0, 3, annotator="omar", stance="critical")])
-    tasks = to_labelstudio(
-        [record, omar], "stance", annotator_emails={"salma": "salma@example.org"}
-    )
-    assert len(tasks) == 1
-    annotations = tasks[0]["annotations"]
-    assert [a["hashiya"]["annotator"] for a in annotations] == ["omar", "salma"]
-    assert "completed_by" not in annotations[0]  # no known e-mail: Label Studio would refuse it
-    assert annotations[1]["completed_by"] == {"email": "salma@example.org"}
-    other = {**omar, "text": omar["text"] + "!"}
-    with pytest.raises(ValueError, match="two different texts"):
-        to_labelstudio([record, other], "stance")
-    with pytest.raises(ValueError, match="two records"):
-        to_labelstudio([record, record], "stance")
-
-
-def test_labelstudio_config_lists_labels_and_per_region_attributes(record: dict[str, Any]) -> None:
-    config = labelstudio_config(
-        [record], "claim_type", vocabulary={"claim_type": ["opinion", "factual"]}
-    )
-    assert '<Labels name="label" toName="text">' in config
-    labels = [line.strip() for line in config.splitlines() if line.strip().startswith("<Label ")]
-    assert labels == [
-        '<Label value="opinion"/>',
-        '<Label value="factual"/>',
-        '<Label value="_unset"/>',  # p2 has no claim type
-        '<Label value="prediction"/>',
-    ]
-    assert '<Choices name="stance" toName="text" perRegion="true" choice="single">' in config
-    assert '<Choice value="critical"/>' in config
-    assert '<TextArea name="note" toName="text" perRegion="true"' in config
-    assert '<Choices name="claim_type"' not in config
-
-
 # --------------------------------------------------------------------------- brat
 
 
@@ -902,6 +791,10 @@ def test_every_format_keeps_offsets_and_text(case: tuple[str, list[tuple[int, in
     assert [(s, e) for s, e, _ in doccano] == [(s["start"], s["end"]) for s in data["spans"]]
     units = text.encode("utf-16-le")
     for task in to_labelstudio([data], "stance"):
+        for result in task["annotations"][0]["result"]:
+            value = result["value"]
+            assert text[value["start"] : value["end"]] == value["text"]
+    for task in to_labelstudio([data], "stance", offsets="utf16"):
         for result in task["annotations"][0]["result"]:
             value = result["value"]
             assert units[2 * value["start"] : 2 * value["end"]].decode("utf-16-le") == value["text"]

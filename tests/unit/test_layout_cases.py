@@ -15,6 +15,7 @@ from annotations.layout import (
     render_plain,
 )
 from annotations.layout.shaping import reshaper_configuration
+from annotations.text import paragraph_spans
 
 SEEDS = Path(__file__).parent.parent.parent / "seeds"
 
@@ -310,7 +311,7 @@ def test_lines_are_cached_and_a_new_width_only_rewraps(monkeypatch: pytest.Monke
 def test_unexpected_debug_output_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(levels_module, "get_display", lambda *a, **k: "BidiInfo { }")
     with pytest.raises(LevelsError):
-        ParagraphLayout("abc אב")  # mixed: the engine is needed
+        ParagraphLayout("abc \u2067אב\u2069")  # an isolate: the engine is needed
 
 
 def test_shaping_by_cached_words_equals_the_reshaper_on_whole_paragraphs() -> None:
@@ -348,3 +349,13 @@ def test_a_compact_debug_dump_is_read_past_the_text_field(monkeypatch: pytest.Mo
     )
     monkeypatch.setattr(levels_module, "get_display", lambda *a, **k: dump)
     assert levels_module.resolve_levels(text, rtl=False) == [0] * n
+
+
+def test_iterating_the_rows_gives_them_as_indexing_does() -> None:
+    text = "قال Google في 2024\n\nسطر ثان طويل بعض الشيء هنا\n\n\n\nthird paragraph (الثالث)"
+    spans = list(paragraph_spans(text))
+    layout = ArticleLayout(text, spans)
+    for width in (3, 10, 80):
+        for rows in (layout.first_rows(width, 2), layout.rows(width)):
+            assert list(rows) == [rows[i] for i in range(len(rows))]
+            assert len(list(rows)) == len(rows)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tracemalloc
-import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -11,8 +10,8 @@ from hypothesis import strategies as st
 
 import annotations.layout.levels as levels_module
 import annotations.layout.paragraph as paragraph_module
-from annotations.layout import ParagraphLayout, render_plain
-from annotations.layout.levels import paragraph_levels, resolve_levels
+from annotations.layout import ParagraphLayout, chars, render_plain
+from annotations.layout.levels import paragraph_levels, resolve_levels, simple_levels
 
 ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإةى" + "لالألإلآ"
 ALPHABET = (
@@ -113,20 +112,15 @@ ARABIC_NEWS = ARABIC + "0123456789٠١٢٣" + ",./:+-%$#«»()!؟،" + "\u064e\u
 
 @settings(max_examples=500, deadline=None)
 @given(text=st.text(alphabet=ARABIC_NEWS, min_size=1, max_size=80))
-def test_the_arabic_shortcut_equals_the_engine(text: str) -> None:
-
-    from annotations.layout.levels import arabic_levels
-
-    classes = {unicodedata.bidirectional(ch) for ch in text}
-    found = arabic_levels(text, classes)
-    if found is not None:
-        assert list(found) == resolve_levels(text, rtl=True)
+def test_the_levels_without_the_engine_equal_the_engine_on_arabic_news(text: str) -> None:
+    found = simple_levels(text, chars.profile(text).translate(chars.BIDI_OF), rtl=True)
+    assert found is not None
+    assert list(found) == resolve_levels(text, rtl=True)
 
 
-def test_the_arabic_shortcut_takes_news_with_numbers() -> None:
-    from annotations.layout.levels import arabic_levels
-
-    text = "قالت الوزارة إن النسبة 12.5% و٣٤ (في عام 2024/17) - تحسّنت"
-    found = arabic_levels(text, {unicodedata.bidirectional(c) for c in text})
-    assert found is not None and list(found) == resolve_levels(text, rtl=True)
-    assert 2 in found
+def test_the_levels_without_the_engine_take_news_with_numbers_and_names() -> None:
+    text = "قالت الوزارة إن النسبة 12.5% و٣٤ (في عام 2024/17) - تحسّنت وفق Reuters (AP) اليوم"
+    for rtl in (True, False):
+        found = simple_levels(text, chars.profile(text).translate(chars.BIDI_OF), rtl)
+        assert found is not None and list(found) == resolve_levels(text, rtl)
+        assert 2 in found

@@ -7,9 +7,9 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotations.layout import ParagraphLayout, render_plain
+from annotations.layout import ParagraphLayout, chars, render_plain
 from annotations.layout.chars import BIDI_FORMATTING
-from annotations.layout.levels import resolve_levels, uniform_level
+from annotations.layout.levels import resolve_levels, simple_levels, uniform_level
 
 ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإةى" + "لالألإلآ"  # lam-alefs on purpose
 HARAKAT = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652"
@@ -162,3 +162,25 @@ def test_the_uniform_level_shortcut_agrees_with_the_engine(data: st.DataObject, 
     for ch, resolved in zip(text, engine, strict=True):
         if unicodedata.bidirectional(ch) != "BN":  # X9 removes BN: its level is moot
             assert resolved == level, (ch, text)
+
+
+# Mixed text with no explicit formatting, BN nor paragraph separator: what the levels
+# computed without the engine take (brackets, marks, numbers of both kinds, Hebrew).
+SIMPLE = (
+    ARABIC + HARAKAT + LATIN + DIGITS + BRACKETS + PUNCTUATION + "\u0301" + "אב"
+    + "\u2329\u232a\u3008\u3009\u00b0$#\u066a\u060c\u061f" + "  \t\u00a0\u3000"
+)  # fmt: skip
+simple_words = st.text(alphabet=SIMPLE.replace(" ", ""), min_size=1, max_size=12)
+simple_texts = st.one_of(
+    st.text(alphabet=SIMPLE, max_size=160),
+    st.lists(simple_words, max_size=24).map(" ".join),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=simple_texts, rtl=st.booleans())
+def test_the_levels_without_the_engine_equal_the_engine(text: str, rtl: bool) -> None:
+    found = simple_levels(text, chars.profile(text).translate(chars.BIDI_OF), rtl)
+    assert found is not None
+    engine = resolve_levels(text, rtl)  # no classes given: always the engine
+    assert list(found) == engine, (text, rtl)

@@ -25,10 +25,13 @@ from annotations.exchange import (
 )
 from annotations.export.formats import (
     FORMATS,
+    LABELSTUDIO_OFFSETS,
     ExportOptions,
     ExportSummary,
     LabelFrom,
+    LabelStudioOffsets,
     Unit,
+    labelstudio_attributes,
     write_lines_atomic,
 )
 from annotations.interop.imports import (
@@ -111,6 +114,22 @@ LABEL_FROM = ("claim_type", "stance", "actor")
 @click.option(
     "--include-unresolved", is_flag=True, help="With --layer gold: articles not yet settled too."
 )
+@click.option(
+    "--offsets",
+    type=click.Choice(LABELSTUDIO_OFFSETS),
+    default="codepoint",
+    show_default=True,
+    help="--format labelstudio: the regions' unit. Label Studio counts code points; "
+    "utf16 is for tools that count JavaScript string units.",
+)
+@click.option(
+    "--labelstudio-user",
+    "labelstudio_users",
+    multiple=True,
+    metavar="ANNOTATOR=EMAIL",
+    help="--format labelstudio: credit this annotator's annotations to the Label Studio "
+    "user with this e-mail (repeatable; the user must exist there).",
+)
 @click.pass_context
 def export_command(
     ctx: click.Context,
@@ -124,6 +143,8 @@ def export_command(
     since: str | None,
     layer: str,
     include_unresolved: bool,
+    offsets: str,
+    labelstudio_users: tuple[str, ...],
 ) -> None:
     """Export the labels as a dataset (JSON Lines by default).
 
@@ -131,9 +152,16 @@ def export_command(
     always the span's text. The format is described in docs/format.md. With -o the file
     is written atomically; the order is deterministic (article id, annotator, start, end).
 
+    --format labelstudio also writes the project's labeling config beside the tasks
+    (tasks.json: tasks.labelstudio.xml); see docs/interop.md.
+
     Example: hashiya export -o labels.jsonl --status done
     """
     fmt = FORMATS[format_name]
+    if format_name != "labelstudio" and (offsets != "codepoint" or labelstudio_users):
+        option = "--labelstudio-user" if labelstudio_users else "--offsets"
+        raise click.UsageError(f"{option} is for --format labelstudio only")
+    emails = _labelstudio_emails(labelstudio_users)
     if unit not in fmt.units:
         raise click.UsageError(f"--format {format_name} has no --unit {unit}")
     if fmt.target == "folder" and output is None:
@@ -150,14 +178,18 @@ def export_command(
         layer=layer,
         include_unresolved=include_unresolved,
     )
+    full_schema = schema_with_user_actors(store, schema)
     options = ExportOptions(
         label_from=cast("LabelFrom", label_from),
         unit=cast("Unit", unit),
         vocabulary={
-            "actor": [a.id for a in schema_with_user_actors(store, schema).actors],
+            "actor": [a.id for a in full_schema.actors],
             "stance": [v.id for v in schema.stances],
             "claim_type": [v.id for v in schema.claim_types],
         },
+        annotator_emails=emails,
+        labelstudio_offsets=cast("LabelStudioOffsets", offsets),
+        labelstudio_attributes=labelstudio_attributes(full_schema),
         report=_report,
     )
     if layer == "gold" and not include_unresolved:
@@ -197,8 +229,23 @@ def export_command(
             ctx.exit(1)  # (this closes the store)
         return
     say(f"{output}: {summary.written} written", err=True)
+    for path, what in summary.also_written:
+        say(f"{path}: {what}", err=True)
     for span_id in summary.skipped:
         say(f"skipped: span {span_id} (the format cannot hold it)", err=True)
+
+
+def _labelstudio_emails(given: tuple[str, ...]) -> dict[str, str]:
+    """--labelstudio-user ANNOTATOR=EMAIL options as a mapping."""
+    emails: dict[str, str] = {}
+    for item in given:
+        annotator, sep, email = item.partition("=")
+        if not sep or not annotator.strip() or "@" not in email:
+            raise click.BadParameter(
+                f"{item!r} is not ANNOTATOR=EMAIL", param_hint="--labelstudio-user"
+            )
+        emails[annotator.strip()] = email.strip()
+    return emails
 
 
 def _report(line: str) -> None:

@@ -143,35 +143,21 @@ def schema_show(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def doctor_command(ctx: click.Context) -> None:
     """Check the database: SQLite integrity, passages whose quoted text no longer
-    matches their article (never moved silently), and labels the schema does not know.
+    matches their article (never moved silently), and passage or document labels the
+    schema cannot read (unknown attributes or values, wrong types).
 
     Exits 1 when anything is wrong.
 
     Example: hashiya doctor
     """
-    from annotations.exchange import schema_with_user_actors
+    from annotations.doctor import check
     from tui.cli.main import load_label_schema, open_store
 
     store = open_store(ctx)
     problems = 0
-    integrity = store.integrity_check()
-    if integrity != "ok":
-        say(f"database: integrity check failed: {integrity}")
+    for problem in check(store, load_label_schema(ctx)):
+        say(problem.message)
         problems += 1
-    for passage, actual in store.stale_passages():
-        say(
-            f"passage {passage.id} ({passage.annotator}, article {passage.article_id}"
-            f" [{passage.start}, {passage.end})): quoted «{printable(passage.text)}»"
-            f" but the article now has «{printable(actual)}»"
-        )
-        problems += 1
-    schema = schema_with_user_actors(store, load_label_schema(ctx))
-    for passage in store.all_passages():
-        for problem in schema.validate_passage_attributes(
-            passage.actor, passage.stance, passage.claim_type
-        ):
-            say(f"passage {passage.id} ({passage.annotator}): {problem}")
-            problems += 1
     if problems:
         say(f"{problems} problems")
         ctx.exit(1)

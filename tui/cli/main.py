@@ -183,13 +183,17 @@ def cli(
         raise click.ClickException(str(exc)) from None
     ctx.obj = settings
     if ctx.invoked_subcommand is None:
-        from annotations.schema import SchemaError
         from annotations.store import StoreError
         from tui.app import run_app  # the only place the CLI imports Textual
 
+        errors: tuple[type[Exception], ...] = (ConfigError, StoreError)
+        if settings.schema_path is not None:  # only a given file can be bad (and needs YAML)
+            from annotations.schema import SchemaError
+
+            errors += (SchemaError,)
         try:
             run_app(settings)
-        except (ConfigError, StoreError, SchemaError) as exc:
+        except errors as exc:
             raise click.ClickException(str(exc)) from None
 
 
