@@ -22,7 +22,17 @@ from annotations.schema.model import (
 from annotations.schema.reader import Reader, V, is_null
 
 LAYOUT_KEYS = ("actor", "stance", "target", "claim_type", "note")  # what makes a file 1.0
-TOP_KEYS = ("name", "version", "description", "actor", "stance", "target", "claim_type", "note")
+TOP_KEYS = (
+    "name",
+    "version",
+    "description",
+    "actor",
+    "stance",
+    "target",
+    "claim_type",
+    "note",
+    "cues",
+)
 _TOP_REQUIRED = ("name", "version", "actor", "stance", "claim_type")
 _FREE_TEXT_KEYS = ("allowed", "required", "description")
 _LIST_KEYS = ("required", "values")  # the mapping form of actor/stance/claim_type
@@ -105,4 +115,5 @@ def read_legacy_schema(reader: Reader, root: yaml.Node) -> LabelSchema:
             required=[attribute for attribute, flag in required.items() if flag],
         ),
         source=reader.filename,
+        cues=reader.word_list(keys["cues"], "cues") if "cues" in keys else (),
     )

@@ -31,7 +31,7 @@ from annotations.schema.reader import TAG, Reader, SchemaError, is_null
 from annotations.untrusted import too_deep, yaml_too_deep
 
 _LISTS = ("actors", "attributes", "document_attributes")  # what makes a file 2.0
-TOP_KEYS = ("name", "version", "description", *_LISTS)
+TOP_KEYS = ("name", "version", "description", *_LISTS, "cues")
 _TOP_REQUIRED = ("name", "version", "attributes")
 _ATTRIBUTE_KEYS = (
     "id",
@@ -172,6 +172,7 @@ def _read_schema(reader: Reader, root: yaml.Node) -> LabelSchema:
         document_attributes = _attributes(
             reader, keys["document_attributes"], "document_attributes", allow_empty=True
         )
+    cues = reader.word_list(keys["cues"], "cues") if "cues" in keys else ()
     return LabelSchema(
         name=name,
         version=version,
@@ -180,6 +181,7 @@ def _read_schema(reader: Reader, root: yaml.Node) -> LabelSchema:
         attributes=attributes,
         document_attributes=document_attributes,
         source=reader.filename,
+        cues=cues,
     )
 
 

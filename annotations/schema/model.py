@@ -89,11 +89,21 @@ class Actor:
     shortcut: str | None = None  # optional for actors; unique when present
     color: str = DEFAULT_ACTOR_COLOR
     user_added: bool = False  # True for actors stored in the database, not the schema
+    # Names that are also ordinary words («القاعدة», "the base"): suggested only with
+    # context (annotations/suggest). `ambiguous` marks every name of the actor.
+    ambiguous: bool = False
+    ambiguous_aliases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Callers building user actors may pass a list; keep the actor hashable.
         if not isinstance(self.aliases, tuple):
             object.__setattr__(self, "aliases", tuple(self.aliases))
+        if not isinstance(self.ambiguous_aliases, tuple):
+            object.__setattr__(self, "ambiguous_aliases", tuple(self.ambiguous_aliases))
+
+    def is_ambiguous(self, name: str) -> bool:
+        """True when `name` (one of the actor's names) needs context to be suggested."""
+        return self.ambiguous or name in self.ambiguous_aliases
 
     @property
     def label_ar(self) -> str:
@@ -117,12 +127,17 @@ class Actor:
             "id": self.id,
             "name_ar": self.name_ar,
             "name_en": self.name_en,
-            "aliases": list(self.aliases),
+            "aliases": [
+                {"name": alias, "ambiguous": True} if alias in self.ambiguous_aliases else alias
+                for alias in self.aliases
+            ],
             "kind": self.kind,
             "description": self.description,
             "shortcut": self.shortcut,
             "color": self.color,
         }
+        if self.ambiguous:
+            data["ambiguous"] = True
         if self.user_added:
             data["user_added"] = True
         return data
@@ -271,6 +286,7 @@ class LabelSchema:
     document_attributes: tuple[Attribute, ...]  # a whole article's, per annotator
     description: str
     source: str = field(compare=False)  # the file it was read from
+    cues: tuple[str, ...] = ()  # reporting verbs beyond the bundled lexicon (suggestions)
 
     def __init__(
         self,
@@ -287,6 +303,7 @@ class LabelSchema:
         target: FreeTextField | None = None,
         note: FreeTextField | None = None,
         required: Iterable[str] | None = None,
+        cues: Iterable[str] = (),
     ) -> None:
         legacy = (stances, claim_types, target, note, required)
         if attributes is None:
@@ -307,6 +324,7 @@ class LabelSchema:
         set_field(self, "document_attributes", tuple(document_attributes))
         set_field(self, "description", description)
         set_field(self, "source", source)
+        set_field(self, "cues", tuple(cues))
 
     # --- attributes -----------------------------------------------------------------
 
@@ -625,4 +643,5 @@ class LabelSchema:
             "actors": [actor.to_json() for actor in self.actors],
             "attributes": [a.to_json() for a in self.attributes],
             "document_attributes": [a.to_json() for a in self.document_attributes],
+            **({"cues": list(self.cues)} if self.cues else {}),
         }

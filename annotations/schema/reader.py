@@ -30,7 +30,18 @@ _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 TAG = "tag:yaml.org,2002:"
 _TEXT_TAGS = {TAG + "str", TAG + "int", TAG + "float"}  # numbers are read as typed
 _VALUE_KEYS = ("id", "label_ar", "label_en", "description", "shortcut", "color")
-_ACTOR_KEYS = ("id", "name_ar", "name_en", "aliases", "kind", "description", "shortcut", "color")
+_ACTOR_KEYS = (
+    "id",
+    "name_ar",
+    "name_en",
+    "aliases",
+    "kind",
+    "description",
+    "shortcut",
+    "color",
+    "ambiguous",
+)
+_ALIAS_KEYS = ("name", "ambiguous")  # the mapping form of an alias
 _ACTOR_REQUIRED = ("id", "name_ar", "name_en")
 
 V = TypeVar("V", Actor, LabelValue)
@@ -190,9 +201,24 @@ class Reader:
     def actor(self, node: yaml.Node, where: str) -> tuple[Actor, dict[str, yaml.Node]]:
         keys = self.mapping(node, where, _ACTOR_KEYS, _ACTOR_REQUIRED)
         aliases: list[str] = []
+        ambiguous_aliases: list[str] = []
         if "aliases" in keys and not is_null(keys["aliases"]):
             for index, alias in enumerate(self.sequence(keys["aliases"], f"{where}.aliases")):
-                aliases.append(self.line_text(alias, f"{where}.aliases[{index}]"))
+                alias_where = f"{where}.aliases[{index}]"
+                if isinstance(alias, yaml.MappingNode):
+                    # {name: القاعدة, ambiguous: true}: a name that is also a common word
+                    parts = self.mapping(alias, alias_where, _ALIAS_KEYS, ("name",))
+                    name = self.line_text(parts["name"], f"{alias_where}.name")
+                    if "ambiguous" in parts and self.flag(
+                        parts["ambiguous"], f"{alias_where}.ambiguous"
+                    ):
+                        ambiguous_aliases.append(name)
+                    aliases.append(name)
+                else:
+                    aliases.append(self.line_text(alias, alias_where))
+        ambiguous = False
+        if "ambiguous" in keys:
+            ambiguous = self.flag(keys["ambiguous"], f"{where}.ambiguous")
         kind = DEFAULT_ACTOR_KIND
         if "kind" in keys and not is_null(keys["kind"]):
             kind = self.line_text(keys["kind"], f"{where}.kind")
@@ -220,8 +246,17 @@ class Reader:
             description=description,
             shortcut=shortcut,
             color=color,
+            ambiguous=ambiguous,
+            ambiguous_aliases=tuple(ambiguous_aliases),
         )
         return actor, keys
+
+    def word_list(self, node: yaml.Node, where: str) -> tuple[str, ...]:
+        """A list of one-line texts (`cues:`)."""
+        return tuple(
+            self.line_text(item, f"{where}[{index}]")
+            for index, item in enumerate(self.sequence(node, where))
+        )
 
     def value_list(
         self,

@@ -21,6 +21,7 @@ from annotations.store.migrations import M5_GOLD_NOTES, MIGRATIONS
 from annotations.store.passages import PassageQueries, UserActor, passage_to_dict
 from annotations.store.review import GOLD_COLUMNS, Replaced, ReviewQueries
 from annotations.store.search_upkeep import SearchUpkeep
+from annotations.store.suggestions import SUGGESTION_STATUSES, StoredSuggestion, SuggestionQueries
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -30,16 +31,25 @@ __all__ = [
     "PASSAGE_COLUMNS",
     "SORT_KEYS",
     "STATUSES",
+    "SUGGESTION_STATUSES",
     "ArticleSummary",
     "CatalogQuery",
     "CatalogRow",
     "Replaced",
     "Store",
     "StoreError",
+    "StoredSuggestion",
     "UserActor",
     "passage_to_dict",
 ]
 
 
-class Store(ArticleQueries, PassageQueries, ReviewQueries, CatalogQueries, SearchUpkeep):
+class Store(
+    SuggestionQueries,  # over ArticleQueries and PassageQueries: it makes passages
+    ArticleQueries,
+    PassageQueries,
+    ReviewQueries,
+    CatalogQueries,
+    SearchUpkeep,
+):
     """One open database. Create with `Store(path)`; migrations run on open."""

@@ -212,6 +212,44 @@ def m7_labels(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# Suggestions (annotations/suggest): passages proposed by a suggester, apart from the
+# annotators' own until accepted. One row per (span, labels, annotator); `annotator` NULL
+# is an offer to everyone, and an annotator's decision on it is a row of their own. The
+# audit names the suggester a passage came from (`suggested_by`).
+M8_SUGGESTIONS = """
+        CREATE TABLE IF NOT EXISTS suggestions (
+            id TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            labels TEXT NOT NULL DEFAULT '{}',
+            source TEXT NOT NULL,          -- actors | cues | quotes | propagation | gold | a plugin
+            score REAL,                    -- a model's confidence, NULL for the built-in ones
+            reason TEXT NOT NULL DEFAULT '',
+            annotator TEXT,                -- whom it is for; NULL: everyone
+            status TEXT NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open', 'accepted', 'rejected')),
+            passage_id TEXT,               -- the passage it became
+            decided_at TEXT,
+            created_at TEXT NOT NULL,
+            CHECK (start >= 0 AND start < "end")
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS suggestions_offer
+            ON suggestions(article_id, start, "end", labels, coalesce(annotator, ''));
+        CREATE INDEX IF NOT EXISTS suggestions_article ON suggestions(article_id, status, start);
+"""
+
+
+def m8_suggestions(conn: sqlite3.Connection) -> None:
+    """Migration 8: the suggestions table, and `audit.suggested_by`."""
+    for statement in statements(M8_SUGGESTIONS):
+        conn.execute(statement)
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(audit)")}
+    if "suggested_by" not in columns:
+        conn.execute("ALTER TABLE audit ADD COLUMN suggested_by TEXT")
+
+
 Migration = str | Callable[[sqlite3.Connection], None]
 
 MIGRATIONS: list[Migration] = [
@@ -222,6 +260,7 @@ MIGRATIONS: list[Migration] = [
     M5_GOLD_NOTES,
     M6_ORDER_INDEXES,
     m7_labels,
+    m8_suggestions,
 ]
 
 

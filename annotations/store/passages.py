@@ -131,10 +131,11 @@ class PassageQueries(StoreCore):
         annotator: str,
         before: Passage | None,
         after: Passage | None,
+        suggested_by: str | None = None,
     ) -> None:
         self.conn.execute(
-            "INSERT INTO audit (passage_id, action, annotator, at, before, after)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit (passage_id, action, annotator, at, before, after, suggested_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 passage_id,
                 action,
@@ -142,6 +143,7 @@ class PassageQueries(StoreCore):
                 now_iso(),
                 None if before is None else json.dumps(passage_to_dict(before), ensure_ascii=False),
                 None if after is None else json.dumps(passage_to_dict(after), ensure_ascii=False),
+                suggested_by,
             ),
         )
 
@@ -153,11 +155,19 @@ class PassageQueries(StoreCore):
             _passage_values(p),
         )
 
-    def add_passage(self, p: Passage, *, by: str | None = None, action: str = "create") -> None:
-        """Save a new passage (and mark the article in progress for its annotator)."""
+    def add_passage(
+        self,
+        p: Passage,
+        *,
+        by: str | None = None,
+        action: str = "create",
+        suggested_by: str | None = None,
+    ) -> None:
+        """Save a new passage (and mark the article in progress for its annotator);
+        `suggested_by`: the suggester it was accepted from, kept in the audit row."""
         with self.transaction():
             self._insert_passage(p)
-            self._audit(p.id, action, by or p.annotator, None, p)
+            self._audit(p.id, action, by or p.annotator, None, p, suggested_by)
             self.conn.execute(
                 "INSERT OR IGNORE INTO article_status (article_id, annotator, status, updated_at)"
                 " VALUES (?, ?, 'in_progress', ?)",
@@ -367,7 +377,8 @@ class PassageQueries(StoreCore):
 
     def audit_trail(self, passage_id: str) -> list[dict[str, Any]]:
         return self._dicts(
-            "SELECT action, annotator, at, before, after FROM audit WHERE passage_id = ?"
+            "SELECT action, annotator, at, before, after, suggested_by FROM audit"
+            " WHERE passage_id = ?"
             " ORDER BY id",
             [passage_id],
         )

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from annotations.store import MIGRATIONS, Store
-from annotations.store.migrations import statements as _statements
+from annotations.store.migrations import apply
 from tests.support.processes import open_together
 
 PROCESSES = 8
@@ -63,9 +63,10 @@ def test_eight_processes_upgrading_from_the_previous_version(
     for path in paths:  # a database as the previous Hashiya left it
         with sqlite3.connect(path, isolation_level=None) as conn:
             conn.execute("PRAGMA journal_mode = WAL")
-            for script in MIGRATIONS[:-1]:
-                for statement in _statements(script):
-                    conn.execute(statement)
+            conn.execute("BEGIN")
+            for migration in MIGRATIONS[:-1]:
+                apply(conn, migration)
+            conn.execute("COMMIT")
             conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
         conn.close()
     assert _start_together(paths) == []

@@ -1246,7 +1246,7 @@ BAD2_CASES = [
         66,
         "extras",
         "unknown key 'extras' (expected: name, version, description, actors, attributes, "
-        "document_attributes)",
+        "document_attributes, cues)",
         id="unknown-2.0-top-key",
     ),
     pytest.param(

@@ -380,6 +380,12 @@ IMPORT_FORMATS = ("native", *FOREIGN_FORMATS)
     show_default=True,
     help="Other formats: the offsets' unit where the file does not quote the span's text.",
 )
+@click.option(
+    "--as-suggestions",
+    is_flag=True,
+    help="Native files of a model's predictions (optional `score` per span): stored as"
+    " suggestions, not annotations (docs/suggestions.md).",
+)
 @click.pass_context
 def import_annotations_command(
     ctx: click.Context,
@@ -391,6 +397,7 @@ def import_annotations_command(
     label_to: str,
     add_actors: bool,
     offsets: str,
+    as_suggestions: bool,
 ) -> None:
     """Merge labels into this database: `hashiya export` files (native JSON Lines), or
     Label Studio, doccano, Prodigy or brat exports (--format; docs/interop.md).
@@ -412,6 +419,18 @@ def import_annotations_command(
     schema = load_label_schema(ctx)
     me = settings_of(ctx).annotator
     failed = False
+    if as_suggestions:
+        if format_name != "native" or skip_invalid:
+            raise click.UsageError(
+                "--as-suggestions reads native files whole (no --format, --skip-invalid)"
+            )
+        from tui.cli.suggest import import_suggestions
+
+        for name in files:
+            failed = not import_suggestions(store, schema, name) or failed
+        if failed:
+            ctx.exit(1)
+        return
     if format_name != "native":
         options = ForeignOptions(
             annotator=annotator,

@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "search": "search",
     "index": "search",
     "serve": "serve",
+    "suggest": "suggest",
 }
 
 

@@ -1,0 +1,1 @@
+"""Example adapters for the `hashiya.suggesters` entry point group (docs/suggestions.md)."""
