@@ -71,7 +71,12 @@ async def test_a_schema_with_two_more_attributes_goes_through_every_step(tmp_pat
     assert [(who, labels) for who, *_, labels in tagged] == [
         (
             "omar",
-            {"actor": "isis", "stance": "critical", "claim_type": "warning", "certainty": "certain"},
+            {
+                "actor": "isis",
+                "stance": "critical",
+                "claim_type": "warning",
+                "certainty": "certain",
+            },
         ),
         (
             "sara",
@@ -88,9 +93,15 @@ async def test_a_schema_with_two_more_attributes_goes_through_every_step(tmp_pat
     out = tmp_path / "team.jsonl"
     hashiya(db, "export", "-o", str(out))
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    line = next(line for line in lines if line["spans"])
-    assert {span["labels"]["certainty"] for span in line["spans"]} == {"certain", "likely"}
-    assert "overall_stance" in json.dumps(line["document_labels"])
+    # One line per (article, annotator): each annotator's spans and document labels.
+    assert {span["labels"]["certainty"] for line in lines for span in line["spans"]} == {
+        "certain",
+        "likely",
+    }
+    assert {line["annotator"]: line["document_labels"] for line in lines} == {
+        "omar": {"overall_stance": "neutral"},
+        "sara": {"overall_stance": "critical"},
+    }
 
     # Imported into a fresh database: the same passages and document labels.
     fresh = tmp_path / "fresh.db"
