@@ -35,6 +35,21 @@ class InputError(ValueError):
         super().__init__(f"{path}: {reason}" if path else reason)
 
 
+def json_type(value: object) -> str:
+    """What a JSON value is, for "expected X, got Y" messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"
+
+
 def loads(text: str) -> Any:
     """`json.loads`, with nesting past the stack reported as InputError.
 

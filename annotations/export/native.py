@@ -35,7 +35,13 @@ from annotations.models import (
     Passage,
 )
 from annotations.text import check_name
-from annotations.untrusted import MAX_NESTING, InputError, check_nesting, may_hold_surrogates
+from annotations.untrusted import (
+    MAX_NESTING,
+    InputError,
+    check_nesting,
+    json_type,
+    may_hold_surrogates,
+)
 
 FORMAT = "hashiya/2"
 FORMAT_1 = "hashiya/1"  # still read
@@ -839,7 +845,7 @@ def _parse_fully(line: str, lineno: int) -> NativeRecord:
         raise FormatError(lineno, error.reason) from None
     reader = _Reader(lineno)
     if not isinstance(data, dict):
-        reader.fail("", f"expected a JSON object, got {_json_type(data)}")
+        reader.fail("", f"expected a JSON object, got {json_type(data)}")
     if untrusted.may_hold_surrogates(line):
         reader.text(data)
 
@@ -881,7 +887,7 @@ def _parse_fully(line: str, lineno: int) -> NativeRecord:
     for index, raw in enumerate(raw_spans):
         path = f"spans[{index}]"
         if not isinstance(raw, dict):
-            reader.fail(path, f"expected an object, got {_json_type(raw)}")
+            reader.fail(path, f"expected an object, got {json_type(raw)}")
         span = reader.span(raw, path, text, entries if version_1 else None)
         if span.id in seen_ids:
             reader.fail(f"{path}.id", f"duplicate id {span.id!r} (also spans[{seen_ids[span.id]}])")
@@ -906,22 +912,6 @@ def _parse_fully(line: str, lineno: int) -> NativeRecord:
         document_labels=document,
         actor_entries=tuple(entries.values()),
     )
-
-
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
 
 
 class _Reader:
@@ -958,7 +948,7 @@ class _Reader:
     def string(self, obj: Mapping[str, Any], key: str, path: str, non_empty: bool = False) -> str:
         value = self._get(obj, key, path)
         if not isinstance(value, str):
-            self.fail(path, f"expected a string, got {_json_type(value)}")
+            self.fail(path, f"expected a string, got {json_type(value)}")
         if non_empty and not value:
             self.fail(path, "must not be empty")
         return value
@@ -966,7 +956,7 @@ class _Reader:
     def optional_string(self, obj: Mapping[str, Any], key: str, path: str) -> str | None:
         value = self._get(obj, key, path)
         if value is not None and not isinstance(value, str):
-            self.fail(path, f"expected a string or null, got {_json_type(value)}")
+            self.fail(path, f"expected a string or null, got {json_type(value)}")
         return value
 
     def name(self, obj: Mapping[str, Any], key: str, path: str) -> str:
@@ -989,19 +979,19 @@ class _Reader:
     def integer(self, obj: Mapping[str, Any], key: str, path: str) -> int:
         value = self._get(obj, key, path)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(path, f"expected an integer, got {_json_type(value)}")
+            self.fail(path, f"expected an integer, got {json_type(value)}")
         return value
 
     def object(self, obj: Mapping[str, Any], key: str, path: str) -> dict[str, Any]:
         value = self._get(obj, key, path)
         if not isinstance(value, dict):
-            self.fail(path, f"expected an object, got {_json_type(value)}")
+            self.fail(path, f"expected an object, got {json_type(value)}")
         return value
 
     def array(self, obj: Mapping[str, Any], key: str, path: str) -> list[Any]:
         value = self._get(obj, key, path)
         if not isinstance(value, list):
-            self.fail(path, f"expected an array, got {_json_type(value)}")
+            self.fail(path, f"expected an array, got {json_type(value)}")
         return value
 
     def comments(self, obj: Mapping[str, Any], path: str) -> tuple[SpanComment, ...]:
@@ -1014,7 +1004,7 @@ class _Reader:
         for index, item in enumerate(raw):
             where = f"{path}[{index}]"
             if not isinstance(item, dict):
-                self.fail(where, f"expected an object, got {_json_type(item)}")
+                self.fail(where, f"expected an object, got {json_type(item)}")
             out.append(
                 SpanComment(
                     author=self.name(item, "author", f"{where}.author"),
@@ -1026,13 +1016,13 @@ class _Reader:
 
     def actor_object(self, value: Any, path: str) -> ActorInfo:
         if not isinstance(value, dict):
-            self.fail(path, f"expected an object, got {_json_type(value)}")
+            self.fail(path, f"expected an object, got {json_type(value)}")
         aliases = value.get("aliases", [])
         if not isinstance(aliases, list):
-            self.fail(f"{path}.aliases", f"expected an array, got {_json_type(aliases)}")
+            self.fail(f"{path}.aliases", f"expected an array, got {json_type(aliases)}")
         for index, alias in enumerate(aliases):
             if not isinstance(alias, str):
-                self.fail(f"{path}.aliases[{index}]", f"expected a string, got {_json_type(alias)}")
+                self.fail(f"{path}.aliases[{index}]", f"expected a string, got {json_type(alias)}")
             self.check_name(alias, f"{path}.aliases[{index}]")
         return ActorInfo(
             id=self.name(value, "id", f"{path}.id"),
@@ -1054,12 +1044,12 @@ class _Reader:
                 for index, element in enumerate(item):
                     if not isinstance(element, str):
                         self.fail(
-                            f"{where}[{index}]", f"expected a string, got {_json_type(element)}"
+                            f"{where}[{index}]", f"expected a string, got {json_type(element)}"
                         )
             elif not isinstance(item, str | bool):
                 self.fail(
                     where,
-                    f"expected a string, true/false or an array of strings, got {_json_type(item)}",
+                    f"expected a string, true/false or an array of strings, got {json_type(item)}",
                 )
         return value
 
@@ -1110,7 +1100,7 @@ class _Reader:
         value = self._get(raw, "actor", f"{path}.actor")
         if value is not None:
             if not isinstance(value, dict):
-                self.fail(f"{path}.actor", f"expected an object or null, got {_json_type(value)}")
+                self.fail(f"{path}.actor", f"expected an object or null, got {json_type(value)}")
             actor = self.actor_object(value, f"{path}.actor")
             actors.setdefault(actor.id, actor)
             labels["actor"] = actor.id

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from annotations import untrusted
-from annotations.untrusted import InputError
+from annotations.untrusted import InputError, json_type
 
 # The attributes Hashiya's own exports carry beside the label, by their names there.
 HASHIYA_ATTRIBUTES = ("actor", "stance", "target", "claim_type", "note")
@@ -82,20 +82,6 @@ class ForeignRecord:
 Read = tuple[list[ForeignRecord], list[ReadError]]
 
 
-def _type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    return "an array" if isinstance(value, list) else "an object"
-
-
 class _Fields:
     """Typed access to one record's JSON, failing with the record's file and line."""
 
@@ -121,7 +107,7 @@ class _Fields:
         if isinstance(value, bool) and bool not in kinds:
             raise self.fail(where, f"expected {_names(kinds)}, got a boolean")
         if not isinstance(value, kinds):
-            raise self.fail(where, f"expected {_names(kinds)}, got {_type(value)}")
+            raise self.fail(where, f"expected {_names(kinds)}, got {json_type(value)}")
         return value
 
     def offset(self, obj: dict[str, Any], key: str, where: str) -> int:
@@ -171,7 +157,7 @@ def _json_lines(file: str, lines: Iterable[str | bytes]) -> Iterator[tuple[int, 
                 continue
             data = _json(file, lineno, text.rstrip("\r\n"))  # an error's column on this line
             if not isinstance(data, dict):
-                raise ReadError(file, lineno, "", f"expected a JSON object, got {_type(data)}")
+                raise ReadError(file, lineno, "", f"expected a JSON object, got {json_type(data)}")
             yield lineno, data
         except ReadError as exc:
             yield exc

@@ -64,3 +64,20 @@ def test_the_dialogs_arabic_reads_right_page_by_page(terminal: tuple[Tmux, Path]
     assert saved(db) == [
         {"actor": "isis", "stance": "critical", "claim_type": "warning", "certainty": "likely"}
     ]
+
+
+def test_a_whole_tag_typed_in_one_burst_is_saved(terminal: tuple[Tmux, Path]) -> None:
+    """Four shortcuts typed faster than the dialog moves its focus: each goes to its own
+    column (the columns' focus events can arrive out of order, and an older one must not
+    take the dialog back to an earlier column)."""
+    tmux, db = terminal
+    tmux.wait_for_text("sorted by")
+    tmux.send("Enter")
+    tmux.wait_for_text("caret")
+    tmux.send("S-Left", "t")
+    tmux.wait_for(lambda lines: any("page 1 of 2" in line for line in lines))
+    tmux.send("d", "c", "w", "2")
+    tmux.wait_for_text("1 passage")
+    assert saved(db) == [
+        {"actor": "isis", "stance": "critical", "claim_type": "warning", "certainty": "likely"}
+    ]

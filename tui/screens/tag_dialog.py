@@ -668,6 +668,10 @@ class TagDialog(ModalScreen[TagResult | None]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         widget = event.widget
+        if widget is not self.focused:
+            # Each widget posts its own focus event, so after keys typed fast an older
+            # one can arrive last: it must not take the step back to an earlier column.
+            return
         if isinstance(widget, ValueList):
             self.step = widget.field
             self._show_guide(widget)
