@@ -132,14 +132,7 @@ def _attributes(
     for index, item in enumerate(items):
         item_where = f"{where}[{index}]"
         attribute, keys = _attribute(reader, item, item_where, list(first_with_id))
-        if attribute.id in first_with_id:
-            other = f"{where}[{first_with_id[attribute.id]}]"
-            reader.fail(
-                keys["id"],
-                f"{item_where}.id",
-                f"duplicate id '{attribute.id}' (also used by {other})",
-            )
-        first_with_id[attribute.id] = index
+        reader.first_use(first_with_id, attribute.id, index, keys["id"], where, "id")
         attributes.append(attribute)
     return tuple(attributes)
 

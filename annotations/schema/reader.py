@@ -258,6 +258,25 @@ class Reader:
             for index, item in enumerate(self.sequence(node, where))
         )
 
+    def first_use(
+        self,
+        seen: dict[str, int],
+        key: str,
+        index: int,
+        node: yaml.Node,
+        where: str,
+        field_name: str,
+    ) -> None:
+        """Record that item `index` of the list at `where` uses `key` for `field_name`;
+        fail naming the earlier item when one already did."""
+        if key in seen:
+            self.fail(
+                node,
+                f"{where}[{index}].{field_name}",
+                f"duplicate {field_name} '{key}' (also used by {where}[{seen[key]}])",
+            )
+        seen[key] = index
+
     def value_list(
         self,
         node: yaml.Node,
@@ -276,23 +295,11 @@ class Reader:
         for index, item in enumerate(items):
             item_where = f"{where}[{index}]"
             value, keys = read_one(item, item_where)
-            if value.id in first_with_id:
-                other = f"{where}[{first_with_id[value.id]}]"
-                self.fail(
-                    keys["id"],
-                    f"{item_where}.id",
-                    f"duplicate id '{value.id}' (also used by {other})",
-                )
-            first_with_id[value.id] = index
+            self.first_use(first_with_id, value.id, index, keys["id"], where, "id")
             if value.shortcut:
-                if value.shortcut in first_with_shortcut:
-                    other = f"{where}[{first_with_shortcut[value.shortcut]}]"
-                    self.fail(
-                        keys["shortcut"],
-                        f"{item_where}.shortcut",
-                        f"duplicate shortcut '{value.shortcut}' (also used by {other})",
-                    )
-                first_with_shortcut[value.shortcut] = index
+                self.first_use(
+                    first_with_shortcut, value.shortcut, index, keys["shortcut"], where, "shortcut"
+                )
             values.append(value)
         return tuple(values)
 
