@@ -126,31 +126,30 @@ def _first(value: Any) -> Any:
     return value
 
 
+class _LegacyLabel:
+    """A read-only attribute named like a label: its one value (`_first`) or None."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> str | None:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        value: str | None = _first(obj.labels.get(self.name))
+        return value
+
+
 class _LegacyLabels:
     """Read-only `.actor`, `.stance`, `.target`, `.claim_type`, `.note` from `labels`,
     for code written for the fixed five attributes."""
 
     labels: FrozenLabels
 
-    @property
-    def actor(self) -> str | None:
-        return _first(self.labels.get("actor"))
-
-    @property
-    def stance(self) -> str | None:
-        return _first(self.labels.get("stance"))
-
-    @property
-    def target(self) -> str | None:
-        return _first(self.labels.get("target"))
-
-    @property
-    def claim_type(self) -> str | None:
-        return _first(self.labels.get("claim_type"))
-
-    @property
-    def note(self) -> str | None:
-        return _first(self.labels.get("note"))
+    actor = _LegacyLabel()
+    stance = _LegacyLabel()
+    target = _LegacyLabel()
+    claim_type = _LegacyLabel()
+    note = _LegacyLabel()
 
     def attributes(self) -> dict[str, Any]:
         """The labels, as compared by review and agreement (absent: not labelled)."""
