@@ -63,7 +63,11 @@ TITLE_WORDS = 14
 
 def article_id(text: str) -> str:
     """The stable id of a stored text: the first 16 hex digits of its SHA-256."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:ID_LENGTH]
+    return _utf8_id(text.encode("utf-8"))
+
+
+def _utf8_id(utf8: bytes) -> str:
+    return hashlib.sha256(utf8).hexdigest()[:ID_LENGTH]
 
 
 def now_iso() -> str:
@@ -199,14 +203,40 @@ def make_article(
 
     `imported_at` is the time to record (by default now): a bulk import passes one for
     the whole file."""
+    return make_article_utf8(
+        raw_text,
+        title=title,
+        source=source,
+        published=published,
+        origin=origin,
+        id=id,
+        metadata=metadata,
+        imported_at=imported_at,
+    )[0]
+
+
+def make_article_utf8(
+    raw_text: str,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    published: str | None = None,
+    origin: str | None = None,
+    id: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    imported_at: str | None = None,
+) -> tuple[Article, bytes]:
+    """`make_article`, with the stored text's UTF-8 beside it: the id is its hash, and a
+    bulk import hands the same bytes to `Store.add_articles` instead of encoding again."""
     text = normalize(raw_text)
+    utf8 = text.encode("utf-8")
     paragraphs = paragraph_spans(text)
     if title is None or source is None:
         derived_title, derived_source = _title_and_source(text, paragraphs)
         title = derived_title if title is None else title
         source = derived_source if source is None else source
-    return Article(
-        id=id or article_id(text),
+    article = Article(
+        id=id or _utf8_id(utf8),
         title=title,
         source=source,
         text=text,
@@ -216,3 +246,4 @@ def make_article(
         imported_at=imported_at or now_iso(),
         metadata=metadata or {},
     )
+    return article, utf8

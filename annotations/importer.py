@@ -11,13 +11,14 @@ from __future__ import annotations
 import errno
 import json
 import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from annotations import untrusted
-from annotations.articles import make_article, now_iso
+from annotations.articles import make_article_utf8, now_iso
 from annotations.models import MAX_ARTICLE_ID, Article
 from annotations.store import Store
 from annotations.text import TextError, decode, is_blank
@@ -29,6 +30,7 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 # JSONL fields that become Article fields; every other field is kept as metadata.
 JSONL_FIELDS = ("title", "source", "url", "published", "id")
 STDIN = "-"
+PROGRESS_EVERY = 0.1  # seconds between redraws of a progress bar
 
 
 @dataclass
@@ -184,8 +186,11 @@ class Importer:
             if child != name:
                 self.import_one(child, stdin)
 
-    def _add(self, articles: list[Article], wheres: list[str]) -> list[tuple[int, str]]:
-        """Store the articles (one transaction); (index, message) of each one refused.
+    def _add(
+        self, articles: list[Article], utf8: list[bytes], wheres: list[str]
+    ) -> list[tuple[int, str]]:
+        """Store the articles (one transaction), `utf8` their texts encoded; (index,
+        message) of each one refused.
 
         An id the database (or an earlier article of the batch) holds with a different
         text is refused: keeping either text silently would lose the other.
@@ -195,14 +200,17 @@ class Importer:
             stored = self.store.article_texts([a.id for a in articles])
             first: dict[str, str] = {}  # id -> where the batch has it first
             accepted: list[Article] = []
+            accepted_utf8: list[bytes] = []
             for index, (article, where) in enumerate(zip(articles, wheres, strict=True)):
                 text = stored.get(article.id)
                 if text is None:
                     stored[article.id] = article.text
                     first[article.id] = where
                     accepted.append(article)
+                    accepted_utf8.append(utf8[index])
                 elif text == article.text:
                     accepted.append(article)  # the same article again: a no-op
+                    accepted_utf8.append(utf8[index])
                 else:
                     holder = (
                         f"see {first[article.id]}" if article.id in first else "in the database"
@@ -214,7 +222,7 @@ class Importer:
                             f" ({holder}); not imported",
                         )
                     )
-            added = self.store.add_articles(accepted)
+            added = self.store.add_articles(accepted, utf8=accepted_utf8)
         for was_new, article in zip(added, accepted, strict=True):
             (self.report.imported if was_new else self.report.present).append(article.id)
         return refused
@@ -228,32 +236,39 @@ class Importer:
         if is_blank(text):
             self.report.rejected.append(f"{name}: empty")
             return
-        article = make_article(text, origin=origin)
-        self.report.rejected.extend(message for _, message in self._add([article], [name]))
+        article, utf8 = make_article_utf8(text, origin=origin)
+        refused = self._add([article], [utf8], [name])
+        self.report.rejected.extend(message for _, message in refused)
 
     def _jsonl(self, name: str, lines: Iterator[bytes] | IO[bytes]) -> None:
         articles: list[Article] = []
+        utf8: list[bytes] = []
         linenos: list[int] = []
         rejected: list[tuple[int, str]] = []
         imported_at = now_iso()  # one time for the file: it goes in as one transaction
+        progress = _Throttled(self.progress)
         for lineno, raw in enumerate(lines, start=1):
-            self.progress(len(raw))
+            progress(len(raw))
             if not raw or raw.isspace():  # the same ASCII whitespace as strip, no copy
                 continue
             try:
-                articles.append(self._jsonl_article(name, raw, imported_at))
-                linenos.append(lineno)
+                article, encoded = self._jsonl_article(name, raw, imported_at)
             except ValueError as exc:
                 rejected.append((lineno, f"{name}:{lineno}: {exc}"))
+                continue
+            articles.append(article)
+            utf8.append(encoded)
+            linenos.append(lineno)
+        progress.flush()
         # One transaction for the whole file: its good lines all go in, or none do.
         if articles:
-            refused = self._add(articles, [f"{name}:{n}" for n in linenos])
+            refused = self._add(articles, utf8, [f"{name}:{n}" for n in linenos])
             rejected.extend((linenos[index], message) for index, message in refused)
         elif not rejected:
             rejected.append((0, f"{name}: empty"))
         self.report.rejected.extend(message for _, message in sorted(rejected))
 
-    def _jsonl_article(self, name: str, raw: bytes, imported_at: str) -> Article:
+    def _jsonl_article(self, name: str, raw: bytes, imported_at: str) -> tuple[Article, bytes]:
         if len(raw) > self.max_bytes:
             raise ValueError(f"too large ({len(raw):,} bytes; the limit is {self.max_bytes:,})")
         try:
@@ -294,7 +309,7 @@ class Importer:
         metadata: dict[str, Any] = {
             k: v for k, v in obj.items() if k not in JSONL_FIELDS and k != self.text_field
         }
-        return make_article(
+        return make_article_utf8(
             text,
             title=fields["title"],
             source=fields["source"],
@@ -304,6 +319,27 @@ class Importer:
             metadata=metadata,
             imported_at=imported_at,
         )
+
+
+class _Throttled:
+    """A progress callback called at most every `PROGRESS_EVERY` seconds (and by
+    `flush`): a terminal bar redrawn for every line of a big file costs more than the line."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.pending = 0
+        self.due = time.monotonic() + PROGRESS_EVERY
+
+    def __call__(self, n: int) -> None:
+        self.pending += n
+        if time.monotonic() >= self.due:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.progress(self.pending)
+            self.pending = 0
+        self.due = time.monotonic() + PROGRESS_EVERY
 
 
 def _unreadable(name: str) -> str | None:

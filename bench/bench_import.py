@@ -67,9 +67,10 @@ def _unavoidable(source: Path, db: Path) -> None:
     with source.open("rb") as lines:
         for raw in lines:
             text = unicodedata.normalize("NFC", json.loads(raw.decode("utf-8"))["text"])
-            rows.append((hashlib.sha256(text.encode("utf-8")).hexdigest()[:16], text))
+            utf8 = text.encode("utf-8")  # encoded once: for the hash and for SQLite
+            rows.append((hashlib.sha256(utf8).hexdigest()[:16], utf8))
     with conn:
-        conn.executemany("INSERT INTO articles VALUES (?, ?)", rows)
+        conn.executemany("INSERT INTO articles VALUES (?, CAST(? AS TEXT))", rows)
     conn.close()
 
 
