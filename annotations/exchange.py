@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import groupby
 from operator import attrgetter, itemgetter
@@ -625,6 +625,22 @@ class _LineChecker:
         )
 
 
+def _stored_article(a: Article, imported_at: str) -> Article:
+    """A new article of the file as stored: its paragraphs, the batch's time. (Built
+    directly: `dataclasses.replace` took half as long again as the paragraphs.)"""
+    return Article(
+        a.id,
+        a.title,
+        a.source,
+        a.text,
+        paragraph_spans(a.text),
+        a.published,
+        a.origin,
+        imported_at,
+        a.metadata,
+    )
+
+
 def _collect_actors(value: Any, where: str, named: dict[str, str]) -> None:
     for actor_id in value if isinstance(value, list) else (value,):
         if isinstance(actor_id, str):
@@ -709,10 +725,7 @@ class _Merger:
         if self.new_articles:
             imported_at = now_iso()
             store.add_articles(
-                [
-                    replace(a, paragraphs=paragraph_spans(a.text), imported_at=imported_at)
-                    for a in self.new_articles.values()
-                ]
+                [_stored_article(a, imported_at) for a in self.new_articles.values()]
             )
             self.new_articles = {}
         # Insert first: in the usual case every id is new, and the insert's own check of
