@@ -8,7 +8,9 @@ import pkgutil
 import sys
 from pathlib import Path
 
-from bench.common import Row
+from bench.common import Row, Timing, timing
+
+FULL_RUN_BUDGET_S = 600  # a full `make bench` should take no longer (wall)
 
 
 def _modules(names: list[str]) -> list[str]:
@@ -77,12 +79,23 @@ def main() -> int:
     )
     args = parser.parse_args()
     print_header()
-    for name in _modules(args.names):
-        print(f"running {name} ...", file=sys.stderr, flush=True)
-        module = importlib.import_module(f"bench.{name}")
-        for row in module.run(quick=args.quick):  # modules yield each row as it is measured
-            print_row(_cells(row))
+    with timing() as whole:
+        for name in _modules(args.names):
+            print(f"running {name} ...", file=sys.stderr, flush=True)
+            module = importlib.import_module(f"bench.{name}")
+            with timing() as took:
+                for row in module.run(quick=args.quick):  # each row as it is measured
+                    print_row(_cells(row))
+            print(f"  {name}: {_took(took())}", file=sys.stderr, flush=True)
+    # The whole run's time, beside the goal for it (a full run fits in the budget).
+    print(f"whole run: {_took(whole())}", flush=True)
+    if not args.quick and whole().wall > FULL_RUN_BUDGET_S:
+        print(f"  over the {FULL_RUN_BUDGET_S // 60:.0f}-minute budget of a full run", flush=True)
     return 0
+
+
+def _took(t: Timing) -> str:
+    return f"{t.wall:,.0f} s wall, {t.cpu:,.0f} s CPU (this process and its children)"
 
 
 if __name__ == "__main__":

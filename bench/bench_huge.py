@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from bench.common import Row, process_run
@@ -97,7 +98,7 @@ def _rows(
     ]
 
 
-def run(quick: bool) -> list[Row]:
+def run(quick: bool) -> Iterator[Row]:
     from annotations.articles import make_article
     from annotations.seeds import seeds_dir
     from annotations.store import Store
@@ -105,7 +106,6 @@ def run(quick: bool) -> list[Row]:
     size = 1_000_000 if quick else 5_000_000
     label = f"{size / 1e6:g} MB paragraph"
     text = SENTENCE * (size // len(SENTENCE.encode("utf-8")))
-    rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "huge.txt"
         path.write_text(text + "\n", encoding="utf-8")
@@ -113,7 +113,9 @@ def run(quick: bool) -> list[Row]:
         floor = _measure([python, "-c", _FLOOR, str(path)])
         hashiya = [python, "-c", "from tui.cli import main; main()"]
         cat = _measure([*hashiya, "cat", str(path), "--width", "80"])
-        rows += _rows(f"cat, {label}, width 80", "read+decode+write, same file", cat, floor, True)
+        yield from _rows(
+            f"cat, {label}, width 80", "read+decode+write, same file", cat, floor, True
+        )
 
         db = Path(tmp) / "huge.db"
         huge = make_article(text)
@@ -122,11 +124,10 @@ def run(quick: bool) -> list[Row]:
             store.add_articles([huge, short])
         short_open = _measure([python, "-c", _READER, str(db), short.id])
         huge_open = _measure([python, "-c", _READER, str(db), huge.id])
-        rows += _rows(
+        yield from _rows(
             f"open the reader, {label}, 80x24",
             "the same app opening a seed article",
             huge_open,
             short_open,
             True,
         )
-    return rows

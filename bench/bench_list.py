@@ -1,4 +1,4 @@
-"""A large corpus: the article list's first paint, sorting, filtering, and search.
+"""A large corpus: the article list's first paint, sorting and filtering.
 
 A synthetic database of 100,000 articles (10,000 with --quick) made from the seeds
 (bench/synthetic.py), written straight into `articles` with executemany, with passages
@@ -8,17 +8,19 @@ by three annotators on 5% of the articles and statuses on 10%. Then:
   the figure is from the list screen's mount to its last visible row drawn, against the
   same on an empty database; also from `make_app` to then (the app's own start-up and
   the driver included; imports are bench_startup's);
-- sort and filter: `Store.catalog_ids` for every sort key and each filter;
-- search: the first index build (articles/s), then the median and worst of 20 queries
-  (the search screen's page of 50 hits).
+- sort and filter: `Store.catalog_ids` for every sort key and each filter.
+
+Search over a corpus of the same size (its index build against FTS5's, and queries) is
+bench_search's.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import random
-import statistics
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,11 +31,9 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from annotations.search import search
 from annotations.store import SORT_KEYS, CatalogQuery, Store
 from annotations.store.labels import labels_json
 from annotations.text import paragraph_spans
-from bench.bench_search import QUERIES
 from bench.common import Row, best_of, best_timing, least_of, process_run, timer
 from bench.synthetic import synthetic_texts
 
@@ -54,7 +54,6 @@ SOURCES = (
 )
 CLAIM_TYPES = ("factual_report", "official_statement", "warning", "prediction", "opinion")
 PAINT_GOAL_S = 0.300
-SEARCH_GOAL_S = 0.100
 
 # A fresh interpreter (cold SQLite cache) opens the app on the database and prints two
 # figures: seconds from the list screen's mount to its table's last visible line drawn
@@ -94,6 +93,21 @@ async def main():
 
 asyncio.run(main())
 """
+
+
+_SHARED: dict[int, Path] = {}
+
+
+def shared_database(n: int) -> Path:
+    """The `build_database` of n articles for this run, built once: the list and the
+    start-up benchmarks read the same one (building 100,000 articles takes a minute).
+    Removed when the run ends; the benchmarks only read it."""
+    if n not in _SHARED:
+        folder = Path(tempfile.mkdtemp(prefix="hashiya-bench-shared-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        build_database(folder / "list.db", n)
+        _SHARED[n] = folder / "list.db"
+    return _SHARED[n]
 
 
 def build_database(path: Path, n: int, seed: int = 11) -> None:
@@ -224,11 +238,10 @@ def first_paint(db: Path, count: int, runs: int = 3) -> tuple[float, float]:
 def run(quick: bool) -> Iterator[Row]:
     n = 10_000 if quick else 100_000
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "list.db"
         empty = Path(tmp) / "empty.db"
         Store(empty).close()
         with timer() as elapsed:
-            build_database(db, n)
+            db = shared_database(n)
         yield Row(f"build a {n:,}-article database (executemany)", elapsed(), "s")
 
         yield from list_json_memory(db, n)
@@ -294,27 +307,3 @@ def run(quick: bool) -> Iterator[Row]:
                     goal=f"< {PAINT_GOAL_S * 1000:.0f} ms",
                     met=seconds < PAINT_GOAL_S,
                 )
-
-            with timer() as elapsed:
-                indexed = store.ensure_search_index()
-            build = elapsed()
-            yield Row(
-                f"first search: index build ({indexed:,} articles)",
-                indexed / build,
-                "articles/s",
-                goal=f"{build:.0f} s in all",
-            )
-            times = []
-            for query_text in QUERIES:
-                start = time.perf_counter()
-                search(store.conn, query_text, limit=50)
-                times.append(time.perf_counter() - start)
-            median = statistics.median(times)
-            yield Row(
-                f"search, median of {len(QUERIES)} queries (50 hits)",
-                median * 1000,
-                "ms",
-                goal=f"< {SEARCH_GOAL_S * 1000:.0f} ms",
-                met=median < SEARCH_GOAL_S,
-            )
-            yield Row(f"search, worst of {len(QUERIES)} queries (50 hits)", max(times) * 1000, "ms")
