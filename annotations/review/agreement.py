@@ -847,12 +847,20 @@ class _Corpus:
     def _sides(self, passages: Sequence[Passage]) -> tuple[list[str], list[_Side], int]:
         """The compared annotators present in an article, their passages, how many."""
         rank = self.rank
-        values_of = self.spec.values_of
-        kept = [
-            (rank[p.annotator], p.start, p.end, p.id, values_of(p))
-            for p in passages
-            if p.annotator in rank and p.end > p.start
-        ]
+        names = self.spec.names
+        if self.spec.sets:
+            values_of = self.spec.values_of
+            kept = [
+                (rank[p.annotator], p.start, p.end, p.id, values_of(p))
+                for p in passages
+                if p.annotator in rank and p.end > p.start
+            ]
+        else:  # the labels' values as they are: one call a passage fewer
+            kept = [
+                (rank[p.annotator], p.start, p.end, p.id, p.labels.values_of(names))
+                for p in passages
+                if p.annotator in rank and p.end > p.start
+            ]
         # The empty ones are rare: count them only when some passage was left out.
         if len(kept) < len(passages):
             compared = sum(map(rank.__contains__, map(_ANNOTATOR, passages)))
@@ -1045,6 +1053,7 @@ class _Spec:
         self.char = self.names.index(char_attribute) if char_attribute is not None else None
         names = self.names
         sets = [k for k, m in enumerate(self.multiple) if m]
+        self.sets = tuple(sets)  # indexes of the multiple-valued attributes
         if not sets:
             self.values_of: Callable[[Passage], Attrs] = lambda p: p.labels.values_of(names)
         else:
