@@ -36,6 +36,7 @@ from annotations.export.native import (
 from annotations.export.native import (
     native_lines as native_lines,  # re-export
 )
+from annotations.faults import stream
 from annotations.models import (
     GOLD_ANNOTATOR,
     LEGACY_ATTRIBUTES,
@@ -145,7 +146,7 @@ def export_records(
             relations.setdefault((rel.article_id, rel.annotator), []).append(rel)
     passage_rows = store.export_passage_rows(flt.annotators, flt.articles, flt.since)
     try:
-        groups = groupby(passage_rows, key=itemgetter(1, 2))
+        groups = groupby(stream(passage_rows), key=itemgetter(1, 2))
         for key, rows in _merge_groups(groups, sorted(empty_keys | documents.keys())):
             status = statuses.get(key, ("todo", ""))[0]
             if flt.status is not None and status != flt.status:

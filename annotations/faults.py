@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -191,6 +194,16 @@ class FaultConnection(sqlite3.Connection):
             super().rollback()
         except sqlite3.Error as exc:
             raise self.fault(exc) from exc
+
+
+STREAM_ROWS = 1000
+
+
+def stream(cursor: sqlite3.Cursor, size: int = STREAM_ROWS) -> Iterator[Any]:
+    """A cursor's rows, fetched `size` at a time and flattened in C: iterating a
+    FaultCursor row by row runs its Python `__next__` for every row, which cost a bulk
+    export a third of its time. Errors are still StoreErrors (from `fetchmany`)."""
+    return chain.from_iterable(iter(partial(cursor.fetchmany, size), []))
 
 
 def connect(path: Path, busy_timeout: float) -> FaultConnection:

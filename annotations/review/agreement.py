@@ -847,7 +847,7 @@ class _Corpus:
     def _sides(self, passages: Sequence[Passage]) -> tuple[list[str], list[_Side], int]:
         """The compared annotators present in an article, their passages, how many."""
         rank = self.rank
-        names = self.spec.names
+        attr_names = self.spec.names
         if self.spec.sets:
             values_of = self.spec.values_of
             kept = [
@@ -857,7 +857,7 @@ class _Corpus:
             ]
         else:  # the labels' values as they are: one call a passage fewer
             kept = [
-                (rank[p.annotator], p.start, p.end, p.id, p.labels.values_of(names))
+                (rank[p.annotator], p.start, p.end, p.id, p.labels.values_of(attr_names))
                 for p in passages
                 if p.annotator in rank and p.end > p.start
             ]
