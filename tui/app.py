@@ -85,6 +85,12 @@ class HashiyaApp(TypeAheadApp):
             self._label_schema = self._read_label_schema()
         return self._label_schema
 
+    @property
+    def label_schema_if_read(self) -> LabelSchema | None:
+        """The schema if it has been read, else None (reading it is YAML: not before the
+        first frame)."""
+        return self._label_schema
+
     def _read_label_schema(self) -> LabelSchema:
         from annotations.schema import schema_with_user_actors
 
