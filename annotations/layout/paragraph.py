@@ -22,7 +22,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterator, MutableSequence, Sequence
-from functools import partial
+from functools import cache, partial
 from itertools import compress, repeat
 from threading import RLock
 from typing import Any, Final, NamedTuple, overload
@@ -63,7 +63,15 @@ _MARK_AFTER_SPACE = re.compile(b"[stS]m")
 _MARK_RUNS = re.compile(b"m+")
 _LEVEL_CHANGES = re.compile(rb"(.)(?!\1)(?=.)", re.DOTALL)  # a byte before a different one
 _RUNS = re.compile(rb"(.)\1*", re.DOTALL)  # runs of one level
-_HIGH_RUNS = [re.compile(re.escape(bytes((level,))) + b"+") for level in range(128)]
+
+
+@cache
+def _high_runs(level: int) -> re.Pattern[bytes]:
+    """Runs of one level's byte (compiled when first needed: 128 at import cost a few ms
+    of every start)."""
+    return re.compile(re.escape(bytes((level,))) + b"+")
+
+
 _ODD = (False, True) * 64  # by level: drawn right to left
 
 
@@ -240,7 +248,7 @@ def visual_order(levels: Sequence[int]) -> list[int]:
         return list(range(count - 1, -1, -1)) if highest % 2 else list(range(count))
     data = levels if isinstance(levels, (bytes, bytearray)) else bytes(levels)
     if highest == lowest + 1:  # two levels (most mixed lines): the runs of the higher
-        high = _HIGH_RUNS[highest]
+        high = _high_runs(highest)
         order: list[int] = []
         if lowest % 2:  # all reversed, each higher run back in order
             position = count
