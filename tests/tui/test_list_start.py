@@ -113,3 +113,23 @@ async def test_the_first_frame_reads_no_schema_and_the_review_column_follows(
         row = table._row(table.ids.index(SEED_ID))
         assert row is not None and (row.disagreements, row.review) == (2, "unreviewed")
         assert sum("2✗ ?" in line for line in lines) == 1
+
+
+async def test_cycle_collection_is_held_until_the_first_frame(db: Path) -> None:
+    """The command holds collection while the app starts; its first frame releases it."""
+    import gc
+
+    from tests.support.pilot import wait_until
+    from tui.startup import hold_collection
+
+    hold_collection()
+    try:
+        assert not gc.isenabled()
+        app = make_app(db, annotator="sara", import_seeds=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_until(pilot, gc.isenabled, "collection released after the first frame")
+            assert gc.get_freeze_count() > 0  # start-up's objects moved out of its way
+            assert app.screen.query_one(ArticleTable).current_id == "a0000"
+    finally:
+        gc.enable()
+        gc.unfreeze()
