@@ -23,7 +23,7 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterator, MutableSequence, Sequence
 from functools import cache, partial
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from threading import RLock
 from typing import Any, Final, NamedTuple, overload
 
@@ -905,11 +905,19 @@ class ParagraphLayout:
                 for change in _LEVEL_CHANGES.finditer(levels):
                     if codes[change.end()] == chars.MARK_CODE:
                         return None  # a mark at another level than its letter
-            first_of_cell = codes.translate(chars.STARTS_CELL)
-            cell_levels = bytearray(compress(levels, first_of_cell))
-            bases = "".join(compress(text, first_of_cell))
+            mark_runs = [run.span() for run in _MARK_RUNS.finditer(codes)]
+            if len(mark_runs) * 16 < len(codes):  # a few marks: the text between them
+                bounds = [0, *chain.from_iterable(mark_runs), len(codes)]
+                pieces = list(zip(bounds[::2], bounds[1::2], strict=True))
+                cell_levels = bytearray().join(levels[a:b] for a, b in pieces)
+                bases = "".join([text[a:b] for a, b in pieces])
+                starts = [i for a, b in pieces for i in range(w0 + a, w0 + b)]
+            else:
+                first_of_cell = codes.translate(chars.STARTS_CELL)
+                cell_levels = bytearray(compress(levels, first_of_cell))
+                bases = "".join(compress(text, first_of_cell))
+                starts = list(compress(range(w0, window_end), first_of_cell))
             cell_codes = codes.replace(b"m", b"")
-            starts = list(compress(range(w0, window_end), first_of_cell))
         else:
             cell_levels = levels
             bases = text
@@ -937,22 +945,24 @@ class ParagraphLayout:
                     texts[c] = mirrored(texts[c])
         if marks:  # each run of marks into the cell before it
             before = 1  # marks before the run, and the cell it joins
-            for run in _MARK_RUNS.finditer(codes):
-                begin, end = run.span()
+            for begin, end in mark_runs:
                 texts[begin - before] += text[begin:end]
                 before += end - begin
         if glyphs is not bases and shaping.MERGED in glyphs:
-            # The alef of each lam-alef (and its marks) in the lam's cell.
-            keep = bytearray(b"\x01") * len(texts)
+            # The alef of each lam-alef (and its marks) in the lam's cell: a few cells
+            # a paragraph, deleted from the end (a compress of every column cost more).
+            found = []
             merged = glyphs.find(shaping.MERGED)
             while merged >= 0:
-                texts[merged - 1] += texts[merged][1:]
-                keep[merged] = 0
+                found.append(merged)
                 merged = glyphs.find(shaping.MERGED, merged + 1)
-            texts = list(compress(texts, keep))
-            starts = list(compress(starts, keep))
-            cell_levels = bytearray(compress(cell_levels, keep))
-            cell_codes = bytes(compress(cell_codes, keep))
+            starts = list(starts)
+            cell_levels = bytearray(cell_levels)
+            codes_left = bytearray(cell_codes)
+            for merged in reversed(found):
+                texts[merged - 1] += texts[merged][1:]
+                del texts[merged], starts[merged], cell_levels[merged], codes_left[merged]
+            cell_codes = bytes(codes_left)
         cells = _Cells()
         cells.texts = texts
         cells.starts = starts
