@@ -298,7 +298,8 @@ class _Cells:
     """
 
     __slots__ = (
-        "ends", "hidden", "levels", "narrow", "space", "starts", "texts", "widths", "ws",
+        "ends", "hidden", "levels", "narrow", "space", "starts", "texts", "uniform", "widths",
+        "ws",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -311,6 +312,7 @@ class _Cells:
         self.space: Sequence[int] = []
         self.hidden: Sequence[int] = []
         self.narrow = False
+        self.uniform: int | None = None  # the level of every cell, if one (and none hidden)
 
 
 class _Block(NamedTuple):
@@ -908,10 +910,12 @@ class ParagraphLayout:
             mark_runs = [run.span() for run in _MARK_RUNS.finditer(codes)]
             if len(mark_runs) * 16 < len(codes):  # a few marks: the text between them
                 bounds = [0, *chain.from_iterable(mark_runs), len(codes)]
-                pieces = list(zip(bounds[::2], bounds[1::2], strict=True))
-                cell_levels = bytearray().join(levels[a:b] for a, b in pieces)
+                pieces = zip(bounds[::2], bounds[1::2], strict=True)
                 bases = "".join([text[a:b] for a, b in pieces])
-                starts = [i for a, b in pieces for i in range(w0 + a, w0 + b)]
+                cell_levels = bytearray(levels)
+                starts = list(range(w0, window_end))
+                for a, b in reversed(mark_runs):
+                    del cell_levels[a:b], starts[a:b]
             else:
                 first_of_cell = codes.translate(chars.STARTS_CELL)
                 cell_levels = bytearray(compress(levels, first_of_cell))
@@ -976,6 +980,9 @@ class ParagraphLayout:
         else:
             cells.widths = list(cell_codes.translate(chars.WIDTH_OF_CODE))
         cells.levels = cell_levels
+        if cell_levels:
+            lowest = min(cell_levels)
+            cells.uniform = lowest if lowest == max(cell_levels) else None
         cells.ws = cell_codes.translate(chars.IS_WHITESPACE)
         cells.space = cell_codes.translate(chars.IS_SPACE)
         cells.hidden = bytes(len(cell_codes))
@@ -1129,6 +1136,18 @@ class ParagraphLayout:
         if first >= last:
             return VisualLine((), start, end, 0, self.rtl)
         texts = cells.texts[first:last]
+        if self.shape and flags:
+            self._unjoin(texts, flags)
+        if cells.uniform == self.level and cells.narrow:
+            # The block is at the paragraph level throughout, every cell one column (most
+            # lines of news): L1 changes nothing, L2 is a reversal or nothing.
+            count = last - first
+            starts, ends = cells.starts[first:last], cells.ends[first:last]
+            if self.level:
+                texts.reverse()
+                starts, ends = starts[::-1], ends[::-1]
+            columns: _Columns = (tuple(texts), starts, ends, (1,) * count, self.level == 1, None)
+            return VisualLine._of_columns(columns, start, end, count, self.rtl)
         levels = cells.levels[first:last]
         widths = cells.widths[first:last]
         base_level = self.level
@@ -1138,18 +1157,6 @@ class ParagraphLayout:
         while k >= first and ws[k]:
             levels[k - first] = base_level
             k -= 1
-        if self.shape:
-            # No joining across a line break inside a word.
-            if flags & UNJOIN_FIRST:
-                text = texts[0]
-                glyph = shaping.unjoin_before(text[:1])
-                if glyph != text[:1]:
-                    texts[0] = glyph + text[1:]
-            if flags & UNJOIN_LAST:
-                text = texts[-1]
-                glyph = shaping.unjoin_after(text[:1])
-                if glyph != text[:1]:
-                    texts[-1] = glyph + text[1:]
         if width is not None and width < 2:
             for i, cell_width in enumerate(widths):
                 if cell_width > width:
@@ -1167,13 +1174,28 @@ class ParagraphLayout:
                 texts.reverse()
                 widths.reverse()
                 starts, ends = starts[::-1], ends[::-1]
-            columns: _Columns = (tuple(texts), starts, ends, tuple(widths), rtl, None)
+            columns = (tuple(texts), starts, ends, tuple(widths), rtl, None)
             return VisualLine._of_columns(columns, start, end, total, self.rtl)
         order = visual_order(levels)
         if True in hidden:
             order = [i for i in order if not hidden[i]]
         columns = (tuple(texts), starts, ends, tuple(widths), levels, order)
         return VisualLine._of_columns(columns, start, end, sum(widths), self.rtl)
+
+    @staticmethod
+    def _unjoin(texts: list[str], flags: int) -> None:
+        """No joining across a line break inside a word: the first and last glyphs of a
+        line (`flags`) as if nothing came before or after them."""
+        if flags & UNJOIN_FIRST:
+            text = texts[0]
+            glyph = shaping.unjoin_before(text[:1])
+            if glyph != text[:1]:
+                texts[0] = glyph + text[1:]
+        if flags & UNJOIN_LAST:
+            text = texts[-1]
+            glyph = shaping.unjoin_after(text[:1])
+            if glyph != text[:1]:
+                texts[-1] = glyph + text[1:]
 
     def visual_line(self, start: int = 0, end: int | None = None) -> VisualLine:
         """The logical slice [start, end) as one visual line, however wide: no wrapping.
