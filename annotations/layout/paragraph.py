@@ -61,7 +61,6 @@ _make_cell = partial(tuple.__new__, Cell)  # a Cell from a tuple, in bulk
 # Over plain text's layout codes (`chars.LAYOUT_OF`) and levels.
 _MARK_AFTER_SPACE = re.compile(b"[stS]m")
 _MARK_RUNS = re.compile(b"m+")
-_LEVEL_CHANGES = re.compile(rb"(.)(?!\1)(?=.)", re.DOTALL)  # a byte before a different one
 _RUNS = re.compile(rb"(.)\1*", re.DOTALL)  # runs of one level
 
 
@@ -903,11 +902,11 @@ class ParagraphLayout:
         if marks:
             if codes[0] == chars.MARK_CODE or _MARK_AFTER_SPACE.search(codes):
                 return None  # on a dotted circle: one by one
-            if min(levels) != max(levels):
-                for change in _LEVEL_CHANGES.finditer(levels):
-                    if codes[change.end()] == chars.MARK_CODE:
-                        return None  # a mark at another level than its letter
             mark_runs = [run.span() for run in _MARK_RUNS.finditer(codes)]
+            if levels.count(levels[0]) != len(levels):
+                for a, b in mark_runs:  # each run at the level of the letter before it
+                    if levels.count(levels[a - 1], a - 1, b) != b - a + 1:
+                        return None  # a mark at another level than its letter
             if len(mark_runs) * 16 < len(codes):  # a few marks: the text between them
                 bounds = [0, *chain.from_iterable(mark_runs), len(codes)]
                 pieces = zip(bounds[::2], bounds[1::2], strict=True)
@@ -980,9 +979,8 @@ class ParagraphLayout:
         else:
             cells.widths = list(cell_codes.translate(chars.WIDTH_OF_CODE))
         cells.levels = cell_levels
-        if cell_levels:
-            lowest = min(cell_levels)
-            cells.uniform = lowest if lowest == max(cell_levels) else None
+        if cell_levels and cell_levels.count(cell_levels[0]) == len(cell_levels):
+            cells.uniform = cell_levels[0]
         cells.ws = cell_codes.translate(chars.IS_WHITESPACE)
         cells.space = cell_codes.translate(chars.IS_SPACE)
         cells.hidden = bytes(len(cell_codes))
@@ -1165,10 +1163,9 @@ class ParagraphLayout:
         hidden = cells.hidden[first:last]
         starts = cells.starts[first:last]
         ends = cells.ends[first:last]
-        lowest = min(levels)
-        if lowest == max(levels) and True not in hidden:
+        if levels.count(levels[0]) == len(levels) and True not in hidden:
             # One level (most lines): no reordering but a reversal.
-            rtl = lowest % 2 == 1
+            rtl = levels[0] % 2 == 1
             total = sum(widths)
             if rtl:
                 texts.reverse()
