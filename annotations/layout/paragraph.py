@@ -59,7 +59,6 @@ class Cell(NamedTuple):
 _make_cell = partial(tuple.__new__, Cell)  # a Cell from a tuple, in bulk
 
 # Over plain text's layout codes (`chars.LAYOUT_OF`) and levels.
-_MARK_AFTER_SPACE = re.compile(b"[stS]m")
 _MARK_RUNS = re.compile(b"m+")
 _RUNS = re.compile(rb"(.)\1*", re.DOTALL)  # runs of one level
 
@@ -900,7 +899,7 @@ class ParagraphLayout:
         marks = chars.MARK_CODE in codes
         starts: Sequence[int]
         if marks:
-            if codes[0] == chars.MARK_CODE or _MARK_AFTER_SPACE.search(codes):
+            if codes[0] == chars.MARK_CODE or b"sm" in codes or b"tm" in codes or b"Sm" in codes:
                 return None  # on a dotted circle: one by one
             mark_runs = [run.span() for run in _MARK_RUNS.finditer(codes)]
             if levels.count(levels[0]) != len(levels):
@@ -940,7 +939,7 @@ class ParagraphLayout:
         if b"t" in codes:
             glyphs = glyphs.translate(chars.SPACES_DRAWN)
         texts = list(glyphs)
-        if chars.MIRROR_CODES.search(cell_codes) is not None:
+        if b"r" in cell_codes or b"R" in cell_codes:  # byte searches: faster than a class
             mirrored = chars.mirrored
             for match in chars.MIRROR_CODES.finditer(cell_codes):
                 c = match.start()
@@ -973,7 +972,9 @@ class ParagraphLayout:
             cells.ends = range(w0 + 1, window_end + 1)
         else:
             cells.ends = [*starts[1:], window_end]
-        if chars.WIDE.search(cell_codes) is None:
+        if not (
+            b"w" in cell_codes or b"W" in cell_codes or b"S" in cell_codes or b"R" in cell_codes
+        ):
             cells.widths = [1] * len(cell_codes)
             cells.narrow = True
         else:
