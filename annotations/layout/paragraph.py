@@ -304,7 +304,7 @@ class _Cells:
         self.texts: list[str] = []
         self.starts: Sequence[int] = []
         self.ends: Sequence[int] = []
-        self.widths: list[int] = []
+        self.widths: Sequence[int] = []
         self.levels: MutableSequence[int] = []
         self.ws: Sequence[int] = []
         self.space: Sequence[int] = []
@@ -855,14 +855,15 @@ class ParagraphLayout:
 
         # The cells, with L4 (mirrored glyphs at odd levels).
         cells = _Cells()
-        texts, widths = cells.texts, cells.widths
+        texts = cells.texts
+        widths: list[int] = []
         starts: list[int] = []
         ends: list[int] = []
         levels: list[int] = []
         ws: list[bool] = []
         space: list[bool] = []
         hidden: list[bool] = []
-        cells.starts, cells.ends, cells.levels = starts, ends, levels
+        cells.starts, cells.ends, cells.levels, cells.widths = starts, ends, levels, widths
         cells.ws, cells.space, cells.hidden = ws, space, hidden
         mirrors = chars.MIRRORS
         mirrored = chars.mirrored
@@ -975,10 +976,10 @@ class ParagraphLayout:
         if not (
             b"w" in cell_codes or b"W" in cell_codes or b"S" in cell_codes or b"R" in cell_codes
         ):
-            cells.widths = [1] * len(cell_codes)
+            cells.widths = b"\x01" * len(cell_codes)  # bytes: never walked by the collector
             cells.narrow = True
         else:
-            cells.widths = list(cell_codes.translate(chars.WIDTH_OF_CODE))
+            cells.widths = cell_codes.translate(chars.WIDTH_OF_CODE)
         cells.levels = cell_levels
         if cell_levels and cell_levels.count(cell_levels[0]) == len(cell_levels):
             cells.uniform = cell_levels[0]
@@ -1157,6 +1158,7 @@ class ParagraphLayout:
             levels[k - first] = base_level
             k -= 1
         if width is not None and width < 2:
+            widths = list(widths)
             for i, cell_width in enumerate(widths):
                 if cell_width > width:
                     texts[i] = WIDE_PLACEHOLDER
@@ -1170,7 +1172,7 @@ class ParagraphLayout:
             total = sum(widths)
             if rtl:
                 texts.reverse()
-                widths.reverse()
+                widths = widths[::-1]
                 starts, ends = starts[::-1], ends[::-1]
             columns = (tuple(texts), starts, ends, tuple(widths), rtl, None)
             return VisualLine._of_columns(columns, start, end, total, self.rtl)
