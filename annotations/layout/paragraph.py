@@ -669,8 +669,16 @@ class _Lines(Sequence[VisualLine]):
         return line
 
     def __iter__(self) -> Iterator[VisualLine]:
-        for index in range(len(self)):
-            yield self[index]
+        # What __getitem__ gives, without its checks per line.
+        built, wrap, visual, width = self._built, self._wrap, self._layout._visual, self._width
+        for index in range(len(wrap.starts)):
+            line = built.get(index)
+            if line is None:
+                line = visual(wrap.starts[index], wrap.ends[index], wrap.flags[index], width)
+                built[index] = line
+                if len(built) > self._keep:
+                    built.popitem(last=False)
+            yield line
 
     @property
     def starts(self) -> array[int]:
