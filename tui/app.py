@@ -143,7 +143,8 @@ class HashiyaApp(TypeAheadApp):
         self._data_version = version
         self.reload_schema()
         for screen in self.screen_stack:
-            if isinstance(screen, HashiyaScreen) and screen.is_mounted:
+            # Not while the app shuts down: a screen's widgets may be gone already.
+            if isinstance(screen, HashiyaScreen) and screen.is_mounted and screen.is_attached:
                 screen.data_changed()
 
     def notify(
