@@ -52,7 +52,7 @@ READS = [
 def test_open_suggestions_change_no_figure_and_no_export(db: Path) -> None:
     before = {args: run(db, *args) for args in READS}
     assert all(code == 0 for code, _, _ in before.values()), before
-    code, out, _ = run(db, "suggest", "--all")
+    code, _, _ = run(db, "suggest", "--all")
     assert code == 0
     with Store(db) as store:
         assert len(store.suggestions()) > 100
