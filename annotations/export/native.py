@@ -788,7 +788,7 @@ def _quick(data: dict[str, Any]) -> NativeRecord | None:
                 created_at,
                 updated_at,
                 comments,
-                span.get("suggested") is True,
+                suggested=span.get("suggested") is True,
             )
         )
     return NativeRecord(
