@@ -12,7 +12,7 @@ from rich.style import Style
 from annotations.schema import default_schema
 from annotations.seeds import import_seeds_if_empty
 from annotations.store import Store
-from annotations.suggest import Suggesters
+from annotations.suggest import Suggesters, Suggestion
 from tests.support.corpus import SEED_ID, passage_on
 from tests.support.pilot import open_article, wait_for_text, wait_until
 from tests.support.screens import screen_lines
@@ -227,3 +227,31 @@ async def test_brackets_move_over_passages_and_suggestions_in_text_order(db: Pat
         await pilot.press("x")
         await wait_for_text(pilot, "deleted")
         assert stored(db) == ([], {})
+
+
+async def test_a_models_suggestion_shows_its_name_and_score(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    with Store(path) as store:
+        import_seeds_if_empty(store)
+        article = store.get_article(SEED_ID)
+        assert article is not None
+        start = article.text.index("التحذيرات")
+        end = start + len("التحذيرات")
+        model = Suggestion(
+            SEED_ID,
+            start,
+            end,
+            article.text[start:end],
+            {"claim_type": "warning"},
+            "my-model",
+            0.87,
+        )
+        store.add_suggestions([model])
+    app = app_for(path)
+    async with app.run_test(size=SMALL) as pilot:
+        view = await open_article(pilot)
+        await pilot.press("right_square_bracket")
+        assert view.caret == start
+        lines = await wait_for_text(pilot, "by my-model · score 0.87")
+        assert any("claim type:" in line for line in lines)
+        assert cell_style(view, start).underline
