@@ -237,12 +237,16 @@ class SuggestionQueries(ArticleQueries, PassageQueries):
         """Accept several suggestions in one transaction (all or none), in the order
         given; one on a span `annotator` already has a passage at (one just accepted
         included: two sources may offer the same words with different labels) is left
-        open. Returns (suggestion id, passage) for each accepted."""
+        open, and one `annotator` has decided on meanwhile (another terminal) is left as
+        it is. Returns (suggestion id, passage) for each accepted."""
         accepted = []
         with self.transaction():
             for sid in suggestion_ids:
                 found = self.suggestion(sid)
                 if found is None or self._has_passage_at(found, annotator):
+                    continue
+                own = self.suggestion(self._own_id(sid, annotator))
+                if own is not None and own.status != "open":
                     continue
                 passage = self._accept(sid, annotator, schema_name, schema_version)
                 accepted.append((sid, passage))

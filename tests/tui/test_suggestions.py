@@ -14,6 +14,7 @@ from annotations.seeds import import_seeds_if_empty
 from annotations.store import Store
 from annotations.suggest import Suggesters, Suggestion
 from tests.support.corpus import SEED_ID, passage_on
+from tests.support.faults import fill_disk, free_disk
 from tests.support.pilot import open_article, wait_for_text, wait_until
 from tests.support.screens import screen_lines
 from tui.app import HashiyaApp, make_app
@@ -255,3 +256,31 @@ async def test_a_models_suggestion_shows_its_name_and_score(tmp_path: Path) -> N
         lines = await wait_for_text(pilot, "by my-model · score 0.87")
         assert any("claim type:" in line for line in lines)
         assert cell_style(view, start).underline
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE])
+async def test_an_accept_on_a_full_disk_is_one_line_and_nothing_changes(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    path = tmp_path / "h.db"
+    with Store(path) as store:
+        import_seeds_if_empty(store)
+        article = store.get_article(SEED_ID)
+        assert article is not None
+        long = Suggestion(SEED_ID, 0, 3000, article.text[:3000], {"stance": "neutral"}, "my-model")
+        store.add_suggestions([long])  # over a page: accepting it must grow the database
+    app = app_for(path)
+    async with app.run_test(size=size) as pilot:
+        await open_article(pilot)
+        fill_disk(app.store.conn)
+        await pilot.press("a")
+        lines = await wait_for_text(pilot, "not saved: disk full")
+        assert len([line for line in lines if "not saved" in line]) == 1
+        assert len(reader(app).suggestions()) == 1  # still offered
+        assert not app.history.can_undo
+        free_disk(app.store.conn)
+        await pilot.press("a")
+        await wait_for_text(pilot, "accepted [0, 3000) from my-model")
+    passages, decided = stored(path)
+    assert [(p[0], p[1], p[3]) for p in passages] == [(0, 3000, {"stance": "neutral"})]
+    assert decided == {"0-3000": "accepted"}
