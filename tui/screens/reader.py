@@ -50,7 +50,7 @@ class ReaderScreen(HashiyaScreen):
         Binding(
             "ctrl+a",
             "accept_all_suggestions",
-            "Accept all in view",
+            "Accept all on screen",
             id="reader.accept_all_suggestions",
             show=False,
         ),
