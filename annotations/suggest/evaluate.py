@@ -141,8 +141,12 @@ def load_reference(
             after = 0
             for k, span_node in enumerate(node.value):
                 path = f"{where}.{category}[{k}]"
-                phrase, actor = _entry(span_node, category, fail, path, schema)
-                start = stored.find(phrase, after)
+                phrase, actor, nth = _entry(span_node, category, fail, path, schema)
+                start = after - 1
+                for _ in range(nth):
+                    start = stored.find(phrase, start + 1)
+                    if start < 0:
+                        break
                 if start < 0:
                     raise fail(
                         span_node, path, f"{phrase[:40]!r} is not in the text after offset {after}"
@@ -166,18 +170,26 @@ def _entry(
     fail: Callable[..., ReferenceError],
     path: str,
     schema: LabelSchema,
-) -> tuple[str, str | None]:
+) -> tuple[str, str | None, int]:
+    """(text, actor, which occurrence after the previous entry: 1 the next)."""
     if category != "mentions":
         if not isinstance(node, yaml.ScalarNode) or not node.value:
             raise fail(node, path, "expected the text of the span")
-        return str(node.value), None
+        return str(node.value), None, 1
     values = node.value if isinstance(node, yaml.SequenceNode) else []
-    if len(values) != 2 or not all(isinstance(v, yaml.ScalarNode) and v.value for v in values):
-        raise fail(node, path, "expected [text, actor id]")
+    if len(values) not in (2, 3) or not all(
+        isinstance(v, yaml.ScalarNode) and v.value for v in values
+    ):
+        raise fail(node, path, "expected [text, actor id] or [text, actor id, occurrence]")
     phrase, actor = str(values[0].value), str(values[1].value)
     if schema.actor(actor) is None:
         raise fail(values[1], f"{path}[1]", f"unknown actor {actor!r}")
-    return phrase, actor
+    nth = 1
+    if len(values) == 3:
+        if not str(values[2].value).isdigit() or int(values[2].value) < 1:
+            raise fail(values[2], f"{path}[2]", "expected an occurrence: 1, 2, ...")
+        nth = int(values[2].value)
+    return phrase, actor, nth
 
 
 @dataclass(frozen=True)

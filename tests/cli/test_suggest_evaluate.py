@@ -43,15 +43,15 @@ def test_the_reference_set_figures(tmp_path: Path) -> None:
         for source, row in got.items()
     }
     assert counts == {
-        "actors": (58, 56, 56, 61),
-        "cues": (16, 7, 7, 25),
-        "quotes": (8, 8, 8, 9),
-        "propagation": (0, 0, 0, 86),  # nothing tagged to spread
-        "gold": (0, 0, 0, 61),  # no gold layer
+        "actors": (123, 113, 113, 122),
+        "cues": (28, 12, 12, 52),
+        "quotes": (20, 20, 20, 21),
+        "propagation": (0, 0, 0, 174),  # nothing tagged to spread
+        "gold": (0, 0, 0, 122),  # no gold layer
     }
-    assert got["actors"]["precision"] == pytest.approx(56 / 58)
-    assert got["actors"]["recall"] == pytest.approx(56 / 61)
-    assert got["cues"]["overlap"]["found"] == 11  # type: ignore[index]
+    assert got["actors"]["precision"] == pytest.approx(113 / 123)
+    assert got["actors"]["recall"] == pytest.approx(113 / 122)
+    assert got["cues"]["overlap"]["found"] == 21  # type: ignore[index]
     assert got["gold"]["precision"] is None
     # nothing stored: evaluating is not suggesting
     with Store(tmp_path / "h.db") as store:
@@ -68,14 +68,14 @@ def test_the_table_names_each_suggester(tmp_path: Path) -> None:
     assert lines[1].split()[:8] == [
         "actors",
         "mentions",
-        "58",
-        "56",
-        "56/61",
-        "96.6",
-        "91.8",
-        "94.1",
+        "123",
+        "113",
+        "113/122",
+        "91.9",
+        "92.6",
+        "92.2",
     ]
-    assert lines[-1].startswith("2 articles of ")
+    assert lines[-1].startswith("3 articles of ")
 
 
 def test_the_reference_spans_are_whole_words() -> None:
@@ -83,8 +83,9 @@ def test_the_reference_spans_are_whole_words() -> None:
     outside, but for the ل that took the alef of ال)."""
     texts = {a.id: a.text for a in seed_articles()}
     reference = load_reference(str(REFERENCE), REFERENCE.read_text(), texts.get, default_schema())
-    assert len(reference.article_ids) == 2
-    assert reference.count("mentions") == 61 and reference.count("claims") == 25
+    assert len(reference.article_ids) == 3
+    assert reference.count("mentions") == 122 and reference.count("claims") == 52
+    assert reference.count("quotes") == 21
 
     def letter(ch: str) -> bool:
         return unicodedata.category(ch)[0] in "LM"
@@ -147,6 +148,11 @@ def test_against_nothing_is_one_line(tmp_path: Path, against: str, message: str)
             f"format: hashiya-suggest-reference/1\narticles:\n  - article: {SEED_ID}\n"
             "    claims:\n      - ليس في النص\n",
             "ref.yaml:5: articles[0].claims[0]: 'ليس في النص' is not in the text after offset 0",
+        ),
+        (
+            f"format: hashiya-suggest-reference/1\narticles:\n  - article: {SEED_ID}\n"
+            "    mentions:\n      - [داعش, isis, 0]\n",
+            "ref.yaml:5: articles[0].mentions[0][2]: expected an occurrence: 1, 2, ...",
         ),
         ("format: [\n", "ref.yaml:2: not YAML"),
     ],
