@@ -284,3 +284,46 @@ async def test_an_accept_on_a_full_disk_is_one_line_and_nothing_changes(
     passages, decided = stored(path)
     assert [(p[0], p[1], p[3]) for p in passages] == [(0, 3000, {"stance": "neutral"})]
     assert decided == {"0-3000": "accepted"}
+
+
+async def test_x_rejects_a_suggestion_inside_a_passage_and_deletes_the_passage_elsewhere(
+    db: Path,
+) -> None:
+    with Store(db) as store:
+        article = store.get_article(SEED_ID)
+        assert article is not None
+        # a passage over «المعارضة السورية المسلحة لنظام بشار الأسد»: two suggestions inside
+        store.add_passage(
+            passage_on(
+                article, "المعارضة السورية المسلحة لنظام بشار الأسد", "sara", stance="neutral"
+            )
+        )
+    app = app_for(db)
+    async with app.run_test(size=SMALL) as pilot:
+        view = await open_article(pilot)
+        view.caret = 60  # in «المعارضة السورية المسلحة» [56, 80), a suggestion
+        await pilot.press("x")
+        await wait_for_text(pilot, "rejected [56, 80)")
+        passages, decided = stored(db)
+        assert [(p[0], p[1]) for p in passages] == [(56, 97)] and decided == {"56-80": "rejected"}
+        view.caret = 81  # the space between: the passage only
+        await pilot.press("x")
+        await wait_for_text(pilot, "deleted")
+        assert stored(db) == ([], {"56-80": "rejected"})
+
+
+async def test_suggestions_made_by_another_process_appear(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    with Store(path) as store:
+        import_seeds_if_empty(store)
+    app = app_for(path)
+    async with app.run_test(size=SMALL) as pilot:
+        view = await open_article(pilot)
+        assert reader(app).suggestions() == []
+        with Store(path) as other:  # `hashiya suggest` in another terminal
+            article = other.get_article(SEED_ID)
+            assert article is not None
+            made = Suggesters(default_schema()).suggest(article, ["actors"])
+            other.add_suggestions(made)
+        await wait_for_text(pilot, f"{len(made)} suggestions")
+        assert cell_style(view, 60).underline
