@@ -390,7 +390,9 @@ class ReaderScreen(HashiyaScreen):
         if accepted:
             self.history.record(SuggestionDecision.accepted(accepted))
         self.refresh_passages()
-        if len(suggestions) == 1 and accepted:
+        if not accepted:  # decided in another terminal, or a passage is there now
+            self._status("nothing accepted: decided already, or you have a passage there")
+        elif len(suggestions) == 1:
             p = accepted[0][1]
             self._status(f"accepted [{p.start}, {p.end}) from {suggestions[0].source}")
         else:
