@@ -1622,6 +1622,15 @@ def _write_brat(records: Iterable[RecordLike], dest: Path, options: ExportOption
     return ExportSummary(written=documents, skipped=result.skipped)
 
 
+def _attribution_lines(records: Iterable[RecordLike], options: ExportOptions) -> Iterator[str]:
+    from annotations.export.attribution import attribution_lines
+    from annotations.schema import default_schema
+
+    _check_unit("attribution", ("article",), options)
+    schema = options.schema if options.schema is not None else default_schema()
+    yield from attribution_lines((_as_dict(record) for record in records), schema)
+
+
 def _write_spacy(
     records: Iterable[RecordLike], dest: Path, options: ExportOptions
 ) -> ExportSummary:
@@ -1708,6 +1717,16 @@ FORMATS: dict[str, ExportFormat] = {
             units=("article",),
             uses_label_from=True,
             write=_write_brat,
+        ),
+        ExportFormat(
+            name="attribution",
+            summary="Attribution frames, one JSON line each: cue, sources, contents (Citron-like).",
+            target="file",
+            suffix=".jsonl",
+            units=("article",),
+            uses_label_from=False,
+            write=_jsonl_writer(_attribution_lines),
+            lines=_attribution_lines,
         ),
         ExportFormat(
             name="spacy",
