@@ -29,6 +29,7 @@ from annotations.export.conll import ConllDocument, SpanIn, conll_document, docu
 from annotations.export.conll import tokenize
 from annotations.export.hashing import prodigy_hashes
 from annotations.export.links import (
+    BRAT_KIND,
     first_by_id,
     kind_types,
     label_kind,
@@ -1034,9 +1035,6 @@ def to_brat(
         skipped=tuple(skipped),
         skipped_relations=tuple(skipped_relations),
     )
-
-
-BRAT_KIND = "Kind"  # the attribute naming a span's kind where its type does not
 
 
 class _BratNumbers:

@@ -15,6 +15,8 @@ from typing import Any
 
 from annotations.schema import LabelSchema
 
+BRAT_KIND = "Kind"  # brat's attribute naming a span's kind where its entity type does not
+
 
 def record_relations(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """A native line's relations ([] when it has none)."""
