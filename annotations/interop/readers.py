@@ -925,7 +925,8 @@ def _brat_document(root: Path, ann: Path, txt: Path) -> ForeignRecord:
             names = {"E": "event", "*": "equivalence", "N": "normalisation"}
             what = names.get(kind, f"{kind} line")
             left_out[what] = left_out.get(what, 0) + 1
-    index_of = {entity: record.spans.index(span) for entity, span in by_entity.items()}
+    position = {id(span): i for i, span in enumerate(record.spans)}
+    index_of = {entity: position[id(span)] for entity, span in by_entity.items()}
     for lineno, rid, (rel_type, *args) in relation_lines:
         ends = []
         for arg in args:
