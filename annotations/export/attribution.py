@@ -85,9 +85,7 @@ def frame_object(data: Mapping[str, Any], frame: Frame) -> dict[str, Any]:
     }
 
 
-def attribution_lines(
-    records: Iterable[Mapping[str, Any]], schema: LabelSchema
-) -> Iterator[str]:
+def attribution_lines(records: Iterable[Mapping[str, Any]], schema: LabelSchema) -> Iterator[str]:
     """One JSON line per attributed frame of each record, records in the order given."""
     for data in records:
         for frame in record_frames(data, schema):

@@ -25,12 +25,10 @@ from typing import Any, Literal
 from xml.sax.saxutils import quoteattr
 
 from annotations.export.conll import HEADER as CONLL_HEADER
-from annotations.export.conll import ConllDocument, SpanIn, conll_document, document_lines
-from annotations.export.conll import tokenize
+from annotations.export.conll import ConllDocument, SpanIn, conll_document, document_lines, tokenize
 from annotations.export.hashing import prodigy_hashes
 from annotations.export.links import (
     BRAT_KIND,
-    first_by_id,
     kind_types,
     label_kind,
     label_values,
@@ -825,8 +823,7 @@ def labelstudio_config(
     relation_values = list(relations)
     listed = {c.id for c in relation_values}
     relation_values += [
-        LabelStudioChoice(id=v, name=v)
-        for v in sorted(set(used.get(RELATIONS_USED, ())) - listed)
+        LabelStudioChoice(id=v, name=v) for v in sorted(set(used.get(RELATIONS_USED, ())) - listed)
     ]
     if relation_values:
         lines.append('  <Relations choice="multiple">')

@@ -10,7 +10,7 @@ in `formats` share.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from annotations.schema import LabelSchema
@@ -96,11 +96,3 @@ def relation_tag_values(schema: LabelSchema) -> list[str]:
             elif attribute.type == "boolean":
                 out.extend((f"{attribute.id}:true", f"{attribute.id}:false"))
     return list(dict.fromkeys(out))
-
-
-def first_by_id(spans: Sequence[Mapping[str, Any]]) -> dict[str, int]:
-    """Span id -> its index in the line."""
-    found: dict[str, int] = {}
-    for index, span in enumerate(spans):
-        found.setdefault(span["id"], index)
-    return found

@@ -485,7 +485,9 @@ class _Mapper:
             found = self._find_kind(span.kind)
             if found is None:
                 known = ", ".join(k.id for k in self.schema.kinds)
-                raise fail(f"{span.place}.kind", f"unknown kind {span.kind!r} (expected one of: {known})")
+                raise fail(
+                    f"{span.place}.kind", f"unknown kind {span.kind!r} (expected one of: {known})"
+                )
             return found, named == found
         if named is not None and self.schema.declares_kinds:
             return named, True
@@ -532,7 +534,9 @@ class _Mapper:
                 raise fail(relation.place, "links a passage to itself")
             key = (found.id, from_id, to_id)
             if key in seen:
-                record.left_out.append(f"a second {found.id} between the same spans ({relation.place})")
+                record.left_out.append(
+                    f"a second {found.id} between the same spans ({relation.place})"
+                )
                 continue
             seen.add(key)
             relation_id = (
@@ -545,7 +549,13 @@ class _Mapper:
             ids.add(relation_id)
             labels = self._relation_labels(record, relation, found, fail)
             out.append(
-                {"id": relation_id, "type": found.id, "from": from_id, "to": to_id, "labels": labels}
+                {
+                    "id": relation_id,
+                    "type": found.id,
+                    "from": from_id,
+                    "to": to_id,
+                    "labels": labels,
+                }
             )
         return out
 

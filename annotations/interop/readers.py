@@ -372,7 +372,9 @@ def _labels_object(f: _Fields, holder: dict[str, Any], where: str) -> dict[str, 
     out: dict[str, Any] = {}
     for name, value in labels.items():
         if isinstance(value, list):
-            out[name] = [f.typed(v, f"{where}.labels.{name}[{i}]", str) for i, v in enumerate(value)]
+            out[name] = [
+                f.typed(v, f"{where}.labels.{name}[{i}]", str) for i, v in enumerate(value)
+            ]
         elif value is not None:
             out[name] = f.typed(value, f"{where}.labels.{name}", (str, bool))
     return out
@@ -919,7 +921,9 @@ def _brat_document(root: Path, ann: Path, txt: Path) -> ForeignRecord:
         elif kind == "R":
             parts = columns[1].split() if len(columns) > 1 else []
             if len(parts) != 3 or not all(":" in part for part in parts[1:]):
-                raise ReadError(ann_name, lineno, columns[0], "expected ID<TAB>TYPE Arg1:ID Arg2:ID")
+                raise ReadError(
+                    ann_name, lineno, columns[0], "expected ID<TAB>TYPE Arg1:ID Arg2:ID"
+                )
             relation_lines.append((lineno, columns[0], parts))
         else:
             names = {"E": "event", "*": "equivalence", "N": "normalisation"}
@@ -932,7 +936,9 @@ def _brat_document(root: Path, ann: Path, txt: Path) -> ForeignRecord:
         for arg in args:
             role, _, ref = arg.partition(":")
             if ref not in index_of:
-                raise ReadError(ann_name, lineno, f"{rid}.{role}", f"no entity {ref!r} in this document")
+                raise ReadError(
+                    ann_name, lineno, f"{rid}.{role}", f"no entity {ref!r} in this document"
+                )
             ends.append(index_of[ref])
         record.relations.append(
             ForeignRelation(
