@@ -518,6 +518,10 @@ class _Mapper:
         """The record's relations as the native line holds them, checked: a type of the
         schema that suits both ends' kinds, labels its attributes allow."""
         out: list[dict[str, Any]] = []
+        if record.relations and not self.schema.relations:
+            count = len(record.relations)
+            record.left_out.append(f"{count} relation{'s' if count != 1 else ''}")
+            return out  # the schema has no relations to hold them
         seen: set[tuple[str, str, str]] = set()
         ids: set[str] = set()
         for relation in record.relations:

@@ -256,7 +256,7 @@ def _doccano_record(file: str, lineno: int, data: dict[str, Any]) -> ForeignReco
     record.file_annotator = stem if stem and stem not in ("all", "-") else None
     extra = data.get("spans") if isinstance(data.get("spans"), list) else None
     mine = _hashiya_spans(f, extra)
-    if "entities" in data:
+    if "entities" in data and not _label_edited(data):
         entities = f.get(data, "entities", "entities", list)
         by_entity: dict[int | str, int] = {}  # entity id -> its span's index
         for index, entity in enumerate(entities):
@@ -318,7 +318,52 @@ def _doccano_record(file: str, lineno: int, data: dict[str, Any]) -> ForeignReco
             if waiting:
                 span.id, span.attributes, span.kind = waiting.pop(0)
             record.spans.append(span)
+        _relations_from_links(f, record, data.get("links"))
     return record
+
+
+def _label_edited(data: dict[str, Any]) -> bool:
+    """True for a Hashiya line whose `label` column a sequence-labelling project
+    changed: `label` and `entities` disagree, and the entities are as Hashiya wrote
+    them (ids 0, 1, 2...; doccano's relation export numbers them by its database)."""
+    entities, triples = data.get("entities"), data.get("label")
+    if not isinstance(entities, list) or not isinstance(triples, list):
+        return False
+    if not all(isinstance(e, dict) for e in entities):
+        return False
+    if [e.get("id") for e in entities] != list(range(len(entities))):
+        return False
+    as_written = sorted(
+        (e.get("start_offset"), e.get("end_offset"), e.get("label")) for e in entities
+    )
+    given = [tuple(t) for t in triples if isinstance(t, list)]
+    try:
+        return sorted(given) != as_written
+    except TypeError:  # mixed types: not as written
+        return True
+
+
+def _relations_from_links(f: _Fields, record: ForeignRecord, links: Any) -> None:
+    """Relations from Hashiya's `links` where only the `label` column was read: those
+    whose two ends are still spans of the line (by passage id)."""
+    if not isinstance(links, list):
+        return
+    by_id = {span.id: index for index, span in enumerate(record.spans) if span.id}
+    for (source, target, rel_type), (rel_id, labels) in _hashiya_links(f, links).items():
+        if source in by_id and target in by_id:
+            record.relations.append(
+                ForeignRelation(
+                    place="links",
+                    source=by_id[source],
+                    target=by_id[target],
+                    type=rel_type,
+                    type_field="links",
+                    attributes=labels,
+                    id=rel_id,
+                )
+            )
+        else:
+            record.left_out.append(f"a {rel_type} relation whose end is no longer labelled")
 
 
 HashiyaSpan = tuple[str | None, dict[str, Any], str | None]  # id, attributes, kind
