@@ -16,7 +16,7 @@ from typing import Any
 
 from annotations.export.links import record_relations
 from annotations.export.native import dumps_line
-from annotations.models import Passage, Relation
+from annotations.models import Passage, Relation, freeze_labels
 from annotations.relations import Frame, frames
 from annotations.schema import LabelSchema
 
@@ -45,7 +45,7 @@ def record_frames(data: Mapping[str, Any], schema: LabelSchema) -> list[Frame]:
             type=r["type"],
             from_id=r["from"],
             to_id=r["to"],
-            labels=r.get("labels") or {},
+            labels=freeze_labels(r.get("labels") or {}),
         )
         for r in record_relations(data)
     ]

@@ -1097,8 +1097,8 @@ def brat_annotation_conf(
     and Arg2 the entity types of their kinds' spans) and any other a record holds."""
     kinds = kinds or LEGACY_KINDS
     _check_label_from(label_from, kinds)
-    records = [_as_dict(record) for record in records]
-    values = _collect_values(records, vocabulary, label_from, kinds, schema)
+    data = [_as_dict(record) for record in records]
+    values = _collect_values(data, vocabulary, label_from, kinds, schema)
     lines = [
         "# Written by Hashiya. Entity types are the " + label_from + " value ids.",
         "[entities]",
@@ -1107,7 +1107,7 @@ def brat_annotation_conf(
         "[relations]",
         "# Spans may overlap in any way.",
         BRAT_OVERLAP,
-        *_brat_relation_types(records, label_from, vocabulary, schema),
+        *_brat_relation_types(data, label_from, vocabulary, schema),
         "",
         "[events]",
         "",
@@ -1132,16 +1132,19 @@ def brat_annotation_conf(
         names = [brat_name(v) for v in values[attribute]]
         if names:
             declare(name, "<ENTITY>", names)
-    marked = {_brat_marked_kind(span, label_from, schema) for r in records for span in r["spans"]}
-    marked.discard(None)
-    if marked:
-        declare(BRAT_KIND, "<ENTITY>", sorted(brat_name(str(k)) for k in marked))
-    for rel_type, attribute, kind, names in _brat_relation_attributes(records, schema):
-        name = brat_attribute_name(attribute)
-        declare(name, brat_name(rel_type), None if kind == "boolean" else names)
-    for name, (args, names) in declared.items():
+    marked = {_brat_marked_kind(span, label_from, schema) for r in data for span in r["spans"]}
+    kind_names = sorted(brat_name(k) for k in marked if k is not None)
+    if kind_names:
+        declare(BRAT_KIND, "<ENTITY>", kind_names)
+    for rel_type, attribute, value_type, names in _brat_relation_attributes(data, schema):
+        declare(
+            brat_attribute_name(attribute),
+            brat_name(rel_type),
+            None if value_type == "boolean" else names,
+        )
+    for name, (args, known) in declared.items():
         where = "Arg:" + "|".join(args)
-        lines.append(f"{name}\t{where}" + (f", Value:{'|'.join(names)}" if names else ""))
+        lines.append(f"{name}\t{where}" + (f", Value:{'|'.join(known)}" if known else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -1174,10 +1177,10 @@ def _brat_relation_types(
 
     lines = []
     known = [] if schema is None else [r.id for r in schema.relations]
-    for relation in schema.relations if schema is not None else ():
+    for declared in schema.relations if schema is not None else ():
         lines.append(
-            f"{brat_name(relation.id)}\tArg1:{types_of(relation.from_kind)},"
-            f" Arg2:{types_of(relation.to_kind)}"
+            f"{brat_name(declared.id)}\tArg1:{types_of(declared.from_kind)},"
+            f" Arg2:{types_of(declared.to_kind)}"
         )
     for rel_type in sorted(set(used) - set(known)):
         lines.append(f"{brat_name(rel_type)}\tArg1:<ENTITY>, Arg2:<ENTITY>")
@@ -1190,12 +1193,12 @@ def _brat_relation_attributes(
     """(relation type, attribute, type, value names) of every relation attribute that
     takes values: the schema's (its values first), then the others the records hold."""
     found: dict[tuple[str, str], tuple[str, dict[str, None]]] = {}
-    for relation in schema.relations if schema is not None else ():
-        for attribute in relation.attributes:
+    for declared in schema.relations if schema is not None else ():
+        for attribute in declared.attributes:
             if attribute.type == "text":
                 continue
             values = [v.id for v in attribute.values] if attribute.type == "choice" else []
-            found[(relation.id, attribute.id)] = (attribute.type, dict.fromkeys(values))
+            found[(declared.id, attribute.id)] = (attribute.type, dict.fromkeys(values))
     extra: dict[tuple[str, str], tuple[str, dict[str, None]]] = {}
     for record in records:
         for relation in record_relations(record):

@@ -525,6 +525,8 @@ class _Mapper:
         seen: set[tuple[str, str, str]] = set()
         ids: set[str] = set()
         for relation in record.relations:
+            if relation.line is not None:  # brat: the R line, not the document's first
+                fail = _Failer(record.file, relation.line)
             from_kind, to_kind = kinds_of[relation.source], kinds_of[relation.target]
             found = self._relation_type(relation, from_kind, to_kind, fail)
             if (from_kind, to_kind) != (found.from_kind, found.to_kind):

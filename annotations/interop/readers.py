@@ -79,6 +79,7 @@ class ForeignRelation:
     # Attributes Hashiya's file keeps beside the tool's labels (Label Studio's task meta):
     # only the text ones count, the tool's labels hold the others.
     kept: dict[str, Any] = field(default_factory=dict)
+    line: int | None = None  # its own line in the file, where not the record's (brat)
 
 
 @dataclass
@@ -294,9 +295,9 @@ def _doccano_record(file: str, lineno: int, data: dict[str, Any]) -> ForeignReco
                 type=f.optional(relation, "type", f"{where}.type", str),
                 type_field=f"{where}.type",
             )
-            key = (record.spans[ends[0]].id, record.spans[ends[1]].id, found.type)
-            if key in links:
-                found.id, found.attributes = links[key]
+            link = (record.spans[ends[0]].id, record.spans[ends[1]].id, found.type)
+            if link in links:
+                found.id, found.attributes = links[link]
             record.relations.append(found)
     else:
         key = "label" if "label" in data or "labels" not in data else "labels"
@@ -794,9 +795,9 @@ def _labelstudio_results(
             type_field=f"{at}.labels",
             attributes=attributes,
         )
-        key = (record.spans[ends[0]].id, record.spans[ends[1]].id, found_relation.type)
-        if key in links:
-            found_relation.id, found_relation.kept = links[key]
+        link = (record.spans[ends[0]].id, record.spans[ends[1]].id, found_relation.type)
+        if link in links:
+            found_relation.id, found_relation.kept = links[link]
         record.relations.append(found_relation)
 
 
@@ -933,9 +934,9 @@ def _brat_document(root: Path, ann: Path, txt: Path) -> ForeignRecord:
                 raise ReadError(ann_name, lineno, columns[0], "expected NAME ENTITY [VALUE]")
             if parts[1].startswith("R"):
                 given = on_relations.setdefault(parts[1], {})
-                name = _snake(parts[0])
+                snake = _snake(parts[0])
                 value: Any = parts[2] if len(parts) > 2 else True
-                given[name] = value if name not in given else [*_as_list(given[name]), value]
+                given[snake] = value if snake not in given else [*_as_list(given[snake]), value]
                 continue
             target = by_entity.get(parts[1])
             if parts[0] == BRAT_KIND and target is not None and len(parts) == 3:
@@ -993,6 +994,7 @@ def _brat_document(root: Path, ann: Path, txt: Path) -> ForeignRecord:
                 type=rel_type,
                 type_field=rid,
                 attributes=on_relations.get(rid, {}),
+                line=lineno,
             )
         )
     record.left_out.extend(_count(count, what) for what, count in left_out.items())
