@@ -391,3 +391,42 @@ def test_an_unlabelled_label_studio_arrow_takes_the_type_its_kinds_allow(tmp_pat
         ("labelstudio-user-3", "said_by", content_end, (src, src + len(source), "source"), ()),
         ("labelstudio-user-3", "cue", content_end, (0, 3, "cue"), ()),
     }
+
+
+def test_prodigy_rel_manual_task_by_token_indices(tmp_path: Path) -> None:
+    """A task as Prodigy's rel.manual saves it, without Hashiya's keys: spans with their
+    token ranges, arcs between the spans' last tokens (no head_span/child_span)."""
+    words = TEXT.split(" ")
+    tokens, position = [], 0
+    for number, word in enumerate(words):
+        start = TEXT.index(word, position)
+        position = start + len(word)
+        tokens.append({"text": word, "start": start, "end": position, "id": number, "ws": True})
+
+    def prodigy_span(first: int, last: int, label: str) -> dict[str, Any]:
+        start, end = tokens[first]["start"], tokens[last]["end"]
+        return {"start": start, "end": end, "token_start": first, "token_end": last, "label": label}
+
+    # «المتحدث باسم الحكومة» (tokens 1-3), «القوات ... بغداد،» (5-10), «قال» (0)
+    task = {
+        "text": TEXT,
+        "tokens": tokens,
+        "spans": [prodigy_span(1, 3, "SOURCE"), prodigy_span(5, 9, "official_statement"), prodigy_span(0, 0, "CUE")],
+        "relations": [
+            {"head": 9, "child": 3, "label": "SAID_BY"},
+            {"head": 9, "child": 0, "label": "cue"},
+        ],
+        "answer": "accept",
+        "_annotator_id": "attribution-huda",
+        "_view_id": "relations",
+    }  # fmt: skip
+    path = tmp_path / "rel.jsonl"
+    path.write_text(json.dumps(task, ensure_ascii=False) + "\n", encoding="utf-8")
+    db = tmp_path / "t.db"
+    code, _, err = run(db, "import-annotations", "--format", "prodigy", str(path))
+    assert code == 0, err
+    content = (tokens[5]["start"], tokens[9]["end"], "")
+    assert relations_of(db) == {
+        ("attribution-huda", "said_by", content, (tokens[1]["start"], tokens[3]["end"], "source"), ()),
+        ("attribution-huda", "cue", content, (0, 3, "cue"), ()),
+    }  # fmt: skip
