@@ -406,3 +406,120 @@ def test_the_fast_path_takes_a_line_with_relations() -> None:
     assert quick is not None and quick.relations
     assert quick == native._parse_fully(line, 1)
     assert quick.to_dict(native.Layout.of(SCHEMA)) == _base()
+
+
+# --- the JSON Schema of a line ----------------------------------------------------------
+
+
+def test_the_json_schema_accepts_lines_with_kinds_and_relations(source: Store) -> None:
+    import jsonschema
+
+    from annotations.export import json_schema, span_records
+
+    line_schema = json_schema(SCHEMA)
+    jsonschema.Draft202012Validator.check_schema(line_schema)
+    validator = jsonschema.Draft202012Validator(line_schema)
+    record = _line(source)
+    validator.validate(record)
+    span_validator = jsonschema.Draft202012Validator(json_schema(SCHEMA, "span"))
+    spans = span_records(record)
+    assert [s.get("kind") for s in spans] == ["cue", "source", None, "cue", None]
+    for span_line in spans:
+        span_validator.validate(span_line)
+    assert line_schema["$defs"]["relation"]["properties"]["type"]["enum"] == [
+        "said_by",
+        "cue",
+        "part_of",
+    ]
+    said_by = line_schema["$defs"]["relation_labels_said_by"]["properties"]
+    assert said_by["quote"]["enum"] == ["direct", "indirect", "mixed"]
+    assert list(line_schema["$defs"]["labels_source"]["properties"]) == ["actor", "note"]
+
+    def changed(change: Any) -> dict[str, Any]:
+        out = copy.deepcopy(record)
+        change(out)
+        return out
+
+    source_at = _span(record, "s1")
+    cue_at = _span(record, "v1")
+    for bad in (
+        changed(lambda r: r["spans"][source_at]["labels"].update({"stance": "critical"})),
+        changed(lambda r: r["spans"][cue_at].update({"kind": "speaker"})),
+        changed(lambda r: r["relations"][0].update({"type": "quoted_by"})),
+        changed(lambda r: r["relations"][0]["labels"].update({"quote": "verbatim"})),
+        changed(lambda r: r["relations"][1]["labels"].update({"quote": "direct"})),
+        changed(lambda r: r["relations"][0].pop("to")),
+    ):
+        assert not validator.is_valid(bad)
+    # The default kind named outright is a content too.
+    named = changed(lambda r: r["spans"][_span(r, "c1")].update({"kind": "content"}))
+    validator.validate(named)
+    assert not validator.is_valid(
+        changed(lambda r: r["spans"][_span(r, "c1")].update({"kind": "cue"}))
+    )  # a cue's labels hold no stance
+
+
+# --- round trip, any frames -------------------------------------------------------------
+
+KINDS = ["", "source", "cue"]
+LABELS_OF = {"": {"stance": "critical"}, "source": {"actor": "isis"}, "cue": {}}
+
+
+@st.composite
+def framed_stores(draw: st.DrawFn) -> Store:
+    """One article, two annotators' passages of random kinds, and random valid relations
+    between each annotator's own passages."""
+    article = make_article(TEXT)
+    store = Store(":memory:")
+    store.add_articles([article])
+    count = 0
+    for who in ("omar", "sara"):
+        mine: list[Passage] = []
+        for _ in range(draw(st.integers(0, 5))):
+            start = draw(st.integers(0, len(TEXT) - 2))
+            end = draw(st.integers(start + 1, len(TEXT) - 1))
+            kind = draw(st.sampled_from(KINDS))
+            count += 1
+            p = Passage(
+                f"{who}-p{count}", article.id, start, end, TEXT[start:end], who,
+                LABELS_OF[kind], SCHEMA.name, SCHEMA.version, STAMP, STAMP, kind=kind,
+            )  # fmt: skip
+            store.add_passage(p)
+            mine.append(p)
+        for a in mine:
+            for b in mine:
+                for rel_type in SCHEMA.relations_between(a.kind, b.kind):
+                    if a.id == b.id or not draw(st.booleans()):
+                        continue
+                    labels = {"quote": "direct"} if rel_type.id == "said_by" else {}
+                    count += 1
+                    store.add_relation(
+                        Relation(
+                            f"{who}-r{count}",
+                            article.id,
+                            who,
+                            rel_type.id,
+                            a.id,
+                            b.id,
+                            labels,
+                            SCHEMA.name,
+                            SCHEMA.version,
+                            STAMP,
+                            STAMP,
+                        ),  # fmt: skip
+                        by=who,
+                    )
+    return store
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(framed_stores())
+def test_any_frames_round_trip_through_hashiya_2(store: Store) -> None:
+    exported = lines_of(store)
+    fresh = Store(":memory:")
+    result = import_annotation_lines(fresh, SCHEMA, "f.jsonl", exported)
+    assert result.errors == [] and result.conflicts == []
+    assert result.relations_added == store.relation_count()
+    for table in ("passages", "relations"):
+        assert rows(fresh, table) == rows(store, table), table
+    assert lines_of(fresh) == exported
