@@ -506,7 +506,7 @@ def framed_stores(draw: st.DrawFn) -> Store:
                             SCHEMA.version,
                             STAMP,
                             STAMP,
-                        ),  # fmt: skip
+                        ),
                         by=who,
                     )
     return store
