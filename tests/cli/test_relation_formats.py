@@ -430,3 +430,27 @@ def test_prodigy_rel_manual_task_by_token_indices(tmp_path: Path) -> None:
         ("attribution-huda", "said_by", content, (tokens[1]["start"], tokens[3]["end"], "source"), ()),
         ("attribution-huda", "cue", content, (0, 3, "cue"), ()),
     }  # fmt: skip
+
+
+def test_doccano_label_column_edited_keeps_the_relations(tmp_path: Path, source: Path) -> None:
+    """A Hashiya doccano line edited in a sequence-labelling project: its `label` column
+    changed (doccano keeps `entities`, `relations` and `links` as they were, as
+    metadata). The labels come from `label`, the relations from `links`."""
+    out = tmp_path / "d.jsonl"
+    assert run(source, "export", "--format", "doccano", "-o", str(out))[0] == 0
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    (salma,) = [line for line in lines if line["annotator"] == "salma"]
+    c1 = TEXT.index("القوات")
+    for triple in salma["label"]:
+        if triple[0] == c1:
+            triple[2] = "statistic"  # was official_statement
+    path = tmp_path / "salma.jsonl"
+    path.write_text(json.dumps({"id": 9, **salma}, ensure_ascii=False) + "\n", encoding="utf-8")
+    target = tmp_path / "t.db"
+    code, _, err = run(target, "import-annotations", "--format", "doccano", str(path))
+    assert code == 0, err
+    with Store(target) as store:
+        changed = store.passage("s-c1")
+        assert changed is not None and changed.labels["claim_type"] == "statistic"
+    assert relation_ids(target) == {"r1", "r2", "r3"}
+    assert relations_of(target) == {r for r in relations_of(source) if r[0] == "salma"}
