@@ -13,11 +13,14 @@ and nothing of the file is saved.
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from annotations.articles import make_article
 from annotations.models import Passage, Relation
@@ -454,3 +457,85 @@ def test_doccano_label_column_edited_keeps_the_relations(tmp_path: Path, source:
         assert changed is not None and changed.labels["claim_type"] == "statistic"
     assert relation_ids(target) == {"r1", "r2", "r3"}
     assert relations_of(target) == {r for r in relations_of(source) if r[0] == "salma"}
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 12) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _fuzzed_line(fmt: str, relation: dict[str, Any]) -> Any:
+    start = TEXT.index("القوات")
+    source = TEXT.index("المتحدث")
+    if fmt == "doccano":
+        return {
+            "text": TEXT,
+            "entities": [
+                {"id": 1, "start_offset": start, "end_offset": start + 6, "label": "denial"},
+                {"id": 2, "start_offset": source, "end_offset": source + 7, "label": "source"},
+            ],
+            "relations": [relation],
+        }
+    if fmt == "prodigy":
+        return {
+            "text": TEXT,
+            "spans": [
+                {"start": start, "end": start + 6, "label": "denial", "token_end": 5},
+                {"start": source, "end": source + 7, "label": "source", "token_end": 1},
+            ],
+            "relations": [relation],
+            "_annotator_id": "x-huda",
+        }
+
+    def region(rid: str, at: int, length: int, label: str) -> dict[str, Any]:
+        value = {"start": at, "end": at + length, "text": TEXT[at : at + length], "labels": [label]}
+        return {
+            "id": rid,
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "value": value,
+        }
+
+    result = [region("a", start, 6, "denial"), region("b", source, 7, "source"), relation]
+    return [{"data": {"text": TEXT}, "annotations": [{"completed_by": 1, "result": result}]}]
+
+
+RELATION_KEYS = {
+    "doccano": ("id", "from_id", "to_id", "type"),
+    "prodigy": ("head", "child", "head_span", "child_span", "label", "id", "labels"),
+    "labelstudio": ("from_id", "to_id", "type", "direction", "labels"),
+}
+GOOD = {
+    "doccano": {"id": 0, "from_id": 1, "to_id": 2, "type": "said_by"},
+    "prodigy": {"head": 5, "child": 1, "label": "said_by"},
+    "labelstudio": {"from_id": "a", "to_id": "b", "type": "relation", "direction": "right"},
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), fmt=st.sampled_from(sorted(GOOD)))
+def test_fuzzed_relations_are_one_line_each_or_saved_whole(data: st.DataObject, fmt: str) -> None:
+    """Any value in any field of a relation: exit 0 or 1, never a traceback, every
+    message one line naming the file; when accepted, the relation's ends are passages."""
+    relation = dict(GOOD[fmt])
+    for key in data.draw(st.sets(st.sampled_from(RELATION_KEYS[fmt]), max_size=3)):
+        relation[key] = data.draw(JSON_VALUES)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / ("tasks.json" if fmt == "labelstudio" else "huda.jsonl")
+        line = _fuzzed_line(fmt, relation)
+        path.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+        db = Path(folder) / "t.db"
+        code, _, err = run(db, "import-annotations", "--format", fmt, str(path))
+        assert code in (0, 1), err
+        for message in err.splitlines():
+            assert message.startswith(str(path)), message
+        if code == 0:
+            with Store(db) as store:
+                ids = {p.id for p in store.all_passages()}
+                for r in store.all_relations():
+                    assert {r.from_id, r.to_id} <= ids
