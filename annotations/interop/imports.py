@@ -12,6 +12,12 @@ means nothing is saved.
 A file `hashiya export` wrote carries the passage ids, every attribute and the article
 ids, so it comes back as it left. Passages from the tools themselves get ids derived
 from (article, annotator, start, end), so importing the same file twice changes nothing.
+
+A span's kind is the file's, else the kind its label names, else the schema's default.
+Relations between a record's spans become the native line's `relations`: the type by id
+or name (or the one type the ends' kinds allow), checked against both ends' kinds, their
+attributes against the type's; a relation keeps the file's id, else the id of the same
+link already stored, else one derived from (article, annotator, type, ends).
 """
 
 from __future__ import annotations
