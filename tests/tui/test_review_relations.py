@@ -1,0 +1,106 @@
+"""Reviewing relations: a relation the annotators label differently, taken into gold with
+its ends, undone and redone; the panel at 80x24 and 120x40."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotations.review.relation_items import RelationItem
+from annotations.store import Store
+from tests.support.corpus import SEED_ID
+from tests.support.pilot import wait_for_text, wait_until
+from tests.support.relations import SECURITY_CONTENT, SECURITY_SOURCE, frames_db
+from tests.support.screens import assert_arabic_laid_out, screen_lines
+from tui.app import make_app
+from tui.screens.confirm import ConfirmDialog
+from tui.screens.review import ReviewScreen
+
+
+def gold_rows(db: Path) -> tuple[list[tuple[str, str, str, dict[str, str]]], list[tuple[str, str]]]:
+    """(gold relations as (type, from text, to text, labels), gold passages (text, kind))."""
+    with Store(db) as store:
+        golds = {g.id: g for g in store.gold_passages(SEED_ID)}
+        relations = [
+            (r.type, golds[r.from_id].text, golds[r.to_id].text, dict(r.labels))
+            for r in store.gold_relations(SEED_ID)
+        ]
+        return sorted(relations), sorted((g.text, g.kind) for g in golds.values())
+
+
+async def test_relation_disagreement_into_gold_with_its_ends_undo_redo(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    frames_db(db).close()
+    app = make_app(db, annotator="lead")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("R")
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen), "review screen")
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        # Every passage is agreed on; the one disagreement is the said_by's quote.
+        item = screen.current
+        assert isinstance(item, RelationItem)
+        assert (item.kind, item.differing) == ("attributes_differ", ("quote",))
+        lines = await wait_for_text(pilot, "RELATION from")
+        panel = "\n".join(lines)
+        assert "same ends, different type or labels (quote)" in panel
+        assert "Quote: Direct" in panel and "Quote: Indirect" in panel
+        assert "[1] omar" in panel and "[2] sara" in panel
+        assert_arabic_laid_out(lines)
+        await pilot.press("2")  # sara's: indirect
+        await wait_for_text(pilot, "accepted the relation of version 2 (sara)")
+        relations, passages = gold_rows(db)
+        assert relations == [("said_by", SECURITY_CONTENT, SECURITY_SOURCE, {"quote": "indirect"})]
+        # The ends went into gold with it, as what they are.
+        assert passages == sorted([(SECURITY_CONTENT, "content"), (SECURITY_SOURCE, "source")])
+        with Store(db) as store:
+            (gold,) = store.gold_relations(SEED_ID)
+            assert gold.origin == "adjudicated" and gold.adjudicator == "lead"
+            assert sorted(gold.sources) == sorted(r.id for r in item.all_relations)
+            assert sorted(d.verdict for d in store.decisions(SEED_ID)) == ["accept"] * 3
+        await wait_for_text(pilot, "verdict: accepted version 2 (sara)")
+
+        await pilot.press("ctrl+z")  # one undo takes back the relation and its ends
+        await wait_for_text(pilot, "undone")
+        assert gold_rows(db) == ([], [])
+        with Store(db) as store:
+            assert store.decisions(SEED_ID) == []
+
+        await pilot.press("ctrl+y")
+        await wait_for_text(pilot, "redone")
+        assert gold_rows(db) == (relations, passages)
+        with Store(db) as store:
+            assert store.gold_relations(SEED_ID)[0].id == gold.id
+
+        # What is left agrees: the cue, its relation. U merges them, once confirmed.
+        await pilot.press("U")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: screen.review.settled, "article settled")
+        relations, passages = gold_rows(db)
+        assert [r[0] for r in relations] == ["cue", "said_by"]
+        assert len(passages) == 3
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_relation_item_panel_fits_the_terminal(tmp_path: Path, size: tuple[int, int]) -> None:
+    db = tmp_path / "team.db"
+    frames_db(db).close()
+    app = make_app(db, annotator="lead")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("R")
+        await pilot.pause()
+        await pilot.press("enter")
+        lines = await wait_for_text(pilot, "RELATION from")
+        assert len(lines) == size[1] and all(len(line) <= size[0] for line in lines)
+        shown = "\n".join(lines)
+        assert "[1] omar" in shown and "said by" in shown
+        assert_arabic_laid_out(lines)
+        # r rejects the relation: no gold relation, nothing else in gold either.
+        await pilot.press("r")
+        await wait_for_text(pilot, "rejected: no gold relation here")
+        assert gold_rows(db) == ([], [])
+        assert any("verdict: rejected" in line for line in screen_lines(app))
