@@ -369,6 +369,7 @@ def _gold_from(
         created_at=stamp,
         updated_at=stamp,
         notes=notes,
+        kind=passage.kind,
     )
 
 

@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from annotations.review.queue import article_review, merge_unanimous
+from annotations.review.queue import accept_relation, article_review, merge_unanimous
 from annotations.store import Store
 from tests.support.corpus import SEED_ID
 from tests.support.relations import (
     ASAYISH_CONTENT,
+    ASAYISH_CUE,
+    ASAYISH_SOURCE,
     SECURITY_CONTENT,
     SECURITY_SOURCE,
     frames_db,
@@ -113,12 +115,10 @@ def test_gold_export_carries_gold_relations(db: Path) -> None:
         # The Asayish frame is sara's alone: take it out, so everything left agrees but
         # the quote; settle that by hand, the rest unanimously.
         for p in store.passages(SEED_ID, "sara"):
-            if p.text == ASAYISH_CONTENT:
+            if p.text in (ASAYISH_CONTENT, ASAYISH_SOURCE, ASAYISH_CUE):
                 store.delete_passage(p.id, by="sara")
         review = article_review(store, SEED_ID)
         (item,) = [i for i in review.relations if i.kind == "attributes_differ"]
-        from annotations.review.queue import accept_relation
-
         accept_relation(store, item, item.relations["omar"][0], "lead")
         merge_unanimous(store, "lead")
         assert article_review(store, SEED_ID).settled

@@ -75,7 +75,7 @@ KIND_NAMES = {
 }
 RELATION_KIND_NAMES = {
     "agreement": "agreement",
-    "attributes_differ": "same ends, different type or labels",
+    "attributes_differ": "same ends, different labels",
     "partial": "not everyone linked these",
     "overlap": "ends cut differently",
     "single": "only one annotator",
@@ -364,10 +364,11 @@ class ReviewScreen(HashiyaScreen):
         for r in relations:
             relation_type = schema.relation(r.type)
             name = relation_type.label_en if relation_type else r.type
-            lines.append(english_line(f"    {name}", width))
-            for arrow, end in (("from", item.source_of(r)), ("to", item.target_of(r))):
-                lead = english_line(f"    {arrow} [{end.start}, {end.end}) ", width // 2)
-                lines.append(labelled(lead, end.text, width))
+            source, target = item.source_of(r), item.target_of(r)
+            spans = f"[{source.start}, {source.end}) → [{target.start}, {target.end})"
+            lines.append(english_line(f"    {name}: {spans}", width))
+            for arrow, end in (("from", source), ("to", target)):
+                lines.append(labelled(english_line(f"    {arrow} ", 10), end.text, width))
             if relation_type is not None:
                 lines.extend(label_lines(schema, relation_type.attributes, r.labels, width))
         return lines
@@ -425,7 +426,8 @@ class ReviewScreen(HashiyaScreen):
             kind = RELATION_KIND_NAMES[item.kind]
             if item.differing:
                 kind += " (" + ", ".join(item.differing) + ")"
-            out.append(english_line(f"RELATION from [{item.start}, {item.end}): {kind}", width))
+            out.append(f"RELATION from [{item.start}, {item.end})")
+            out.append(english_line(kind, width))
             decided = review.decision(item)
             if decided is not None:
                 words = self._relation_verdict(item, decided.verdict, decided.gold_id)
