@@ -368,6 +368,7 @@ _CONTENT_COLUMNS = (
     "text",
     "annotator",
     "labels",
+    "kind",
 )
 _CONTENT_INDEXES = tuple(PASSAGE_COLUMNS.index(c) for c in _CONTENT_COLUMNS)
 _content = itemgetter(*_CONTENT_INDEXES)
@@ -593,6 +594,7 @@ class _LineChecker:
                     record.schema_version,
                     span.created_at,
                     span.updated_at,
+                    getattr(span, "kind", ""),
                 )
             )
         document = None
