@@ -45,9 +45,7 @@ def relation_corpus(
             kind = "cue" if k == 2 else "source"
             end = cue if k == 2 else source
             labels = (
-                {}
-                if k == 2
-                else {"quote": rng.choice(QUOTES), "polarity": rng.choice(POLARITIES)}
+                {} if k == 2 else {"quote": rng.choice(QUOTES), "polarity": rng.choice(POLARITIES)}
             )
             base.append((content, end, kind, labels, rng.choice(CLAIM_TYPES)))
         article_passages: list[Passage] = []
@@ -65,7 +63,12 @@ def relation_corpus(
                 prefix = f"{article_id}-{name}-{k}"
                 article_passages.append(
                     Passage(
-                        f"{prefix}-c", article_id, *content, "", name, {"claim_type": claim},
+                        f"{prefix}-c",
+                        article_id,
+                        *content,
+                        "",
+                        name,
+                        {"claim_type": claim},
                         kind="content",
                     )
                 )

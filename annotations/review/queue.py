@@ -446,15 +446,16 @@ def unanimous_items(
             # A relation goes in when both its ends are (or go in with it) in gold.
             in_gold = {s for g in store.gold_passages(article_id) for s in g.sources}
             in_gold.update(
-                p.id for item in pending if isinstance(item, ComparisonItem) for p in item_passages(item)
+                p.id
+                for item in pending
+                if isinstance(item, ComparisonItem)
+                for p in item_passages(item)
             )
             pending = [
                 item
                 for item in pending
                 if not isinstance(item, RelationItem)
-                or all(
-                    r.from_id in in_gold and r.to_id in in_gold for r in item.all_relations
-                )
+                or all(r.from_id in in_gold and r.to_id in in_gold for r in item.all_relations)
             ]
         out.extend(pending)
     return out
@@ -475,8 +476,9 @@ def merge_unanimous(
     with store.transaction():
         for item in unanimous_items(store, article_ids, schema):
             if isinstance(item, RelationItem):
-                first = item.all_relations[0]
-                gold_relation = _gold_relation(store, item, first, "unanimous", reviewer)
+                gold_relation = _gold_relation(
+                    store, item, item.all_relations[0], "unanimous", reviewer
+                )
                 store.add_gold_relation(gold_relation)
                 store.decide(
                     Decision(item.article_id, item.key, "unanimous", reviewer, gold_relation.id)
@@ -622,11 +624,7 @@ def restore(store: Store, article_id: str, item: str, replaced: Taken) -> Taken:
                 decide_document(store, replaced.decision, replaced.gold)
         return current
     assert isinstance(replaced, Replaced)
-    with store.transaction():
-        taken = store.undo_decision(article_id, item)
-        if replaced.decision is not None:
-            store.decide(replaced.decision, replaced.gold)
-    return taken
+    return _restore_passage(store, article_id, item, replaced)
 
 
 def _take_relation(store: Store, article_id: str, key: str) -> RelationReplaced:
@@ -704,9 +702,7 @@ def _end_into_gold(
         raise ReviewError(f"the relation's end {words} is not a passage of this review")
     decided = review.decision(found)
     if decided is not None and decided.verdict == "reject":
-        raise ReviewError(
-            f"the relation's end {words} was rejected: accept a version of it first"
-        )
+        raise ReviewError(f"the relation's end {words} was rejected: accept a version of it first")
     return item_key(found), accept(store, found, passage, reviewer, schema=schema)
 
 
@@ -740,12 +736,23 @@ def accept_relation(
     return RelationReplaced(taken.decision, taken.gold, ends)
 
 
+def _restore_passage(store: Store, article_id: str, item: str, replaced: Replaced) -> Replaced:
+    """Put a passage item's verdict back as it was; returns what that took away."""
+    with store.transaction():
+        taken = store.undo_decision(article_id, item)
+        if replaced.decision is not None:
+            store.decide(replaced.decision, replaced.gold)
+    return taken
+
+
 def _restore_relation(
     store: Store, article_id: str, key: str, replaced: RelationReplaced
 ) -> RelationReplaced:
     with store.transaction():
         taken = _take_relation(store, article_id, key)
-        ends = tuple((end, restore(store, article_id, end, before)) for end, before in replaced.ends)
+        ends = tuple(
+            (end, _restore_passage(store, article_id, end, before)) for end, before in replaced.ends
+        )
         if replaced.decision is not None:
             if replaced.gold is not None:
                 store.add_gold_relation(replaced.gold)

@@ -76,9 +76,7 @@ def _union(a: _End, b: _End) -> int:
     return max(a.end, b.end) - min(a.start, b.start)
 
 
-def match_relations(
-    a: Sequence[_Rel], b: Sequence[_Rel]
-) -> tuple[int, list[tuple[_Rel, _Rel]]]:
+def match_relations(a: Sequence[_Rel], b: Sequence[_Rel]) -> tuple[int, list[tuple[_Rel, _Rel]]]:
     """One-to-one matching of two annotators' relations of one type in one article:
     (how many match exactly, every pair matched by overlap, the exact ones included)."""
     a_sorted = sorted(a)
@@ -258,7 +256,10 @@ class _Counts:
             type_id,
             SpanScores(self.exact, self.n_a, self.n_b),
             SpanScores(self.overlap, self.n_a, self.n_b),
-            {name: Confusion.from_counts(c) for name, c in zip(names, self.confusion, strict=False)},
+            {
+                name: Confusion.from_counts(c)
+                for name, c in zip(names, self.confusion, strict=False)
+            },
             self.same,
         )
 
@@ -296,7 +297,9 @@ def compute_relation_agreement(
     chosen = tuple(dict.fromkeys(annotators))
     rank = {name: r for r, name in enumerate(chosen)}
     declared = {t.id: t for t in schema.relations}
-    found_types = {r.type for rs in relations_by_article.values() for r in rs if r.annotator in rank}
+    found_types = {
+        r.type for rs in relations_by_article.values() for r in rs if r.annotator in rank
+    }
     types = (*declared, *sorted(found_types - declared.keys()))
     getters = {
         t: _values_getter(
@@ -435,7 +438,9 @@ def format_relation_report(
     lines: list[str] = []
 
     def line(text: str) -> None:
-        lines.append(cut_logical(text) if logical else draw(text, direction="ltr", shape=shape).text)
+        lines.append(
+            cut_logical(text) if logical else draw(text, direction="ltr", shape=shape).text
+        )
 
     def rows_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Any = ()) -> None:
         lines.extend(table(headers, rows, right=right, rule=True, shape=shape, logical=logical))
@@ -491,9 +496,7 @@ def format_relation_report(
                 continue
             for name in report.attributes[t]:
                 c = scores.confusion[name]
-                rows.append(
-                    [p.a, p.b, t, attribute_label(name), format_figure(c.kappa, c.n), same]
-                )
+                rows.append([p.a, p.b, t, attribute_label(name), format_figure(c.kappa, c.n), same])
     if labelled:
         line("")
         line("Relation attributes on relations matched by overlap: Cohen's kappa (n = matched)")

@@ -124,11 +124,7 @@ def compare_relations(
     by_id = {p.id: p for p in passages}
     wanted = dict.fromkeys(annotators)
     chosen = sorted(
-        (
-            r
-            for r in relations
-            if r.annotator in wanted and r.from_id in by_id and r.to_id in by_id
-        ),
+        (r for r in relations if r.annotator in wanted and r.from_id in by_id and r.to_id in by_id),
         key=lambda r: (
             by_id[r.from_id].start,
             by_id[r.from_id].end,
@@ -169,8 +165,10 @@ def compare_relations(
         present = sum(1 for rs in per.values() if rs)
         reviewed = reviewed_relation_attributes(schema, {r.type for r in group})
         differing = _differing(group, reviewed)
-        ends = {(by_id[r.from_id].start, by_id[r.from_id].end, by_id[r.to_id].start,
-                 by_id[r.to_id].end) for r in group}
+        ends = {
+            (by_id[r.from_id].start, by_id[r.from_id].end, by_id[r.to_id].start, by_id[r.to_id].end)
+            for r in group
+        }
         kind: Kind
         if present == 1:
             kind = "single"
@@ -186,9 +184,7 @@ def compare_relations(
                 article_id=group[0].article_id,
                 kind=kind,
                 relations={a: tuple(rs) for a, rs in per.items()},
-                ends={
-                    pid: by_id[pid] for r in group for pid in (r.from_id, r.to_id)
-                },
+                ends={pid: by_id[pid] for r in group for pid in (r.from_id, r.to_id)},
                 start=min(p.start for p in sources),
                 end=max(p.end for p in sources),
                 differing=differing,

@@ -43,10 +43,29 @@ def test_agreement_prints_relation_figures(db: Path) -> None:
     # omar: said_by and cue on the security frame; sara: the same two, and the Asayish
     # frame's said_by and cue. said_by: omar 1, sara 2, 1 matched exactly (the quote
     # differs, the ends do not): P = 1/1, R = 1/2, F1 = 2/3. cue: the same counts.
-    assert ["omar", "sara", "said_by", "1", "2", "1.000/0.500/0.667", "(1)",
-            "1.000/0.500/0.667", "(1)"] in rows
-    assert ["omar", "sara", "all", "types", "2", "4", "1.000/0.500/0.667", "(2)",
-            "1.000/0.500/0.667", "(2)"] in rows
+    assert [
+        "omar",
+        "sara",
+        "said_by",
+        "1",
+        "2",
+        "1.000/0.500/0.667",
+        "(1)",
+        "1.000/0.500/0.667",
+        "(1)",
+    ] in rows
+    assert [
+        "omar",
+        "sara",
+        "all",
+        "types",
+        "2",
+        "4",
+        "1.000/0.500/0.667",
+        "(2)",
+        "1.000/0.500/0.667",
+        "(2)",
+    ] in rows
     # The quote on the one matched said_by: direct against indirect, kappa 0 (n=1: one
     # item, p_o = 0, p_e = 0), no matched relation with the same labels.
     assert ["omar", "sara", "said_by", "quote", "0.000", "(n=1)", "0", "of", "1"] in rows
@@ -133,5 +152,7 @@ def test_gold_export_carries_gold_relations(db: Path) -> None:
     assert links[1] == ("said_by", SECURITY_CONTENT, SECURITY_SOURCE, {"quote": "direct"})
     assert links[0][0] == "cue"
     assert {s["kind"] for s in spans.values()} == {"source", "cue"} | (
-        {"content"} if any("kind" in s and s["kind"] == "content" for s in spans.values()) else set()
+        {"content"}
+        if any("kind" in s and s["kind"] == "content" for s in spans.values())
+        else set()
     )

@@ -18,14 +18,10 @@ _ids = count()
 
 
 def span(annotator: str, start: int, end: int, kind: str, article_id: str = "art") -> Passage:
-    return Passage(
-        f"p{next(_ids):05d}", article_id, start, end, "", annotator, {}, kind=kind
-    )
+    return Passage(f"p{next(_ids):05d}", article_id, start, end, "", annotator, {}, kind=kind)
 
 
-def link(
-    a: Passage, b: Passage, type_id: str = "said_by", **labels: str
-) -> Relation:
+def link(a: Passage, b: Passage, type_id: str = "said_by", **labels: str) -> Relation:
     return Relation(f"r{next(_ids):05d}", a.article_id, a.annotator, type_id, a.id, b.id, labels)
 
 
@@ -111,14 +107,44 @@ def test_json_and_text_report_carry_the_figures() -> None:
     assert data["articles"][0]["pairs"][0]["matched"] == {"exact": 1, "overlap": 2}
     text = format_relation_report(report, confusion=True, per_article=True)
     rows = [line.split() for line in text.splitlines()]
-    assert ["omar", "sara", "said_by", "2", "3", "0.500/0.333/0.400", "(1)",
-            "1.000/0.667/0.800", "(2)"] in rows
-    assert ["omar", "sara", "all", "types", "3", "3", "0.333/0.333/0.333", "(1)",
-            "0.667/0.667/0.667", "(2)"] in rows
-    assert ["omar", "sara", "cue", "1", "0", "0.000/undefined/0.000", "(0)",
-            "0.000/undefined/0.000", "(0)"] in rows
+    assert [
+        "omar",
+        "sara",
+        "said_by",
+        "2",
+        "3",
+        "0.500/0.333/0.400",
+        "(1)",
+        "1.000/0.667/0.800",
+        "(2)",
+    ] in rows
+    assert [
+        "omar",
+        "sara",
+        "all",
+        "types",
+        "3",
+        "3",
+        "0.333/0.333/0.333",
+        "(1)",
+        "0.667/0.667/0.667",
+        "(2)",
+    ] in rows
+    assert [
+        "omar",
+        "sara",
+        "cue",
+        "1",
+        "0",
+        "0.000/undefined/0.000",
+        "(0)",
+        "0.000/undefined/0.000",
+        "(0)",
+    ] in rows
     assert ["omar", "sara", "said_by", "quote", "0.000", "(n=2)", "1", "of", "2"] in rows
-    assert any("said_by quote: omar / sara (rows a, columns b)" in line for line in text.splitlines())
+    assert any(
+        "said_by quote: omar / sara (rows a, columns b)" in line for line in text.splitlines()
+    )
 
 
 def test_one_to_one_greedy_prefers_the_larger_overlap() -> None:
@@ -167,7 +193,10 @@ def test_an_article_counts_only_for_annotators_with_passages_there() -> None:
     )
     pairs = {(p.a, p.b): p for p in report.pairs}
     assert pairs[("amal", "omar")].n_articles == 1
-    assert (pairs[("amal", "omar")].overall.exact.n_a, pairs[("amal", "omar")].overall.exact.n_b) == (0, 1)
+    assert (
+        pairs[("amal", "omar")].overall.exact.n_a,
+        pairs[("amal", "omar")].overall.exact.n_b,
+    ) == (0, 1)
     assert pairs[("amal", "sara")].n_articles == 0
     assert pairs[("amal", "sara")].overall.exact.f1 is None
     assert pairs[("omar", "sara")].overall.exact.f1 == 1.0
@@ -177,6 +206,8 @@ def test_a_relation_with_an_end_not_in_the_article_is_left_out_and_counted() -> 
     o_c, o_s = span("omar", 0, 10, "content"), span("omar", 20, 25, "source")
     s_c = span("sara", 0, 10, "content")
     dangling = Relation("r-x", "art", "sara", "said_by", s_c.id, "gone", {})
-    report = compute_relation_agreement({"art": [o_c, o_s, s_c]}, {"art": [link(o_c, o_s), dangling]})
+    report = compute_relation_agreement(
+        {"art": [o_c, o_s, s_c]}, {"art": [link(o_c, o_s), dangling]}
+    )
     assert report.n_unresolved == 1
     assert report.pairs[0].overall.exact.n_b == 0

@@ -346,7 +346,7 @@ class ReviewScreen(HashiyaScreen):
         for p in passages:
             lines.append(f"    [{p.start}, {p.end})")
             lines.extend("    " + line for line in visual_lines(p.text, width - 4)[:3])
-            lines.extend(label_lines(schema, schema.attributes, p.labels, width))
+            lines.extend(label_lines(schema, schema.attributes_of(p.kind), p.labels, width))
             for comment in self.hashiya.store.comments(p.id):
                 head = english_line(f"    💬 {comment.author}:", width // 2) + " "
                 lines.append(labelled(head, comment.body, width))
@@ -721,7 +721,7 @@ class ReviewScreen(HashiyaScreen):
         )
         documents = [i for i in disputes if isinstance(i, DocumentItem)]
         if self.current in spans:
-            at = spans.index(self.current) + direction  # type: ignore[arg-type]
+            at = spans.index(self.current) + direction
             if 0 <= at < len(spans):
                 self._go(spans[at])
                 return
