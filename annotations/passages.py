@@ -16,6 +16,7 @@ from typing import Any
 from annotations.articles import now_iso
 from annotations.models import Article, DocumentLabels, Passage, freeze_labels
 from annotations.schema import LabelSchema
+from annotations.text import printable
 
 
 class PassageError(ValueError):
@@ -23,11 +24,12 @@ class PassageError(ValueError):
 
 
 def checked_labels(
-    labels: Mapping[str, Any], schema: LabelSchema, level: str = "passage"
+    labels: Mapping[str, Any], schema: LabelSchema, level: str = "passage", *, kind: str = ""
 ) -> dict[str, Any]:
-    """`labels` in canonical form, or PassageError naming the first problem."""
+    """`labels` in canonical form, or PassageError naming the first problem (a passage's
+    checked against its `kind`)."""
     cleaned = schema.clean_labels(labels, level)
-    problems = schema.validate_labels(cleaned, level)
+    problems = schema.validate_labels(cleaned, level, kind=kind)
     if problems:
         attr_id, reason = problems[0]
         raise PassageError(f"{attr_id}: {reason}")
@@ -43,17 +45,21 @@ def new_passage(
     schema: LabelSchema,
     *,
     stamp: str | None = None,
+    kind: str = "",
 ) -> Passage:
-    """A new passage on `article.text[start:end]` (code points, half-open), with a new id.
+    """A new passage on `article.text[start:end]` (code points, half-open), with a new id,
+    of `kind` ("" or the schema's default kind: stored as "").
 
-    Raises PassageError when the range is empty or outside the text, or the labels do not
-    fit the schema (an unknown attribute or value, a missing required one...).
+    Raises PassageError when the range is empty or outside the text, the kind is unknown,
+    or the labels do not fit the schema and kind (an unknown attribute or value, a missing
+    required one...).
     """
     text = article.text
     if not 0 <= start < end <= len(text):
         raise PassageError(
             f"no passage at [{start}, {end}): the article has {len(text)} characters"
         )
+    kind = stored_kind(schema, kind)
     stamp = stamp or now_iso()
     return Passage(
         id=str(uuid.uuid4()),
@@ -62,12 +68,23 @@ def new_passage(
         end=end,
         text=text[start:end],
         annotator=annotator,
-        labels=freeze_labels(checked_labels(labels, schema)),
+        labels=freeze_labels(checked_labels(labels, schema, kind=kind)),
         schema_name=schema.name,
         schema_version=schema.version,
         created_at=stamp,
         updated_at=stamp,
+        kind=kind,
     )
+
+
+def stored_kind(schema: LabelSchema, kind: str) -> str:
+    """The kind as stored: "" for the schema's default kind; PassageError when the schema
+    has no such kind."""
+    found = schema.kind(kind)
+    if found is None:
+        known = ", ".join(k.id for k in schema.kinds)
+        raise PassageError(f"unknown kind '{printable(kind)}' (expected one of: {known})")
+    return "" if found is schema.default_kind else found.id
 
 
 def relabelled(
@@ -78,7 +95,7 @@ def relabelled(
     and the schema name and version it was made under."""
     known = {k: v for k, v in labels.items() if schema.attribute(k) is not None}
     kept = {k: v for k, v in passage.labels.items() if schema.attribute(k) is None}
-    merged = {**checked_labels(known, schema), **kept}
+    merged = {**checked_labels(known, schema, kind=passage.kind), **kept}
     return replace(passage, labels=freeze_labels(merged), updated_at=stamp or now_iso())
 
 

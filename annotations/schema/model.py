@@ -655,20 +655,23 @@ class LabelSchema:
         attributes = self._level(level)
         known = self._attributes_by_id[level]
         problems: list[tuple[str, str]] = []
-        for_kind = ""
+        of_schema = known
+        kind_id = ""
         if level == "passage":
             found = self.kind(kind)
             if found is None:
                 expected = ", ".join(k.id for k in self.kinds)
                 return [("kind", f"unknown kind '{_shown(kind)}' (expected one of: {expected})")]
+            kind_id = found.id
             attributes = self.attributes_of(kind)
             known = {a.id: a for a in attributes}
-            if self.declares_kinds:
-                for_kind = f" for kind {found.id}"
         for key in labels:
             if key not in known:
                 expected = ", ".join(known) or "none"
                 shown = _shown(str(key))
+                # An attribute of another kind is named as such; one the schema does not
+                # have at all is just unknown.
+                for_kind = f" for kind {kind_id}" if key in of_schema else ""
                 problems.append(
                     (str(key), f"unknown attribute '{shown}'{for_kind} (expected: {expected})")
                 )

@@ -36,6 +36,7 @@ EXPORT_ROW_COLUMNS = (
     "labels",
     "created_at",
     "updated_at",
+    "kind",
 )
 
 

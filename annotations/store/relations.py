@@ -165,19 +165,13 @@ class RelationQueries(PassageQueries):
             return []
         with self.transaction():
             ends = self._passage_owners([i for r in batch for i in (r.from_id, r.to_id)])
-            stored = {
-                row[0]: relation_from_row(row)
-                for row in self.conn.execute(
-                    _SELECT + " WHERE id IN (SELECT value FROM json_each(?))",
-                    (json.dumps([r.id for r in batch]),),
-                )
-            }
+            stored = self.relations_by_id([r.id for r in batch])
             fresh: list[Relation] = []
             kept: list[str] = []
             for r in batch:
                 have = stored.get(r.id)
                 if have is not None:
-                    if _same_link(have, r):
+                    if same_link(have, r):
                         kept.append(r.id)
                         continue
                     raise StoreError(
@@ -229,6 +223,25 @@ class RelationQueries(PassageQueries):
                 self.conn.execute("DELETE FROM relations WHERE id = ?", (rel.id,))
                 self._relation_audit(rel, action, by, rel, None)
             return super().delete_passage(passage_id, by=by, action=action)
+
+    def relation_problem(self, r: Relation) -> str | None:
+        """Why `add_relation` would refuse `r` (its ends, or the link exists under another
+        id), in one line, or None: what an import reports and goes on past."""
+        try:
+            self._check_ends(r)
+            self._check_new_link(r)
+        except StoreError as exc:
+            return str(exc)
+        return None
+
+    def relations_by_id(self, ids: Sequence[str]) -> dict[str, Relation]:
+        """The stored relations of those ids that exist, in one query."""
+        if not ids:
+            return {}
+        rows = self.conn.execute(
+            _SELECT + " WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),)
+        )
+        return {row[0]: relation_from_row(row) for row in rows}
 
     def relation(self, rel_id: str) -> Relation | None:
         row = self.conn.execute(_SELECT + " WHERE id = ?", (rel_id,)).fetchone()
@@ -325,7 +338,7 @@ class RelationQueries(PassageQueries):
         return _gold_from_row(row)
 
 
-def _same_link(a: Relation, b: Relation) -> bool:
+def same_link(a: Relation, b: Relation) -> bool:
     """The same relation as far as an import cares: ends, type and labels."""
     return (a.article_id, a.annotator, a.type, a.from_id, a.to_id, a.labels) == (
         b.article_id,
