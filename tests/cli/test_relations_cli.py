@@ -129,7 +129,7 @@ def test_search_related_to_text_output_and_bad_actor(db: Path) -> None:
     assert "Traceback" not in err
 
 
-def test_gold_export_carries_gold_relations(db: Path) -> None:
+def test_gold_export_carries_gold_relations(db: Path, tmp_path: Path) -> None:
     with Store(db) as store:
         # The Asayish frame is sara's alone: take it out, so everything left agrees but
         # the quote; settle that by hand, the rest unanimously.
@@ -151,8 +151,25 @@ def test_gold_export_carries_gold_relations(db: Path) -> None:
     )
     assert links[1] == ("said_by", SECURITY_CONTENT, SECURITY_SOURCE, {"quote": "direct"})
     assert links[0][0] == "cue"
-    assert {s["kind"] for s in spans.values()} == {"source", "cue"} | (
-        {"content"}
-        if any("kind" in s and s["kind"] == "content" for s in spans.values())
-        else set()
+    assert {s.get("kind", "content") for s in spans.values()} == {"content", "source", "cue"}
+    # Each gold relation says where it came from: the reviewer's choice, or everyone's.
+    by_type = {r["type"]: r["provenance"] for r in line["relations"]}
+    assert by_type["said_by"]["origin"] == "adjudicated"
+    assert by_type["cue"]["origin"] == "unanimous"
+    assert by_type["said_by"]["adjudicator"] == "lead" and len(by_type["said_by"]["sources"]) == 2
+    # The gold line reads back: into a fresh database, the same links between the spans.
+    exported = tmp_path / "gold.jsonl"
+    exported.write_text(
+        "\n".join(x for x in out.splitlines() if json.loads(x)["article_id"] == SEED_ID) + "\n",
+        encoding="utf-8",
     )
+    fresh = tmp_path / "fresh.db"
+    code, _, err = run(fresh, "import-annotations", str(exported))
+    assert code == 0, err
+    with Store(fresh) as store:
+        passages = {p.id: p for p in store.passages(SEED_ID, "gold")}
+        back = sorted(
+            (r.type, passages[r.from_id].text, passages[r.to_id].text, dict(r.labels))
+            for r in store.relations(SEED_ID, "gold")
+        )
+    assert back == links
