@@ -173,3 +173,22 @@ def test_gold_export_carries_gold_relations(db: Path, tmp_path: Path) -> None:
             for r in store.relations(SEED_ID, "gold")
         )
     assert back == links
+
+
+def test_merge_unanimous_takes_agreed_relations_with_their_ends(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    frames_db(db).close()
+    code, out, _ = run(db, "--annotator", "lead", "review", "merge-unanimous")
+    assert code == 0
+    # The content, source and cue passages agree, and so does the cue relation; the
+    # said_by's quote differs and is left for a reviewer.
+    assert out.strip() == (
+        "3 passages, 1 relation merged into the gold layer; 1 item still need a reviewer"
+        " (R in the app)"
+    )
+    with Store(db) as store:
+        (gold,) = store.gold_relations(SEED_ID)
+        assert (gold.type, gold.origin, gold.adjudicator) == ("cue", "unanimous", "lead")
+    code, out, _ = run(db, "review", "queue", "--json")
+    (record,) = [json.loads(line) for line in out.splitlines()]
+    assert (record["items"], record["disagreements"], record["open"]) == (5, 1, 1)
