@@ -8,15 +8,17 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
+from annotations.review.compare import ComparisonItem
 from annotations.review.relation_items import RelationItem
 from annotations.store import Store
-from tests.support.corpus import SEED_ID
+from tests.support.corpus import SEED_ID, passage_on
 from tests.support.pilot import wait_for_text, wait_until
 from tests.support.relations import SECURITY_CONTENT, SECURITY_SOURCE, frames_db
 from tests.support.screens import assert_arabic_laid_out, screen_lines
 from tui.app import make_app
 from tui.screens.confirm import ConfirmDialog
 from tui.screens.review import ReviewScreen
+from tui.widgets.reader_view import ReaderView
 
 
 def gold_rows(db: Path) -> tuple[list[tuple[str, str, str, dict[str, str]]], list[tuple[str, str]]]:
@@ -105,3 +107,47 @@ async def test_relation_item_panel_fits_the_terminal(tmp_path: Path, size: tuple
         await wait_for_text(pilot, "rejected: no gold relation here")
         assert gold_rows(db) == ([], [])
         assert any("verdict: rejected" in line for line in screen_lines(app))
+
+
+async def test_n_reaches_relation_items_in_text_order_and_l_cycles_them(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    store = frames_db(db)
+    article = store.get_article(SEED_ID)
+    assert article is not None
+    # A passage disagreement earlier in the article (claim types differ).
+    disputed = "قرار إخراج التحالف الدولي من العراق ثابت"
+    for who, claim in (("omar", "prediction"), ("sara", "factual_report")):
+        store.add_passage(passage_on(article, disputed, who, kind="content", claim_type=claim))
+    store.close()
+    app = make_app(db, annotator="lead")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("R")
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen), "review screen")
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        first = screen.current
+        assert isinstance(first, ComparisonItem) and first.differing == ("claim_type",)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(screen.current, RelationItem), "relation")
+        assert screen.current.kind == "attributes_differ"  # type: ignore[union-attr]
+        view = screen.query_one(ReaderView)
+        assert view.caret == screen.current.start  # type: ignore[union-attr]
+        await pilot.press("n")  # wraps to the first
+        await wait_until(pilot, lambda: screen.current == first, "back to the passage")
+        # l: the relations from the content under the caret (said_by, cue), in turn.
+        view.caret = screen.review.relations[0].start
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        one = screen.current
+        await pilot.press("l")
+        await pilot.pause()
+        other = screen.current
+        assert isinstance(one, RelationItem) and isinstance(other, RelationItem)
+        assert {one.all_relations[0].type, other.all_relations[0].type} == {"said_by", "cue"}
+        await pilot.press("l")
+        await pilot.pause()
+        assert screen.current == one
+        await wait_for_text(pilot, "RELATION from")
