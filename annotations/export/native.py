@@ -670,6 +670,7 @@ def span_record(
         "start": start,
         "end": end,
         "text": span["text"],
+        **({"kind": span["kind"]} if span.get("kind") else {}),
         "labels": copy.deepcopy(span["labels"]),
         "actors": [copy.deepcopy(a) for a in record["actors"] if a["id"] in named],
         "document_labels": copy.deepcopy(record["document_labels"]),

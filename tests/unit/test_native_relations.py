@@ -406,3 +406,54 @@ def test_the_fast_path_takes_a_line_with_relations() -> None:
     assert quick is not None and quick.relations
     assert quick == native._parse_fully(line, 1)
     assert quick.to_dict(native.Layout.of(SCHEMA)) == _base()
+
+
+# --- the JSON Schema of a line ----------------------------------------------------------
+
+
+def test_the_json_schema_accepts_lines_with_kinds_and_relations(source: Store) -> None:
+    import jsonschema
+
+    from annotations.export import json_schema, span_records
+
+    line_schema = json_schema(SCHEMA)
+    jsonschema.Draft202012Validator.check_schema(line_schema)
+    validator = jsonschema.Draft202012Validator(line_schema)
+    record = _line(source)
+    validator.validate(record)
+    span_validator = jsonschema.Draft202012Validator(json_schema(SCHEMA, "span"))
+    spans = span_records(record)
+    assert [s.get("kind") for s in spans] == ["cue", "source", None, "cue", None]
+    for span_line in spans:
+        span_validator.validate(span_line)
+    assert line_schema["$defs"]["relation"]["properties"]["type"]["enum"] == [
+        "said_by",
+        "cue",
+        "part_of",
+    ]
+    said_by = line_schema["$defs"]["relation_labels_said_by"]["properties"]
+    assert said_by["quote"]["enum"] == ["direct", "indirect", "mixed"]
+    assert list(line_schema["$defs"]["labels_source"]["properties"]) == ["actor", "note"]
+
+    def changed(change: Any) -> dict[str, Any]:
+        out = copy.deepcopy(record)
+        change(out)
+        return out
+
+    source_at = _span(record, "s1")
+    cue_at = _span(record, "v1")
+    for bad in (
+        changed(lambda r: r["spans"][source_at]["labels"].update({"stance": "critical"})),
+        changed(lambda r: r["spans"][cue_at].update({"kind": "speaker"})),
+        changed(lambda r: r["relations"][0].update({"type": "quoted_by"})),
+        changed(lambda r: r["relations"][0]["labels"].update({"quote": "verbatim"})),
+        changed(lambda r: r["relations"][1]["labels"].update({"quote": "direct"})),
+        changed(lambda r: r["relations"][0].pop("to")),
+    ):
+        assert not validator.is_valid(bad)
+    # The default kind named outright is a content too.
+    named = changed(lambda r: r["spans"][_span(r, "c1")].update({"kind": "content"}))
+    validator.validate(named)
+    assert not validator.is_valid(
+        changed(lambda r: r["spans"][_span(r, "c1")].update({"kind": "cue"}))
+    )  # a cue's labels hold no stance

@@ -485,3 +485,27 @@ def test_frames_survive_a_cycle_of_part_of_links(article: Article) -> None:
     (frame,) = frames(SCHEMA, [a, b], loop)
     assert frame.contents == (a, b)
     assert set(frame.relations) == set(loop)
+
+
+def test_the_release_1_database_upgrades_to_kinds_and_relations(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.support.release_db import DB
+
+    db = tmp_path / "release-1.db"
+    shutil.copy(DB, db)
+    with Store(db) as upgraded:
+        assert upgraded.version == 9
+        passages = list(upgraded.all_passages())
+        assert passages and {p.kind for p in passages} == {""}  # all contents, as before
+        assert {g.kind for g in upgraded.gold_passages()} == {""}
+        assert upgraded.relation_count() == 0
+        # Two of one annotator's passages on one article can now be linked.
+        by_pair: dict[tuple[str, str], list[Passage]] = {}
+        for p in passages:
+            by_pair.setdefault((p.article_id, p.annotator), []).append(p)
+        first, second = next(ps for ps in by_pair.values() if len(ps) >= 2)[:2]
+        rel = new_relation(SCHEMA, second, first, "part_of", {}, first.annotator)
+        upgraded.add_relation(rel, by=first.annotator)
+        (framed,) = [f for f in frames(SCHEMA, passages, [rel]) if len(f.contents) == 2]
+        assert set(framed.contents) == {first, second}

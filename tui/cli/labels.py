@@ -175,8 +175,9 @@ def schema_json_schema(ctx: click.Context, file: Path | None, unit: str) -> None
 @click.pass_context
 def doctor_command(ctx: click.Context) -> None:
     """Check the database: SQLite integrity, passages whose quoted text no longer
-    matches their article (never moved silently), and passage or document labels the
-    schema cannot read (unknown attributes or values, wrong types).
+    matches their article (never moved silently), passage or document labels the
+    schema cannot read (unknown attributes or values, wrong types, an unknown kind), and
+    relations whose ends are gone or are not the kinds their type links.
 
     Exits 1 when anything is wrong.
 
