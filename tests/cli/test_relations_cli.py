@@ -7,10 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
+from annotations.export.json_schema import json_schema
 from annotations.review.queue import accept_relation, article_review, merge_unanimous
+from annotations.schema import default_schema
 from annotations.store import Store
 from tests.support.corpus import SEED_ID
 from tests.support.relations import (
@@ -157,6 +160,7 @@ def test_gold_export_carries_gold_relations(db: Path, tmp_path: Path) -> None:
     assert by_type["said_by"]["origin"] == "adjudicated"
     assert by_type["cue"]["origin"] == "unanimous"
     assert by_type["said_by"]["adjudicator"] == "lead" and len(by_type["said_by"]["sources"]) == 2
+    jsonschema.validate(line, json_schema(default_schema()))
     # The gold line reads back: into a fresh database, the same links between the spans.
     exported = tmp_path / "gold.jsonl"
     exported.write_text(
