@@ -151,3 +151,21 @@ async def test_n_reaches_relation_items_in_text_order_and_l_cycles_them(tmp_path
         await pilot.pause()
         assert screen.current == one
         await wait_for_text(pilot, "RELATION from")
+
+
+async def test_agreement_screen_shows_the_relation_figures(tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    frames_db(db).close()
+    app = make_app(db, annotator="lead")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("A")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        report = str(app.screen.query_one("#agreement-report").render())
+        rows = [line.split() for line in report.splitlines()]
+        assert "Relations of 2 annotators over 1 articles (1 annotated by two or more)," in report
+        # One said_by each, same ends: matched exactly; the quote differs (kappa n=1).
+        assert ["omar", "sara", "said_by", "1", "1", "1.000/1.000/1.000", "(1)",
+                "1.000/1.000/1.000", "(1)"] in rows  # fmt: skip
+        assert ["omar", "sara", "said_by", "quote", "0.000", "(n=1)", "0", "of", "1"] in rows
