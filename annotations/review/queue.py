@@ -787,6 +787,8 @@ def my_reviews(store: Store, annotator: str) -> list[MyReview]:
     out: list[MyReview] = []
     decided: dict[str, Decision] = {}
     for d in store.decisions():
+        if is_relation_key(d.item) or d.item == DOCUMENT_ITEM:
+            continue  # keys of passage ids only
         for passage_id in d.item.split(","):
             decided[passage_id] = d
     commented = store.commented_passage_ids()

@@ -445,6 +445,9 @@ def format_relation_report(
     def rows_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Any = ()) -> None:
         lines.extend(table(headers, rows, right=right, rule=True, shape=shape, logical=logical))
 
+    if not report.n_relations:
+        line("Relations: none by these annotators, so nothing to compare")
+        return "\n".join(lines)
     by_annotator = ", ".join(f"{a} {n:,}" for a, n in report.relations_by_annotator.items())
     line(
         f"Relations of {len(report.annotators)} annotators over {report.n_articles:,} articles "

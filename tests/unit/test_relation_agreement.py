@@ -211,3 +211,13 @@ def test_a_relation_with_an_end_not_in_the_article_is_left_out_and_counted() -> 
     )
     assert report.n_unresolved == 1
     assert report.pairs[0].overall.exact.n_b == 0
+
+
+def test_no_relations_is_one_line_not_empty_tables() -> None:
+    content = span("omar", 0, 10, "content")
+    other = span("sara", 0, 10, "content")
+    report = compute_relation_agreement({"art": [content, other]}, {})
+    assert report.pairs[0].overall.exact.f1 is None
+    assert format_relation_report(report) == (
+        "Relations: none by these annotators, so nothing to compare"
+    )

@@ -11,7 +11,7 @@ import click
 
 from annotations.layout.chars import cell_width
 from annotations.layout.draw import cut_logical, draw
-from annotations.schema import LabelSchema
+from annotations.schema import LabelSchema, schema_with_user_actors
 from annotations.search import Hit, search
 from annotations.search.passages import PassageHit, search_passages
 from annotations.search.related import ActorNotFound, resolve_actor
@@ -259,7 +259,7 @@ def search_command(
         related = None
         if related_to is not None:
             try:
-                related = [resolve_actor(schema, related_to)]
+                related = [resolve_actor(schema_with_user_actors(store, schema), related_to)]
             except ActorNotFound as exc:
                 raise click.BadParameter(printable(str(exc)), param_hint="--related-to") from None
         found = search_passages(
