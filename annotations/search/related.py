@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from annotations.schema.actor_search import match_rank, search_key
 
 if TYPE_CHECKING:
-    from annotations.models import Passage
+    from annotations.models import Passage, Relation
     from annotations.schema import Actor, LabelSchema
     from annotations.store import Store
 
@@ -93,16 +93,17 @@ def related_passage_ids(
     from annotations.relations import frames
 
     wanted = list(actors)
-    by_article: dict[str, set[str]] = {}
+    by_article: dict[str, dict[str, list[Relation]]] = {}
     for r in store.all_relations([annotator] if annotator else None):
         if article_id is None or r.article_id == article_id:
-            by_article.setdefault(r.article_id, set()).add(r.annotator)
+            by_article.setdefault(r.article_id, {}).setdefault(r.annotator, []).append(r)
     found: set[str] = set()
-    for art, annotators in by_article.items():
-        for name in sorted(annotators):
-            passages = store.passages(art, name)
-            relations = store.relations(art, name)
-            for frame in frames(schema, passages, relations):
+    for art, by_annotator in by_article.items():
+        passages: dict[str, list[Passage]] = {}
+        for p in store.passages(art):
+            passages.setdefault(p.annotator, []).append(p)
+        for name, relations in by_annotator.items():
+            for frame in frames(schema, passages.get(name, []), relations):
                 if any(is_actors_source(schema, s, wanted) for s in frame.sources):
                     found.update(p.id for p in frame.contents)
     return found
