@@ -48,7 +48,7 @@ from annotations.models import (
 )
 from annotations.relations import check_ends
 from annotations.review.queue import article_review
-from annotations.schema import LabelSchema
+from annotations.schema import RELATION_LEVEL, LabelSchema
 from annotations.schema import schema_with_user_actors as schema_with_user_actors  # re-export
 from annotations.store import PASSAGE_COLUMNS, STATUSES, Store, UserActor
 from annotations.store.labels import labels_from_json, labels_json
@@ -728,8 +728,7 @@ class _LineChecker:
                     problems.append(
                         FormatError(
                             lineno,
-                            f"span {span_id!r} is a {have}, but {rel.type} links"
-                            f" {'from' if end == 'from' else 'to'} a {wanted}",
+                            f"span {span_id!r} is a {have}, but {rel.type} links {end} a {wanted}",
                             f"{path}.{end}",
                         )
                     )
@@ -751,7 +750,7 @@ class _LineChecker:
             replace(
                 made,
                 labels=freeze_labels(
-                    self.schema.clean_labels(made.labels, f"relation:{made.type}")
+                    self.schema.clean_labels(made.labels, RELATION_LEVEL + made.type)
                 ),
             )
             for made in record.relation_records()

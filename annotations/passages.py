@@ -88,15 +88,22 @@ def stored_kind(schema: LabelSchema, kind: str) -> str:
 
 
 def relabelled(
-    passage: Passage, labels: Mapping[str, Any], schema: LabelSchema, *, stamp: str | None = None
+    passage: Passage,
+    labels: Mapping[str, Any],
+    schema: LabelSchema,
+    *,
+    stamp: str | None = None,
+    kind: str | None = None,
 ) -> Passage:
-    """`passage` with these labels instead of its own, checked as for a new passage; it
-    keeps the labels of attributes the schema does not know (made under another schema)
-    and the schema name and version it was made under."""
+    """`passage` with these labels instead of its own (and of `kind` when given), checked
+    as for a new passage; it keeps the labels of attributes the schema does not know
+    (made under another schema) and the schema name and version it was made under.
+    Whether its relations still suit a new kind is `relations.broken_by`'s to say."""
+    kind = passage.kind if kind is None else stored_kind(schema, kind)
     known = {k: v for k, v in labels.items() if schema.attribute(k) is not None}
     kept = {k: v for k, v in passage.labels.items() if schema.attribute(k) is None}
-    merged = {**checked_labels(known, schema, kind=passage.kind), **kept}
-    return replace(passage, labels=freeze_labels(merged), updated_at=stamp or now_iso())
+    merged = {**checked_labels(known, schema, kind=kind), **kept}
+    return replace(passage, labels=freeze_labels(merged), updated_at=stamp or now_iso(), kind=kind)
 
 
 def document_labels(

@@ -147,6 +147,25 @@ def relabelled_relation(
     return replace(relation, labels=freeze_labels(cleaned), updated_at=stamp or now_iso())
 
 
+def broken_by(
+    schema: LabelSchema,
+    passage: Passage,
+    relations: Iterable[Relation],
+    by_id: Mapping[str, Passage],
+) -> list[Relation]:
+    """The relations that `passage` (changed: another kind) would leave linking kinds
+    their type does not link; `by_id` holds the other ends."""
+    broken = []
+    for rel in relations:
+        if passage.id not in (rel.from_id, rel.to_id):
+            continue
+        from_p = passage if rel.from_id == passage.id else by_id.get(rel.from_id)
+        to_p = passage if rel.to_id == passage.id else by_id.get(rel.to_id)
+        if from_p is None or to_p is None or check_ends(schema, from_p, to_p, rel.type):
+            broken.append(rel)
+    return broken
+
+
 @dataclass(frozen=True)
 class Frame:
     """One claim: its content pieces in text order, the passages naming its sources and

@@ -457,3 +457,69 @@ def test_the_json_schema_accepts_lines_with_kinds_and_relations(source: Store) -
     assert not validator.is_valid(
         changed(lambda r: r["spans"][_span(r, "c1")].update({"kind": "cue"}))
     )  # a cue's labels hold no stance
+
+
+# --- round trip, any frames -------------------------------------------------------------
+
+KINDS = ["", "source", "cue"]
+LABELS_OF = {"": {"stance": "critical"}, "source": {"actor": "isis"}, "cue": {}}
+
+
+@st.composite
+def framed_stores(draw: st.DrawFn) -> Store:
+    """One article, two annotators' passages of random kinds, and random valid relations
+    between each annotator's own passages."""
+    article = make_article(TEXT)
+    store = Store(":memory:")
+    store.add_articles([article])
+    count = 0
+    for who in ("omar", "sara"):
+        mine: list[Passage] = []
+        for _ in range(draw(st.integers(0, 5))):
+            start = draw(st.integers(0, len(TEXT) - 2))
+            end = draw(st.integers(start + 1, len(TEXT) - 1))
+            kind = draw(st.sampled_from(KINDS))
+            count += 1
+            p = Passage(
+                f"{who}-p{count}", article.id, start, end, TEXT[start:end], who,
+                LABELS_OF[kind], SCHEMA.name, SCHEMA.version, STAMP, STAMP, kind=kind,
+            )  # fmt: skip
+            store.add_passage(p)
+            mine.append(p)
+        for a in mine:
+            for b in mine:
+                for rel_type in SCHEMA.relations_between(a.kind, b.kind):
+                    if a.id == b.id or not draw(st.booleans()):
+                        continue
+                    labels = {"quote": "direct"} if rel_type.id == "said_by" else {}
+                    count += 1
+                    store.add_relation(
+                        Relation(
+                            f"{who}-r{count}",
+                            article.id,
+                            who,
+                            rel_type.id,
+                            a.id,
+                            b.id,
+                            labels,
+                            SCHEMA.name,
+                            SCHEMA.version,
+                            STAMP,
+                            STAMP,
+                        ),
+                        by=who,
+                    )
+    return store
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(framed_stores())
+def test_any_frames_round_trip_through_hashiya_2(store: Store) -> None:
+    exported = lines_of(store)
+    fresh = Store(":memory:")
+    result = import_annotation_lines(fresh, SCHEMA, "f.jsonl", exported)
+    assert result.errors == [] and result.conflicts == []
+    assert result.relations_added == store.relation_count()
+    for table in ("passages", "relations"):
+        assert rows(fresh, table) == rows(store, table), table
+    assert lines_of(fresh) == exported

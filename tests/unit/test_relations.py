@@ -509,3 +509,31 @@ def test_the_release_1_database_upgrades_to_kinds_and_relations(tmp_path: Path) 
         upgraded.add_relation(rel, by=first.annotator)
         (framed,) = [f for f in frames(SCHEMA, passages, [rel]) if len(f.contents) == 2]
         assert set(framed.contents) == {first, second}
+
+
+def test_a_new_kind_is_checked_and_the_relations_it_breaks_are_named(
+    store: Store, frame_passages: dict[str, Passage]
+) -> None:
+    from annotations.passages import PassageError, new_passage, relabelled
+    from annotations.relations import broken_by
+
+    ps = frame_passages
+    said = link(store, ps, "content", "source", "said_by")
+    cue = link(store, ps, "content", "cue", "cue")
+    as_cue = relabelled(ps["source"], {}, SCHEMA, kind="cue")
+    assert as_cue.kind == "cue" and dict(as_cue.labels) == {}
+    by_id = {p.id: p for p in ps.values()}
+    assert broken_by(SCHEMA, as_cue, [said, cue], by_id) == [said]
+    assert broken_by(SCHEMA, ps["source"], [said, cue], by_id) == []
+    assert relabelled(ps["cue"], {}, SCHEMA, kind="content").kind == ""  # the default
+    with pytest.raises(PassageError, match="for kind cue"):
+        relabelled(ps["source"], {"actor": "isis"}, SCHEMA, kind="cue")
+    with pytest.raises(PassageError, match="unknown kind 'speaker'"):
+        relabelled(ps["source"], {}, SCHEMA, kind="speaker")
+    article = store.get_article(ps["content"].article_id)
+    assert article is not None
+    made = new_passage(article, 0, 3, "sara", {}, SCHEMA, kind="cue")
+    assert made.kind == "cue"
+    assert new_passage(article, 0, 3, "sara", {}, SCHEMA, kind="content").kind == ""
+    with pytest.raises(PassageError, match="for kind source"):
+        new_passage(article, 0, 3, "sara", {"stance": "critical"}, SCHEMA, kind="source")
