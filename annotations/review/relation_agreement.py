@@ -47,8 +47,6 @@ if TYPE_CHECKING:
     from annotations.models import Relation
     from annotations.schema import LabelSchema
 
-RULES = ("exact", "overlap")
-
 
 class _End(NamedTuple):
     start: int

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from annotations.models import Passage
 from annotations.review.compare import Kind, comparable, is_comment
@@ -192,8 +192,3 @@ def compare_relations(
         )
     items.sort(key=lambda item: (item.start, item.end, sorted(r.id for r in item.all_relations)))
     return items
-
-
-def relation_labels_text(labels: Mapping[str, Any]) -> str:
-    """ "quote=direct polarity=affirmed": a relation's labels on one line (ids)."""
-    return " ".join(f"{k}={v}" for k, v in labels.items())
