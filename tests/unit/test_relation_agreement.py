@@ -6,6 +6,8 @@ import json
 from itertools import count
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotations.models import Passage, Relation
 from annotations.review.relation_agreement import (
@@ -221,3 +223,42 @@ def test_no_relations_is_one_line_not_empty_tables() -> None:
     assert format_relation_report(report) == (
         "Relations: none by these annotators, so nothing to compare"
     )
+
+
+@st.composite
+def two_annotators(draw: st.DrawFn) -> tuple[dict[str, list[Passage]], dict[str, list[Relation]]]:
+    passages: list[Passage] = []
+    relations: list[Relation] = []
+    for who in ("omar", "sara"):
+        mine = []
+        for _ in range(draw(st.integers(1, 6))):
+            start = draw(st.integers(0, 60))
+            mine.append(span(who, start, start + draw(st.integers(0, 15)), "content"))
+        passages.extend(mine)
+        for _ in range(draw(st.integers(0, 6))):
+            a, b = draw(st.sampled_from(mine)), draw(st.sampled_from(mine))
+            kind = draw(st.sampled_from(["said_by", "part_of"]))
+            relations.append(link(a, b, kind, quote=draw(st.sampled_from(["direct", "mixed"]))))
+    return {"art": passages}, {"art": relations}
+
+
+@settings(max_examples=150, deadline=None)
+@given(two_annotators())
+def test_matching_invariants(
+    corpus: tuple[dict[str, list[Passage]], dict[str, list[Relation]]],
+) -> None:
+    passages, relations = corpus
+    forward = compute_relation_agreement(passages, relations, ["omar", "sara"])
+    backward = compute_relation_agreement(passages, relations, ["sara", "omar"])
+    for ab, ba in zip(
+        (forward.pairs[0].overall, *forward.pairs[0].by_type.values()),
+        (backward.pairs[0].overall, *backward.pairs[0].by_type.values()),
+        strict=True,
+    ):
+        # One-to-one: never more matches than either has; exact matches are overlap ones.
+        assert ab.exact.matched <= ab.overlap.matched <= min(ab.exact.n_a, ab.exact.n_b)
+        # a against b is b against a, precision and recall swapped (exact matching; by
+        # overlap, ties between equally good candidates go by order, so it may differ).
+        assert ab.exact.matched == ba.exact.matched
+        assert (ab.exact.n_a, ab.exact.n_b) == (ba.exact.n_b, ba.exact.n_a)
+        assert ab.same_labels <= ab.overlap.matched
