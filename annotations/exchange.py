@@ -330,6 +330,7 @@ def _gold_records(
         assert article is not None
         golds = sorted(by_article[article_id], key=lambda g: (g.start, g.end, g.id))
         document = gold_documents.get(article_id)
+        gold_relations = store.gold_relations(article_id)
         record = native_record(
             article,
             GOLD,
@@ -341,10 +342,13 @@ def _gold_records(
             stamp,
             document_labels=None if document is None else document.labels,
             layout=Layout.of(schema),
-            relations=[_gold_relation(g) for g in store.gold_relations(article_id)],
+            relations=[_gold_relation(g) for g in gold_relations],
         )
         if document is not None:
             record["document_provenance"] = _provenance(document)
+        by_id = {g.id: g for g in gold_relations}
+        for relation in record.get("relations", ()):
+            relation["provenance"] = _provenance(by_id[relation["id"]])
         provenance = {g.id: g for g in golds}
         for span in record["spans"]:
             g = provenance[span["id"]]
