@@ -137,6 +137,11 @@ class ReaderCommands(CommandList):
         yield "Find in the article", "spelling variants match (/)", screen.action_find
         yield "Comment on the passage", "the passage under the caret (C)", screen.action_comment
         yield "Passages panel", "show or hide it (b)", screen.action_toggle_panel
+        yield (
+            "Accept all suggestions on the screen",
+            "they become your passages; asks first (ctrl+a)",
+            screen.action_accept_all_suggestions,
+        )
 
 
 class ReviewCommands(CommandList):

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from annotations.models import Comment, Passage
 from annotations.schema import Attribute, LabelSchema
+from annotations.store import StoredSuggestion
 from tui.widgets.bidi_text import english_line, labelled, lines_text, padded
 
 PANEL_WIDTH = 38
@@ -43,6 +44,7 @@ class PassagePanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(lines_text([]), id="panel-document")
         yield Static(lines_text(["UNDER THE CARET", "—"]), id="panel-here")
+        yield Static(lines_text([]), id="panel-suggested")
         yield Static(lines_text([]), id="panel-all")
 
     def on_mount(self) -> None:
@@ -138,6 +140,26 @@ class PassagePanel(VerticalScroll):
         if not here:
             out.append("—")
         self.query_one("#panel-here", Static).update(lines_text(out))
+
+    def show_suggestions(self, here: Sequence[StoredSuggestion]) -> None:
+        """The suggestions under the caret: who suggests them (source, score, why) and
+        the labels accepting one would give."""
+        width = INNER_WIDTH
+        out: list[str] = []
+        if here:
+            out.append(english_line("SUGGESTED (a accept · x reject)", width))
+        for s in here:
+            score = "" if s.score is None else f" · score {s.score:.2f}"
+            out.append(english_line(f"[{s.start}, {s.end}) by {s.source}{score}", width))
+            out.append(padded(" ".join(s.text.split()), width, align="right"))
+            if s.reason:
+                out.append(english_line(s.reason, width))
+            given = [a for a in self.schema.attributes if a.id in s.labels]
+            out.extend(self.attribute_lines(given, s.labels))
+            out.append("")
+        widget = self.query_one("#panel-suggested", Static)
+        widget.display = bool(here)
+        widget.update(lines_text(out))
 
     def show_all(self, passages: list[Passage]) -> None:
         """The article's passages, one line each (when the passages change)."""
