@@ -20,6 +20,7 @@ from annotations.text import plural
 from tui.commands import ReaderCommands
 from tui.screens.base import HashiyaScreen
 from tui.screens.find_dialog import FindDialog
+from tui.screens.reader_links import ReaderLinks
 from tui.screens.tag_dialog import TagDialog, TagResult
 from tui.widgets.bidi_text import line_text
 from tui.widgets.passage_panel import PassagePanel
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 DEFAULT_COLOR = "#808080"
 
 
-class ReaderScreen(HashiyaScreen):
+class ReaderScreen(HashiyaScreen, ReaderLinks):
     COMMANDS = {ReaderCommands}
     BINDINGS = [
         Binding("escape", "back", "Back", id="reader.back"),
@@ -62,6 +63,14 @@ class ReaderScreen(HashiyaScreen):
         Binding("N", "next(-1)", "Prev hit", id="reader.prev_hit", show=False),
         Binding("p", "other_article(-1)", "Prev article", id="reader.prev_article", show=False),
         Binding("slash", "find", "Find", id="reader.find", show=False),
+        Binding("r", "link", "Link", id="reader.link"),
+        Binding("F", "frame", "Frame", id="reader.frame", show=False),
+        Binding("X", "unlink", "Unlink", id="reader.unlink", show=False),
+        Binding("E", "edit_link", "Edit link", id="reader.edit_link", show=False),
+        Binding(
+            "1", "accept_frame('source')", "Accept source", id="reader.accept_source", show=False
+        ),
+        Binding("2", "accept_frame('cue')", "Accept cue", id="reader.accept_cue", show=False),
     ]
 
     def __init__(
@@ -78,6 +87,8 @@ class ReaderScreen(HashiyaScreen):
         self.history = self.hashiya.history
         self.message_is_error = False
         self._passages: list[Passage] = []
+        self._relations = []
+        self._frames = []
         self._stale = 0  # passages whose quoted text no longer matches (counted on refresh)
         self.hits: list[tuple[int, int]] = []  # matches of `/` in this article
         self.hit_index = 0
@@ -104,6 +115,10 @@ class ReaderScreen(HashiyaScreen):
     def panel(self) -> PassagePanel:
         return self.query_one(PassagePanel)
 
+    @property
+    def prompt_line(self) -> Static:
+        return self.query_one("#reader-prompt", Static)
+
     def compose(self) -> ComposeResult:
         settings = self.hashiya.settings
         yield Header()
@@ -118,12 +133,14 @@ class ReaderScreen(HashiyaScreen):
             yield PassagePanel(
                 self.schema, self.hashiya.store.comments, labels=self.labels, id="passage-panel"
             )
+        yield Static("", id="reader-prompt")
         yield Static("", id="reader-status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.hashiya.last_read = self.article.id
         self.panel.display = self.hashiya.settings.show_panel
+        self.prompt_line.display = False
         self.refresh_passages()
         self.view.focus()
         if self.focus_range is not None:
@@ -138,22 +155,33 @@ class ReaderScreen(HashiyaScreen):
     def refresh_passages(self) -> None:
         """Read the passages again (after a change) and redraw them."""
         self._passages = self.hashiya.store.passages(self.article.id, self.annotator)
+        self.read_relations()
         text = self.article.text
         self._stale = sum(1 for p in self._passages if text[p.start : p.end] != p.text)
         passages = self._passages
         text = self.article.text
         highlights = []
         for p in passages:
-            claim = self.schema.claim_type(p.claim_type) if p.claim_type else None
-            stale = text[p.start : p.end] != p.text
             highlights.append(
-                Highlight(p.start, p.end, claim.color_hex if claim else DEFAULT_COLOR, stale)
+                Highlight(p.start, p.end, self._color(p), text[p.start : p.end] != p.text)
             )
         self.view.set_highlights(highlights)
         self.panel.show_all(passages)
         self.panel.show_here(passages, self.view.caret, text, force=True)
+        self.show_frame()
         self.panel.show_document(self.my_document_labels())
+        self.show_prompt()
         self._status()
+
+    def _color(self, p: Passage) -> str:
+        """A passage's colour: its claim type's, else its kind's (a source, a cue)."""
+        claim = self.schema.claim_type(p.claim_type) if p.claim_type else None
+        if claim is not None:
+            return claim.color_hex
+        kind = self.schema.kind(p.kind)
+        if kind is not None and kind.color_hex and kind is not self.schema.default_kind:
+            return kind.color_hex
+        return DEFAULT_COLOR
 
     def data_changed(self) -> None:
         """This annotator's passages saved by another process (another terminal, an import)."""
@@ -214,7 +242,12 @@ class ReaderScreen(HashiyaScreen):
     @on(ReaderView.CaretMoved)
     def _caret_moved(self, event: ReaderView.CaretMoved) -> None:
         self.panel.show_here(self.passages(), event.offset, self.article.text)
+        self.show_frame()
         self._status()
+
+    @on(ReaderView.Clicked)
+    def _clicked(self, event: ReaderView.Clicked) -> None:
+        self.link_clicked(event.offset)
 
     @on(ReaderView.SelectionChanged)
     def _selection_changed(self) -> None:
@@ -232,6 +265,12 @@ class ReaderScreen(HashiyaScreen):
         self.hashiya.reload_schema()
 
     def action_tag(self) -> None:
+        if self.link_origin is not None:  # Enter while linking: the other end
+            self.complete_link()
+            return
+        if self.offer is not None and self.view.selection is None:
+            self.action_accept_frame("both")
+            return
         selection = self.view.selection
         if selection is None:
             self._status("select a passage first (Shift+arrows, v, s, or the mouse)")
@@ -244,7 +283,7 @@ class ReaderScreen(HashiyaScreen):
                 self.save_new_passage(start, end, result)
 
         with self.hashiya.typed_ahead():  # `t` and the shortcuts, typed in one go
-            self.app.push_screen(TagDialog(self.schema, quote, labels=self.labels), done)
+            self.app.push_screen(TagDialog(self.schema, quote, labels=self.labels, kind=""), done)
 
     def save_new_passage(self, start: int, end: int, result: TagResult) -> Passage | None:
         """Save a tag on [start, end): committed to the database before it is shown.
@@ -254,7 +293,13 @@ class ReaderScreen(HashiyaScreen):
         try:
             self._store_new_actors(result.new_actors)
             passage = new_passage(
-                self.article, start, end, self.annotator, result.chosen, self.schema
+                self.article,
+                start,
+                end,
+                self.annotator,
+                result.chosen,
+                self.schema,
+                kind=result.kind,
             )
             self.hashiya.store.add_passage(passage)
         except StoreError as exc:
@@ -265,8 +310,10 @@ class ReaderScreen(HashiyaScreen):
             return None
         self.history.record(Change(None, passage))
         self.view.clear_selection()
+        self.offer = None
         self.refresh_passages()
         self._status(f"saved [{start}, {end})")
+        self.offer_frame_for(passage, quiet=True)  # a content: its source and cue, if found
         return passage
 
     def _target_passage(self) -> Passage | None:
@@ -287,7 +334,7 @@ class ReaderScreen(HashiyaScreen):
                 return
             try:
                 self._store_new_actors(result.new_actors)
-                edited = relabelled(passage, result.chosen, self.schema)
+                edited = relabelled(passage, result.chosen, self.schema, kind=result.kind)
                 self.hashiya.store.update_passage(edited)
             except StoreError as exc:
                 self._not_saved(exc)
@@ -300,7 +347,13 @@ class ReaderScreen(HashiyaScreen):
             self._status("edited")
 
         dialog = TagDialog(
-            self.schema, passage.text, initial, title="Edit passage", labels=self.labels
+            self.schema,
+            passage.text,
+            initial,
+            title="Edit passage",
+            labels=self.labels,
+            kind=passage.kind,
+            kind_fixed=bool(self.links_of(passage)),  # its links need the kind it has
         )
         with self.hashiya.typed_ahead():
             self.app.push_screen(dialog, done)
@@ -474,6 +527,8 @@ class ReaderScreen(HashiyaScreen):
             self.app.switch_screen(ReaderScreen(self.article_ids, index))
 
     def action_back(self) -> None:
+        if self.cancel_link():
+            return
         if self.hits:
             self.hits = []
             self.view.clear_selection()

@@ -652,9 +652,7 @@ class TagDialog(ModalScreen[TagResult | None]):
             parts.append(f"{mark}{key} {name}")
         hint = "" if self.kind_fixed else "  (ctrl+k)"
         line = "kind: " + "  ".join(parts) + hint
-        self.query_one("#tag-kind", KindLine).update(
-            Text(line, no_wrap=True, overflow="ellipsis")
-        )
+        self.query_one("#tag-kind", KindLine).update(Text(line, no_wrap=True, overflow="ellipsis"))
 
     def choose_kind(self, kind_id: str) -> None:
         """Make the passage of this kind: its attributes become the columns."""

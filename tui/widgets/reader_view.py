@@ -91,6 +91,7 @@ class ReaderView(ScrollView, can_focus=True):
         "reader--selection",
         "reader--stale",
         "reader--bidi-mark",
+        "reader--linked",
     }
 
     DEFAULT_CSS = """
@@ -101,6 +102,7 @@ class ReaderView(ScrollView, can_focus=True):
     ReaderView > .reader--selection { background: $accent 60%; }
     ReaderView > .reader--stale { text-style: strike; }
     ReaderView > .reader--bidi-mark { text-style: dim; }
+    ReaderView > .reader--linked { text-style: bold reverse; }
     """
 
     caret: reactive[int] = reactive(0, init=False)
@@ -114,6 +116,14 @@ class ReaderView(ScrollView, can_focus=True):
         def __init__(self, selection: tuple[int, int] | None) -> None:
             super().__init__()
             self.selection = selection
+
+    class Clicked(Message):
+        """A click that selected nothing: the caret is at `offset` (linking picks the
+        passage there)."""
+
+        def __init__(self, offset: int) -> None:
+            super().__init__()
+            self.offset = offset
 
     def __init__(
         self,
@@ -159,6 +169,8 @@ class ReaderView(ScrollView, can_focus=True):
         self.highlights: list[Highlight] = []
         self._paint: list[int] = []  # per offset: index+1 of the innermost highlight, 0 none
         self._depth: list[int] = []  # per offset: how many highlights cover it
+        self.linked: tuple[tuple[int, int], ...] = ()  # ranges marked as one frame
+        self._linked: bytearray = bytearray()  # per offset: 1 inside a linked range
         self._alt_pending = False
         self._dragging = False
         self._goal_column: int | None = None
@@ -301,12 +313,26 @@ class ReaderView(ScrollView, can_focus=True):
         self._paint, self._depth = paint, depth
         self.refresh()
 
+    def set_linked(self, ranges: Sequence[tuple[int, int]]) -> None:
+        """Mark these ranges (the passages linked to the one under the caret)."""
+        ranges = tuple(sorted(ranges))
+        if ranges == self.linked:
+            return
+        self.linked = ranges
+        mask = bytearray(len(self.article.text)) if ranges else bytearray()
+        for start, end in ranges:
+            lo, hi = max(start, 0), min(end, len(mask))
+            mask[lo:hi] = b"\x01" * (hi - lo)
+        self._linked = mask
+        self.refresh()
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._style_cache.clear()  # the theme or CSS changed
 
     def _style(self, key: tuple[object, ...]) -> Style:
-        """The style of a cell: (kind,) or (highlight index, depth, selected, caret, mark)."""
+        """The style of a cell: (kind,) or (highlight index, depth, selected, caret, mark,
+        linked)."""
         cached = self._style_cache.get(key)
         if cached is not None:
             return cached
@@ -314,7 +340,7 @@ class ReaderView(ScrollView, can_focus=True):
         if len(key) == 1:
             style = base + self.get_component_rich_style(f"reader--{key[0]}")
         else:
-            index, depth, selected, caret, mark = key
+            index, depth, selected, caret, mark, linked = key
             style = base
             if isinstance(index, int) and index >= 0:
                 h = self.highlights[index]
@@ -330,6 +356,8 @@ class ReaderView(ScrollView, can_focus=True):
                 style += self.get_component_rich_style("reader--selection")
             if mark:  # a bidi control's mark: there, but not text
                 style += self.get_component_rich_style("reader--bidi-mark")
+            if linked:
+                style += self.get_component_rich_style("reader--linked")
             if caret:
                 style += self.get_component_rich_style("reader--caret")
         self._style_cache[key] = style
@@ -356,6 +384,8 @@ class ReaderView(ScrollView, can_focus=True):
         caret = self.caret
         paint, depth = self._paint, self._depth
         painted = len(paint)
+        linked = self._linked
+        marked = len(linked)
         text = self.article.text
         segments: list[Segment] = [Segment(" " * (MARGIN + row.pad), base_style)]
         run_text: list[str] = []
@@ -369,6 +399,7 @@ class ReaderView(ScrollView, can_focus=True):
                 selection is not None and start < selection[1] and selection[0] < end,
                 start <= caret < end or start == end == caret,
                 end - start == 1 and text[start] in BIDI_CONTROL_PICTURES,
+                start < marked and linked[start] == 1,
             )
             if key == run_key:
                 run_text.append(cell.text)
@@ -572,7 +603,9 @@ class ReaderView(ScrollView, can_focus=True):
         offset = self._mouse_offset(event)
         if offset is None:
             return
-        if event.chain == 2:
+        if event.chain == 1 and self.selection is None:
+            self.post_message(self.Clicked(self.caret))
+        elif event.chain == 2:
             self.select_range(*self.word_bounds(offset, offset + 1))
         elif event.chain >= 3:
             self.select_range(*sentence_bounds(self.article.text, offset, offset + 1))
