@@ -907,7 +907,8 @@ class TagDialog(ModalScreen[TagResult | None]):
             chosen=chosen,
             offered=tuple(a.id for a in self.attributes if ids is None or a.id in ids),
             new_actors=tuple(a for a in self.new_actors if a.id in actor_ids),
-            kind=self.kind or "",
+            # The default kind is stored as "" (what every passage made before kinds is).
+            kind="" if self.kind in (None, self.schema.default_kind.id) else self.kind,
         )
 
     def action_save(self) -> None:
