@@ -23,11 +23,12 @@ class PassageError(ValueError):
 
 
 def checked_labels(
-    labels: Mapping[str, Any], schema: LabelSchema, level: str = "passage"
+    labels: Mapping[str, Any], schema: LabelSchema, level: str = "passage", kind: str = ""
 ) -> dict[str, Any]:
-    """`labels` in canonical form, or PassageError naming the first problem."""
+    """`labels` in canonical form, or PassageError naming the first problem (a passage's
+    are checked against its `kind`)."""
     cleaned = schema.clean_labels(labels, level)
-    problems = schema.validate_labels(cleaned, level)
+    problems = schema.validate_labels(cleaned, level, kind=kind)
     if problems:
         attr_id, reason = problems[0]
         raise PassageError(f"{attr_id}: {reason}")
@@ -42,12 +43,15 @@ def new_passage(
     labels: Mapping[str, Any],
     schema: LabelSchema,
     *,
+    kind: str = "",
     stamp: str | None = None,
 ) -> Passage:
-    """A new passage on `article.text[start:end]` (code points, half-open), with a new id.
+    """A new passage of `kind` on `article.text[start:end]` (code points, half-open), with
+    a new id; the default kind is stored as "".
 
-    Raises PassageError when the range is empty or outside the text, or the labels do not
-    fit the schema (an unknown attribute or value, a missing required one...).
+    Raises PassageError when the range is empty or outside the text, the kind unknown, or
+    the labels do not fit the schema's kind (an unknown attribute or value, a missing
+    required one...).
     """
     text = article.text
     if not 0 <= start < end <= len(text):
@@ -55,6 +59,7 @@ def new_passage(
             f"no passage at [{start}, {end}): the article has {len(text)} characters"
         )
     stamp = stamp or now_iso()
+    labels = checked_labels(labels, schema, kind=kind)
     return Passage(
         id=str(uuid.uuid4()),
         article_id=article.id,
@@ -62,24 +67,42 @@ def new_passage(
         end=end,
         text=text[start:end],
         annotator=annotator,
-        labels=freeze_labels(checked_labels(labels, schema)),
+        labels=freeze_labels(labels),
         schema_name=schema.name,
         schema_version=schema.version,
         created_at=stamp,
         updated_at=stamp,
+        kind=stored_kind(schema, kind),
     )
 
 
+def stored_kind(schema: LabelSchema, kind: str) -> str:
+    """A kind as a passage stores it: "" for the default kind (what every passage made
+    before kinds holds), else its id."""
+    return "" if schema.kind_id(kind) == schema.default_kind.id else kind
+
+
 def relabelled(
-    passage: Passage, labels: Mapping[str, Any], schema: LabelSchema, *, stamp: str | None = None
+    passage: Passage,
+    labels: Mapping[str, Any],
+    schema: LabelSchema,
+    *,
+    kind: str | None = None,
+    stamp: str | None = None,
 ) -> Passage:
-    """`passage` with these labels instead of its own, checked as for a new passage; it
-    keeps the labels of attributes the schema does not know (made under another schema)
-    and the schema name and version it was made under."""
+    """`passage` with these labels instead of its own (and `kind`, when given), checked
+    as for a new passage; it keeps the labels of attributes the schema does not know
+    (made under another schema) and the schema name and version it was made under."""
+    kind = passage.kind if kind is None else kind
     known = {k: v for k, v in labels.items() if schema.attribute(k) is not None}
     kept = {k: v for k, v in passage.labels.items() if schema.attribute(k) is None}
-    merged = {**checked_labels(known, schema), **kept}
-    return replace(passage, labels=freeze_labels(merged), updated_at=stamp or now_iso())
+    merged = {**checked_labels(known, schema, kind=kind), **kept}
+    return replace(
+        passage,
+        labels=freeze_labels(merged),
+        kind=stored_kind(schema, kind),
+        updated_at=stamp or now_iso(),
+    )
 
 
 def document_labels(

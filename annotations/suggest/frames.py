@@ -2,10 +2,9 @@
 verb (the cue) and the nearest known actor mention (the source) in the sentence the
 content is in, each with the relation that links it to the content.
 
-Which relation types play the two roles comes from the schema, never from their names:
-from the content's kind, a relation to another kind that has an actor attribute links a
-source (`said_by` in the bundled schema); one to another kind without an actor attribute
-links a cue (`cue`). A relation to the content's own kind (`part_of`) plays neither.
+Which relation types play the two roles comes from the schema's kinds, as for frames
+(`annotations.relations`): the first relation from the content's kind to the `source`
+kind links a source (`said_by` in the bundled schema), the first to the `cue` kind a cue.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotations.models import Passage
+from annotations.relations import CUE_KIND, SOURCE_KIND
 from annotations.schema import LabelSchema, RelationType
 from annotations.suggest.actors import Gazetteer, Mention, actor_mentions
 from annotations.suggest.claims import find_cues
@@ -68,12 +68,12 @@ def attribution_relations(schema: LabelSchema, content_kind: str) -> dict[str, R
     """role ("source", "cue") -> the relation type from `content_kind` that plays it (the
     first in schema order); a role no relation plays is absent."""
     own = schema.kind_id(content_kind)
+    roles = {SOURCE_KIND: "source", CUE_KIND: "cue"}
     found: dict[str, RelationType] = {}
     for relation in schema.relations:
-        if relation.from_kind != own or relation.to_kind == own:
-            continue
-        role = "source" if _actor_attribute(schema, relation.to_kind) else "cue"
-        found.setdefault(role, relation)
+        role = roles.get(relation.to_kind)
+        if relation.from_kind == own and role is not None and own not in roles:
+            found.setdefault(role, relation)
     return found
 
 

@@ -54,13 +54,14 @@ def test_a_frame_with_keys_on_screen_and_on_disk(terminal: tuple[Tmux, Path]) ->
     tmux.wait_for_text("sorted by")
     tmux.send("Enter")
     tmux.wait_for_text("caret 0")
-    # The content: four words on (← goes on in a right-to-left paragraph), seven selected.
-    tmux.send(*["Left"] * 4, *["S-Left"] * 7)
+    # The content: four words on (← goes on in a right-to-left paragraph), then six
+    # steps of shift+← (each takes in the word the caret reaches).
+    tmux.send(*["Left"] * 4, *["S-Left"] * 6)
     tmux.wait_for_text("selected [21, 60)")
     tmux.send("t")
     tmux.wait_for_text("Tag passage")
     tmux.send("d", "n", "f")
-    screen = tmux.wait_for_text("frame: 1 source")
+    screen = tmux.wait_for_text("(key 2)")
     assert_arabic_laid_out(screen, expected=["«صباح النعمان»", "«أكد»"])
     tmux.send("Enter")
     tmux.wait_for_text("source and cue linked")

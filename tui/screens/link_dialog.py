@@ -36,8 +36,8 @@ class LinkChoice:
 class _Choices(OptionList):
     """The options; a shortcut picks at once (keys typed fast may come before focus)."""
 
-    def __init__(self, dialog: LinkDialog, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, dialog: LinkDialog, *options: Option, **kwargs: object) -> None:
+        super().__init__(*options, **kwargs)  # type: ignore[arg-type]
         self.dialog = dialog
 
     async def _on_key(self, event: events.Key) -> None:
@@ -77,13 +77,13 @@ class LinkDialog(ModalScreen[LinkChoice | None]):
     ) -> None:
         super().__init__()
         self.choices = list(choices)
-        self.origin = origin
-        self.target = target
+        self.origin_text = origin
+        self.target_text = target
         self.labels = labels
         self.heading = title
         self.closed = False
 
-    def _name(self, relation: RelationType) -> tuple[str, str]:
+    def _names_of(self, relation: RelationType) -> tuple[str, str]:
         if self.labels == "ar":
             return relation.label_ar or relation.label_en, relation.label_en
         return relation.label_en or relation.label_ar, relation.label_ar
@@ -93,7 +93,7 @@ class LinkDialog(ModalScreen[LinkChoice | None]):
         key = f"[{rel.shortcut}]" if rel.shortcut else "   "
         ends = f"{rel.to_kind} → {rel.from_kind}" if choice.reverse else ""
         ends = ends or f"{rel.from_kind} → {rel.to_kind}"
-        first, second = self._name(rel)
+        first, second = self._names_of(rel)
         room = DIALOG_WIDTH - 8 - len(ends) - 3
         return Text(f"{key} {name_pair(first, second, room)}  ({ends})", no_wrap=True)
 
@@ -101,7 +101,7 @@ class LinkDialog(ModalScreen[LinkChoice | None]):
         width = DIALOG_WIDTH - 6
         with Vertical(id="link-box"):
             yield Label(Text(english_line(self.heading, width), no_wrap=True), id="link-title")
-            for head, quote in (("from", self.origin), ("to", self.target)):
+            for head, quote in (("from", self.origin_text), ("to", self.target_text)):
                 line = english_line(f"{head}: ", 6) + fit_line(f"«{quote}»", width - 6).text
                 yield Label(Text(line, no_wrap=True), classes="link-end")
             yield _Choices(
@@ -147,8 +147,8 @@ class LinkDialog(ModalScreen[LinkChoice | None]):
 
 
 class _Picks(OptionList):
-    def __init__(self, dialog: PickLinkDialog, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, dialog: PickLinkDialog, *options: Option, **kwargs: object) -> None:
+        super().__init__(*options, **kwargs)  # type: ignore[arg-type]
         self.dialog = dialog
 
     async def _on_key(self, event: events.Key) -> None:
@@ -181,14 +181,14 @@ class PickLinkDialog(ModalScreen[int | None]):
         """`lines`: each link drawn as one line (already laid out)."""
         super().__init__()
         self.heading = title
-        self.lines = list(lines)
+        self.link_lines = list(lines)
         self.closed = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pick-box"):
             yield Label(Text(english_line(self.heading, DIALOG_WIDTH - 6), no_wrap=True))
             yield _Picks(
-                self, *[Option(Text(line, no_wrap=True)) for line in self.lines], id="pick-links"
+                self, *[Option(Text(line, no_wrap=True)) for line in self.link_lines], id="pick-links"
             )
 
     def on_mount(self) -> None:
@@ -201,7 +201,7 @@ class PickLinkDialog(ModalScreen[int | None]):
         self.pick(event.option_index)
 
     def pick(self, index: int) -> None:
-        if self.closed or not 0 <= index < len(self.lines):
+        if self.closed or not 0 <= index < len(self.link_lines):
             return
         self.closed = True
         with typed_ahead(self.app, drain=False):

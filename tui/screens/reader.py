@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Static
 
-from annotations.history import Change
+from annotations.history import Change, delete_passage
 from annotations.models import Article, Comment, Passage
 from annotations.passages import PassageError, document_labels, new_passage, relabelled
 from annotations.schema import Actor, LabelSchema
@@ -363,13 +363,14 @@ class ReaderScreen(HashiyaScreen, ReaderLinks):
         if passage is None:
             return
         try:
-            self.hashiya.store.delete_passage(passage.id, by=self.annotator)
+            change = delete_passage(self.hashiya.store, passage.id, by=self.annotator)
         except StoreError as exc:
             self._not_saved(exc)
             return
-        self.history.record(Change(passage, None))
+        self.history.record(change)
         self.refresh_passages()
-        self._status("deleted (ctrl+z to undo)")
+        links = f" and {plural(len(change.relations), 'link')}" if change.relations else ""
+        self._status(f"deleted{links} (ctrl+z to undo)")
 
     def action_undo(self) -> None:
         try:

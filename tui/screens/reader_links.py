@@ -97,13 +97,15 @@ class ReaderLinks:
                 " words · Enter links · Esc cancels"
             )
         elif self.offer is not None:
+            # A Latin word between a quote and the next digit: a digit right after
+            # Arabic would join its right-to-left run (UAX #9, N1) and read out of place.
             parts = []
             if self.offer.source is not None:
-                parts.append(f"1 source «{short(self.offer.source.text, 4)}»")
+                parts.append(f"source «{short(self.offer.source.text, 4)}» (key 1)")
             if self.offer.cue is not None:
-                parts.append(f"2 cue «{short(self.offer.cue.text, 4)}»")
-            both = " · Enter both" if len(parts) == 2 else " · Enter accepts"
-            text = "frame: " + " · ".join(parts) + both + " · Esc no"
+                parts.append(f"cue «{short(self.offer.cue.text, 4)}» (key 2)")
+            both = " · Enter: both" if len(parts) == 2 else " · Enter: accept"
+            text = "frame: " + " · ".join(parts) + both + " · Esc: no"
         else:
             prompt.display = False
             return
@@ -369,7 +371,7 @@ class ReaderLinks:
                 if result is None:
                     return
                 try:
-                    edited = relabelled_relation(self.schema, relation, result.chosen)
+                    edited = relabelled_relation(relation, result.chosen, self.schema)
                     self.hashiya.store.update_relation(edited, by=self.annotator)
                 except RelationError as exc:
                     self._status(f"not saved: {exc}", error=True)
