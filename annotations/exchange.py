@@ -26,6 +26,7 @@ from annotations.export.native import (
     NativeRecord,
     check_quote,
     dumps_line,
+    line_relations,
     native_record,
     parse_native_line,
     record_dict,
@@ -42,13 +43,17 @@ from annotations.models import (
     Comment,
     DocumentLabels,
     Passage,
+    Relation,
+    freeze_labels,
 )
+from annotations.relations import check_ends
 from annotations.review.queue import article_review
-from annotations.schema import LabelSchema
+from annotations.schema import RELATION_LEVEL, LabelSchema
 from annotations.schema import schema_with_user_actors as schema_with_user_actors  # re-export
 from annotations.store import PASSAGE_COLUMNS, STATUSES, Store, UserActor
 from annotations.store.labels import labels_from_json, labels_json
 from annotations.store.passages import passage_from_row
+from annotations.store.relations import same_link
 from annotations.text import paragraph_spans
 from annotations.untrusted import field_path
 
@@ -134,6 +139,10 @@ def export_records(
     actor_dicts = {actor_id: info.to_dict() for actor_id, info in actors.items()}
     threads = _comment_dicts(store)
     order = LabelOrder(layout)
+    relations: dict[Key, list[Relation]] = {}
+    for rel in store.all_relations(flt.annotators or None):
+        if not flt.articles or rel.article_id in flt.articles:
+            relations.setdefault((rel.article_id, rel.annotator), []).append(rel)
     passage_rows = store.export_passage_rows(flt.annotators, flt.articles, flt.since)
     try:
         groups = groupby(passage_rows, key=itemgetter(1, 2))
@@ -155,6 +164,9 @@ def export_records(
                 used_actors(spans, document, layout, partial(_actor_dict, actor_dicts)),
                 spans,
                 stamp,
+                line_relations(relations.get(key, ()), {span["id"] for span in spans})
+                if key in relations
+                else None,
             )
     finally:
         passage_rows.close()  # now, while the database is open for sure
@@ -218,6 +230,7 @@ def _span_dict(
         row[7],
         row[8],
         [dict(c) for c in thread] if thread else None,
+        kind=row[9],
     )
 
 
@@ -284,6 +297,7 @@ def _gold_records(
             stamp,
             document_labels=None if document is None else document.labels,
             layout=Layout.of(schema),
+            relations=[_gold_relation(g) for g in store.gold_relations(article_id)],
         )
         if document is not None:
             record["document_provenance"] = _provenance(document)
@@ -301,6 +315,23 @@ def _gold_records(
                 span["comments"] = sorted(thread.values(), key=itemgetter("at"))
             span["provenance"] = _provenance(g)
         yield record
+
+
+def _gold_relation(g: Any) -> Relation:
+    """A gold relation as a relation of the annotator "gold" (for the gold export)."""
+    return Relation(
+        g.id,
+        g.article_id,
+        GOLD,
+        g.type,
+        g.from_id,
+        g.to_id,
+        g.labels,
+        "",
+        "",
+        g.created_at,
+        g.updated_at,
+    )
 
 
 def _provenance(g: Any) -> dict[str, Any]:
@@ -331,6 +362,8 @@ class ImportResult:
     errors: list[str] = field(default_factory=list)  # FILE:LINE: field: reason, one a problem
     rejected: int = 0  # lines refused (a line may have several problems in `errors`)
     document_labels_set: int = 0  # (article, annotator) pairs whose document labels were saved
+    relations_added: int = 0
+    relations_updated: int = 0
 
     @property
     def summary(self) -> str:
@@ -340,6 +373,8 @@ class ImportResult:
             f"{self.articles_added} articles added, {self.actors_added} actors added, "
             f"{self.rejected} lines rejected"
             + (f", {self.comments_added} comments added" if self.comments_added else "")
+            + (f", {self.relations_added} relations added" if self.relations_added else "")
+            + (f", {self.relations_updated} relations updated" if self.relations_updated else "")
             + (
                 f", {self.document_labels_set} document labels set"
                 if self.document_labels_set
@@ -368,6 +403,7 @@ _CONTENT_COLUMNS = (
     "text",
     "annotator",
     "labels",
+    "kind",
 )
 _CONTENT_INDEXES = tuple(PASSAGE_COLUMNS.index(c) for c in _CONTENT_COLUMNS)
 _content = itemgetter(*_CONTENT_INDEXES)
@@ -449,6 +485,7 @@ class _Line:
     new_actors: list[ActorInfo]  # actors unknown when the line was checked, described in it
     comments: list[Comment] = field(default_factory=list)  # the spans' comment threads
     document: DocumentLabels | None = None  # the annotator's labels on the whole article
+    relations: list[Relation] = field(default_factory=list)  # times "" when the file has none
 
 
 _SORTED = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
@@ -509,24 +546,26 @@ class _LineChecker:
         lineno: int,
         problems: list[FormatError],
         extra: set[str],
+        kind: str = "",
     ) -> str:
-        """The stored text of a span's or the document's labels, after the schema's
-        checks (problems appended, one per attribute)."""
+        """The stored text of a span's (of `kind`), a relation's or the document's
+        labels, after the schema's checks (problems appended, one per attribute)."""
         # The line's labels hold no nulls (the reader refuses them): the stored text
         # straight from the sorted encoder.
         key = _SORTED.encode(labels) if labels else "{}"
-        found = self.fine.get(key) if level == "passage" else None
+        cached = level == "passage" and not kind
+        found = self.fine.get(key) if cached else None
         if found is not None:
             return found
         wrong = self.schema.validate_labels(
-            labels, level, extra_actor_ids=self.user_actor_ids | extra
+            labels, level, extra_actor_ids=self.user_actor_ids | extra, kind=kind
         )
         for attr_id, reason in wrong:
             problems.append(FormatError(lineno, reason, field_path(path, attr_id)))
         if wrong:
             return key
         stored = key  # as the file has them: an export of the import is the file again
-        if level == "passage" and len(self.fine) < 100_000:
+        if cached and len(self.fine) < 100_000:
             self.fine[key] = stored
         return stored
 
@@ -576,9 +615,18 @@ class _LineChecker:
         # Actors this line names are checked above (known, or described): the schema's
         # check of the labels leaves them to that.
         extra = set(named)
+        kinds: dict[str, str | None] = {}  # span id -> its kind as stored (None: unknown)
         for index, span in enumerate(record.spans):
+            span_kind = self._kind(span.kind, f"spans[{index}].kind", lineno, problems)
+            kinds[span.id] = span_kind
             stored = self._stored(
-                span.labels, "passage", f"spans[{index}].labels", lineno, problems, extra
+                span.labels,
+                "passage",
+                f"spans[{index}].labels",
+                lineno,
+                problems,
+                extra,
+                span_kind or "",
             )
             rows.append(
                 (
@@ -593,8 +641,10 @@ class _LineChecker:
                     record.schema_version,
                     span.created_at,
                     span.updated_at,
+                    span_kind or "",
                 )
             )
+        relations = self._relations(record, kinds, lineno, problems, extra)
         document = None
         if record.document_labels:
             stored = self._stored(
@@ -620,7 +670,87 @@ class _LineChecker:
             [*described.values()],
             record.comments(),
             document,
+            relations,
         )
+
+    def _kind(self, kind: str, path: str, lineno: int, problems: list[FormatError]) -> str | None:
+        """A span's kind as stored ("" for the default kind), or None (a problem)."""
+        found = self.schema.kind(kind)
+        if found is None:
+            known = ", ".join(k.id for k in self.schema.kinds)
+            problems.append(
+                FormatError(lineno, f"unknown kind {kind!r} (expected one of: {known})", path)
+            )
+            return None
+        return "" if found is self.schema.default_kind else found.id
+
+    def _relations(
+        self,
+        record: NativeRecord,
+        kinds: Mapping[str, str | None],
+        lineno: int,
+        problems: list[FormatError],
+        extra: set[str],
+    ) -> list[Relation]:
+        """The line's relations, after the schema's checks: a known type, both ends of
+        the kinds it links, no self-link, no link twice, labels the type allows."""
+        links: dict[tuple[str, str, str], int] = {}
+        for index, rel in enumerate(record.relations):
+            path = f"relations[{index}]"
+            relation = self.schema.relation(rel.type)
+            if relation is None:
+                known = ", ".join(r.id for r in self.schema.relations) or "none"
+                problems.append(
+                    FormatError(
+                        lineno,
+                        f"unknown relation type {rel.type!r} (expected one of: {known})",
+                        f"{path}.type",
+                    )
+                )
+                continue
+            if rel.from_id == rel.to_id:
+                problems.append(
+                    FormatError(lineno, f"links span {rel.to_id!r} to itself", f"{path}.to")
+                )
+            for end, span_id, wanted in (
+                ("from", rel.from_id, relation.from_kind),
+                ("to", rel.to_id, relation.to_kind),
+            ):
+                have = kinds.get(span_id)
+                if have is None:
+                    continue  # its kind is a problem of its own
+                have = self.schema.kind_id(have)
+                if have != wanted:
+                    problems.append(
+                        FormatError(
+                            lineno,
+                            f"span {span_id!r} is a {have}, but {rel.type} links {end} a {wanted}",
+                            f"{path}.{end}",
+                        )
+                    )
+            link = (rel.from_id, rel.to_id, rel.type)
+            if link in links:
+                problems.append(
+                    FormatError(
+                        lineno,
+                        f"the same link as relations[{links[link]}] ({rel.type} from"
+                        f" {rel.from_id!r} to {rel.to_id!r})",
+                        path,
+                    )
+                )
+            links.setdefault(link, index)
+            self._stored(rel.labels, relation.level, f"{path}.labels", lineno, problems, extra)
+        if problems:
+            return []
+        return [
+            replace(
+                made,
+                labels=freeze_labels(
+                    self.schema.clean_labels(made.labels, RELATION_LEVEL + made.type)
+                ),
+            )
+            for made in record.relation_records()
+        ]
 
 
 def _collect_actors(value: Any, where: str, named: dict[str, str]) -> None:
@@ -659,6 +789,7 @@ class _Merger:
         result: ImportResult,
     ) -> None:
         self.store = store
+        self.schema = schema
         self.name = name
         self.prefer = prefer
         self.importer = importer
@@ -750,7 +881,65 @@ class _Merger:
                 statuses.append((line.article.id, line.annotator, line.status))
         if comments:
             result.comments_added += store.add_comments(comments)
+        self._merge_relations(pending)
         self._merge_statuses(statuses)
+
+    def _merge_relations(self, pending: list[_Pending]) -> None:
+        """The batch's relations: new ones saved (their ends as the database now has
+        them must suit them), equal ones unchanged, other ones a conflict (the
+        database's kept unless --prefer incoming)."""
+        incoming = [(p.where, r) for p in pending if p.line is not None for r in p.line.relations]
+        if not incoming:
+            return
+        store, result = self.store, self.result
+        stamp = now_iso()
+        have = store.relations_by_id([r.id for _, r in incoming])
+        ends = {
+            row[0]: passage_from_row(row)
+            for row in store.passage_rows(
+                list({i for _, r in incoming for i in (r.from_id, r.to_id)})
+            ).values()
+        }
+        fresh: list[Relation] = []
+        for where, rel in incoming:
+            if not rel.created_at:
+                rel = replace(rel, created_at=stamp, updated_at=stamp)
+            stored = have.get(rel.id)
+            if stored is not None and same_link(stored, rel):
+                result.unchanged += 1
+                continue
+            if stored is not None and self.prefer != "incoming":
+                result.conflicts.append(
+                    f"{where}: relation {rel.id}: {_relation_differences(stored, rel)} differ"
+                    " from the database's (kept the database's; --prefer incoming takes the"
+                    " file's)"
+                )
+                continue
+            reason = self._end_problem(rel, ends)
+            if reason is None:
+                reason = store.relation_problem(rel) if stored is None else None
+            if reason is not None:
+                result.conflicts.append(f"{where}: relation {rel.id} not imported: {reason}")
+                continue
+            if stored is not None:
+                store.update_relation(rel, by=self.importer or rel.annotator, action="import")
+                result.relations_updated += 1
+            else:
+                fresh.append(rel)
+                have[rel.id] = rel
+        if fresh:
+            store.add_relations(fresh, by=self.importer, action="import")
+            result.relations_added += len(fresh)
+
+    def _end_problem(self, rel: Relation, ends: Mapping[str, Passage]) -> str | None:
+        """Why the passages the database holds under the relation's span ids cannot be
+        its ends (a span that was a conflict keeps the database's passage)."""
+        from_p, to_p = ends.get(rel.from_id), ends.get(rel.to_id)
+        if from_p is None or to_p is None:
+            return None  # the store names the missing end
+        if from_p.article_id != rel.article_id or from_p.annotator != rel.annotator:
+            return f"passage {rel.from_id} in the database is another article's or annotator's"
+        return check_ends(self.schema, from_p, to_p, rel.type)
 
     def _merge_document(self, where: str, incoming: DocumentLabels) -> None:
         """An annotator's document labels: new ones saved, equal ones unchanged, other
@@ -830,6 +1019,23 @@ def _differences(have: PassageRow, row: PassageRow) -> str:
     ours, theirs = labels_from_json(have[_LABELS]), labels_from_json(row[_LABELS])
     keys = sorted(set(ours) | set(theirs), key=_attribute_order)
     names.extend(k for k in keys if ours.get(k) != theirs.get(k))
+    return ", ".join(names)
+
+
+def _relation_differences(have: Relation, rel: Relation) -> str:
+    names = [
+        name
+        for name, ours, theirs in (
+            ("type", have.type, rel.type),
+            ("from", have.from_id, rel.from_id),
+            ("to", have.to_id, rel.to_id),
+            ("article", have.article_id, rel.article_id),
+            ("annotator", have.annotator, rel.annotator),
+        )
+        if ours != theirs
+    ]
+    keys = sorted(set(have.labels) | set(rel.labels))
+    names.extend(k for k in keys if have.labels.get(k) != rel.labels.get(k))
     return ", ".join(names)
 
 

@@ -1,4 +1,5 @@
-"""Undo and redo for one session: passage changes in the reader, verdicts in review.
+"""Undo and redo for one session: passage and relation changes in the reader, verdicts in
+review.
 
 Each change is saved before it is pushed here; undoing a change is another saved
 change (its inverse), recorded in the audit table like any other. A change knows how
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from annotations.models import Passage
+from annotations.models import Passage, Relation
 from annotations.store import Store
 
 
@@ -27,10 +28,12 @@ class Undoable(Protocol):
 @dataclass(frozen=True)
 class Change:
     """One saved passage change: the passage before (None for a create) and after (None
-    for a delete)."""
+    for a delete). `relations`: those deleted with the passage (`delete_passage`), put
+    back when the passage is."""
 
     before: Passage | None
     after: Passage | None
+    relations: tuple[Relation, ...] = ()
 
     @property
     def passage_id(self) -> str:
@@ -40,13 +43,55 @@ class Change:
 
     def revert(self, store: Store, by: str, action: str) -> Change:
         target, current = self.before, self.after
+        relations = self.relations
         if target is None and current is not None:
+            relations = tuple(store.relations_of(current.id)) or relations
             store.delete_passage(current.id, by=by, action=action)
         elif target is not None and current is None:
-            store.add_passage(target, by=by, action=action)
+            with store.transaction():
+                store.add_passage(target, by=by, action=action)
+                for rel in relations:
+                    # An end deleted since stays deleted: that relation cannot come back.
+                    other = rel.to_id if rel.from_id == target.id else rel.from_id
+                    if store.passage(other) is not None and store.relation(rel.id) is None:
+                        store.add_relation(rel, by=by, action=action)
         elif target is not None:
             store.update_passage(target, by=by, action=action)
-        return Change(self.after, self.before)
+        return Change(self.after, self.before, relations)
+
+
+def delete_passage(store: Store, passage_id: str, *, by: str) -> Change:
+    """Delete a passage and its relations (saved, audited); returns the change, whose
+    undo puts both back."""
+    with store.transaction():
+        relations = tuple(store.relations_of(passage_id))
+        before = store.delete_passage(passage_id, by=by)
+    return Change(before, None, relations)
+
+
+@dataclass(frozen=True)
+class RelationChange:
+    """One saved relation change: the relation before (None for a create) and after
+    (None for a delete)."""
+
+    before: Relation | None
+    after: Relation | None
+
+    @property
+    def relation_id(self) -> str:
+        relation = self.after or self.before
+        assert relation is not None
+        return relation.id
+
+    def revert(self, store: Store, by: str, action: str) -> RelationChange:
+        target, current = self.before, self.after
+        if target is None and current is not None:
+            store.delete_relation(current.id, by=by, action=action)
+        elif target is not None and current is None:
+            store.add_relation(target, by=by, action=action)
+        elif target is not None:
+            store.update_relation(target, by=by, action=action)
+        return RelationChange(self.after, self.before)
 
 
 class History:

@@ -171,6 +171,7 @@ class Passage(_LegacyLabels):
     schema_version: str
     created_at: str
     updated_at: str
+    kind: str  # the schema's kind of passage; "" is the default (first) kind
 
     def __init__(
         self,
@@ -191,6 +192,7 @@ class Passage(_LegacyLabels):
         target: str | None = UNSET,
         claim_type: str | None = UNSET,
         note: str | None = UNSET,
+        kind: str = "",
     ) -> None:
         """`fields`: schema_name, schema_version, created_at, updated_at, positionally.
         The release-1 positional order (actor, stance, target, claim_type, note in place
@@ -220,9 +222,10 @@ class Passage(_LegacyLabels):
         setter(self, "schema_version", named[1])
         setter(self, "created_at", named[2])
         setter(self, "updated_at", named[3])
+        setter(self, "kind", kind)
 
 
-# The passage's fields in order: the columns of the `passages` table.
+# The passage's fields in order: the columns of the `passages` table (`kind` last).
 PASSAGE_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Passage))
 
 
@@ -256,6 +259,7 @@ class GoldPassage(_LegacyLabels):
     # Every note of the passages it came from, with its author (annotator order); the
     # `note` label is their one text when they agree, or each as an "author: text" line.
     notes: tuple[AuthoredNote, ...]
+    kind: str  # as Passage.kind
 
     def __init__(
         self,
@@ -279,6 +283,7 @@ class GoldPassage(_LegacyLabels):
         target: str | None = UNSET,
         claim_type: str | None = UNSET,
         note: str | None = UNSET,
+        kind: str = "",
     ) -> None:
         setter = object.__setattr__
         setter(self, "id", id)
@@ -302,6 +307,7 @@ class GoldPassage(_LegacyLabels):
         setter(self, "created_at", created_at)
         setter(self, "updated_at", updated_at)
         setter(self, "notes", tuple(notes))
+        setter(self, "kind", kind)
 
     def as_passage(self) -> Passage:
         """The gold passage as a Passage of the annotator "gold" (for display and export)."""
@@ -317,7 +323,59 @@ class GoldPassage(_LegacyLabels):
             schema_version=self.schema_version,
             created_at=self.created_at,
             updated_at=self.updated_at,
+            kind=self.kind,
         )
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A typed, directed link between two passages of one article and one annotator (a
+    content `said_by` its source), with labels of its own (the relation type's
+    attributes)."""
+
+    id: str
+    article_id: str
+    annotator: str
+    type: str  # a relation type of the schema (`LabelSchema.relation`)
+    from_id: str  # passage ids
+    to_id: str
+    labels: FrozenLabels = field(default=EMPTY_LABELS)
+    schema_name: str = ""
+    schema_version: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "labels", freeze_labels(self.labels))
+
+
+# The relation's fields in order: the columns of the `relations` table.
+RELATION_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Relation))
+
+
+@dataclass(frozen=True)
+class GoldRelation:
+    """A relation of the adjudicated layer, between gold passages, with where it came
+    from (the annotators' relations it was accepted from)."""
+
+    id: str
+    article_id: str
+    type: str
+    from_id: str  # gold passage ids
+    to_id: str
+    labels: FrozenLabels = field(default=EMPTY_LABELS)
+    origin: str = "adjudicated"  # unanimous | adjudicated
+    sources: tuple[str, ...] = ()  # ids of the annotators' relations it came from
+    adjudicator: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "labels", freeze_labels(self.labels))
+        object.__setattr__(self, "sources", tuple(self.sources))
+
+
+GOLD_RELATION_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(GoldRelation))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any
 from annotations.articles import now_iso
 from annotations.models import Article, DocumentLabels, Passage, freeze_labels
 from annotations.schema import LabelSchema
+from annotations.text import printable
 
 
 class PassageError(ValueError):
@@ -23,10 +24,10 @@ class PassageError(ValueError):
 
 
 def checked_labels(
-    labels: Mapping[str, Any], schema: LabelSchema, level: str = "passage", kind: str = ""
+    labels: Mapping[str, Any], schema: LabelSchema, level: str = "passage", *, kind: str = ""
 ) -> dict[str, Any]:
     """`labels` in canonical form, or PassageError naming the first problem (a passage's
-    are checked against its `kind`)."""
+    checked against its `kind`)."""
     cleaned = schema.clean_labels(labels, level)
     problems = schema.validate_labels(cleaned, level, kind=kind)
     if problems:
@@ -43,14 +44,14 @@ def new_passage(
     labels: Mapping[str, Any],
     schema: LabelSchema,
     *,
-    kind: str = "",
     stamp: str | None = None,
+    kind: str = "",
 ) -> Passage:
-    """A new passage of `kind` on `article.text[start:end]` (code points, half-open), with
-    a new id; the default kind is stored as "".
+    """A new passage on `article.text[start:end]` (code points, half-open), with a new id,
+    of `kind` ("" or the schema's default kind: stored as "").
 
-    Raises PassageError when the range is empty or outside the text, the kind unknown, or
-    the labels do not fit the schema's kind (an unknown attribute or value, a missing
+    Raises PassageError when the range is empty or outside the text, the kind is unknown,
+    or the labels do not fit the schema and kind (an unknown attribute or value, a missing
     required one...).
     """
     text = article.text
@@ -58,8 +59,8 @@ def new_passage(
         raise PassageError(
             f"no passage at [{start}, {end}): the article has {len(text)} characters"
         )
+    kind = stored_kind(schema, kind)
     stamp = stamp or now_iso()
-    labels = checked_labels(labels, schema, kind=kind)
     return Passage(
         id=str(uuid.uuid4()),
         article_id=article.id,
@@ -67,19 +68,23 @@ def new_passage(
         end=end,
         text=text[start:end],
         annotator=annotator,
-        labels=freeze_labels(labels),
+        labels=freeze_labels(checked_labels(labels, schema, kind=kind)),
         schema_name=schema.name,
         schema_version=schema.version,
         created_at=stamp,
         updated_at=stamp,
-        kind=stored_kind(schema, kind),
+        kind=kind,
     )
 
 
 def stored_kind(schema: LabelSchema, kind: str) -> str:
-    """A kind as a passage stores it: "" for the default kind (what every passage made
-    before kinds holds), else its id."""
-    return "" if schema.kind_id(kind) == schema.default_kind.id else kind
+    """The kind as stored: "" for the schema's default kind; PassageError when the schema
+    has no such kind."""
+    found = schema.kind(kind)
+    if found is None:
+        known = ", ".join(k.id for k in schema.kinds)
+        raise PassageError(f"unknown kind '{printable(kind)}' (expected one of: {known})")
+    return "" if found is schema.default_kind else found.id
 
 
 def relabelled(
@@ -87,22 +92,18 @@ def relabelled(
     labels: Mapping[str, Any],
     schema: LabelSchema,
     *,
-    kind: str | None = None,
     stamp: str | None = None,
+    kind: str | None = None,
 ) -> Passage:
-    """`passage` with these labels instead of its own (and `kind`, when given), checked
+    """`passage` with these labels instead of its own (and of `kind` when given), checked
     as for a new passage; it keeps the labels of attributes the schema does not know
-    (made under another schema) and the schema name and version it was made under."""
-    kind = passage.kind if kind is None else kind
+    (made under another schema) and the schema name and version it was made under.
+    Whether its relations still suit a new kind is `relations.broken_by`'s to say."""
+    kind = passage.kind if kind is None else stored_kind(schema, kind)
     known = {k: v for k, v in labels.items() if schema.attribute(k) is not None}
     kept = {k: v for k, v in passage.labels.items() if schema.attribute(k) is None}
     merged = {**checked_labels(known, schema, kind=kind), **kept}
-    return replace(
-        passage,
-        labels=freeze_labels(merged),
-        kind=stored_kind(schema, kind),
-        updated_at=stamp or now_iso(),
-    )
+    return replace(passage, labels=freeze_labels(merged), updated_at=stamp or now_iso(), kind=kind)
 
 
 def document_labels(

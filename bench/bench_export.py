@@ -90,6 +90,7 @@ def fill_passages(store: Store, articles: list[Article], n_passages: int, seed: 
                         schema.version,
                         STAMP,
                         STAMP,
+                        "",  # kind: the default
                     )
                 )
     columns = ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS)

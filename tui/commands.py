@@ -7,7 +7,7 @@ calls the same action its key does, so the palette and the keys never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
@@ -80,14 +80,8 @@ class ArticleCommands(Provider):
     def hashiya(self) -> HashiyaApp:
         return cast("HashiyaApp", self.app)
 
-    def _titles(self, query: str) -> Iterator[tuple[str, str]]:
-        words = query.split()
-        sql = "SELECT id, title FROM articles"
-        if words:
-            sql += " WHERE " + " AND ".join("title LIKE ? ESCAPE '\\'" for _ in words)
-        sql += " ORDER BY rowid LIMIT ?"
-        params = [f"%{_like_escape(w)}%" for w in words]
-        yield from self.hashiya.store.conn.execute(sql, [*params, ARTICLE_HITS])
+    def _titles(self, query: str) -> list[tuple[str, str]]:
+        return self.hashiya.store.titles_matching(query.split(), ARTICLE_HITS)
 
     def _open(self, article_id: str) -> None:
         from tui.screens.reader import ReaderScreen
@@ -103,10 +97,6 @@ class ArticleCommands(Provider):
             shown = "Open: " + visual(printable(title), 60)
             # Scored below the app's commands: a title search matches loosely.
             yield Hit(0.5, Text(shown), partial(self._open, article_id), text=shown)
-
-
-def _like_escape(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class ListCommands(CommandList):

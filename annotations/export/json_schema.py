@@ -3,9 +3,11 @@
 A dataset ships with its exact contract: the labels object of a span and of the document
 lists the schema's attributes, each with its type (the value ids of a choice as an enum,
 an array for a `multiple` one), `required` attributes required (once their `when` holds)
-and an attribute given only with its `when`. What JSON Schema cannot say, the reader
-checks: text[start:end] equals the span's text, and every actor a label names is in the
-line's `actors` or the importing database.
+and an attribute given only with its `when`; a span of another kind than the default has
+that kind's attributes, and a relation its type's. What JSON Schema cannot say, the
+reader checks: text[start:end] equals the span's text, every actor a label names is in
+the line's `actors` or the importing database, and a relation's ends are spans of the
+line of the kinds its type links.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any, Literal
 
 from annotations.export.native import FORMAT, SPAN_FORMAT
 from annotations.models import MAX_ANNOTATOR, MAX_ARTICLE_ID, MAX_PASSAGE_ID
-from annotations.schema import Attribute, LabelSchema
+from annotations.schema import Attribute, LabelSchema, RelationType
 
 Unit = Literal["article", "span"]
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -58,7 +60,16 @@ def json_schema(schema: LabelSchema, unit: Unit = "article") -> dict[str, Any]:
                 "aliases": {"type": "array", "items": {"type": "string"}},
             },
         },
-        "labels": _labels(schema.attributes, "A span's labels: attribute id -> value."),
+        "labels": _labels(
+            schema.attributes_of(""),
+            "A span's labels (of the default kind): attribute id -> value.",
+        ),
+        **{
+            f"labels_{kind.id}": _labels(
+                schema.attributes_of(kind.id), f"The labels of a {kind.label_en} span."
+            )
+            for kind in schema.kinds[1:]
+        },
         "document_labels": _labels(
             schema.document_attributes,
             "The annotator's labels on the whole article: attribute id -> value.",
@@ -105,7 +116,11 @@ def json_schema(schema: LabelSchema, unit: Unit = "article") -> dict[str, Any]:
         "start": {"$ref": "#/$defs/offset"},
         "end": {"$ref": "#/$defs/offset"},
         "text": {"type": "string", "description": "text[start:end] (checked by the reader)."},
-        "labels": {"$ref": "#/$defs/labels"},
+        "kind": {
+            "enum": [kind.id for kind in schema.kinds],
+            "description": f"The kind of passage; absent: {schema.default_kind.id}.",
+        },
+        "labels": {"$ref": "#/$defs/labels"} if len(schema.kinds) == 1 else {"type": "object"},
         "created_at": {"type": "string"},
         "updated_at": {"type": "string"},
         "comments": {
@@ -125,7 +140,7 @@ def json_schema(schema: LabelSchema, unit: Unit = "article") -> dict[str, Any]:
             "id": span_fields["id"],
             **{k: common[k] for k in ("article_id", "title", "source", "annotator", "status")},
             "schema": common["schema"],
-            **{k: span_fields[k] for k in ("start", "end", "text", "labels")},
+            **{k: span_fields[k] for k in ("start", "end", "text", "kind", "labels")},
             "actors": actors,
             "document_labels": common["document_labels"],
             "context": {"type": "string", "description": "The sentence(s) around the span."},
@@ -141,10 +156,16 @@ def json_schema(schema: LabelSchema, unit: Unit = "article") -> dict[str, Any]:
     else:
         defs["span"] = {
             "type": "object",
-            "required": [k for k in span_fields if k != "comments"],
+            "required": [k for k in span_fields if k not in ("comments", "kind")],
             "additionalProperties": False,
             "properties": {**span_fields, "provenance": {"$ref": "#/$defs/provenance"}},
+            **_kind_labels(schema),
         }
+        defs["relation"] = _relation(schema.relations)
+        for relation in schema.relations:
+            defs[f"relation_labels_{relation.id}"] = _labels(
+                relation.attributes, f"The labels of a {relation.label_en} relation."
+            )
         properties = {
             "format": {"const": FORMAT, "description": "Format and version of the line."},
             **{k: common[k] for k in ("article_id", "title", "source")},
@@ -160,10 +181,16 @@ def json_schema(schema: LabelSchema, unit: Unit = "article") -> dict[str, Any]:
                 "description": "Ordered by (start, end, id).",
                 "items": {"$ref": "#/$defs/span"},
             },
+            "relations": {
+                "type": "array",
+                "description": "Links between spans of this line; only when there are some.",
+                "items": {"$ref": "#/$defs/relation"},
+            },
             "exported_at": common["exported_at"],
         }
         title = f"Hashiya native line ({FORMAT}), label schema {schema.name}"
-    optional = {"comments", "document_provenance"}
+    optional = {"comments", "document_provenance", "relations", "kind"}
+    top: dict[str, Any] = _kind_labels(schema) if unit == "span" else {}
     return {
         "$schema": DRAFT,
         "$id": f"urn:hashiya:{'span' if unit == 'span' else 'native'}:2:{schema.name}",
@@ -177,7 +204,60 @@ def json_schema(schema: LabelSchema, unit: Unit = "article") -> dict[str, Any]:
         "required": [k for k in properties if k not in optional],
         "additionalProperties": False,
         "properties": properties,
+        **top,
         "$defs": defs,
+    }
+
+
+def _kind_labels(schema: LabelSchema) -> dict[str, Any]:
+    """The conditions that give a span (an object with `kind` and `labels`) the labels of
+    its kind; none when the schema has one kind."""
+    if len(schema.kinds) == 1:
+        return {}
+    default = schema.default_kind.id
+    conditions: list[dict[str, Any]] = [
+        {
+            "if": {
+                "anyOf": [
+                    {"not": {"required": ["kind"]}},
+                    {"properties": {"kind": {"const": default}}},
+                ]
+            },
+            "then": {"properties": {"labels": {"$ref": "#/$defs/labels"}}},
+        }
+    ]
+    for kind in schema.kinds[1:]:
+        conditions.append(
+            {
+                "if": {"required": ["kind"], "properties": {"kind": {"const": kind.id}}},
+                "then": {"properties": {"labels": {"$ref": f"#/$defs/labels_{kind.id}"}}},
+            }
+        )
+    return {"allOf": conditions}
+
+
+def _relation(relations: tuple[RelationType, ...]) -> dict[str, Any]:
+    """A relation of a line: its type one of the schema's, its labels that type's."""
+    return {
+        "type": "object",
+        "required": ["id", "type", "from", "to", "labels"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string", "minLength": 1, "maxLength": MAX_PASSAGE_ID},
+            "type": {"enum": [r.id for r in relations]},
+            "from": {"type": "string", "minLength": 1, "description": "A span id of the line."},
+            "to": {"type": "string", "minLength": 1, "description": "A span id of the line."},
+            "labels": {"type": "object"},
+            "created_at": {"type": "string"},
+            "updated_at": {"type": "string"},
+        },
+        "allOf": [
+            {
+                "if": {"properties": {"type": {"const": r.id}}},
+                "then": {"properties": {"labels": {"$ref": f"#/$defs/relation_labels_{r.id}"}}},
+            }
+            for r in relations
+        ],
     }
 
 

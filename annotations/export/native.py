@@ -4,7 +4,8 @@ A line holds the article (text and the metadata needed to recreate it), who anno
 under which label schema, that annotator's labels on the whole article
 (`document_labels`), the actors its labels name (`actors`, once each) and every span with
 its `labels` (attribute id -> value). Offsets are code-point offsets into the line's
-`text`, half-open, and `text[start:end] == span["text"]` always. The full description is
+`text`, half-open, and `text[start:end] == span["text"]` always. A span of a kind other
+than the schema's default says so (`kind`); `relations` link spans of the line by id. The full description is
 in docs/format.md; the JSON Schema of a line comes from the label schema in effect
 (`annotations.export.json_schema`, `hashiya schema json-schema`).
 
@@ -33,6 +34,8 @@ from annotations.models import (
     Article,
     Comment,
     Passage,
+    Relation,
+    freeze_labels,
 )
 from annotations.text import check_name
 from annotations.untrusted import (
@@ -186,6 +189,7 @@ class NativeSpan:
     created_at: str = ""
     updated_at: str = ""
     comments: tuple[SpanComment, ...] = ()  # written only when there are some
+    kind: str = ""  # the schema's kind; "" (the default kind) is not written
 
     def to_dict(self, layout: Layout = LEGACY_LAYOUT) -> dict[str, Any]:
         return span_dict(
@@ -197,7 +201,53 @@ class NativeSpan:
             self.created_at,
             self.updated_at,
             [c.to_dict() for c in self.comments],
+            kind=self.kind,
         )
+
+
+@dataclass(frozen=True)
+class NativeRelation:
+    """One relation of a native record: a typed link between two spans of the line."""
+
+    id: str
+    type: str
+    from_id: str  # span ids of the same line
+    to_id: str
+    labels: Labels = field(default_factory=dict)
+    created_at: str = ""
+    updated_at: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return relation_dict(
+            self.id,
+            self.type,
+            self.from_id,
+            self.to_id,
+            dict(self.labels),
+            self.created_at,
+            self.updated_at,
+        )
+
+
+def relation_dict(
+    rel_id: str,
+    rel_type: str,
+    from_id: str,
+    to_id: str,
+    labels: dict[str, Any],
+    created_at: str,
+    updated_at: str,
+) -> dict[str, Any]:
+    """A relation as a line holds it (keys in their fixed order)."""
+    return {
+        "id": rel_id,
+        "type": rel_type,
+        "from": from_id,
+        "to": to_id,
+        "labels": labels,
+        "created_at": created_at,
+        "updated_at": updated_at,
+    }
 
 
 def span_dict(
@@ -209,17 +259,17 @@ def span_dict(
     created_at: str,
     updated_at: str,
     comments: list[dict[str, str]] | None = None,
+    *,
+    kind: str = "",
 ) -> dict[str, Any]:
-    """A span as a line holds it (keys in their fixed order)."""
-    span = {
-        "id": span_id,
-        "start": start,
-        "end": end,
-        "text": text,
-        "labels": labels,
-        "created_at": created_at,
-        "updated_at": updated_at,
-    }
+    """A span as a line holds it (keys in their fixed order; `kind` only when it is not
+    the default)."""
+    span: dict[str, Any] = {"id": span_id, "start": start, "end": end, "text": text}
+    if kind:
+        span["kind"] = kind
+    span["labels"] = labels
+    span["created_at"] = created_at
+    span["updated_at"] = updated_at
     if comments:  # the key only on commented spans
         span["comments"] = comments
     return span
@@ -235,10 +285,11 @@ def record_dict(
     actors: list[dict[str, Any]],
     spans: list[dict[str, Any]],
     exported_at: str,
+    relations: list[dict[str, Any]] | None = None,
 ) -> NativeDict:
-    """A line (keys in their fixed order). `article` is (id, title, source, published,
-    origin, text, metadata)."""
-    return {
+    """A line (keys in their fixed order; `relations` only when there are some).
+    `article` is (id, title, source, published, origin, text, metadata)."""
+    line: NativeDict = {
         "format": FORMAT,
         "article_id": article[0],
         "title": article[1],
@@ -253,8 +304,11 @@ def record_dict(
         "document_labels": document_labels,
         "actors": actors,
         "spans": spans,
-        "exported_at": exported_at,
     }
+    if relations:
+        line["relations"] = relations
+    line["exported_at"] = exported_at
+    return line
 
 
 def used_actors(
@@ -298,6 +352,7 @@ class NativeRecord:
     document_labels: Labels = field(default_factory=dict)
     actor_entries: tuple[ActorInfo, ...] = ()  # the line's `actors`
     format: str = FORMAT
+    relations: tuple[NativeRelation, ...] = ()
 
     def to_dict(self, layout: Layout = LEGACY_LAYOUT) -> NativeDict:
         """The record as written, keys in their fixed order."""
@@ -326,6 +381,7 @@ class NativeRecord:
             actors,
             spans,
             self.exported_at,
+            [r.to_dict() for r in self.relations],
         )
 
     def article(self, paragraphs: tuple[tuple[int, int], ...], imported_at: str = "") -> Article:
@@ -357,8 +413,29 @@ class NativeRecord:
                 schema_version=self.schema_version,
                 created_at=span.created_at,
                 updated_at=span.updated_at,
+                kind=span.kind,
             )
             for span in self.spans
+        ]
+
+    def relation_records(self, stamp: str = "") -> list[Relation]:
+        """The relations as relations of this record's annotator (`stamp` stands in
+        for times the line does not give)."""
+        return [
+            Relation(
+                id=r.id,
+                article_id=self.article_id,
+                annotator=self.annotator,
+                type=r.type,
+                from_id=r.from_id,
+                to_id=r.to_id,
+                labels=freeze_labels(r.labels),
+                schema_name=self.schema_name,
+                schema_version=self.schema_version,
+                created_at=r.created_at or stamp,
+                updated_at=r.updated_at or r.created_at or stamp,
+            )
+            for r in self.relations
         ]
 
     def comments(self) -> list[Comment]:
@@ -387,11 +464,14 @@ def native_record(
     *,
     document_labels: Labels | None = None,
     layout: Layout = LEGACY_LAYOUT,
+    relations: Iterable[Relation] = (),
 ) -> NativeDict:
-    """The native record of one annotator's passages (and document labels) on one article.
+    """The native record of one annotator's passages (and document labels, and the
+    relations between them) on one article.
 
     Spans are ordered by (start, end, id); labels are written in `layout`'s (the
-    schema's) order. Raises ValueError if a passage belongs to another article or
+    schema's) order; relations in the order given, those whose ends are not both among
+    `passages` left out. Raises ValueError if a passage belongs to another article or
     annotator, or its offsets or quoted text do not fit the article.
     """
     spans = []
@@ -414,6 +494,7 @@ def native_record(
                 layout.ordered(passage.labels),
                 passage.created_at,
                 passage.updated_at,
+                kind=passage.kind,
             )
         )
     document = layout.ordered(document_labels or {}, document=True)
@@ -428,8 +509,30 @@ def native_record(
         copy.deepcopy(dict(article.metadata)),
     )
     return record_dict(
-        row, annotator, status, schema_name, schema_version, document, actors, spans, exported_at
+        row,
+        annotator,
+        status,
+        schema_name,
+        schema_version,
+        document,
+        actors,
+        spans,
+        exported_at,
+        line_relations(relations, {span["id"] for span in spans}),
     )
+
+
+def line_relations(
+    relations: Iterable[Relation], span_ids: Collection[str]
+) -> list[dict[str, Any]]:
+    """The `relations` of a line: those whose two ends are among its spans."""
+    return [
+        relation_dict(
+            r.id, r.type, r.from_id, r.to_id, r.labels.to_dict(), r.created_at, r.updated_at
+        )
+        for r in relations
+        if r.from_id in span_ids and r.to_id in span_ids
+    ]
 
 
 def check_quote(
@@ -567,6 +670,7 @@ def span_record(
         "start": start,
         "end": end,
         "text": span["text"],
+        **({"kind": span["kind"]} if span.get("kind") else {}),
         "labels": copy.deepcopy(span["labels"]),
         "actors": [copy.deepcopy(a) for a in record["actors"] if a["id"] in named],
         "document_labels": copy.deepcopy(record["document_labels"]),
@@ -764,6 +868,9 @@ def _quick(data: dict[str, Any]) -> NativeRecord | None:
             return None
         if labels and not _plain_labels(labels):
             return None
+        kind = span.get("kind", "")
+        if type(kind) is not str or (kind and check_name(kind) is not None):
+            return None
         seen.add(span_id)
         comments: tuple[SpanComment, ...] = ()
         thread = span.get("comments")
@@ -772,8 +879,15 @@ def _quick(data: dict[str, Any]) -> NativeRecord | None:
                 return None
             comments = tuple(SpanComment(c["author"], c["text"], c["at"]) for c in thread)
         out.append(
-            NativeSpan(span_id, start, end, quoted, labels, created_at, updated_at, comments)
+            NativeSpan(span_id, start, end, quoted, labels, created_at, updated_at, comments, kind)
         )
+    relations: tuple[NativeRelation, ...] = ()
+    raw_relations = data.get("relations")
+    if raw_relations is not None:
+        found = _quick_relations(raw_relations, seen)
+        if found is None:
+            return None
+        relations = found
     return NativeRecord(
         article_id=article_id,
         title=title,
@@ -790,7 +904,49 @@ def _quick(data: dict[str, Any]) -> NativeRecord | None:
         metadata=metadata,
         document_labels=document,
         actor_entries=tuple(entries),
+        relations=relations,
     )
+
+
+def _quick_relations(raw: object, span_ids: Collection[str]) -> tuple[NativeRelation, ...] | None:
+    """The relations of a plainly valid line (every check the full reader makes), else
+    None."""
+    if type(raw) is not list:
+        return None
+    out: list[NativeRelation] = []
+    seen: set[str] = set()
+    for rel in raw:
+        if type(rel) is not dict:
+            return None
+        rel_id = rel.get("id")
+        rel_type = rel.get("type")
+        from_id = rel.get("from")
+        to_id = rel.get("to")
+        labels = rel.get("labels", {})
+        created_at = rel.get("created_at", "")
+        updated_at = rel.get("updated_at", "")
+        if not (
+            type(rel_id) is str
+            and rel_id
+            and len(rel_id) <= MAX_PASSAGE_ID
+            and rel_id not in seen
+            and type(rel_type) is str
+            and rel_type
+            and check_name(rel_type) is None
+            and type(from_id) is str
+            and type(to_id) is str
+            and from_id in span_ids
+            and to_id in span_ids
+            and type(labels) is dict
+            and type(created_at) is str
+            and type(updated_at) is str
+        ):
+            return None
+        if labels and not _plain_labels(labels):
+            return None
+        seen.add(rel_id)
+        out.append(NativeRelation(rel_id, rel_type, from_id, to_id, labels, created_at, updated_at))
+    return tuple(out)
 
 
 def _plain_comments(thread: object) -> bool:
@@ -893,6 +1049,21 @@ def _parse_fully(line: str, lineno: int) -> NativeRecord:
             reader.fail(f"{path}.id", f"duplicate id {span.id!r} (also spans[{seen_ids[span.id]}])")
         seen_ids[span.id] = index
         spans.append(span)
+    relations: list[NativeRelation] = []
+    if not version_1 and "relations" in data:
+        seen_relations: dict[str, int] = {}
+        for index, raw in enumerate(reader.array(data, "relations", "relations")):
+            path = f"relations[{index}]"
+            if not isinstance(raw, dict):
+                reader.fail(path, f"expected an object, got {json_type(raw)}")
+            rel = reader.relation(raw, path, seen_ids)
+            if rel.id in seen_relations:
+                reader.fail(
+                    f"{path}.id",
+                    f"duplicate id {rel.id!r} (also relations[{seen_relations[rel.id]}])",
+                )
+            seen_relations[rel.id] = index
+            relations.append(rel)
 
     return NativeRecord(
         format=fmt,
@@ -911,6 +1082,7 @@ def _parse_fully(line: str, lineno: int) -> NativeRecord:
         exported_at=exported_at,
         document_labels=document,
         actor_entries=tuple(entries.values()),
+        relations=tuple(relations),
     )
 
 
@@ -1077,8 +1249,13 @@ class _Reader:
             self.fail(
                 f"{path}.text", f"{quoted!r} differs from text[{start}:{end}] {text[start:end]!r}"
             )
+        kind = ""
         if actors_1 is None:
             labels = self.labels(raw, "labels", f"{path}.labels")
+            if "kind" in raw:
+                kind = self.string(raw, "kind", f"{path}.kind")
+                if kind:
+                    self.check_name(kind, f"{path}.kind")
         else:
             labels = self._labels_1(raw, path, actors_1)
         return NativeSpan(
@@ -1090,7 +1267,30 @@ class _Reader:
             created_at=self.string(raw, "created_at", f"{path}.created_at"),
             updated_at=self.string(raw, "updated_at", f"{path}.updated_at"),
             comments=self.comments(raw, f"{path}.comments"),
+            kind=kind,
         )
+
+    def relation(
+        self, raw: Mapping[str, Any], path: str, span_ids: Collection[str]
+    ) -> NativeRelation:
+        """One relation: both ends spans of this line."""
+        rel_id = self.string(raw, "id", f"{path}.id", non_empty=True)
+        self.length(rel_id, f"{path}.id", MAX_PASSAGE_ID)
+        rel_type = self.name(raw, "type", f"{path}.type")
+        ends = []
+        for key in ("from", "to"):
+            span_id = self.string(raw, key, f"{path}.{key}", non_empty=True)
+            if span_id not in span_ids:
+                self.fail(f"{path}.{key}", f"no span {span_id!r} on this line")
+            ends.append(span_id)
+        labels = self.labels(raw, "labels", f"{path}.labels") if "labels" in raw else {}
+        created_at = (
+            self.string(raw, "created_at", f"{path}.created_at") if "created_at" in raw else ""
+        )
+        updated_at = (
+            self.string(raw, "updated_at", f"{path}.updated_at") if "updated_at" in raw else ""
+        )
+        return NativeRelation(rel_id, rel_type, ends[0], ends[1], labels, created_at, updated_at)
 
     def _labels_1(
         self, raw: Mapping[str, Any], path: str, actors: dict[str, ActorInfo]

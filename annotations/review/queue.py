@@ -321,6 +321,7 @@ def _gold_from(
         created_at=stamp,
         updated_at=stamp,
         notes=notes,
+        kind=passage.kind,
     )
 
 

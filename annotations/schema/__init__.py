@@ -1,7 +1,8 @@
 """The label schema: the actors and the attributes a label may hold, declared in YAML.
 
-A schema (docs/schema.md) lists the actor registry and the attributes of a passage and of
-a whole document: `choice` (one value of a list, or several), `actor`, `text` or
+A schema (docs/schema.md) lists the actor registry, the attributes of a passage and of
+a whole document, the kinds of passage (each with its attributes) and the relations that
+link them. Attributes are `choice` (one value of a list, or several), `actor`, `text` or
 `boolean`, each optionally `required` or offered only `when` an earlier one has a value.
 Files in the 1.0 layout are read as the equivalent 2.0 schema. Loading checks everything
 and raises `SchemaError`, whose message is one line: `FILE:LINE: FIELD: message`.
@@ -27,18 +28,23 @@ from annotations.schema.model import (
     DEFAULT_ACTOR_COLOR,
     DEFAULT_ACTOR_KIND,
     FIELDS,
+    IMPLICIT_KIND,
     LEVELS,
     MAX_ID_LENGTH,
     MULTIPLE_TYPES,
+    RELATION_LEVEL,
     Actor,
     Attribute,
     ClaimType,
     FreeTextField,
+    Kind,
     LabelSchema,
     LabelValue,
+    RelationType,
     Stance,
     Value,
     default_labels,
+    implicit_kind,
     legacy_attributes,
 )
 from annotations.schema.reader import SchemaError
@@ -52,21 +58,26 @@ __all__ = [
     "DEFAULT_ACTOR_COLOR",
     "DEFAULT_ACTOR_KIND",
     "FIELDS",
+    "IMPLICIT_KIND",
     "LEVELS",
     "MAX_ID_LENGTH",
     "MULTIPLE_TYPES",
+    "RELATION_LEVEL",
     "Actor",
     "Attribute",
     "ClaimType",
     "FreeTextField",
+    "Kind",
     "LabelSchema",
     "LabelValue",
+    "RelationType",
     "SchemaError",
     "Stance",
     "Value",
     "color_to_hex",
     "default_labels",
     "default_schema",
+    "implicit_kind",
     "is_valid_color",
     "legacy_attributes",
     "load_schema",

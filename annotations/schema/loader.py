@@ -23,15 +23,18 @@ from annotations.schema.model import (
     MULTIPLE_TYPES,
     Actor,
     Attribute,
+    Kind,
     LabelSchema,
     LabelValue,
+    RelationType,
     default_labels,
+    implicit_kind,
 )
 from annotations.schema.reader import TAG, Reader, SchemaError, is_null
 from annotations.untrusted import too_deep, yaml_too_deep
 
 _LISTS = ("actors", "attributes", "document_attributes")  # what makes a file 2.0
-TOP_KEYS = ("name", "version", "description", *_LISTS, "cues")
+TOP_KEYS = ("name", "version", "description", *_LISTS, "cues", "kinds", "relations")
 _TOP_REQUIRED = ("name", "version", "attributes")
 _ATTRIBUTE_KEYS = (
     "id",
@@ -43,6 +46,18 @@ _ATTRIBUTE_KEYS = (
     "multiple",
     "required",
     "when",
+)
+_KIND_KEYS = ("id", "label_ar", "label_en", "description", "shortcut", "color", "attributes")
+_RELATION_KEYS = (
+    "id",
+    "label_ar",
+    "label_en",
+    "from",
+    "to",
+    "description",
+    "shortcut",
+    "color",
+    "attributes",
 )
 _LEGACY_HINTS = {
     "actor": "a 1.0 key: in 2.0 the list is `actors:` and an attribute has type actor",
@@ -137,6 +152,143 @@ def _attributes(
     return tuple(attributes)
 
 
+def _optional(keys: dict[str, yaml.Node], key: str) -> yaml.Node | None:
+    node = keys.get(key)
+    return None if node is None or is_null(node) else node
+
+
+def _labels(
+    reader: Reader, keys: dict[str, yaml.Node], where: str, item_id: str
+) -> tuple[str, str]:
+    label_ar = label_en = item_id
+    if "label_ar" in keys:
+        label_ar = reader.line_text(keys["label_ar"], f"{where}.label_ar")
+    if "label_en" in keys:
+        label_en = reader.line_text(keys["label_en"], f"{where}.label_en")
+    return label_ar, label_en
+
+
+def _kinds(
+    reader: Reader, node: yaml.Node, where: str, attributes: Sequence[Attribute]
+) -> tuple[Kind, ...]:
+    """`kinds:`: ids and shortcuts unique, each attribute an id of `attributes:`."""
+    items = reader.sequence(node, where)
+    if not items:
+        reader.fail(node, where, "empty list: declare at least one kind (or leave `kinds` out)")
+    known = [a.id for a in attributes]
+    kinds: list[Kind] = []
+    first_with_id: dict[str, int] = {}
+    first_with_shortcut: dict[str, int] = {}
+    for index, item in enumerate(items):
+        item_where = f"{where}[{index}]"
+        keys = reader.mapping(item, item_where, _KIND_KEYS, ("id",))
+        kind_id = reader.slug(keys["id"], f"{item_where}.id")
+        reader.first_use(first_with_id, kind_id, index, keys["id"], where, "id")
+        label_ar, label_en = _labels(reader, keys, item_where, kind_id)
+        shortcut = None
+        if (found := _optional(keys, "shortcut")) is not None:
+            shortcut = reader.shortcut(found, f"{item_where}.shortcut")
+            reader.first_use(first_with_shortcut, shortcut, index, found, where, "shortcut")
+        color = None
+        if (found := _optional(keys, "color")) is not None:
+            color = reader.color(found, f"{item_where}.color")
+        description = ""
+        if "description" in keys:
+            description = reader.text(
+                keys["description"], f"{item_where}.description", required=False
+            )
+        attribute_ids: list[str] = []
+        if (found := _optional(keys, "attributes")) is not None:
+            seen: dict[str, int] = {}
+            for at, attr_node in enumerate(reader.sequence(found, f"{item_where}.attributes")):
+                attr_where = f"{item_where}.attributes[{at}]"
+                attr_id = reader.slug(attr_node, attr_where)
+                if attr_id not in known:
+                    reader.fail(
+                        attr_node,
+                        attr_where,
+                        f"no attribute '{attr_id}' (expected one of `attributes:`:"
+                        f" {', '.join(known)})",
+                    )
+                if attr_id in seen:
+                    reader.fail(
+                        attr_node,
+                        attr_where,
+                        f"duplicate attribute '{attr_id}' (also {item_where}.attributes"
+                        f"[{seen[attr_id]}])",
+                    )
+                seen[attr_id] = at
+            # The schema's order, whatever the list's: the tag dialog shows one order.
+            attribute_ids = [a for a in known if a in seen]
+        kinds.append(
+            Kind(
+                id=kind_id,
+                label_ar=label_ar,
+                label_en=label_en,
+                description=description,
+                shortcut=shortcut,
+                color=color,
+                attribute_ids=tuple(attribute_ids),
+            )
+        )
+    return tuple(kinds)
+
+
+def _relations(
+    reader: Reader, node: yaml.Node, where: str, kinds: Sequence[Kind]
+) -> tuple[RelationType, ...]:
+    """`relations:`: ids and shortcuts unique, `from` and `to` ids of `kinds:`."""
+    kind_ids = [k.id for k in kinds]
+    relations: list[RelationType] = []
+    first_with_id: dict[str, int] = {}
+    first_with_shortcut: dict[str, int] = {}
+    for index, item in enumerate(reader.sequence(node, where)):
+        item_where = f"{where}[{index}]"
+        keys = reader.mapping(item, item_where, _RELATION_KEYS, ("id", "from", "to"))
+        rel_id = reader.slug(keys["id"], f"{item_where}.id")
+        reader.first_use(first_with_id, rel_id, index, keys["id"], where, "id")
+        label_ar, label_en = _labels(reader, keys, item_where, rel_id)
+        ends: list[str] = []
+        for end in ("from", "to"):
+            kind_id = reader.slug(keys[end], f"{item_where}.{end}")
+            if kind_id not in kind_ids:
+                reader.fail(
+                    keys[end],
+                    f"{item_where}.{end}",
+                    f"no kind '{kind_id}' (expected one of: {', '.join(kind_ids)})",
+                )
+            ends.append(kind_id)
+        shortcut = None
+        if (found := _optional(keys, "shortcut")) is not None:
+            shortcut = reader.shortcut(found, f"{item_where}.shortcut")
+            reader.first_use(first_with_shortcut, shortcut, index, found, where, "shortcut")
+        color = None
+        if (found := _optional(keys, "color")) is not None:
+            color = reader.color(found, f"{item_where}.color")
+        description = ""
+        if "description" in keys:
+            description = reader.text(
+                keys["description"], f"{item_where}.description", required=False
+            )
+        attributes: tuple[Attribute, ...] = ()
+        if (found := _optional(keys, "attributes")) is not None:
+            attributes = _attributes(reader, found, f"{item_where}.attributes", allow_empty=True)
+        relations.append(
+            RelationType(
+                id=rel_id,
+                label_ar=label_ar,
+                label_en=label_en,
+                from_kind=ends[0],
+                to_kind=ends[1],
+                description=description,
+                shortcut=shortcut,
+                color=color,
+                attributes=attributes,
+            )
+        )
+    return tuple(relations)
+
+
 def _read_schema(reader: Reader, root: yaml.Node) -> LabelSchema:
     if not isinstance(root, yaml.MappingNode):
         return read_legacy_schema(reader, root)  # reports "expected a mapping"
@@ -166,6 +318,15 @@ def _read_schema(reader: Reader, root: yaml.Node) -> LabelSchema:
             reader, keys["document_attributes"], "document_attributes", allow_empty=True
         )
     cues = reader.word_list(keys["cues"], "cues") if "cues" in keys else ()
+    kinds: tuple[Kind, ...] = ()
+    if "kinds" in keys and not is_null(keys["kinds"]):
+        kinds = _kinds(reader, keys["kinds"], "kinds", attributes)
+    relations: tuple[RelationType, ...] = ()
+    if "relations" in keys and not is_null(keys["relations"]):
+        # Without `kinds:` a relation links passages of the one implicit kind.
+        relations = _relations(
+            reader, keys["relations"], "relations", kinds or (implicit_kind(attributes),)
+        )
     return LabelSchema(
         name=name,
         version=version,
@@ -175,6 +336,8 @@ def _read_schema(reader: Reader, root: yaml.Node) -> LabelSchema:
         document_attributes=document_attributes,
         source=reader.filename,
         cues=cues,
+        kinds=kinds,
+        relations=relations,
     )
 
 

@@ -19,7 +19,10 @@ from annotations.text import printable
 
 ATTRIBUTE_TYPES = ("choice", "actor", "text", "boolean")
 MULTIPLE_TYPES = ("choice", "actor")  # the types that may take several values
-LEVELS = ("passage", "document")
+LEVELS = ("passage", "document")  # and "relation:<id>", one level per relation type
+RELATION_LEVEL = "relation:"
+# The one kind of a schema that declares none: every passage attribute.
+IMPLICIT_KIND = "passage"
 FIELDS = ("actor", "stance", "claim_type")  # the closed attributes of a 1.0 schema
 ATTRIBUTES = ("actor", "stance", "target", "claim_type", "note")  # a 1.0 label's, in dialog order
 # What the attributes of a 1.0 schema are called when a file gives them no label.
@@ -239,6 +242,95 @@ def legacy_attributes(
     return tuple(attributes)
 
 
+@dataclass(frozen=True)
+class Kind:
+    """A kind of passage (a claim's content, its source, its cue...): which of the
+    schema's passage attributes its label holds."""
+
+    id: str
+    label_ar: str
+    label_en: str
+    description: str = ""
+    shortcut: str | None = None  # picks the kind in the tag dialog
+    color: str | None = None
+    attribute_ids: tuple[str, ...] = ()  # ids from `LabelSchema.attributes`, in that order
+
+    @property
+    def color_hex(self) -> str | None:
+        return None if self.color is None else color_to_hex(self.color)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "label_ar": self.label_ar,
+            "label_en": self.label_en,
+            "description": self.description,
+        }
+        if self.shortcut is not None:
+            data["shortcut"] = self.shortcut
+        if self.color is not None:
+            data["color"] = self.color
+        data["attributes"] = list(self.attribute_ids)
+        return data
+
+
+@dataclass(frozen=True)
+class RelationType:
+    """A typed, directed link from a passage of one kind to a passage of another (a
+    content `said_by` its source), with attributes of its own."""
+
+    id: str
+    label_ar: str
+    label_en: str
+    from_kind: str
+    to_kind: str
+    description: str = ""  # the guideline shown when linking
+    shortcut: str | None = None
+    color: str | None = None
+    attributes: tuple[Attribute, ...] = ()
+
+    @property
+    def level(self) -> str:
+        """The level its labels are checked at (`LabelSchema.validate_labels`)."""
+        return RELATION_LEVEL + self.id
+
+    @property
+    def color_hex(self) -> str | None:
+        return None if self.color is None else color_to_hex(self.color)
+
+    def attribute(self, attr_id: str) -> Attribute | None:
+        for attribute in self.attributes:
+            if attribute.id == attr_id:
+                return attribute
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "label_ar": self.label_ar,
+            "label_en": self.label_en,
+            "from": self.from_kind,
+            "to": self.to_kind,
+            "description": self.description,
+        }
+        if self.shortcut is not None:
+            data["shortcut"] = self.shortcut
+        if self.color is not None:
+            data["color"] = self.color
+        data["attributes"] = [a.to_json() for a in self.attributes]
+        return data
+
+
+def implicit_kind(attributes: Iterable[Attribute]) -> Kind:
+    """The one kind of a schema that declares none: every passage attribute."""
+    return Kind(
+        IMPLICIT_KIND,
+        "مقطع",
+        "Passage",
+        attribute_ids=tuple(a.id for a in attributes),
+    )
+
+
 def _kind_of(value: Any) -> str:
     """What a label value holds, for 'expected X, got Y' reasons."""
     if value is None:
@@ -287,6 +379,10 @@ class LabelSchema:
     description: str
     source: str = field(compare=False)  # the file it was read from
     cues: tuple[str, ...] = ()  # reporting verbs beyond the bundled lexicon (suggestions)
+    # The kinds of passage, the first the default (a passage of kind "" is of it); never
+    # empty: a schema that declares none has one implicit kind with every attribute.
+    kinds: tuple[Kind, ...] = ()
+    relations: tuple[RelationType, ...] = ()  # the links between passages it allows
 
     def __init__(
         self,
@@ -304,6 +400,8 @@ class LabelSchema:
         note: FreeTextField | None = None,
         required: Iterable[str] | None = None,
         cues: Iterable[str] = (),
+        kinds: Iterable[Kind] | None = None,
+        relations: Iterable[RelationType] = (),
     ) -> None:
         legacy = (stances, claim_types, target, note, required)
         if attributes is None:
@@ -325,6 +423,9 @@ class LabelSchema:
         set_field(self, "description", description)
         set_field(self, "source", source)
         set_field(self, "cues", tuple(cues))
+        kinds = tuple(kinds or ())
+        set_field(self, "kinds", kinds or (implicit_kind(self.attributes),))
+        set_field(self, "relations", tuple(relations))
 
     # --- attributes -----------------------------------------------------------------
 
@@ -333,14 +434,89 @@ class LabelSchema:
             return self.attributes
         if level == "document":
             return self.document_attributes
-        raise ValueError(f"unknown level {level!r} (expected one of: {', '.join(LEVELS)})")
+        if level.startswith(RELATION_LEVEL):
+            relation = self.relation(level[len(RELATION_LEVEL) :])
+            if relation is not None:
+                return relation.attributes
+        expected = ", ".join([*LEVELS, *(r.level for r in self.relations)])
+        raise ValueError(f"unknown level {level!r} (expected one of: {expected})")
 
     @cached_property
     def _attributes_by_id(self) -> dict[str, dict[str, Attribute]]:
-        return {
+        levels = {
             "passage": {a.id: a for a in self.attributes},
             "document": {a.id: a for a in self.document_attributes},
         }
+        for relation in self.relations:
+            levels[relation.level] = {a.id: a for a in relation.attributes}
+        return levels
+
+    # --- kinds and relations ----------------------------------------------------------
+
+    @property
+    def declares_kinds(self) -> bool:
+        """True when the file declared `kinds:` (not only the implicit one)."""
+        return self.kinds != (implicit_kind(self.attributes),)
+
+    @property
+    def default_kind(self) -> Kind:
+        """The kind of a passage whose kind is "" (the first declared)."""
+        return self.kinds[0]
+
+    @cached_property
+    def _kinds_by_id(self) -> dict[str, Kind]:
+        found = {kind.id: kind for kind in self.kinds}
+        found[""] = self.kinds[0]
+        return found
+
+    def kind(self, kind_id: str) -> Kind | None:
+        """The kind `kind_id` ("" is the default kind), or None."""
+        return self._kinds_by_id.get(kind_id)
+
+    def kind_by_shortcut(self, key: str) -> Kind | None:
+        for kind in self.kinds:
+            if kind.shortcut == key:
+                return kind
+        return None
+
+    def kind_id(self, kind_id: str) -> str:
+        """The id a passage's kind stands for ("" is the default kind's id)."""
+        return kind_id or self.kinds[0].id
+
+    @cached_property
+    def _kind_attributes(self) -> dict[str, tuple[Attribute, ...]]:
+        by_id = self._attributes_by_id["passage"]
+        found = {
+            kind.id: tuple(by_id[a] for a in kind.attribute_ids if a in by_id)
+            for kind in self.kinds
+        }
+        found[""] = found[self.kinds[0].id]
+        return found
+
+    def attributes_of(self, kind_id: str) -> tuple[Attribute, ...]:
+        """The passage attributes of a kind, in the schema's order ("" is the default
+        kind; an unknown kind has none)."""
+        return self._kind_attributes.get(kind_id, ())
+
+    @cached_property
+    def _relations_by_id(self) -> dict[str, RelationType]:
+        return {relation.id: relation for relation in self.relations}
+
+    def relation(self, rel_id: str) -> RelationType | None:
+        """The relation type `rel_id`, or None."""
+        return self._relations_by_id.get(rel_id)
+
+    def relation_by_shortcut(self, key: str) -> RelationType | None:
+        for relation in self.relations:
+            if relation.shortcut == key:
+                return relation
+        return None
+
+    def relations_between(self, from_kind: str, to_kind: str) -> tuple[RelationType, ...]:
+        """The relation types that may link a passage of `from_kind` to one of `to_kind`
+        ("" is the default kind), in schema order."""
+        source, target = self.kind_id(from_kind), self.kind_id(to_kind)
+        return tuple(r for r in self.relations if r.from_kind == source and r.to_kind == target)
 
     def attribute(self, attr_id: str, level: str = "passage") -> Attribute | None:
         """The attribute `attr_id` of a passage (or of a document), or None."""
@@ -393,13 +569,13 @@ class LabelSchema:
         found = self.attribute(attribute)
         return found is not None and found.required
 
-    def missing_required(self, labels: Mapping[str, Any]) -> list[str]:
-        """The required passage attributes that `labels` (attribute id -> value) leaves
-        empty, in dialog order. Blank text and an empty list count as empty; an attribute
-        whose `when` is unmet is not offered, so it is not missing."""
+    def missing_required(self, labels: Mapping[str, Any], kind: str = "") -> list[str]:
+        """The required passage attributes of `kind` that `labels` (attribute id -> value)
+        leaves empty, in dialog order. Blank text and an empty list count as empty; an
+        attribute whose `when` is unmet is not offered, so it is not missing."""
         return [
             a.id
-            for a in self.attributes
+            for a in self.attributes_of(kind)
             if a.required
             and _is_unset(labels.get(a.id))
             and (a.when is None or not _is_unset(labels.get(a.when)))
@@ -459,6 +635,7 @@ class LabelSchema:
         extra_actor_ids: Iterable[str] = (),
         *,
         rules: bool = True,
+        kind: str = "",
     ) -> list[tuple[str, str]]:
         """Problems with a labels mapping (attribute id -> value) under this schema, as
         (attribute id, reason) pairs; empty when it is fine. With `rules=False` only what
@@ -470,15 +647,34 @@ class LabelSchema:
         for an attribute that takes one value or one value for a `multiple` one, a value of
         the wrong type (text must be text, boolean true/false), an attribute given while
         its `when` is unmet, and a `required` one left empty (once offered).
+
+        `level` is "passage", "document" or "relation:<id>" (a relation type's
+        attributes). A passage's labels are checked against its `kind` ("" is the
+        default kind): an attribute of another kind is unknown for this one.
         """
         attributes = self._level(level)
         known = self._attributes_by_id[level]
         problems: list[tuple[str, str]] = []
+        of_schema = known
+        kind_id = ""
+        if level == "passage":
+            found = self.kind(kind)
+            if found is None:
+                expected = ", ".join(k.id for k in self.kinds)
+                return [("kind", f"unknown kind '{_shown(kind)}' (expected one of: {expected})")]
+            kind_id = found.id
+            attributes = self.attributes_of(kind)
+            known = {a.id: a for a in attributes}
         for key in labels:
             if key not in known:
                 expected = ", ".join(known) or "none"
                 shown = _shown(str(key))
-                problems.append((str(key), f"unknown attribute '{shown}' (expected: {expected})"))
+                # An attribute of another kind is named as such; one the schema does not
+                # have at all is just unknown.
+                for_kind = f" for kind {kind_id}" if key in of_schema else ""
+                problems.append(
+                    (str(key), f"unknown attribute '{shown}'{for_kind} (expected: {expected})")
+                )
         extra = set(extra_actor_ids)
         for attribute in attributes:
             value = labels.get(attribute.id)
@@ -530,7 +726,9 @@ class LabelSchema:
         """The canonical stored form of a labels mapping: None, blank text and empty lists
         left out; a `multiple` attribute as a list in the order given without duplicates
         (one value given alone becomes a list of it); the schema's attributes in schema
-        order, then any it does not know, as given (kept: nothing is dropped silently)."""
+        order, then any it does not know, as given (kept: nothing is dropped silently).
+        `level` as for `validate_labels`; a passage's attributes are those of the whole
+        schema, whatever its kind (`validate_labels` checks the kind)."""
         self._level(level)
         known = self._attributes_by_id[level]
         cleaned: dict[str, Any] = {}
@@ -644,4 +842,6 @@ class LabelSchema:
             "attributes": [a.to_json() for a in self.attributes],
             "document_attributes": [a.to_json() for a in self.document_attributes],
             **({"cues": list(self.cues)} if self.cues else {}),
+            **({"kinds": [k.to_json() for k in self.kinds]} if self.declares_kinds else {}),
+            **({"relations": [r.to_json() for r in self.relations]} if self.relations else {}),
         }

@@ -19,6 +19,7 @@ from annotations.store.catalog import SORT_KEYS, STATUSES, CatalogQueries, Catal
 from annotations.store.connection import BUSY_TIMEOUT_MS
 from annotations.store.migrations import M5_GOLD_NOTES, MIGRATIONS
 from annotations.store.passages import PassageQueries, UserActor, passage_to_dict
+from annotations.store.relations import RelationQueries, relation_to_dict
 from annotations.store.review import GOLD_COLUMNS, Replaced, ReviewQueries
 from annotations.store.search_upkeep import SearchUpkeep
 from annotations.store.suggestions import SUGGESTION_STATUSES, StoredSuggestion, SuggestionQueries
@@ -41,10 +42,12 @@ __all__ = [
     "StoredSuggestion",
     "UserActor",
     "passage_to_dict",
+    "relation_to_dict",
 ]
 
 
 class Store(
+    RelationQueries,  # over PassageQueries: deleting a passage deletes its relations
     SuggestionQueries,  # over ArticleQueries and PassageQueries: it makes passages
     ArticleQueries,
     PassageQueries,

@@ -148,6 +148,15 @@ class CatalogQueries(StoreCore):
                 out[row[0]] = CatalogRow(*row)
         return out
 
+    def titles_matching(self, words: Sequence[str], limit: int) -> list[tuple[str, str]]:
+        """(id, title) of up to `limit` articles whose title contains every word, in import order."""
+        sql = "SELECT id, title FROM articles"
+        if words:
+            sql += " WHERE " + " AND ".join("title LIKE ? ESCAPE '\\'" for _ in words)
+        sql += " ORDER BY rowid LIMIT ?"
+        params = [f"%{_like_escape(w)}%" for w in words]
+        return [tuple(row) for row in self.conn.execute(sql, [*params, limit])]
+
     def sources(self) -> list[tuple[str, int]]:
         """Each source with its number of articles, most first."""
         return list(
@@ -253,3 +262,8 @@ class CatalogQueries(StoreCore):
             " WHERE s.status IN ('done', 'in_progress') GROUP BY s.annotator, s.status"
         )
         return {(name, status): count for name, status, count in rows}
+
+
+def _like_escape(word: str) -> str:
+    """`word` matched literally by LIKE ... ESCAPE '\\'."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -250,6 +250,72 @@ def m8_suggestions(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE audit ADD COLUMN suggested_by TEXT")
 
 
+# Kinds and relations: each passage (and gold passage) is of a kind of the schema ("" the
+# default, so every passage made before keeps its meaning), and relations link two
+# passages of one article and annotator (gold relations two gold passages). A relation
+# goes with its ends: ON DELETE CASCADE is the net under `delete_passage`, which deletes
+# them first with their audit rows. Whether the kinds suit the relation type is the
+# schema's to say (annotations/relations.py), not SQL's.
+M9_RELATIONS = """
+        CREATE TABLE IF NOT EXISTS relations (
+            id TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            annotator TEXT NOT NULL,
+            type TEXT NOT NULL,
+            from_id TEXT NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+            to_id TEXT NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+            labels TEXT NOT NULL DEFAULT '{}',
+            schema_name TEXT NOT NULL DEFAULT '',
+            schema_version TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (from_id != to_id)
+        );
+        CREATE INDEX IF NOT EXISTS relations_article ON relations(article_id, annotator);
+        CREATE UNIQUE INDEX IF NOT EXISTS relations_link ON relations(from_id, to_id, type);
+        CREATE INDEX IF NOT EXISTS relations_to ON relations(to_id);
+        CREATE TABLE IF NOT EXISTS gold_relations (
+            id TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            type TEXT NOT NULL,
+            from_id TEXT NOT NULL REFERENCES gold_passages(id) ON DELETE CASCADE,
+            to_id TEXT NOT NULL REFERENCES gold_passages(id) ON DELETE CASCADE,
+            labels TEXT NOT NULL DEFAULT '{}',
+            origin TEXT NOT NULL CHECK (origin IN ('unanimous', 'adjudicated')),
+            sources TEXT NOT NULL DEFAULT '[]',   -- JSON ids of the relations it came from
+            adjudicator TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (from_id != to_id)
+        );
+        CREATE INDEX IF NOT EXISTS gold_relations_article ON gold_relations(article_id);
+        CREATE INDEX IF NOT EXISTS gold_relations_from ON gold_relations(from_id);
+        CREATE INDEX IF NOT EXISTS gold_relations_to ON gold_relations(to_id);
+        CREATE TABLE IF NOT EXISTS relation_audit (
+            id INTEGER PRIMARY KEY,
+            relation_id TEXT NOT NULL,
+            article_id TEXT NOT NULL,
+            annotator TEXT NOT NULL,       -- whose relation (the layer)
+            action TEXT NOT NULL,          -- create | update | delete | import (and undo/redo)
+            before TEXT,                   -- JSON of the row before, NULL on create
+            after TEXT,                    -- JSON of the row after, NULL on delete
+            by TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS relation_audit_relation ON relation_audit(relation_id);
+"""
+
+
+def m9_relations(conn: sqlite3.Connection) -> None:
+    """Migration 9: `kind` on passages and gold passages, the relation tables."""
+    for table in ("passages", "gold_passages"):
+        columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if "kind" not in columns:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN kind TEXT NOT NULL DEFAULT ''")
+    for statement in statements(M9_RELATIONS):
+        conn.execute(statement)
+
+
 Migration = str | Callable[[sqlite3.Connection], None]
 
 MIGRATIONS: list[Migration] = [
@@ -261,6 +327,7 @@ MIGRATIONS: list[Migration] = [
     M6_ORDER_INDEXES,
     m7_labels,
     m8_suggestions,
+    m9_relations,
 ]
 
 

@@ -24,6 +24,7 @@ _PASSAGE_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS) + " F
 
 
 _LABELS = PASSAGE_COLUMNS.index("labels")
+_KIND = PASSAGE_COLUMNS.index("kind")  # the last: Passage takes it by keyword
 # The passage columns a native export reads, in this order (`export_passage_rows`).
 EXPORT_ROW_COLUMNS = (
     "id",
@@ -35,6 +36,7 @@ EXPORT_ROW_COLUMNS = (
     "labels",
     "created_at",
     "updated_at",
+    "kind",
 )
 
 
@@ -105,7 +107,7 @@ def passage_from_row(row: Sequence[Any]) -> Passage:
     """The Passage of a row in PASSAGE_COLUMNS order (labels as stored text)."""
     values = list(row)
     values[_LABELS] = labels_from_json(values[_LABELS])
-    return Passage(*values)
+    return Passage(*values[:_KIND], kind=values[_KIND])
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ GOLD_COLUMNS = (
     "created_at",
     "updated_at",
     "notes",
+    "kind",
 )
 _GOLD_LABELS = GOLD_COLUMNS.index("labels")
 _GOLD_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in GOLD_COLUMNS) + " FROM gold_passages"
@@ -48,7 +49,7 @@ def _gold_from_row(row: Sequence[Any]) -> GoldPassage:
         for n in json.loads(values[at])
     )
     values[_GOLD_LABELS] = labels_from_json(values[_GOLD_LABELS])
-    return GoldPassage(*values)
+    return GoldPassage(*values[:-1], kind=values[-1])  # kind: keyword-only
 
 
 def _note_json(note: AuthoredNote) -> dict[str, str]:

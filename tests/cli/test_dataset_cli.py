@@ -410,6 +410,7 @@ def _big_db(path: Path, passages: int) -> None:
                     "1.0",
                     STAMP,
                     STAMP,
+                    "",  # kind: the default
                 )
             )
         columns = ", ".join(f'"{c}"' for c in PASSAGE_COLUMNS)

@@ -75,8 +75,23 @@ def test_check_bundled_schema() -> None:
     assert result.exit_code == 0
     assert result.stdout == (
         f"{schema.source}: ok ({len(schema.actors)} actors; "
-        "5 attributes: actor, stance, target, claim_type, note)\n"
+        "5 attributes: actor, stance, target, claim_type, note; "
+        "3 kinds: content, source, cue; 3 relations: said_by, cue, part_of)\n"
     )
+
+
+def test_show_lists_kinds_and_relations() -> None:
+    result = run("--bidi", "terminal", "schema", "show")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    kinds = lines.index("kinds")
+    assert lines[kinds + 1].split()[:3] == ["id", "key", "English"]
+    assert "content: actor, stance, target, claim_type, note" in lines
+    assert "source: actor, note" in lines and "cue: note" in lines
+    assert any(line.startswith("said_by (content → source)") for line in lines)
+    assert any(line.startswith("part_of (content → content)") for line in lines)
+    assert "said_by.quote (3)" in lines and "said_by.polarity (2)" in lines
+    assert any("مضمون" in line for line in lines[kinds:])  # logical order for a bidi terminal
 
 
 def test_check_bad_file_prints_one_line_and_exits_1(bad: Path) -> None:
@@ -115,7 +130,7 @@ def test_show_default_schema_as_tables() -> None:
     assert "\nstance (4)\n" in out
     assert "\ntarget: text, when stance\n" in out
     assert "claim_type (8)" in out
-    assert out.endswith("\nnote: text\n")
+    assert "\nnote: text\n\nkinds\n" in out  # the attributes, then kinds and relations
     lines = out.splitlines()
     header = next(line for line in lines if line.startswith("id "))
     assert header.split() == ["id", "key", "English", "colour", "Arabic"]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 from textual import events
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
 from annotations.config import Settings
@@ -285,3 +286,29 @@ def test_every_text_field_in_the_app_is_a_bidi_input() -> None:
         if "Input(" in line and "BidiInput(" not in line and "class BidiInput" not in line
     ]
     assert plain == []
+
+
+async def type_as_terminal(pilot: Pilot[None], text: str) -> None:
+    """Each character as the terminal driver's parser reports it: Pilot's `press` loses
+    the character of a key whose Unicode name has a hyphen (ZERO WIDTH NON-JOINER)."""
+    driver = pilot.app._driver
+    assert driver is not None
+    for ch in text:
+        driver.send_message(events.Key(ch if ch.isalnum() else _character_to_key(ch), ch))
+        await pilot.pause()
+
+
+async def test_typed_joiners_and_bidi_marks_are_kept(app: HashiyaApp) -> None:
+    """ZWNJ (a Persian keyboard's half-space), RLM and an isolate typed into a field stay
+    in the value: Textual's Input drops every character that is not `isprintable`."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_article(pilot)
+        await pilot.press("slash")
+        field = app.screen.query_one("#find", BidiInput)
+        field.cursor_blink = False
+        await type_as_terminal(pilot, "مي\u200cخواهم\u200fA\u2067ب\u2069")
+        assert field.value == "مي\u200cخواهم\u200fA\u2067ب\u2069"
+        assert "\u2067" not in field_text(app, field)  # applied, and drawn as its mark
+        assert "\u21e4" in field_text(app, field)
+        await pilot.press("backspace", "backspace")
+        assert field.value == "مي\u200cخواهم\u200fA\u2067"

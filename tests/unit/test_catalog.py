@@ -73,3 +73,17 @@ def test_statuses_are_the_viewers(store: Store) -> None:
     assert store.catalog_ids(CatalogQuery("omar", status="done")) == [ids[2]]
     todo = store.catalog_ids(CatalogQuery("sara", status="todo"))
     assert ids[1] in todo and ids[2] in todo and ids[0] not in todo
+
+
+def test_titles_match_every_word_literally(tmp_path: Path) -> None:
+    from annotations.models import Article
+
+    with Store(tmp_path / "t.db") as store:
+        titles = ["نسبة 50% من السجناء", "نسبة 50 من السجناء", "a_b c", "axb c"]
+        store.add_articles(
+            Article(id=f"a{n}", title=t, source="s", text=t, paragraphs=((0, len(t)),))
+            for n, t in enumerate(titles)
+        )
+        assert store.titles_matching(["السجناء", "50%"], 10) == [("a0", "نسبة 50% من السجناء")]
+        assert [i for i, _ in store.titles_matching(["a_b"], 10)] == ["a2"]
+        assert [i for i, _ in store.titles_matching([], 1)] == ["a0"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from annotations.schema import (
     SchemaError,
     color_to_hex,
     default_schema,
+    implicit_kind,
     is_valid_color,
     load_schema,
     load_schema_or_default,
@@ -565,6 +567,8 @@ def test_to_json_is_the_2_0_layout_and_round_trips(tmp_path: Path) -> None:
         "actors",
         "attributes",
         "document_attributes",
+        "kinds",
+        "relations",
     }
     assert data["actors"][0] == {
         "id": "isis",
@@ -1013,7 +1017,9 @@ def test_the_1_0_copy_of_the_bundled_schema_loads_as_the_2_0_one() -> None:
     assert old.attributes == new.attributes
     assert old.actors == new.actors
     assert old.document_attributes == new.document_attributes == ()
-    assert old == new  # name, version and description too
+    # name, version and description too; kinds and relations are what 1.0 cannot say
+    assert old == replace(new, kinds=(implicit_kind(new.attributes),), relations=())
+    assert [k.id for k in old.kinds] == ["passage"] and old.relations == ()
 
 
 def test_news_plus_adds_certainty_and_overall_stance_with_no_code() -> None:
@@ -1246,7 +1252,7 @@ BAD2_CASES = [
         66,
         "extras",
         "unknown key 'extras' (expected: name, version, description, actors, attributes, "
-        "document_attributes, cues)",
+        "document_attributes, cues, kinds, relations)",
         id="unknown-2.0-top-key",
     ),
     pytest.param(

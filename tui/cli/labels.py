@@ -76,11 +76,51 @@ def _describe_schema(schema: LabelSchema, *, logical: bool = True, shape: bool =
                 for value in values
             ]
             lines.extend(table(headers, rows, shape=shape, logical=logical))
+    if schema.declares_kinds:
+        lines.extend(["", "kinds"])
+        rows = [
+            tuple(
+                printable(cell)
+                for cell in (
+                    kind.id,
+                    kind.shortcut or "",
+                    kind.label_en,
+                    kind.color or "",
+                    kind.label_ar,
+                )
+            )
+            for kind in schema.kinds
+        ]
+        lines.extend(table(headers, rows, shape=shape, logical=logical))
+        for kind in schema.kinds:
+            names = ", ".join(kind.attribute_ids) or "none"
+            lines.append(line(printable(f"{kind.id}: {names}")))
+    if schema.relations:
+        lines.extend(["", "relations"])
+        rows = [
+            tuple(
+                printable(cell)
+                for cell in (
+                    f"{r.id} ({r.from_kind} → {r.to_kind})",
+                    r.shortcut or "",
+                    r.label_en,
+                    r.color or "",
+                    r.label_ar,
+                )
+            )
+            for r in schema.relations
+        ]
+        lines.extend(table(headers, rows, shape=shape, logical=logical))
+        for r in schema.relations:
+            for attribute in r.attributes:
+                heading = f"{r.id}.{_heading(attribute, len(attribute.values) or None)}"
+                lines.append(line(printable(heading)))
     return lines
 
 
 def _summary(schema: LabelSchema) -> str:
-    """`60 actors; 5 attributes: actor, stance, ...; 1 document attribute: ...`."""
+    """`60 actors; 5 attributes: actor, stance, ...; 1 document attribute: ...; 3 kinds:
+    ...; 3 relations: ...`."""
     parts = [plural(len(schema.actors), "actor")]
     for attributes, what in (
         (schema.attributes, "attribute"),
@@ -89,6 +129,12 @@ def _summary(schema: LabelSchema) -> str:
         if attributes:
             names = ", ".join(a.id for a in attributes)
             parts.append(f"{plural(len(attributes), what)}: {names}")
+    if schema.declares_kinds:
+        names = ", ".join(k.id for k in schema.kinds)
+        parts.append(f"{plural(len(schema.kinds), 'kind')}: {names}")
+    if schema.relations:
+        names = ", ".join(r.id for r in schema.relations)
+        parts.append(f"{plural(len(schema.relations), 'relation')}: {names}")
     return "; ".join(parts)
 
 
@@ -175,8 +221,9 @@ def schema_json_schema(ctx: click.Context, file: Path | None, unit: str) -> None
 @click.pass_context
 def doctor_command(ctx: click.Context) -> None:
     """Check the database: SQLite integrity, passages whose quoted text no longer
-    matches their article (never moved silently), and passage or document labels the
-    schema cannot read (unknown attributes or values, wrong types).
+    matches their article (never moved silently), passage or document labels the
+    schema cannot read (unknown attributes or values, wrong types, an unknown kind), and
+    relations whose ends are gone or are not the kinds their type links.
 
     Exits 1 when anything is wrong.
 

@@ -24,6 +24,7 @@ from textual.strip import Strip
 from textual.widgets import Input
 from textual.widgets._input import _RESTRICT_TYPES, Selection
 
+from annotations.layout.chars import BIDI_FORMATTING
 from annotations.layout.field import (
     CARET,
     PLACEHOLDER,
@@ -34,6 +35,11 @@ from annotations.layout.field import (
     one_line,
     placeholder_runs,
 )
+
+# Format characters typed on purpose: Persian and Arabic keyboards send ZWNJ (and ZWJ),
+# bidi-aware layouts the marks and isolates. `Key.is_printable` says no to them, so
+# Input would drop them; the layout applies them (and draws the isolates and embeddings).
+TYPED_FORMAT_CHARACTERS = frozenset("\u200c\u200d") | BIDI_FORMATTING
 
 
 def _binding(keys: str, action: str, description: str, name: str) -> Binding:
@@ -227,6 +233,14 @@ class BidiInput(Input, inherit_bindings=False):
 
     def action_paste(self) -> None:
         self._apply(self.editor.insert(one_line(self.app.clipboard)))
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.character is not None and event.character in TYPED_FORMAT_CHARACTERS:
+            event.stop()
+            event.prevent_default()
+            self._apply(self.editor.insert(event.character))
+            return
+        await super()._on_key(event)
 
     def _on_paste(self, event: events.Paste) -> None:
         # All of the pasted text, its line breaks as spaces: a one-line field keeps
