@@ -174,9 +174,11 @@ def offer_frame(
         if speaker is not None:
             start, end = words.span(speaker.first, speaker.last, speaker.skip)
             attr = _actor_attribute(schema, source_rel.to_kind)
-            labels = {attr: speaker.name.actor_id} if attr else {}
-            if attr and (found := schema.attribute(attr)) is not None and found.multiple:
-                labels = {attr: [speaker.name.actor_id]}
+            labels: dict[str, Any] = {}
+            if attr is not None:
+                found = schema.attribute(attr)
+                multiple = found is not None and found.multiple
+                labels[attr] = [speaker.name.actor_id] if multiple else speaker.name.actor_id
             source_end = FrameEnd(
                 "source",
                 start,

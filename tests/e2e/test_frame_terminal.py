@@ -27,7 +27,9 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Tmux, Path]]:
     db = tmp_path / "e2e.db"
     with Store(db) as store:
         store.add_articles([make_article(TEXT, title="تصريح", source="test")])
-    tmux = Tmux(hashiya_command("--db", str(db), "--annotator", "sara"), 80, 24, terminal_env(tmp_path))
+    tmux = Tmux(
+        hashiya_command("--db", str(db), "--annotator", "sara"), 80, 24, terminal_env(tmp_path)
+    )
     try:
         yield tmux, db
     finally:
@@ -71,10 +73,19 @@ def test_a_frame_with_keys_on_screen_and_on_disk(terminal: tuple[Tmux, Path]) ->
     assert any("cue [1, 4)" in line for line in screen)
     assert_arabic_laid_out(screen, expected=["صباح النعمان", "أكد"])
     assert rows(db) == (
-        sorted([("القوات ستبقى على الحدود حتى نهاية العام", ""), ("صباح النعمان", "source"),
-                ("أكد", "cue")]),
-        sorted([("cue", "القوات ستبقى على الحدود حتى نهاية العام", "أكد"),
-                ("said_by", "القوات ستبقى على الحدود حتى نهاية العام", "صباح النعمان")]),
+        sorted(
+            [
+                ("القوات ستبقى على الحدود حتى نهاية العام", ""),
+                ("صباح النعمان", "source"),
+                ("أكد", "cue"),
+            ]
+        ),
+        sorted(
+            [
+                ("cue", "القوات ستبقى على الحدود حتى نهاية العام", "أكد"),
+                ("said_by", "القوات ستبقى على الحدود حتى نهاية العام", "صباح النعمان"),
+            ]
+        ),
     )
     tmux.send("C-z")  # the frame was one step
     tmux.wait_for_text("undone")

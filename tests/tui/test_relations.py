@@ -57,8 +57,7 @@ def relations(app: HashiyaApp, article: Article) -> list[Row]:
         by_id = {p.id: p for p in store.passages(article.id, "sara")}
         found = store.relations(article.id, "sara")
     return sorted(
-        (r.type, f"{by_id[r.from_id].text} → {by_id[r.to_id].text}", dict(r.labels))
-        for r in found
+        (r.type, f"{by_id[r.from_id].text} → {by_id[r.to_id].text}", dict(r.labels)) for r in found
     )
 
 
@@ -145,8 +144,11 @@ async def test_a_frame_from_the_offer_in_a_few_keys(
         await wait_until(pilot, lambda: not app.screen.query_one("#reader-prompt").display, "")
         assert "source and cue linked" in status(app)
     assert passages(app, article) == sorted(
-        [(CONTENT, "", CONTENT_LABELS), (SOURCE, "source", {"actor": "sabah_al_numan"}),
-         (CUE, "cue", {})]
+        [
+            (CONTENT, "", CONTENT_LABELS),
+            (SOURCE, "source", {"actor": "sabah_al_numan"}),
+            (CUE, "cue", {}),
+        ]
     )
     assert relations(app, article) == [
         ("cue", f"{CONTENT} → {CUE}", {}),
@@ -177,7 +179,12 @@ async def test_accepting_one_end_then_undo_and_redo(app: HashiyaApp, article: Ar
         assert [t for t, *_ in relations(app, article)] == ["cue", "said_by"]
         assert len(passages(app, article)) == 3
     assert [a for _, a in audit(app, article)] == [
-        "create", "create", "undo", "undo", "redo", "redo"
+        "create",
+        "create",
+        "undo",
+        "undo",
+        "redo",
+        "redo",
     ]
 
 
@@ -232,8 +239,11 @@ async def test_linking_by_keys_makes_the_other_end_and_shows_the_frame(
         await caret_to(pilot, view, TEXT.index("السوداني"))
         assert view.linked == ()
     assert passages(app, article) == sorted(
-        [(CONTENT, "", CONTENT_LABELS), (SOURCE, "source", {"actor": "sabah_al_numan"}),
-         ("وأكد", "cue", {})]
+        [
+            (CONTENT, "", CONTENT_LABELS),
+            (SOURCE, "source", {"actor": "sabah_al_numan"}),
+            ("وأكد", "cue", {}),
+        ]
     )
     assert relations(app, article) == [
         ("cue", f"{CONTENT} → وأكد", {}),
@@ -350,9 +360,9 @@ async def test_the_tag_dialog_chooses_the_kind(app: HashiyaApp, article: Article
         await pilot.press("ctrl+k", "s")  # a source: actor and note
         await pilot.pause()
         assert dialog.steps == ("actor",)
-        assert any("kind:  [c] Content  ✓[s] Source   [v] Cue" in line for line in screen_lines(app))
+        assert any(
+            "kind:  [c] Content  ✓[s] Source   [v] Cue" in line for line in screen_lines(app)
+        )
         await pilot.press("p")  # Mohammed Shia al-Sudani: the last column saves
         await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
-    assert passages(app, article) == [
-        ("السوداني", "source", {"actor": "mohammed_shia_al_sudani"})
-    ]
+    assert passages(app, article) == [("السوداني", "source", {"actor": "mohammed_shia_al_sudani"})]

@@ -188,7 +188,9 @@ class PickLinkDialog(ModalScreen[int | None]):
         with Vertical(id="pick-box"):
             yield Label(Text(english_line(self.heading, DIALOG_WIDTH - 6), no_wrap=True))
             yield _Picks(
-                self, *[Option(Text(line, no_wrap=True)) for line in self.link_lines], id="pick-links"
+                self,
+                *[Option(Text(line, no_wrap=True)) for line in self.link_lines],
+                id="pick-links",
             )
 
     def on_mount(self) -> None:

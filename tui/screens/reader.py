@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Static
 from annotations.history import Change, delete_passage
 from annotations.models import Article, Comment, Passage
 from annotations.passages import PassageError, document_labels, new_passage, relabelled
+from annotations.relations import broken_by
 from annotations.schema import Actor, LabelSchema
 from annotations.search import find_in_text
 from annotations.store import StoreError, UserActor
@@ -20,7 +21,7 @@ from annotations.text import plural
 from tui.commands import ReaderCommands
 from tui.screens.base import HashiyaScreen
 from tui.screens.find_dialog import FindDialog
-from tui.screens.reader_links import ReaderLinks
+from tui.screens.reader_links import Linking
 from tui.screens.tag_dialog import TagDialog, TagResult
 from tui.widgets.bidi_text import line_text
 from tui.widgets.passage_panel import PassagePanel
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 DEFAULT_COLOR = "#808080"
 
 
-class ReaderScreen(HashiyaScreen, ReaderLinks):
+class ReaderScreen(HashiyaScreen):
     COMMANDS = {ReaderCommands}
     BINDINGS = [
         Binding("escape", "back", "Back", id="reader.back"),
@@ -87,8 +88,7 @@ class ReaderScreen(HashiyaScreen, ReaderLinks):
         self.history = self.hashiya.history
         self.message_is_error = False
         self._passages: list[Passage] = []
-        self._relations = []
-        self._frames = []
+        self.links = Linking(self)  # relations: linking, frames, the frame offer
         self._stale = 0  # passages whose quoted text no longer matches (counted on refresh)
         self.hits: list[tuple[int, int]] = []  # matches of `/` in this article
         self.hit_index = 0
@@ -155,7 +155,7 @@ class ReaderScreen(HashiyaScreen, ReaderLinks):
     def refresh_passages(self) -> None:
         """Read the passages again (after a change) and redraw them."""
         self._passages = self.hashiya.store.passages(self.article.id, self.annotator)
-        self.read_relations()
+        self.links.read_relations()
         text = self.article.text
         self._stale = sum(1 for p in self._passages if text[p.start : p.end] != p.text)
         passages = self._passages
@@ -168,9 +168,9 @@ class ReaderScreen(HashiyaScreen, ReaderLinks):
         self.view.set_highlights(highlights)
         self.panel.show_all(passages)
         self.panel.show_here(passages, self.view.caret, text, force=True)
-        self.show_frame()
+        self.links.show_frame()
         self.panel.show_document(self.my_document_labels())
-        self.show_prompt()
+        self.links.show_prompt()
         self._status()
 
     def _color(self, p: Passage) -> str:
@@ -242,16 +242,35 @@ class ReaderScreen(HashiyaScreen, ReaderLinks):
     @on(ReaderView.CaretMoved)
     def _caret_moved(self, event: ReaderView.CaretMoved) -> None:
         self.panel.show_here(self.passages(), event.offset, self.article.text)
-        self.show_frame()
+        self.links.show_frame()
         self._status()
 
     @on(ReaderView.Clicked)
     def _clicked(self, event: ReaderView.Clicked) -> None:
-        self.link_clicked(event.offset)
+        self.links.link_clicked(event.offset)
 
     @on(ReaderView.SelectionChanged)
     def _selection_changed(self) -> None:
         self._status()
+
+    # -- relations (tui/screens/reader_links.py) -------------------------------------------
+
+    def action_link(self) -> None:
+        """Start a link from the passage under the caret; while linking, complete it."""
+        self.links.link()
+
+    def action_frame(self) -> None:
+        """Offer the source and cue of the content under the caret."""
+        self.links.frame()
+
+    def action_accept_frame(self, which: str) -> None:
+        self.links.accept_frame(which)
+
+    def action_unlink(self) -> None:
+        self.links.unlink()
+
+    def action_edit_link(self) -> None:
+        self.links.edit_link()
 
     # -- tagging ---------------------------------------------------------------------
 
@@ -265,11 +284,11 @@ class ReaderScreen(HashiyaScreen, ReaderLinks):
         self.hashiya.reload_schema()
 
     def action_tag(self) -> None:
-        if self.link_origin is not None:  # Enter while linking: the other end
-            self.complete_link()
+        if self.links.link_origin is not None:  # Enter while linking: the other end
+            self.links.complete_link()
             return
-        if self.offer is not None and self.view.selection is None:
-            self.action_accept_frame("both")
+        if self.links.offer is not None and self.view.selection is None:
+            self.links.accept_frame("both")
             return
         selection = self.view.selection
         if selection is None:
@@ -310,10 +329,10 @@ class ReaderScreen(HashiyaScreen, ReaderLinks):
             return None
         self.history.record(Change(None, passage))
         self.view.clear_selection()
-        self.offer = None
+        self.links.offer = None
         self.refresh_passages()
         self._status(f"saved [{start}, {end})")
-        self.offer_frame_for(passage, quiet=True)  # a content: its source and cue, if found
+        self.links.offer_frame_for(passage, quiet=True)  # a content: its source and cue, if found
         return passage
 
     def _target_passage(self) -> Passage | None:
@@ -335,6 +354,16 @@ class ReaderScreen(HashiyaScreen, ReaderLinks):
             try:
                 self._store_new_actors(result.new_actors)
                 edited = relabelled(passage, result.chosen, self.schema, kind=result.kind)
+                by_id = {p.id: p for p in self.passages()}
+                broken = broken_by(self.schema, edited, self.links.links_of(passage), by_id)
+                if broken:
+                    names = ", ".join(sorted({r.type for r in broken}))
+                    self._status(
+                        f"not saved: a {edited.kind or 'default'} passage cannot keep its"
+                        f" links ({names}); unlink them first (X)",
+                        error=True,
+                    )
+                    return
                 self.hashiya.store.update_passage(edited)
             except StoreError as exc:
                 self._not_saved(exc)
@@ -353,7 +382,6 @@ class ReaderScreen(HashiyaScreen, ReaderLinks):
             title="Edit passage",
             labels=self.labels,
             kind=passage.kind,
-            kind_fixed=bool(self.links_of(passage)),  # its links need the kind it has
         )
         with self.hashiya.typed_ahead():
             self.app.push_screen(dialog, done)
@@ -528,7 +556,7 @@ class ReaderScreen(HashiyaScreen, ReaderLinks):
             self.app.switch_screen(ReaderScreen(self.article_ids, index))
 
     def action_back(self) -> None:
-        if self.cancel_link():
+        if self.links.cancel_link():
             return
         if self.hits:
             self.hits = []

@@ -2,14 +2,14 @@
 selection becomes the new end), the frame of the passage under the caret in the panel
 and in the text, unlinking and relabelling links, and the attribution frame offer.
 
-A mixin of `ReaderScreen`: the screen wires keys and messages to these methods; the
+`ReaderScreen.links` holds one; the screen wires keys and messages to its methods; the
 records come from the core (`annotations.relations`, `annotations.passages`,
 `annotations.suggest.frames`) and every change goes through the session's history.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from annotations.history import Change, Changes, RelationChange
@@ -41,36 +41,40 @@ def short(text: str, words: int = 6) -> str:
     return " ".join(split[:words]) + ("…" if len(split) > words else "")
 
 
-class ReaderLinks:
-    """Linking, frames and the frame offer (mixed into `ReaderScreen`)."""
+class Linking:
+    """Linking, frames and the frame offer of one reader screen."""
 
-    link_origin: Passage | None = None  # `r` pressed on it: the next Enter links from it
-    offer: FrameOffer | None = None  # the frame offered for a content (F)
-    _relations: list[Relation]
-    _frames: list[Frame]
+    def __init__(self, screen: ReaderScreen) -> None:
+        self.screen = screen
+        self.link_origin: Passage | None = None  # `r` pressed on it: Enter links from it
+        self.offer: FrameOffer | None = None  # the frame offered for a content (F)
+        self._relations: list[Relation] = []
+        self._frames: list[Frame] = []
 
     # -- reading ---------------------------------------------------------------------
 
-    def relations(self: ReaderScreen) -> list[Relation]:
+    def relations(self) -> list[Relation]:
         """This annotator's links on the article (as last read)."""
         return self._relations
 
-    def read_relations(self: ReaderScreen) -> None:
-        self._relations = self.hashiya.store.relations(self.article.id, self.annotator)
-        self._frames = frames(self.schema, self.passages(), self._relations)
+    def read_relations(self) -> None:
+        self._relations = self.screen.hashiya.store.relations(
+            self.screen.article.id, self.screen.annotator
+        )
+        self._frames = frames(self.screen.schema, self.screen.passages(), self._relations)
         if self.link_origin is not None and not any(
-            p.id == self.link_origin.id for p in self.passages()
+            p.id == self.link_origin.id for p in self.screen.passages()
         ):
             self.link_origin = None
 
-    def links_of(self: ReaderScreen, passage: Passage) -> list[Relation]:
+    def links_of(self, passage: Passage) -> list[Relation]:
         return [r for r in self._relations if passage.id in (r.from_id, r.to_id)]
 
-    def innermost_here(self: ReaderScreen, exclude: str | None = None) -> Passage | None:
-        here = [p for p in self.under_caret() if p.id != exclude]
+    def innermost_here(self, exclude: str | None = None) -> Passage | None:
+        here = [p for p in self.screen.under_caret() if p.id != exclude]
         return min(here, key=lambda p: p.end - p.start) if here else None
 
-    def show_frame(self: ReaderScreen) -> None:
+    def show_frame(self) -> None:
         """The frame of the passage under the caret in the panel, its passages marked in
         the text (and the end a link starts from)."""
         here = self.innermost_here()
@@ -82,14 +86,16 @@ class ReaderLinks:
             marked = [(p.start, p.end) for p in (*frame.contents, *frame.sources, *frame.cues)]
         if self.link_origin is not None:
             marked.append((self.link_origin.start, self.link_origin.end))
-        self.view.set_linked(marked)
-        self.panel.show_frame(frame, self.links_of(here) if here else [], self.article.text)
+        self.screen.view.set_linked(marked)
+        self.screen.panel.show_frame(
+            frame, self.links_of(here) if here else [], self.screen.article.text
+        )
 
     # -- the prompt line -------------------------------------------------------------
 
-    def show_prompt(self: ReaderScreen) -> None:
+    def show_prompt(self) -> None:
         """The line above the status: the link being made, or the frame offered."""
-        prompt = self.prompt_line
+        prompt = self.screen.prompt_line
         if self.link_origin is not None:
             quote = short(self.link_origin.text)
             text = (
@@ -111,32 +117,35 @@ class ReaderLinks:
             return
         prompt.update(
             line_text(
-                text, self.size.width or 80, shape=self.hashiya.settings.shape, direction="ltr"
+                text,
+                self.screen.size.width or 80,
+                shape=self.screen.hashiya.settings.shape,
+                direction="ltr",
             )
         )
         prompt.display = True
 
     # -- linking -----------------------------------------------------------------------
 
-    def action_link(self: ReaderScreen) -> None:
+    def link(self) -> None:
         """`r`: start a link from the passage under the caret; while linking, complete it."""
         if self.link_origin is not None:
             self.complete_link()
             return
-        if not self.schema.relations:
-            self._status(f"schema '{self.schema.name}' has no relations")
+        if not self.screen.schema.relations:
+            self.screen._status(f"schema '{self.screen.schema.name}' has no relations")
             return
         origin = self.innermost_here()
         if origin is None:
-            self._status("put the caret on a passage to link from it (r)")
+            self.screen._status("put the caret on a passage to link from it (r)")
             return
         self.offer = None
         self.link_origin = origin
-        self.view.clear_selection()
+        self.screen.view.clear_selection()
         self.show_prompt()
         self.show_frame()
 
-    def cancel_link(self: ReaderScreen) -> bool:
+    def cancel_link(self) -> bool:
         """Escape: end the link being made, or drop the frame offered; False if neither."""
         if self.link_origin is None and self.offer is None:
             return False
@@ -144,15 +153,15 @@ class ReaderLinks:
         self.offer = None
         self.show_prompt()
         self.show_frame()
-        self._status("cancelled")
+        self.screen._status("cancelled")
         return True
 
-    def _choices(self: ReaderScreen, origin: Passage, target_kind: str | None) -> list[LinkChoice]:
+    def _choices(self, origin: Passage, target_kind: str | None) -> list[LinkChoice]:
         """The relation types that may link `origin` to a passage of `target_kind` (None:
         a new passage, of whichever kind the type wants), forwards or else backwards."""
-        mine = self.schema.kind_id(origin.kind)
+        mine = self.screen.schema.kind_id(origin.kind)
         choices: list[LinkChoice] = []
-        for rel in self.schema.relations:
+        for rel in self.screen.schema.relations:
             forward = rel.from_kind == mine and target_kind in (None, rel.to_kind)
             backward = rel.to_kind == mine and target_kind in (None, rel.from_kind)
             if forward:
@@ -161,34 +170,35 @@ class ReaderLinks:
                 choices.append(LinkChoice(rel, True, rel.from_kind))
         return choices
 
-    def complete_link(self: ReaderScreen) -> None:
+    def complete_link(self) -> None:
         """Enter while linking: the passage under the caret, or a new one on the
         selection, is the other end; the type is asked for (only those that fit)."""
         origin = self.link_origin
         if origin is None:
             return
-        selection = self.view.selection
+        selection = self.screen.view.selection
         target: Passage | None = None
         if selection is None:
             target = self.innermost_here(exclude=origin.id)
             if target is None:
-                self._status("no passage under the caret: move to one (]/[) or select words")
+                self.screen._status("no passage under the caret: move to one (]/[) or select words")
                 return
-            choices = self._choices(origin, self.schema.kind_id(target.kind))
+            choices = self._choices(origin, self.screen.schema.kind_id(target.kind))
             quote = target.text
         else:
             choices = self._choices(origin, None)
-            quote = self.article.text[selection[0] : selection[1]]
+            quote = self.screen.article.text[selection[0] : selection[1]]
         if not choices:
-            there = self.schema.kind_id(target.kind) if target is not None else "any kind"
-            self._status(
-                f"no relation links a {self.schema.kind_id(origin.kind)} and a {there}", error=True
+            there = self.screen.schema.kind_id(target.kind) if target is not None else "any kind"
+            self.screen._status(
+                f"no relation links a {self.screen.schema.kind_id(origin.kind)} and a {there}",
+                error=True,
             )
             return
 
         def chosen(choice: LinkChoice | None) -> None:
             if choice is None:
-                self._status("not linked (still linking: Esc ends)")
+                self.screen._status("not linked (still linking: Esc ends)")
                 return
             if target is None:
                 assert selection is not None
@@ -197,54 +207,58 @@ class ReaderLinks:
                 self._ask_link_labels(origin, target, choice, None)
 
         title = "Link: which relation? (its key)"
-        dialog = LinkDialog(choices, origin.text, quote, labels=self.labels, title=title)
-        with self.hashiya.typed_ahead():
-            self.app.push_screen(dialog, chosen)
+        dialog = LinkDialog(choices, origin.text, quote, labels=self.screen.labels, title=title)
+        with self.screen.hashiya.typed_ahead():
+            self.screen.app.push_screen(dialog, chosen)
 
-    def _new_end(
-        self: ReaderScreen, origin: Passage, selection: tuple[int, int], choice: LinkChoice
-    ) -> None:
+    def _new_end(self, origin: Passage, selection: tuple[int, int], choice: LinkChoice) -> None:
         """A fresh selection while linking: a passage of the kind the link wants, its
         labels asked for when that kind has any to choose (or any required)."""
         start, end = selection
         kind = choice.new_kind
-        attributes = self.schema.attributes_of(kind)
+        attributes = self.screen.schema.attributes_of(kind)
         asks = any(a.type in LIST_TYPES or a.required for a in attributes)
 
         def labelled(result: TagResult | None) -> None:
             if result is None:
-                self._status("not linked (still linking: Esc ends)")
+                self.screen._status("not linked (still linking: Esc ends)")
                 return
             try:
-                self._store_new_actors(result.new_actors)
+                self.screen._store_new_actors(result.new_actors)
                 made = new_passage(
-                    self.article, start, end, self.annotator, result.chosen, self.schema, kind=kind
+                    self.screen.article,
+                    start,
+                    end,
+                    self.screen.annotator,
+                    result.chosen,
+                    self.screen.schema,
+                    kind=kind,
                 )
             except StoreError as exc:
-                self._not_saved(exc)
+                self.screen._not_saved(exc)
                 return
             except PassageError as exc:
-                self._status(f"not saved: {exc}", error=True)
+                self.screen._status(f"not saved: {exc}", error=True)
                 return
             self._ask_link_labels(origin, made, choice, made)
 
         if not asks:
             labelled(TagResult())
             return
-        quote = self.article.text[start:end]
+        quote = self.screen.article.text[start:end]
         dialog = TagDialog(
-            self.schema,
+            self.screen.schema,
             quote,
             title="New end of the link",
-            labels=self.labels,
+            labels=self.screen.labels,
             kind=kind,
             kind_fixed=True,
         )
-        with self.hashiya.typed_ahead():
-            self.app.push_screen(dialog, labelled)
+        with self.screen.hashiya.typed_ahead():
+            self.screen.app.push_screen(dialog, labelled)
 
     def _ask_link_labels(
-        self: ReaderScreen,
+        self,
         origin: Passage,
         target: Passage,
         choice: LinkChoice,
@@ -255,7 +269,7 @@ class ReaderLinks:
 
         def labelled(result: TagResult | None) -> None:
             if result is None:
-                self._status("not linked (still linking: Esc ends)")
+                self.screen._status("not linked (still linking: Esc ends)")
                 return
             self._save_link(origin, target, choice, result.chosen, new)
 
@@ -263,17 +277,17 @@ class ReaderLinks:
             self._save_link(origin, target, choice, {}, new)
             return
         dialog = TagDialog(
-            self.schema,
+            self.screen.schema,
             f"{short(origin.text)} → {short(target.text)}",
             title=f"Link: {rel.label_en or rel.id}",
-            labels=self.labels,
+            labels=self.screen.labels,
             level=rel.level,
         )
-        with self.hashiya.typed_ahead():
-            self.app.push_screen(dialog, labelled)
+        with self.screen.hashiya.typed_ahead():
+            self.screen.app.push_screen(dialog, labelled)
 
     def _save_link(
-        self: ReaderScreen,
+        self,
         origin: Passage,
         target: Passage,
         choice: LinkChoice,
@@ -283,36 +297,36 @@ class ReaderLinks:
         start, end = (target, origin) if choice.reverse else (origin, target)
         try:
             relation = new_relation(
-                self.schema, start, end, choice.relation.id, labels, self.annotator
+                self.screen.schema, start, end, choice.relation.id, labels, self.screen.annotator
             )
         except RelationError as exc:
-            self._status(f"not linked: {exc}", error=True)
+            self.screen._status(f"not linked: {exc}", error=True)
             return
         try:
             if new is not None:
-                self.hashiya.store.add_passage(new)
-            self.hashiya.store.add_relation(relation, by=self.annotator)
+                self.screen.hashiya.store.add_passage(new)
+            self.screen.hashiya.store.add_relation(relation, by=self.screen.annotator)
         except StoreError as exc:
             if new is not None:  # the passage alone is not what was asked for
                 self._undo_partial(new)
-            self._not_saved(exc)
+            self.screen._not_saved(exc)
             return
         steps: list[Any] = [Change(None, new)] if new is not None else []
         steps.append(RelationChange(None, relation))
-        self.history.record(steps[0] if len(steps) == 1 else Changes(tuple(steps)))
+        self.screen.history.record(steps[0] if len(steps) == 1 else Changes(tuple(steps)))
         self.link_origin = None
-        self.view.clear_selection()
-        self.refresh_passages()
+        self.screen.view.clear_selection()
+        self.screen.refresh_passages()
         name = choice.relation.label_en or choice.relation.id
-        self._status(f"linked: {name}" + (" (new passage)" if new is not None else ""))
+        self.screen._status(f"linked: {name}" + (" (new passage)" if new is not None else ""))
 
-    def _undo_partial(self: ReaderScreen, passage: Passage) -> None:
+    def _undo_partial(self, passage: Passage) -> None:
         try:
-            self.hashiya.store.delete_passage(passage.id, by=self.annotator)
+            self.screen.hashiya.store.delete_passage(passage.id, by=self.screen.annotator)
         except StoreError:
             pass  # the status line says the save failed; doctor sees what is left
 
-    def link_clicked(self: ReaderScreen, offset: int) -> None:
+    def link_clicked(self, offset: int) -> None:
         """A click while linking: the passage clicked is the other end."""
         if self.link_origin is None:
             return
@@ -321,49 +335,53 @@ class ReaderLinks:
 
     # -- unlinking and relabelling -----------------------------------------------------
 
-    def _pick_link(self: ReaderScreen, verb: str, then: Callable[[Relation], None]) -> None:
+    def _pick_link(self, verb: str, then: Callable[[Relation], None]) -> None:
         here = self.innermost_here()
         links = self.links_of(here) if here is not None else []
         if not links:
-            self._status("no link on the passage under the caret")
+            self.screen._status("no link on the passage under the caret")
             return
         if len(links) == 1:
             then(links[0])
             return
-        by_id = {p.id: p for p in self.passages()}
-        lines = [self.panel.relation_line(n, r, by_id) for n, r in enumerate(links, 1)]
+        by_id = {p.id: p for p in self.screen.passages()}
+        lines = [self.screen.panel.relation_line(n, r, by_id) for n, r in enumerate(links, 1)]
 
         def picked(index: int | None) -> None:
             if index is not None:
                 then(links[index])
 
-        with self.hashiya.typed_ahead():
-            self.app.push_screen(PickLinkDialog(f"{verb}: which link? (its number)", lines), picked)
+        with self.screen.hashiya.typed_ahead():
+            self.screen.app.push_screen(
+                PickLinkDialog(f"{verb}: which link? (its number)", lines), picked
+            )
 
-    def action_unlink(self: ReaderScreen) -> None:
+    def unlink(self) -> None:
         """Delete a link of the passage under the caret (its number when it has several)."""
 
         def unlink(relation: Relation) -> None:
             try:
-                gone = self.hashiya.store.delete_relation(relation.id, by=self.annotator)
+                gone = self.screen.hashiya.store.delete_relation(
+                    relation.id, by=self.screen.annotator
+                )
             except StoreError as exc:
-                self._not_saved(exc)
+                self.screen._not_saved(exc)
                 return
-            self.history.record(RelationChange(gone, None))
-            self.refresh_passages()
-            self._status("unlinked (ctrl+z to undo)")
+            self.screen.history.record(RelationChange(gone, None))
+            self.screen.refresh_passages()
+            self.screen._status("unlinked (ctrl+z to undo)")
 
         self._pick_link("Unlink", unlink)
 
-    def action_edit_link(self: ReaderScreen) -> None:
+    def edit_link(self) -> None:
         """Edit the labels of a link of the passage under the caret."""
 
         def edit(relation: Relation) -> None:
-            rel = self.schema.relation(relation.type)
+            rel = self.screen.schema.relation(relation.type)
             if rel is None or not rel.attributes:
-                self._status(f"{relation.type}: this relation has no labels")
+                self.screen._status(f"{relation.type}: this relation has no labels")
                 return
-            by_id = {p.id: p for p in self.passages()}
+            by_id = {p.id: p for p in self.screen.passages()}
             ends = [by_id.get(relation.from_id), by_id.get(relation.to_id)]
             quote = " → ".join(short(p.text) if p else "?" for p in ends)
 
@@ -371,56 +389,58 @@ class ReaderLinks:
                 if result is None:
                     return
                 try:
-                    edited = relabelled_relation(relation, result.chosen, self.schema)
-                    self.hashiya.store.update_relation(edited, by=self.annotator)
+                    edited = relabelled_relation(relation, result.chosen, self.screen.schema)
+                    self.screen.hashiya.store.update_relation(edited, by=self.screen.annotator)
                 except RelationError as exc:
-                    self._status(f"not saved: {exc}", error=True)
+                    self.screen._status(f"not saved: {exc}", error=True)
                     return
                 except StoreError as exc:
-                    self._not_saved(exc)
+                    self.screen._not_saved(exc)
                     return
-                self.history.record(RelationChange(relation, edited))
-                self.refresh_passages()
-                self._status("link edited")
+                self.screen.history.record(RelationChange(relation, edited))
+                self.screen.refresh_passages()
+                self.screen._status("link edited")
 
             dialog = TagDialog(
-                self.schema,
+                self.screen.schema,
                 quote,
                 TagResult(dict(relation.labels)),
                 title=f"Edit link: {rel.label_en or rel.id}",
-                labels=self.labels,
+                labels=self.screen.labels,
                 level=rel.level,
             )
-            with self.hashiya.typed_ahead():
-                self.app.push_screen(dialog, done)
+            with self.screen.hashiya.typed_ahead():
+                self.screen.app.push_screen(dialog, done)
 
         self._pick_link("Edit", edit)
 
     # -- the attribution frame offer ---------------------------------------------------
 
-    def action_frame(self: ReaderScreen) -> None:
+    def frame(self) -> None:
         """`F`: offer the source and cue of the content under the caret."""
         here = self.innermost_here()
         if here is None:
-            self._status("put the caret on a content passage to find its frame (F)")
+            self.screen._status("put the caret on a content passage to find its frame (F)")
             return
         self.offer_frame_for(here, quiet=False)
 
-    def offer_frame_for(self: ReaderScreen, content: Passage, *, quiet: bool) -> None:
+    def offer_frame_for(self, content: Passage, *, quiet: bool) -> None:
         """Find the frame of `content` and offer it on the prompt line (`quiet`: say
         nothing when there is nothing to offer, as right after tagging)."""
         linked = [r.type for r in self._relations if r.from_id == content.id]
-        offer = offer_frame(self.schema, self.article.text, content, self.passages(), linked)
+        offer = offer_frame(
+            self.screen.schema, self.screen.article.text, content, self.screen.passages(), linked
+        )
         if not offer.ends:
             if not quiet:
                 why = "; ".join(offer.notes) or "nothing more to link"
-                self._status(f"no frame to offer: {why}")
+                self.screen._status(f"no frame to offer: {why}")
             return
         self.link_origin = None
         self.offer = offer
         self.show_prompt()
 
-    def action_accept_frame(self: ReaderScreen, which: str) -> None:
+    def accept_frame(self, which: str) -> None:
         """Accept the offered source (`1`), cue (`2`) or both (Enter)."""
         offer = self.offer
         if offer is None:
@@ -428,7 +448,7 @@ class ReaderLinks:
         ends = [e for e in offer.ends if which in ("both", e.role)]
         if not ends:
             return
-        content = next((p for p in self.passages() if p.id == offer.content.id), None)
+        content = next((p for p in self.screen.passages() if p.id == offer.content.id), None)
         if content is None:
             self.offer = None
             self.show_prompt()
@@ -440,12 +460,12 @@ class ReaderLinks:
         except (StoreError, PassageError, RelationError) as exc:
             # What was saved of it is kept and can be undone as one step.
             if steps:
-                self.history.record(Changes(tuple(steps)))
-            self.refresh_passages()
+                self.screen.history.record(Changes(tuple(steps)))
+            self.screen.refresh_passages()
             reason = exc.reason if isinstance(exc, StoreError) else str(exc)
-            self._status(f"not saved: {reason}", error=True)
+            self.screen._status(f"not saved: {reason}", error=True)
             return
-        self.history.record(Changes(tuple(steps)))
+        self.screen.history.record(Changes(tuple(steps)))
         remaining = [e for e in offer.ends if e not in ends]
         self.offer = (
             FrameOffer(
@@ -456,28 +476,30 @@ class ReaderLinks:
             if remaining
             else None
         )
-        self.refresh_passages()
+        self.screen.refresh_passages()
         self.show_prompt()
         names = " and ".join(e.role for e in ends)
-        self._status(f"frame: {names} linked (ctrl+z undoes)")
+        self.screen._status(f"frame: {names} linked (ctrl+z undoes)")
 
-    def _accept_end(self: ReaderScreen, content: Passage, end: FrameEnd, steps: list[Any]) -> None:
+    def _accept_end(self, content: Passage, end: FrameEnd, steps: list[Any]) -> None:
         """Save one offered end: its passage (unless already tagged) and its link; each
         saved change is added to `steps` as it is made."""
-        store = self.hashiya.store
-        target = next((p for p in self.passages() if p.id == end.existing), None)
+        store = self.screen.hashiya.store
+        target = next((p for p in self.screen.passages() if p.id == end.existing), None)
         if target is None:
             target = new_passage(
-                self.article,
+                self.screen.article,
                 end.start,
                 end.end,
-                self.annotator,
+                self.screen.annotator,
                 end.labels,
-                self.schema,
+                self.screen.schema,
                 kind=end.kind,
             )
             store.add_passage(target)
             steps.append(Change(None, target))
-        relation = new_relation(self.schema, content, target, end.relation, {}, self.annotator)
-        store.add_relation(relation, by=self.annotator)
+        relation = new_relation(
+            self.screen.schema, content, target, end.relation, {}, self.screen.annotator
+        )
+        store.add_relation(relation, by=self.screen.annotator)
         steps.append(RelationChange(None, relation))
