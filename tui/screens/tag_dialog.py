@@ -310,9 +310,11 @@ class Toggle(Static, can_focus=True):
 KIND_STEP = "__kind__"  # the step of the kind line: its shortcuts choose the kind
 
 
-class KindLine(Static, can_focus=True):
+class KindLine(Static, can_focus=False):
     """The kinds of passage, one shortcut each, the chosen one marked: the dialog's top
-    line. Its keys go to the dialog (typed fast, they may arrive before a focus change)."""
+    line. Its keys go to the dialog (typed fast, they may arrive before a focus change).
+    It takes the focus only when asked (ctrl+k): the screen's first focus must go to the
+    first column, or the shortcuts typed ahead of the dialog would choose kinds."""
 
     DEFAULT_CSS = """
     KindLine { height: 1; width: 1fr; }
@@ -327,6 +329,9 @@ class KindLine(Static, can_focus=True):
         if self.on_key_typed(event):
             event.stop()
             event.prevent_default()
+
+    def on_blur(self) -> None:
+        self.can_focus = False
 
 
 class ColumnRow(HorizontalScroll, can_focus=False):
@@ -666,7 +671,9 @@ class TagDialog(ModalScreen[TagResult | None]):
     def action_choose_kind(self) -> None:
         if self.kind_line and not self.kind_fixed:
             self.step = KIND_STEP
-            self.query_one("#tag-kind", KindLine).focus()
+            line = self.query_one("#tag-kind", KindLine)
+            line.can_focus = True
+            line.focus()
 
     def _column(self, attr_id: str) -> Widget:
         return self.query_one(f"#{attr_id}-column")
