@@ -64,7 +64,7 @@ class ReaderScreen(HashiyaScreen):
         Binding("N", "next(-1)", "Prev hit", id="reader.prev_hit", show=False),
         Binding("p", "other_article(-1)", "Prev article", id="reader.prev_article", show=False),
         Binding("slash", "find", "Find", id="reader.find", show=False),
-        Binding("r", "link", "Link", id="reader.link"),
+        Binding("r", "link", "Link", id="reader.link", show=False),
         Binding("F", "frame", "Frame", id="reader.frame", show=False),
         Binding("X", "unlink", "Unlink", id="reader.unlink", show=False),
         Binding("E", "edit_link", "Edit link", id="reader.edit_link", show=False),
