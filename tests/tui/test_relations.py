@@ -15,6 +15,7 @@ from annotations.store import Store
 from tests.support.pilot import open_article, wait_for_text, wait_until
 from tests.support.screens import assert_arabic_laid_out, screen_lines
 from tui.app import HashiyaApp, make_app
+from tui.screens.help import HelpScreen
 from tui.screens.link_dialog import LinkDialog, PickLinkDialog
 from tui.screens.reader import ReaderScreen
 from tui.screens.tag_dialog import TagDialog
@@ -236,8 +237,18 @@ async def test_linking_by_keys_makes_the_other_end_and_shows_the_frame(
         assert_arabic_laid_out(lines, expected=[SOURCE, "وأكد"])
         # The frame's passages are marked in the text while the caret is on one of them.
         assert view.linked == ((0, 4), (5, 17), (content_start, content_start + len(CONTENT)))
+        row, column = view.position_of(TEXT.index(SOURCE))  # type: ignore[misc]
+        strip = view.render_line(row - int(view.scroll_offset.y))
+        cell = next(seg for seg in strip if SOURCE[0] in seg.text or "ﺻ" in seg.text)
+        assert cell.style is not None and cell.style.reverse and cell.style.bold
         await caret_to(pilot, view, TEXT.index("السوداني"))
         assert view.linked == ()
+        # The cue and its link were one step: undone and redone together.
+        await pilot.press("ctrl+z")
+        await wait_until(pilot, lambda: len(relations(app, article)) == 1, "the cue undone")
+        assert len(passages(app, article)) == 2
+        await pilot.press("ctrl+y")
+        await wait_until(pilot, lambda: len(relations(app, article)) == 2, "the cue redone")
     assert passages(app, article) == sorted(
         [
             (CONTENT, "", CONTENT_LABELS),
@@ -366,3 +377,17 @@ async def test_the_tag_dialog_chooses_the_kind(app: HashiyaApp, article: Article
         await pilot.press("p")  # Mohammed Shia al-Sudani: the last column saves
         await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
     assert passages(app, article) == [("السوداني", "source", {"actor": "mohammed_shia_al_sudani"})]
+
+
+async def test_help_lists_the_relation_keys(app: HashiyaApp, article: Article) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_article(pilot, article.id)
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+        assert isinstance(app.screen, HelpScreen)
+        reader = {what: keys for keys, what in app.screen.sections()[0][1]}
+        assert reader["Link"] == "r" and reader["Frame"] == "F"
+        assert reader["Unlink"] == "X" and reader["Edit link"] == "E"
+        assert reader["Accept source"] == "1" and reader["Accept cue"] == "2"
+        tag = dict(next(rows for title, rows in app.screen.sections() if title == "Tag dialog"))
+        assert tag["ctrl+k"] == "Kind"
