@@ -20,7 +20,7 @@ def seeds_dir() -> Path:
 
 def import_seeds_if_empty(store: Store) -> ImportReport | None:
     """Import the seeds into an empty database; None when it already has articles."""
-    if store.article_count():
+    if store.has_articles():
         return None  # the usual start: the importer is not even loaded
     from annotations.importer import import_paths
 

@@ -24,6 +24,7 @@ from annotations.text import printable
 from tui.commands import AppCommands, ArticleCommands
 from tui.screens.article_list import ArticleListScreen
 from tui.screens.base import HashiyaScreen
+from tui.startup import release_collection
 from tui.terminal import explicit_bidi
 from tui.typeahead import TypeAheadApp
 from tui.widgets.bidi_text import english_line, set_bidi_marks, visual
@@ -85,6 +86,12 @@ class HashiyaApp(TypeAheadApp):
             self._label_schema = self._read_label_schema()
         return self._label_schema
 
+    @property
+    def label_schema_if_read(self) -> LabelSchema | None:
+        """The schema if it has been read, else None (reading it is YAML: not before the
+        first frame)."""
+        return self._label_schema
+
     def _read_label_schema(self) -> LabelSchema:
         from annotations.schema import schema_with_user_actors
 
@@ -106,6 +113,7 @@ class HashiyaApp(TypeAheadApp):
             self.set_keymap(self.settings.keymap)
         self._data_version = self.store.data_version()
         self.set_interval(POLL_SECONDS, self.poll_changes, name="poll changes")
+        self.call_after_refresh(release_collection)  # held by the command until the first frame
         self.call_after_refresh(lambda: self.label_schema)  # the list is drawn: read it now
         # After the first frame (and the schema read): a worker competes for the GIL.
         self.call_after_refresh(self._warm_actor_search)
@@ -135,7 +143,8 @@ class HashiyaApp(TypeAheadApp):
         self._data_version = version
         self.reload_schema()
         for screen in self.screen_stack:
-            if isinstance(screen, HashiyaScreen) and screen.is_mounted:
+            # Not while the app shuts down: a screen's widgets may be gone already.
+            if isinstance(screen, HashiyaScreen) and screen.is_mounted and screen.is_attached:
                 screen.data_changed()
 
     def notify(
@@ -319,6 +328,9 @@ def run_app(settings: Settings) -> None:
     """Start the app in this terminal (the CLI's default command)."""
     app = make_app(settings.db_path, settings=settings)
     with explicit_bidi(settings.bidi == "app"):
-        app.run()
+        try:
+            app.run()
+        finally:
+            release_collection()  # if the app stopped before its first frame
     if app.return_code:  # a crash: Textual has printed the traceback
         raise SystemExit(app.return_code)

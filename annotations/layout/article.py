@@ -103,7 +103,8 @@ class _Rows(Sequence[Row]):
             start = spans[paragraph][0]
             lines = self._layout.paragraph(paragraph).lines(width)
             for number, line in enumerate(lines):
-                yield Row(paragraph, line, number, line.pad(width), start)
+                x = width - line.width if line.rtl and line.width < width else 0  # line.pad
+                yield Row(paragraph, line, number, x, start)
             if first + len(lines) < self._count:  # the blank row after it
                 yield Row(None, None, 0, 0, spans[paragraph + 1][0])
 

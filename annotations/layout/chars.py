@@ -190,7 +190,6 @@ STARTS_CELL: Final = bytes(0 if byte == MARK_CODE else 1 for byte in range(256))
 IS_SPACE: Final = bytes(1 if chr(byte) in "stS" else 0 for byte in range(256))
 IS_WHITESPACE: Final = bytes(1 if chr(byte) in "BWstS" else 0 for byte in range(256))
 WIDTH_OF_CODE: Final = bytes(2 if chr(byte) in "wWSR" else 1 for byte in range(256))
-WIDE = re.compile(b"[wWSR]")
 MIRROR_CODES = re.compile(b"[rR]")
 # What a breaking space is drawn as (one plain space but U+3000, itself).
 SPACES_DRAWN: Final = {ord(ch): " " for ch in BREAKING_SPACES if ch not in (" ", "\u3000")}
@@ -253,7 +252,6 @@ def _classify(ch: str) -> CharInfo:
 
 # Characters that L4 may change.
 MIRRORS: Final = frozenset(ch for ch in MIRRORED if unicodedata.mirrored(ch))
-MIRRORS_PATTERN: Final = re.compile("[" + "".join(map(re.escape, sorted(MIRRORS))) + "]")
 
 
 def mirrored(ch: str) -> str:

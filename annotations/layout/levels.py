@@ -248,12 +248,13 @@ def simple_levels(text: str, classes: bytes, rtl: bool) -> bytearray | None:
     # W3
     c = c.replace(b"A", b"R")
     # W4: one separator between two numbers of a kind is of that kind.
-    if b"E" in c:
+    # (Each substitution runs only where a byte search finds what it would change.)
+    if b"EsE" in c or b"EcE" in c:
         c = _SEPARATOR_BETWEEN_EN.sub(b"E", c)
-    if b"N" in c:
+    if b"NcN" in c:
         c = _SEPARATOR_BETWEEN_AN.sub(b"N", c)
     # W5: terminators next to a European number are European numbers.
-    if b"t" in c and b"E" in c:
+    if b"tE" in c or b"Et" in c:
         c = _TERMINATORS_BY_EN.sub(_fill(b"E"), c)
     # W6: the other separators and terminators are neutral; so are spaces from here on.
     c = c.translate(_W6)
@@ -274,10 +275,10 @@ def simple_levels(text: str, classes: bytes, rtl: bool) -> bytearray | None:
     # N1–N2: neutrals between two strong characters of one direction take it (numbers
     # count as R); the others the paragraph's. Only the opposite direction changes a level.
     if rtl:
-        if b"L" in c:
+        if b"Lo" in c:
             c = _NEUTRALS_BETWEEN_L.sub(_fill(b"L"), c)
         return bytearray(c.translate(_LEVELS_RTL))
-    if b"R" in c or b"E" in c or b"N" in c:
+    if b"Ro" in c or b"Eo" in c or b"No" in c:
         c = _NEUTRALS_BETWEEN_R.sub(_fill(b"R"), c)
     return bytearray(c.translate(_LEVELS_LTR))
 

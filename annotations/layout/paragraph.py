@@ -22,8 +22,8 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterator, MutableSequence, Sequence
-from functools import partial
-from itertools import compress, repeat
+from functools import cache, partial
+from itertools import chain, compress, repeat
 from threading import RLock
 from typing import Any, Final, NamedTuple, overload
 
@@ -59,11 +59,17 @@ class Cell(NamedTuple):
 _make_cell = partial(tuple.__new__, Cell)  # a Cell from a tuple, in bulk
 
 # Over plain text's layout codes (`chars.LAYOUT_OF`) and levels.
-_MARK_AFTER_SPACE = re.compile(b"[stS]m")
 _MARK_RUNS = re.compile(b"m+")
-_LEVEL_CHANGES = re.compile(rb"(.)(?!\1)(?=.)", re.DOTALL)  # a byte before a different one
 _RUNS = re.compile(rb"(.)\1*", re.DOTALL)  # runs of one level
-_HIGH_RUNS = [re.compile(re.escape(bytes((level,))) + b"+") for level in range(128)]
+
+
+@cache
+def _high_runs(level: int) -> re.Pattern[bytes]:
+    """Runs of one level's byte (compiled when first needed: 128 at import cost a few ms
+    of every start)."""
+    return re.compile(re.escape(bytes((level,))) + b"+")
+
+
 _ODD = (False, True) * 64  # by level: drawn right to left
 
 
@@ -240,7 +246,7 @@ def visual_order(levels: Sequence[int]) -> list[int]:
         return list(range(count - 1, -1, -1)) if highest % 2 else list(range(count))
     data = levels if isinstance(levels, (bytes, bytearray)) else bytes(levels)
     if highest == lowest + 1:  # two levels (most mixed lines): the runs of the higher
-        high = _HIGH_RUNS[highest]
+        high = _high_runs(highest)
         order: list[int] = []
         if lowest % 2:  # all reversed, each higher run back in order
             position = count
@@ -290,19 +296,21 @@ class _Cells:
     """
 
     __slots__ = (
-        "ends", "hidden", "levels", "narrow", "space", "starts", "texts", "widths", "ws",
+        "ends", "hidden", "levels", "narrow", "space", "starts", "texts", "uniform", "widths",
+        "ws",
     )  # fmt: skip
 
     def __init__(self) -> None:
         self.texts: list[str] = []
         self.starts: Sequence[int] = []
         self.ends: Sequence[int] = []
-        self.widths: list[int] = []
+        self.widths: Sequence[int] = []
         self.levels: MutableSequence[int] = []
         self.ws: Sequence[int] = []
         self.space: Sequence[int] = []
         self.hidden: Sequence[int] = []
         self.narrow = False
+        self.uniform: int | None = None  # the level of every cell, if one (and none hidden)
 
 
 class _Block(NamedTuple):
@@ -661,8 +669,16 @@ class _Lines(Sequence[VisualLine]):
         return line
 
     def __iter__(self) -> Iterator[VisualLine]:
-        for index in range(len(self)):
-            yield self[index]
+        # What __getitem__ gives, without its checks per line.
+        built, wrap, visual, width = self._built, self._wrap, self._layout._visual, self._width
+        for index in range(len(wrap.starts)):
+            line = built.get(index)
+            if line is None:
+                line = visual(wrap.starts[index], wrap.ends[index], wrap.flags[index], width)
+                built[index] = line
+                if len(built) > self._keep:
+                    built.popitem(last=False)
+            yield line
 
     @property
     def starts(self) -> array[int]:
@@ -847,14 +863,15 @@ class ParagraphLayout:
 
         # The cells, with L4 (mirrored glyphs at odd levels).
         cells = _Cells()
-        texts, widths = cells.texts, cells.widths
+        texts = cells.texts
+        widths: list[int] = []
         starts: list[int] = []
         ends: list[int] = []
         levels: list[int] = []
         ws: list[bool] = []
         space: list[bool] = []
         hidden: list[bool] = []
-        cells.starts, cells.ends, cells.levels = starts, ends, levels
+        cells.starts, cells.ends, cells.levels, cells.widths = starts, ends, levels, widths
         cells.ws, cells.space, cells.hidden = ws, space, hidden
         mirrors = chars.MIRRORS
         mirrored = chars.mirrored
@@ -891,17 +908,27 @@ class ParagraphLayout:
         marks = chars.MARK_CODE in codes
         starts: Sequence[int]
         if marks:
-            if codes[0] == chars.MARK_CODE or _MARK_AFTER_SPACE.search(codes):
+            if codes[0] == chars.MARK_CODE or b"sm" in codes or b"tm" in codes or b"Sm" in codes:
                 return None  # on a dotted circle: one by one
-            if min(levels) != max(levels):
-                for change in _LEVEL_CHANGES.finditer(levels):
-                    if codes[change.end()] == chars.MARK_CODE:
+            mark_runs = [run.span() for run in _MARK_RUNS.finditer(codes)]
+            if levels.count(levels[0]) != len(levels):
+                for a, b in mark_runs:  # each run at the level of the letter before it
+                    if levels.count(levels[a - 1], a - 1, b) != b - a + 1:
                         return None  # a mark at another level than its letter
-            first_of_cell = codes.translate(chars.STARTS_CELL)
-            cell_levels = bytearray(compress(levels, first_of_cell))
-            bases = "".join(compress(text, first_of_cell))
+            if len(mark_runs) * 16 < len(codes):  # a few marks: the text between them
+                bounds = [0, *chain.from_iterable(mark_runs), len(codes)]
+                pieces = zip(bounds[::2], bounds[1::2], strict=True)
+                bases = "".join([text[a:b] for a, b in pieces])
+                cell_levels = bytearray(levels)
+                starts = list(range(w0, window_end))
+                for a, b in reversed(mark_runs):
+                    del cell_levels[a:b], starts[a:b]
+            else:
+                first_of_cell = codes.translate(chars.STARTS_CELL)
+                cell_levels = bytearray(compress(levels, first_of_cell))
+                bases = "".join(compress(text, first_of_cell))
+                starts = list(compress(range(w0, window_end), first_of_cell))
             cell_codes = codes.replace(b"m", b"")
-            starts = list(compress(range(w0, window_end), first_of_cell))
         else:
             cell_levels = levels
             bases = text
@@ -921,7 +948,7 @@ class ParagraphLayout:
         if b"t" in codes:
             glyphs = glyphs.translate(chars.SPACES_DRAWN)
         texts = list(glyphs)
-        if chars.MIRROR_CODES.search(cell_codes) is not None:
+        if b"r" in cell_codes or b"R" in cell_codes:  # byte searches: faster than a class
             mirrored = chars.mirrored
             for match in chars.MIRROR_CODES.finditer(cell_codes):
                 c = match.start()
@@ -929,22 +956,24 @@ class ParagraphLayout:
                     texts[c] = mirrored(texts[c])
         if marks:  # each run of marks into the cell before it
             before = 1  # marks before the run, and the cell it joins
-            for run in _MARK_RUNS.finditer(codes):
-                begin, end = run.span()
+            for begin, end in mark_runs:
                 texts[begin - before] += text[begin:end]
                 before += end - begin
         if glyphs is not bases and shaping.MERGED in glyphs:
-            # The alef of each lam-alef (and its marks) in the lam's cell.
-            keep = bytearray(b"\x01") * len(texts)
+            # The alef of each lam-alef (and its marks) in the lam's cell: a few cells
+            # a paragraph, deleted from the end (a compress of every column cost more).
+            found = []
             merged = glyphs.find(shaping.MERGED)
             while merged >= 0:
-                texts[merged - 1] += texts[merged][1:]
-                keep[merged] = 0
+                found.append(merged)
                 merged = glyphs.find(shaping.MERGED, merged + 1)
-            texts = list(compress(texts, keep))
-            starts = list(compress(starts, keep))
-            cell_levels = bytearray(compress(cell_levels, keep))
-            cell_codes = bytes(compress(cell_codes, keep))
+            starts = list(starts)
+            cell_levels = bytearray(cell_levels)
+            codes_left = bytearray(cell_codes)
+            for merged in reversed(found):
+                texts[merged - 1] += texts[merged][1:]
+                del texts[merged], starts[merged], cell_levels[merged], codes_left[merged]
+            cell_codes = bytes(codes_left)
         cells = _Cells()
         cells.texts = texts
         cells.starts = starts
@@ -952,12 +981,16 @@ class ParagraphLayout:
             cells.ends = range(w0 + 1, window_end + 1)
         else:
             cells.ends = [*starts[1:], window_end]
-        if chars.WIDE.search(cell_codes) is None:
-            cells.widths = [1] * len(cell_codes)
+        if not (
+            b"w" in cell_codes or b"W" in cell_codes or b"S" in cell_codes or b"R" in cell_codes
+        ):
+            cells.widths = b"\x01" * len(cell_codes)  # bytes: never walked by the collector
             cells.narrow = True
         else:
-            cells.widths = list(cell_codes.translate(chars.WIDTH_OF_CODE))
+            cells.widths = cell_codes.translate(chars.WIDTH_OF_CODE)
         cells.levels = cell_levels
+        if cell_levels and cell_levels.count(cell_levels[0]) == len(cell_levels):
+            cells.uniform = cell_levels[0]
         cells.ws = cell_codes.translate(chars.IS_WHITESPACE)
         cells.space = cell_codes.translate(chars.IS_SPACE)
         cells.hidden = bytes(len(cell_codes))
@@ -1111,6 +1144,18 @@ class ParagraphLayout:
         if first >= last:
             return VisualLine((), start, end, 0, self.rtl)
         texts = cells.texts[first:last]
+        if self.shape and flags:
+            self._unjoin(texts, flags)
+        if cells.uniform == self.level and cells.narrow:
+            # The block is at the paragraph level throughout, every cell one column (most
+            # lines of news): L1 changes nothing, L2 is a reversal or nothing.
+            count = last - first
+            starts, ends = cells.starts[first:last], cells.ends[first:last]
+            if self.level:
+                texts.reverse()
+                starts, ends = starts[::-1], ends[::-1]
+            columns: _Columns = (tuple(texts), starts, ends, (1,) * count, self.level == 1, None)
+            return VisualLine._of_columns(columns, start, end, count, self.rtl)
         levels = cells.levels[first:last]
         widths = cells.widths[first:last]
         base_level = self.level
@@ -1120,19 +1165,8 @@ class ParagraphLayout:
         while k >= first and ws[k]:
             levels[k - first] = base_level
             k -= 1
-        if self.shape:
-            # No joining across a line break inside a word.
-            if flags & UNJOIN_FIRST:
-                text = texts[0]
-                glyph = shaping.unjoin_before(text[:1])
-                if glyph != text[:1]:
-                    texts[0] = glyph + text[1:]
-            if flags & UNJOIN_LAST:
-                text = texts[-1]
-                glyph = shaping.unjoin_after(text[:1])
-                if glyph != text[:1]:
-                    texts[-1] = glyph + text[1:]
         if width is not None and width < 2:
+            widths = list(widths)
             for i, cell_width in enumerate(widths):
                 if cell_width > width:
                     texts[i] = WIDE_PLACEHOLDER
@@ -1140,22 +1174,36 @@ class ParagraphLayout:
         hidden = cells.hidden[first:last]
         starts = cells.starts[first:last]
         ends = cells.ends[first:last]
-        lowest = min(levels)
-        if lowest == max(levels) and True not in hidden:
+        if levels.count(levels[0]) == len(levels) and True not in hidden:
             # One level (most lines): no reordering but a reversal.
-            rtl = lowest % 2 == 1
+            rtl = levels[0] % 2 == 1
             total = sum(widths)
             if rtl:
                 texts.reverse()
-                widths.reverse()
+                widths = widths[::-1]
                 starts, ends = starts[::-1], ends[::-1]
-            columns: _Columns = (tuple(texts), starts, ends, tuple(widths), rtl, None)
+            columns = (tuple(texts), starts, ends, tuple(widths), rtl, None)
             return VisualLine._of_columns(columns, start, end, total, self.rtl)
         order = visual_order(levels)
         if True in hidden:
             order = [i for i in order if not hidden[i]]
         columns = (tuple(texts), starts, ends, tuple(widths), levels, order)
         return VisualLine._of_columns(columns, start, end, sum(widths), self.rtl)
+
+    @staticmethod
+    def _unjoin(texts: list[str], flags: int) -> None:
+        """No joining across a line break inside a word: the first and last glyphs of a
+        line (`flags`) as if nothing came before or after them."""
+        if flags & UNJOIN_FIRST:
+            text = texts[0]
+            glyph = shaping.unjoin_before(text[:1])
+            if glyph != text[:1]:
+                texts[0] = glyph + text[1:]
+        if flags & UNJOIN_LAST:
+            text = texts[-1]
+            glyph = shaping.unjoin_after(text[:1])
+            if glyph != text[:1]:
+                texts[-1] = glyph + text[1:]
 
     def visual_line(self, start: int = 0, end: int | None = None) -> VisualLine:
         """The logical slice [start, end) as one visual line, however wide: no wrapping.

@@ -116,6 +116,10 @@ class ArticleQueries(StoreCore):
     def article_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
+    def has_articles(self) -> bool:
+        """Any article at all (without counting them: a count reads a whole index)."""
+        return self.conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None
+
     def has_article(self, article_id: str) -> bool:
         row = self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
         return row is not None

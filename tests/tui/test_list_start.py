@@ -83,3 +83,53 @@ async def test_the_list_opens_on_its_count_and_end_reaches_the_last_article(db: 
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.article_ids[app.screen.index] == by_length[-1]  # type: ignore[attr-defined]
+
+
+async def test_the_first_frame_reads_no_schema_and_the_review_column_follows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows two annotators labelled need the schema (YAML) for their review column: the
+    first frame is drawn without it, and the column is filled in right after."""
+    from tests.support.corpus import SEED_ID, two_annotator_db
+    from tests.support.pilot import wait_for_text
+
+    db = tmp_path / "team.db"
+    two_annotator_db(db).close()
+    app = make_app(db, annotator="lead")
+    schema_at_first_row: list[bool] = []
+    render_line = ArticleTable.render_line
+
+    def first_row_drawn(table: ArticleTable, y: int):  # type: ignore[no-untyped-def]
+        strip = render_line(table, y)
+        if y == 1 and not schema_at_first_row:
+            schema_at_first_row.append(app.label_schema_if_read is not None)
+        return strip
+
+    monkeypatch.setattr(ArticleTable, "render_line", first_row_drawn)
+    async with app.run_test(size=(140, 40)) as pilot:
+        lines = await wait_for_text(pilot, "2✗ ?")
+        assert schema_at_first_row == [False]
+        table = app.screen.query_one(ArticleTable)
+        row = table._row(table.ids.index(SEED_ID))
+        assert row is not None and (row.disagreements, row.review) == (2, "unreviewed")
+        assert sum("2✗ ?" in line for line in lines) == 1
+
+
+async def test_cycle_collection_is_held_until_the_first_frame(db: Path) -> None:
+    """The command holds collection while the app starts; its first frame releases it."""
+    import gc
+
+    from tests.support.pilot import wait_until
+    from tui.startup import hold_collection
+
+    hold_collection()
+    try:
+        assert not gc.isenabled()
+        app = make_app(db, annotator="sara", import_seeds=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_until(pilot, gc.isenabled, "collection released after the first frame")
+            assert gc.get_freeze_count() > 0  # start-up's objects moved out of its way
+            assert app.screen.query_one(ArticleTable).current_id == "a0000"
+    finally:
+        gc.enable()
+        gc.unfreeze()

@@ -58,7 +58,7 @@ def test_reimport_is_a_noop(tmp_path: Path, seeds_dir: Path) -> None:
         second = import_paths(store, files)
         assert len(first.imported) == 5 and not first.present
         assert not second.imported and len(second.present) == 5
-        assert store.article_count() == 5
+        assert store.article_count() == 5 and store.has_articles()
 
 
 def test_stored_article_round_trips(tmp_path: Path) -> None:
@@ -78,3 +78,4 @@ def test_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
             store.add_articles([make_article("نص أول\n")])
             raise RuntimeError("boom")
         assert store.article_count() == 0
+        assert not store.has_articles()

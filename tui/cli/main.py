@@ -166,6 +166,10 @@ def cli(
 
     Example: hashiya --annotator sara
     """
+    if ctx.invoked_subcommand is None:
+        from tui.startup import hold_collection
+
+        hold_collection()  # until the app's first frame
     from annotations.config import ConfigError, load_settings
 
     try:

@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
-from annotations.review.queue import disputed_article_ids, with_review
 from annotations.store import SORT_KEYS, STATUSES, CatalogQuery, CatalogRow
 from annotations.text import plural
 from tui.commands import ListCommands
@@ -49,13 +48,28 @@ class ArticleListScreen(HashiyaScreen):
     def __init__(self) -> None:
         super().__init__()
         self.query_state = CatalogQuery(annotator=self.hashiya.settings.annotator)
+        self._review_pending = False  # rows were drawn without review: redraw once read
 
     def _with_review(self, rows: dict[str, CatalogRow]) -> dict[str, CatalogRow]:
-        # The schema is read only for rows that can disagree: the first screen of a
-        # corpus one person annotates draws without YAML.
+        # The schema is read only for rows that can disagree, and never before the first
+        # frame (YAML is a sixth of the start): rows drawn before it have their review
+        # column empty, filled in right after.
         if not any(row.annotators >= 2 for row in rows.values()):
             return rows
-        return with_review(self.hashiya.store, rows, self.hashiya.label_schema)
+        schema = self.hashiya.label_schema_if_read
+        if schema is None:
+            if not self._review_pending:
+                self._review_pending = True
+                self.call_after_refresh(self._review_ready)
+            return rows
+        from annotations.review.queue import with_review
+
+        return with_review(self.hashiya.store, rows, schema)
+
+    def _review_ready(self) -> None:
+        self._review_pending = False
+        self.hashiya.label_schema  # noqa: B018 - read now that the list is drawn
+        self.table.invalidate()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -119,6 +133,8 @@ class ArticleListScreen(HashiyaScreen):
 
     def action_toggle_disputed(self) -> None:
         """Only articles on which the annotators disagree (again: all articles)."""
+        from annotations.review.queue import disputed_article_ids
+
         q = self.query_state
         ids = (
             None
