@@ -197,7 +197,9 @@ def _kinds(
             description = reader.text(
                 keys["description"], f"{item_where}.description", required=False
             )
-        attribute_ids: list[str] = []
+        # Without `attributes:` a kind has every attribute (a copy of a schema that gains
+        # an attribute gives it to such a kind); `attributes: []` is none.
+        attribute_ids = list(known)
         if (found := _optional(keys, "attributes")) is not None:
             seen: dict[str, int] = {}
             for at, attr_node in enumerate(reader.sequence(found, f"{item_where}.attributes")):

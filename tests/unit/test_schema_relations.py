@@ -48,6 +48,7 @@ GOOD = textwrap.dedent(
         shortcut: s
         attributes: [actor]
       - id: cue
+        attributes: []
     relations:
       - id: said_by
         label_ar: على لسان
@@ -87,7 +88,7 @@ def test_kinds_and_relations_are_read_with_their_attributes() -> None:
     assert content.attribute_ids == ("actor", "stance", "note")
     assert (content.label_ar, content.shortcut, content.color) == ("مضمون", "c", "steelblue")
     assert (source.label_ar, source.label_en) == ("source", "Source")  # an id stands in
-    assert cue.attribute_ids == () and cue.shortcut is None
+    assert cue.attribute_ids == () and cue.shortcut is None  # `attributes: []`
     assert schema.default_kind is content
     assert schema.kind("") is content and schema.kind("source") is source
     assert schema.kind("nope") is None
@@ -108,6 +109,21 @@ def test_kinds_and_relations_are_read_with_their_attributes() -> None:
     assert [r.id for r in schema.relations_between("content", "content")] == ["part_of"]
     assert schema.relations_between("source", "content") == ()
     assert schema.declares_kinds
+
+
+def test_a_kind_without_an_attributes_list_has_every_attribute() -> None:
+    schema = parsed(GOOD.replace("    attributes: []\n", ""))
+    assert schema.kind("cue") is not None
+    assert [a.id for a in schema.attributes_of("cue")] == ["actor", "stance", "note"]
+    # So a copy of the bundled schema that gains an attribute gives it to its contents.
+    bundled = default_schema()
+    assert schema_text_kinds_content_has_no_list(bundled.source)
+
+
+def schema_text_kinds_content_has_no_list(path: str) -> bool:
+    text = Path(path).read_text(encoding="utf-8")
+    content = text.split("  - id: content\n", 1)[1].split("  - id: source\n", 1)[0]
+    return "attributes:" not in content.replace("# no `attributes:`", "")
 
 
 def test_a_schema_without_kinds_has_one_implicit_kind_with_every_attribute() -> None:
@@ -238,42 +254,42 @@ def _broken(old: str, new: str) -> str:
         ),
         pytest.param(
             _broken("to: source", "to: speaker"),
-            31,
+            32,
             "relations[0].to",
             "no kind 'speaker' (expected one of: content, source, cue)",
             id="relation-to-unknown",
         ),
         pytest.param(
             _broken("  - id: part_of\n    from: content", "  - id: part_of\n    from: claim"),
-            41,
+            42,
             "relations[1].from",
             "no kind 'claim'",
             id="relation-from-unknown",
         ),
         pytest.param(
             _broken("  - id: part_of\n    from: content\n", "  - id: part_of\n"),
-            40,
+            41,
             "relations[1].from",
             "missing field",
             id="relation-from-missing",
         ),
         pytest.param(
             _broken("  - id: part_of", "  - id: said_by"),
-            40,
+            41,
             "relations[1].id",
             "duplicate id 'said_by' (also used by relations[0])",
             id="relation-id-twice",
         ),
         pytest.param(
             _broken("        type: choice", "        type: colour"),
-            37,
+            38,
             "relations[0].attributes[0].type",
             "unknown type 'colour'",
             id="relation-attribute-type",
         ),
         pytest.param(
             _broken("    color: orange", "    colour: orange"),
-            33,
+            34,
             "relations[0].colour",
             "unknown key 'colour' (did you mean 'color'?)",
             id="relation-key-unknown",
