@@ -242,6 +242,10 @@ class ReaderScreen(HashiyaScreen):
     @on(ReaderView.CaretMoved)
     def _caret_moved(self, event: ReaderView.CaretMoved) -> None:
         self.panel.show_here(self.passages(), event.offset, self.article.text)
+        offer = self.links.offer
+        if offer is not None and not offer.content.start <= event.offset <= offer.content.end:
+            self.links.offer = None  # off the content: Enter tags again, it accepts nothing
+            self.links.show_prompt()
         self.links.show_frame()
         self._status()
 
