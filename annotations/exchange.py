@@ -70,6 +70,10 @@ class ExportFilter:
     since: str | None = None  # ISO date or UTC time (as stored): passages updated at or after
     layer: str = "annotators"  # annotators | gold
     include_unresolved: bool = False  # gold: articles with undecided disagreements too
+    # annotators: each line also holds the open suggestions offered to its annotator,
+    # flagged ("suggested": true); with `annotators`, their lines on articles where they
+    # have suggestions but no passages too
+    include_suggestions: bool = False
 
 
 class ExportError(ValueError):
@@ -135,6 +139,15 @@ def export_records(
         if (not flt.articles or d.article_id in flt.articles)
         and (not flt.since or d.updated_at >= flt.since)
     }
+    suggestion_keys: set[Key] = set()
+    suggested_by = store.suggested_by()
+    if flt.include_suggestions and flt.annotators:
+        suggestion_keys = {
+            (article_id, annotator)
+            for article_id in store.articles_with_open_suggestions(flt.annotators)
+            for annotator in flt.annotators
+            if not flt.articles or article_id in flt.articles
+        }
     articles = _ArticleCache(store)
     actor_dicts = {actor_id: info.to_dict() for actor_id, info in actors.items()}
     threads = _comment_dicts(store)
@@ -146,13 +159,20 @@ def export_records(
     passage_rows = store.export_passage_rows(flt.annotators, flt.articles, flt.since)
     try:
         groups = groupby(passage_rows, key=itemgetter(1, 2))
-        for key, rows in _merge_groups(groups, sorted(empty_keys | documents.keys())):
+        extra_keys = sorted(empty_keys | documents.keys() | suggestion_keys)
+        for key, rows in _merge_groups(groups, extra_keys):
             status = statuses.get(key, ("todo", ""))[0]
             if flt.status is not None and status != flt.status:
                 continue
             article = articles.get(key[0])
             text: str = article[5]
-            spans = [_span_dict(row, text, order, threads) for row in rows]
+            spans = [_span_dict(row, text, order, threads, suggested_by) for row in rows]
+            if flt.include_suggestions:
+                offered = [_suggested_span(s, order) for s in store.open_suggestions(*key)]
+                if offered:
+                    spans = sorted([*spans, *offered], key=itemgetter("start", "end", "id"))
+                elif not spans and key not in empty_keys and key not in documents:
+                    continue  # a line only for suggestions, and there are none
             document = documents.get(key, {})
             yield record_dict(
                 (*article[:6], json.loads(article[6])),
@@ -214,6 +234,7 @@ def _span_dict(
     text: str,
     order: LabelOrder,
     threads: Mapping[str, list[dict[str, str]]],
+    suggested_by: Mapping[str, str],
 ) -> dict[str, Any]:
     passage_id, article_id, _, start, end, quoted, stored = row[:7]
     try:
@@ -221,7 +242,7 @@ def _span_dict(
     except ValueError as exc:
         raise ExportError(str(exc)) from None
     thread = threads.get(passage_id)
-    return span_dict(
+    span = span_dict(
         passage_id,
         start,
         end,
@@ -232,6 +253,29 @@ def _span_dict(
         [dict(c) for c in thread] if thread else None,
         kind=row[9],
     )
+    source = suggested_by.get(passage_id)
+    if source is not None:  # accepted from a suggestion: which suggester made it
+        span["suggested_by"] = source
+    return span
+
+
+def _suggested_span(s: Any, order: LabelOrder) -> dict[str, Any]:
+    """An open suggestion as an `--include-suggestions` line holds it: a span flagged
+    `suggested`, with its source and score (never read back as a passage)."""
+    span = span_dict(
+        f"suggestion:{s.id}",
+        s.start,
+        s.end,
+        s.text,
+        order(labels_json(s.labels)),
+        s.created_at,
+        s.created_at,
+    )
+    span["suggested"] = True
+    span["suggested_by"] = s.source
+    if s.score is not None:
+        span["score"] = s.score
+    return span
 
 
 Key = tuple[str, str]
@@ -286,6 +330,7 @@ def _gold_records(
         assert article is not None
         golds = sorted(by_article[article_id], key=lambda g: (g.start, g.end, g.id))
         document = gold_documents.get(article_id)
+        gold_relations = store.gold_relations(article_id)
         record = native_record(
             article,
             GOLD,
@@ -297,10 +342,13 @@ def _gold_records(
             stamp,
             document_labels=None if document is None else document.labels,
             layout=Layout.of(schema),
-            relations=[_gold_relation(g) for g in store.gold_relations(article_id)],
+            relations=[_gold_relation(g) for g in gold_relations],
         )
         if document is not None:
             record["document_provenance"] = _provenance(document)
+        by_id = {g.id: g for g in gold_relations}
+        for relation in record.get("relations", ()):
+            relation["provenance"] = _provenance(by_id[relation["id"]])
         provenance = {g.id: g for g in golds}
         for span in record["spans"]:
             g = provenance[span["id"]]
@@ -617,6 +665,8 @@ class _LineChecker:
         extra = set(named)
         kinds: dict[str, str | None] = {}  # span id -> its kind as stored (None: unknown)
         for index, span in enumerate(record.spans):
+            if span.suggested:  # an open suggestion exported with the labels: not a passage
+                continue
             span_kind = self._kind(span.kind, f"spans[{index}].kind", lineno, problems)
             kinds[span.id] = span_kind
             stored = self._stored(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from annotations.importer import ImportReport
+    from annotations.models import Article
     from annotations.store import Store
 
 
@@ -26,3 +27,10 @@ def import_seeds_if_empty(store: Store) -> ImportReport | None:
 
     files = sorted(str(p) for p in seeds_dir().glob("*.txt"))
     return import_paths(store, files)
+
+
+def seed_articles() -> list[Article]:
+    """The seeds as articles (as an import stores them), without a database."""
+    from annotations.articles import make_article
+
+    return [make_article(p.read_text(encoding="utf-8")) for p in sorted(seeds_dir().glob("*.txt"))]

@@ -149,6 +149,11 @@ class ReaderCommands(CommandList):
             "a link of the passage under the caret (E)",
             (screen.action_edit_link),
         )
+        yield (
+            "Accept all suggestions on the screen",
+            "they become your passages; asks first (ctrl+a)",
+            screen.action_accept_all_suggestions,
+        )
 
 
 class ReviewCommands(CommandList):

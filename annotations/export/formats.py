@@ -25,8 +25,19 @@ from typing import Any, Literal
 from xml.sax.saxutils import quoteattr
 
 from annotations.export.conll import HEADER as CONLL_HEADER
-from annotations.export.conll import ConllDocument, SpanIn, conll_document, document_lines
+from annotations.export.conll import ConllDocument, SpanIn, conll_document, document_lines, tokenize
 from annotations.export.hashing import prodigy_hashes
+from annotations.export.links import (
+    BRAT_KIND,
+    kind_types,
+    label_kind,
+    label_values,
+    ordered_attributes,
+    record_relations,
+    relation_attribute_type,
+    relation_tag_values,
+    relation_tags,
+)
 from annotations.export.native import (
     LEGACY_LAYOUT,
     LINE_BREAKS,
@@ -93,15 +104,21 @@ def _values(span: Mapping[str, Any], attribute: str) -> list[str]:
     return [str(value)]
 
 
-def span_labels(span: Mapping[str, Any], label_from: str) -> list[str]:
+def span_labels(
+    span: Mapping[str, Any], label_from: str, schema: LabelSchema | None = None
+) -> list[str]:
     """The labels a one-label format gives a native span: one per value of the
-    attribute (several for a `multiple` one), or [UNSET_LABEL]."""
+    attribute (several for a `multiple` one), or [UNSET_LABEL]; a span whose kind does
+    not have the attribute gets its kind's id (`links.label_kind`)."""
+    kind = label_kind(span, label_from, schema)
+    if kind is not None:
+        return [kind]
     return _values(span, label_from) or [UNSET_LABEL]
 
 
-def span_label(span: Mapping[str, Any], label_from: str) -> str:
+def span_label(span: Mapping[str, Any], label_from: str, schema: LabelSchema | None = None) -> str:
     """The one label a format that holds one gives a span: the first value."""
-    return span_labels(span, label_from)[0]
+    return span_labels(span, label_from, schema)[0]
 
 
 def _flat_attributes(span: Mapping[str, Any]) -> dict[str, Any]:
@@ -142,31 +159,47 @@ def overlapping_span_ids(spans: Iterable[Mapping[str, Any]]) -> set[str]:
 
 PRODIGY_VIEW = "ner_manual"  # spans that never overlap, on tokens
 PRODIGY_OVERLAP_VIEW = "spans_manual"  # Prodigy's view for overlapping and nested spans
+PRODIGY_RELATIONS_VIEW = "relations"  # rel.manual's view: spans and the arcs between them
 
 
 def to_prodigy(
-    record: RecordLike, label_from: LabelFrom, *, kinds: Mapping[str, Kind] | None = None
+    record: RecordLike,
+    label_from: LabelFrom,
+    *,
+    kinds: Mapping[str, Kind] | None = None,
+    schema: LabelSchema | None = None,
 ) -> list[dict[str, Any]]:
     """Prodigy tasks (answer "accept") for one native record: one task.
 
     `_view_id` is `ner_manual`, or `spans_manual` when spans overlap (ner_manual cannot
     show them). `_input_hash` and `_task_hash` are computed from the task's content as
     Prodigy's `set_hashes` computes them (`annotations.export.hashing`).
+
+    A record with relations is a `relations` task as Prodigy's rel.manual saves one:
+    `tokens` (Hashiya's CoNLL tokenisation, cut at every span's edges), each span's
+    `token_start`/`token_end`, and `relations` whose `head` and `child` are the token
+    index of each end's last token, with `head_span`/`child_span` (the relation's
+    `from` is its head). Each relation also carries its `id` and `labels`.
     """
     _check_label_from(label_from, kinds)
     data = _as_dict(record)
-    spans = [
-        {
-            "start": span["start"],
-            "end": span["end"],
-            "text": span["text"],
-            "label": label,
-            "id": span["id"],
-            "labels": _flat_attributes(span),
-        }
-        for span in data["spans"]
-        for label in span_labels(span, label_from)
-    ]
+    spans = []
+    first_label: dict[str, dict[str, Any]] = {}  # span id -> its first Prodigy span
+    for span in data["spans"]:
+        for label in span_labels(span, label_from, schema):
+            shown: dict[str, Any] = {
+                "start": span["start"],
+                "end": span["end"],
+                "text": span["text"],
+                "label": label,
+                "id": span["id"],
+                "labels": _flat_attributes(span),
+            }
+            if span.get("kind"):
+                shown["kind"] = span["kind"]
+            first_label.setdefault(span["id"], shown)
+            spans.append(shown)
+    relations = record_relations(data)
     session = f"{data['schema']['name']}-{data['annotator']}"
     task: dict[str, Any] = {
         "text": data["text"],
@@ -179,50 +212,169 @@ def to_prodigy(
         },
         "_input_hash": 0,
         "_task_hash": 0,
-        "spans": spans,
-        "_view_id": PRODIGY_OVERLAP_VIEW if overlapping_span_ids(spans) else PRODIGY_VIEW,
-        "accept": document_categories(data),
-        "answer": "accept",
-        "_annotator_id": session,
-        "_session_id": session,
     }
+    if relations:
+        task["tokens"] = _prodigy_tokens(data["text"], spans)
+    task["spans"] = spans
+    if relations:
+        task["relations"] = _prodigy_relations(relations, first_label)
+        view = PRODIGY_RELATIONS_VIEW
+    else:
+        view = PRODIGY_OVERLAP_VIEW if overlapping_span_ids(spans) else PRODIGY_VIEW
+    task.update(
+        {
+            "_view_id": view,
+            "accept": document_categories(data),
+            "answer": "accept",
+            "_annotator_id": session,
+            "_session_id": session,
+        }
+    )
     task["_input_hash"], task["_task_hash"] = prodigy_hashes(task)
     return [task]
+
+
+def _prodigy_tokens(text: str, spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Prodigy's `tokens` for the text, and each span's `token_start`/`token_end`
+    (inclusive, as Prodigy counts them; left out for a span with no token in it)."""
+    pieces = tokenize(text, (edge for span in spans for edge in (span["start"], span["end"])))
+    tokens = [
+        {
+            "text": text[start:end],
+            "start": start,
+            "end": end,
+            "id": index,
+            "ws": end < len(text) and text[end].isspace(),
+        }
+        for index, (start, end) in enumerate(pieces)
+    ]
+    starts = [start for start, _ in pieces]
+    for span in spans:
+        # Tokens are cut at span edges: the span's are those that start inside it.
+        first = bisect_left(starts, span["start"])
+        last = bisect_left(starts, span["end"]) - 1
+        if first <= last:
+            span["token_start"], span["token_end"] = first, last
+    return tokens
+
+
+def _prodigy_relations(
+    relations: Iterable[Mapping[str, Any]], first_label: Mapping[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    out = []
+    for relation in relations:
+        head, child = first_label.get(relation["from"]), first_label.get(relation["to"])
+        if head is None or child is None or "token_end" not in head or "token_end" not in child:
+            continue  # an end with no token: Prodigy's arcs join tokens
+        out.append(
+            {
+                "head": head["token_end"],
+                "child": child["token_end"],
+                "head_span": _prodigy_end(head),
+                "child_span": _prodigy_end(child),
+                "label": relation["type"],
+                "id": relation["id"],
+                "labels": dict(relation.get("labels") or {}),
+            }
+        )
+    return out
+
+
+def _prodigy_end(span: Mapping[str, Any]) -> dict[str, Any]:
+    keys = ("start", "end", "token_start", "token_end", "label")
+    return {key: span[key] for key in keys}
 
 
 # --------------------------------------------------------------------------- doccano
 
 
 def to_doccano(
-    record: RecordLike, label_from: LabelFrom, *, kinds: Mapping[str, Kind] | None = None
+    record: RecordLike,
+    label_from: LabelFrom,
+    *,
+    kinds: Mapping[str, Kind] | None = None,
+    schema: LabelSchema | None = None,
 ) -> dict[str, Any]:
     """A doccano sequence-labelling line: `text`, `label` triples (one per value of the
     label attribute), the document labels as `cats` (`ATTRIBUTE:VALUE`), the rest as
-    metadata."""
+    metadata.
+
+    A record with relations, or any record when the schema declares relations, also
+    has what doccano's relation import ("JSONL (Relation)") reads: `entities`
+    (`id`, `start_offset`, `end_offset`, `label`; the same spans as `label`) and
+    `relations` (`id`, `from_id`, `to_id` — entity ids, a span's first entity —, `type`).
+    Each import keeps the other's keys as metadata. `links` holds the relations as the
+    native line does (ids and attributes, which doccano has no place for)."""
     _check_label_from(label_from, kinds)
     data = _as_dict(record)
-    return {
-        "text": data["text"],
-        "label": [
-            [span["start"], span["end"], label]
-            for span in data["spans"]
-            for label in span_labels(span, label_from)
-        ],
-        "cats": document_categories(data),
-        "article_id": data["article_id"],
-        "title": data["title"],
-        "source": data["source"],
-        "annotator": data["annotator"],
-        "status": data["status"],
-        "spans": [
+    triples = [
+        [span["start"], span["end"], label]
+        for span in data["spans"]
+        for label in span_labels(span, label_from, schema)
+    ]
+    line: dict[str, Any] = {"text": data["text"], "label": triples}
+    relations = record_relations(data)
+    if relations or (schema is not None and schema.relations):
+        entities: list[dict[str, Any]] = []
+        first: dict[str, int] = {}
+        for span in data["spans"]:
+            for label in span_labels(span, label_from, schema):
+                first.setdefault(span["id"], len(entities))
+                entities.append(
+                    {
+                        "id": len(entities),
+                        "start_offset": span["start"],
+                        "end_offset": span["end"],
+                        "label": label,
+                    }
+                )
+        line["entities"] = entities
+        line["relations"] = [
             {
-                "id": span["id"],
-                "start": span["start"],
-                "end": span["end"],
-                "labels": _flat_attributes(span),
+                "id": number,
+                "from_id": first[relation["from"]],
+                "to_id": first[relation["to"]],
+                "type": relation["type"],
             }
-            for span in data["spans"]
-        ],
+            for number, relation in enumerate(
+                r for r in relations if r["from"] in first and r["to"] in first
+            )
+        ]
+    line.update(
+        {
+            "cats": document_categories(data),
+            "article_id": data["article_id"],
+            "title": data["title"],
+            "source": data["source"],
+            "annotator": data["annotator"],
+            "status": data["status"],
+            "spans": [_doccano_span(span) for span in data["spans"]],
+        }
+    )
+    if relations:
+        line["links"] = [_native_relation(r) for r in relations]
+    return line
+
+
+def _doccano_span(span: Mapping[str, Any]) -> dict[str, Any]:
+    shown: dict[str, Any] = {"id": span["id"], "start": span["start"], "end": span["end"]}
+    if span.get("kind"):
+        shown["kind"] = span["kind"]
+    shown["labels"] = _flat_attributes(span)
+    return shown
+
+
+def _native_relation(relation: Mapping[str, Any]) -> dict[str, Any]:
+    """A relation as the native line writes it (a plain copy)."""
+    return {
+        "id": relation["id"],
+        "type": relation["type"],
+        "from": relation["from"],
+        "to": relation["to"],
+        "labels": {
+            k: list(v) if isinstance(v, list) else v
+            for k, v in (relation.get("labels") or {}).items()
+        },
     }
 
 
@@ -257,6 +409,7 @@ def to_labelstudio(
     annotator_emails: Mapping[str, str] | None = None,
     offsets: LabelStudioOffsets = "codepoint",
     kinds: Mapping[str, Kind] | None = None,
+    schema: LabelSchema | None = None,
 ) -> list[dict[str, Any]]:
     """Label Studio tasks: one per article, one annotation per annotator.
 
@@ -271,6 +424,11 @@ def to_labelstudio(
     written only for annotators with an e-mail in `annotator_emails` (an annotator name
     that is itself an e-mail counts): Label Studio rejects a file naming a user it
     cannot find.
+
+    Relations are `relation` results (`from_id`/`to_id` the span ids, `direction`
+    "right", `labels` its type then `ATTRIBUTE:VALUE` per value, `links.relation_tags`);
+    the task's meta also lists each annotation's relations as the native line holds
+    them (ids, text attributes) and the kinds of its spans that are not the default.
     """
     _check_label_from(label_from, kinds)
     _check_offsets(offsets)
@@ -279,7 +437,9 @@ def to_labelstudio(
         data = _as_dict(record)
         groups.setdefault(data["article_id"], []).append(data)
     return [
-        _labelstudio_task(group, label_from, annotator_emails, offsets, kinds or LEGACY_KINDS)
+        _labelstudio_task(
+            group, label_from, annotator_emails, offsets, kinds or LEGACY_KINDS, schema
+        )
         for group in groups.values()
     ]
 
@@ -291,6 +451,7 @@ def iter_labelstudio_tasks(
     annotator_emails: Mapping[str, str] | None = None,
     offsets: LabelStudioOffsets = "codepoint",
     kinds: Mapping[str, Kind] | None = None,
+    schema: LabelSchema | None = None,
 ) -> Iterator[dict[str, Any]]:
     """`to_labelstudio`, one task at a time, for records grouped by article (as
     `export_records` gives them): only one article's records are held at once.
@@ -306,13 +467,13 @@ def iter_labelstudio_tasks(
         article_id = data["article_id"]
         if group and group[0]["article_id"] != article_id:
             done.add(group[0]["article_id"])
-            yield _labelstudio_task(group, label_from, annotator_emails, offsets, kinds)
+            yield _labelstudio_task(group, label_from, annotator_emails, offsets, kinds, schema)
             group = []
         if article_id in done:
             raise ValueError(f"the records of article {article_id!r} are not together")
         group.append(data)
     if group:
-        yield _labelstudio_task(group, label_from, annotator_emails, offsets, kinds)
+        yield _labelstudio_task(group, label_from, annotator_emails, offsets, kinds, schema)
 
 
 def _labelstudio_task(
@@ -321,6 +482,7 @@ def _labelstudio_task(
     annotator_emails: Mapping[str, str] | None,
     offsets: LabelStudioOffsets,
     kinds: Mapping[str, Kind],
+    schema: LabelSchema | None = None,
 ) -> dict[str, Any]:
     """The task of one article from its records (one per annotator)."""
     emails = annotator_emails or {}
@@ -334,7 +496,7 @@ def _labelstudio_task(
         if any(name == annotator for name, _, _ in annotations):
             raise ValueError(f"two records for article {article_id!r} by {annotator!r}")
         annotation: dict[str, Any] = {
-            "result": _labelstudio_results(data, label_from, offsets, kinds)
+            "result": _labelstudio_results(data, label_from, offsets, kinds, schema)
         }
         email = emails.get(annotator, annotator if "@" in annotator else None)
         if email is not None:
@@ -347,6 +509,12 @@ def _labelstudio_task(
             "schema": dict(data["schema"]),
             "regions": [span["id"] for span in data["spans"]],
         }
+        span_kinds = {span["id"]: span["kind"] for span in data["spans"] if span.get("kind")}
+        if span_kinds:
+            whose["kinds"] = span_kinds
+        relations = record_relations(data)
+        if relations:
+            whose["relations"] = [_native_relation(r) for r in relations]
         annotations.append((annotator, annotation, whose))
     annotations.sort(key=lambda entry: entry[0])
     return {
@@ -373,6 +541,7 @@ def _labelstudio_results(
     label_from: str,
     offsets: LabelStudioOffsets,
     kinds: Mapping[str, Kind],
+    schema: LabelSchema | None = None,
 ) -> list[dict[str, Any]]:
     convert = utf16_offsets(data["text"]) if offsets == "utf16" else None
     results: list[dict[str, Any]] = []
@@ -382,7 +551,7 @@ def _labelstudio_results(
         if convert is not None:
             start, end = convert(start), convert(end)
         region = {"start": start, "end": end, "text": span["text"]}
-        labels = span_labels(span, label_from)
+        labels = span_labels(span, label_from, schema)
         results.append(
             _labelstudio_result(span_id, "label", "labels", {**region, "labels": labels})
         )
@@ -396,6 +565,18 @@ def _labelstudio_results(
             else:
                 choices = {**region, "choices": values}
                 results.append(_labelstudio_result(span_id, attribute, "choices", choices))
+    regions = {span["id"] for span in data["spans"]}
+    for relation in record_relations(data):
+        if relation["from"] in regions and relation["to"] in regions:
+            results.append(
+                {
+                    "from_id": relation["from"],
+                    "to_id": relation["to"],
+                    "type": "relation",
+                    "direction": "right",
+                    "labels": relation_tags(relation, schema),
+                }
+            )
     for attribute, value in data.get("document_labels", {}).items():
         values = value if isinstance(value, list) else [value]
         shown = [("true" if v else "false") if isinstance(v, bool) else str(v) for v in values]
@@ -505,6 +686,35 @@ def labelstudio_attributes(schema: LabelSchema) -> tuple[LabelStudioAttribute, .
     return tuple(controls)
 
 
+def labelstudio_kind_labels(schema: LabelSchema, label_from: str) -> tuple[LabelStudioChoice, ...]:
+    """The label control's values for the kinds whose spans are labelled by kind id
+    (`links.label_kind`): their names, guidelines and colours."""
+    out = []
+    for kind_id in kind_types(schema, label_from):
+        kind = schema.kind(kind_id)
+        assert kind is not None
+        out.append(
+            LabelStudioChoice(
+                id=kind.id,
+                name=_both_names(kind.label_ar, kind.label_en) or kind.id,
+                hint=kind.description,
+                color=kind.color_hex or "",
+            )
+        )
+    return tuple(out)
+
+
+def labelstudio_relations(schema: LabelSchema) -> tuple[LabelStudioChoice, ...]:
+    """The `<Relations>` values for a schema: each relation type (by id: a relation's
+    labels hold the values, and Label Studio's `Relation` has no alias), then every
+    `ATTRIBUTE:VALUE` of their choice and boolean attributes."""
+    types = [
+        LabelStudioChoice(id=r.id, name=r.id, color=r.color_hex or "") for r in schema.relations
+    ]
+    values = [LabelStudioChoice(id=v, name=v) for v in relation_tag_values(schema)]
+    return (*types, *values)
+
+
 def _plain_attribute(attribute: str) -> LabelStudioAttribute:
     kind: Literal["choice", "text"] = "text" if LEGACY_KINDS[attribute].type == "text" else "choice"
     return LabelStudioAttribute(
@@ -535,6 +745,8 @@ def labelstudio_config(
     attributes: Sequence[LabelStudioAttribute] | None = None,
     *,
     used: Mapping[str, Iterable[str]] | None = None,
+    kind_labels: Sequence[LabelStudioChoice] = (),
+    relations: Sequence[LabelStudioChoice] = (),
 ) -> str:
     """A Label Studio labeling config (XML) that shows `to_labelstudio` tasks.
 
@@ -544,7 +756,9 @@ def labelstudio_config(
     so that every result shows.
     The `label_from` attribute becomes the `Labels` control that draws regions; the
     other passage attributes are per-region controls shown when a region is selected,
-    document attributes are about the whole task.
+    document attributes are about the whole task. `kind_labels` are more values of the
+    label control (`labelstudio_kind_labels`); `relations` (`labelstudio_relations`), with
+    the relation labels in `used[RELATIONS_USED]`, make the `<Relations>` control.
     """
     given = {a.id: a for a in (_PLAIN_ATTRIBUTES if attributes is None else attributes)}
     for name, kind in LEGACY_KINDS.items():  # the tasks hold these, whatever the schema
@@ -596,11 +810,28 @@ def labelstudio_config(
         ]
 
     label = given[label_from]
+    if kind_labels:
+        known = {c.id for c in label.choices}
+        label = replace(
+            label, choices=(*label.choices, *(c for c in kind_labels if c.id not in known))
+        )
     others = [a for a in given.values() if a.id != label_from]
     lines = ["<View>", f"  <Header{_attr('value', label.title)}/>"]
     lines.append('  <Labels name="label" toName="text">')
     lines += [f"    <Label{options(c, region_label=True)}/>" for c in choices_of(label)]
-    lines += ["  </Labels>", '  <Text name="text" value="$text"/>']
+    lines.append("  </Labels>")
+    relation_values = list(relations)
+    listed = {c.id for c in relation_values}
+    relation_values += [
+        LabelStudioChoice(id=v, name=v) for v in sorted(set(used.get(RELATIONS_USED, ())) - listed)
+    ]
+    if relation_values:
+        lines.append('  <Relations choice="multiple">')
+        for choice in relation_values:
+            color = _attr("background", choice.color) if choice.color else ""
+            lines.append(f"    <Relation{_attr('value', choice.id)}{color}/>")
+        lines.append("  </Relations>")
+    lines.append('  <Text name="text" value="$text"/>')
     for attribute in others:
         if not attribute.per_region:
             lines += control(attribute, "  ")
@@ -625,6 +856,9 @@ def _distinct_names(choices: Sequence[LabelStudioChoice]) -> list[LabelStudioCho
     return out
 
 
+RELATIONS_USED = "<relations>"  # `used` key of the relation labels (no attribute id has < >)
+
+
 def labelstudio_config_path(tasks: Path) -> Path:
     """Where the labeling config goes beside a tasks file: `NAME.labelstudio.xml`."""
     return tasks.with_suffix(".labelstudio.xml")
@@ -633,9 +867,14 @@ def labelstudio_config_path(tasks: Path) -> Path:
 def _labelstudio_used(
     task: Mapping[str, Any], label_from: str, used: dict[str, dict[str, None]]
 ) -> None:
-    """Add the choice values a task's results hold to `used` (attribute -> ids, in order)."""
+    """Add the choice values a task's results hold to `used` (attribute -> ids, in order;
+    relation labels under RELATIONS_USED)."""
     for annotation in task["annotations"]:
         for result in annotation["result"]:
+            if result["type"] == "relation":
+                for tag in result["labels"]:
+                    used.setdefault(RELATIONS_USED, {})[tag] = None
+                continue
             value = result["value"]
             attribute = label_from if result["from_name"] == "label" else result["from_name"]
             for choice in value.get("labels", value.get("choices", ())):
@@ -647,25 +886,29 @@ def _collect_values(
     vocabulary: Mapping[str, Sequence[str]] | None,
     label_from: str,
     kinds: Mapping[str, Kind] | None = None,
+    schema: LabelSchema | None = None,
 ) -> dict[str, list[str]]:
     """Per attribute that takes values (not text): the vocabulary's values, then the
-    others used, sorted. The label attribute also lists UNSET_LABEL when a span has no
-    value for it."""
+    others used, sorted. The label attribute lists the labels spans get: its values,
+    the kinds labelled by kind id (`links.label_kind`), UNSET_LABEL when a span has none."""
     kinds = kinds or LEGACY_KINDS
     valued = [a for a, k in kinds.items() if k.type != "text" or a == label_from]
     declared = {a: list(dict.fromkeys((vocabulary or {}).get(a, ()))) for a in valued}
     for a in valued:
         if not declared[a] and kinds[a].type == "boolean":
             declared[a] = ["true", "false"]
+    if schema is not None:
+        declared[label_from] = list(
+            dict.fromkeys([*declared[label_from], *kind_types(schema, label_from)])
+        )
     used: dict[str, set[str]] = {a: set() for a in valued}
     for record in records:
         for span in _as_dict(record)["spans"]:
             for attribute in valued:
-                found = _values(span, attribute)
-                if found:
-                    used[attribute].update(found)
-                elif attribute == label_from:
-                    used[attribute].add(UNSET_LABEL)
+                if attribute == label_from:
+                    used[attribute].update(span_labels(span, label_from, schema))
+                else:
+                    used[attribute].update(_values(span, attribute))
     return {a: declared[a] + sorted(used[a] - set(declared[a])) for a in valued}
 
 
@@ -687,12 +930,14 @@ class BratDocument:
     txt: str
     ann: str
     skipped: tuple[str, ...]  # ids of spans with no characters brat can show
+    skipped_relations: tuple[str, ...] = ()  # ids of relations with a skipped end
 
 
 @dataclass(frozen=True)
 class BratResult:
     paths: tuple[Path, ...]
     skipped: tuple[str, ...]
+    skipped_relations: tuple[str, ...] = ()
 
 
 def brat_name(value: str) -> str:
@@ -716,7 +961,11 @@ def brat_fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def to_brat(
-    record: RecordLike, label_from: LabelFrom, *, kinds: Mapping[str, Kind] | None = None
+    record: RecordLike,
+    label_from: LabelFrom,
+    *,
+    kinds: Mapping[str, Kind] | None = None,
+    schema: LabelSchema | None = None,
 ) -> BratDocument:
     """The brat standoff files of one native record.
 
@@ -728,6 +977,12 @@ def to_brat(
     one entity per value. Every other attribute that takes values is an `A` line (one
     per value; a boolean one only when true, as brat's binary attributes are); text
     attributes go into the entity's AnnotatorNotes as `ATTRIBUTE: text`.
+
+    A span whose kind lacks the label attribute is an entity of its kind's type
+    (`source`); one of another kind than the default whose type is a label value has a
+    `Kind` attribute. Each relation is an `R` line from its span's first entity (Arg1)
+    to the other's (Arg2), its attributes `A` lines and notes on the `R` id; a relation
+    with an end that was skipped is left out (`BratDocument.skipped_relations`).
     """
     kinds = kinds or LEGACY_KINDS
     _check_label_from(label_from, kinds)
@@ -735,7 +990,8 @@ def to_brat(
     text: str = data["text"]
     lines: list[str] = []
     skipped: list[str] = []
-    number = attribute_number = note_number = 0
+    numbers = _BratNumbers()
+    entity_of: dict[str, str] = {}  # span id -> its first entity
     for span in data["spans"]:
         fragments = brat_fragments(text, span["start"], span["end"])
         if not fragments:
@@ -743,31 +999,89 @@ def to_brat(
             continue
         offsets = ";".join(f"{s} {e}" for s, e in fragments)
         quoted = " ".join(text[s:e] for s, e in fragments)
-        for label in span_labels(span, label_from):
-            number += 1
-            entity = f"T{number}"
+        marked_kind = _brat_marked_kind(span, label_from, schema)
+        for label in span_labels(span, label_from, schema):
+            entity = numbers.next("T")
+            entity_of.setdefault(span["id"], entity)
             lines.append(f"{entity}\t{brat_name(label)} {offsets}\t{quoted}")
-            parts = []
-            for attribute in _other_attributes(span, kinds, label_from):
-                kind = kinds.get(attribute, Kind("choice"))
-                value = span["labels"][attribute]
-                name = brat_attribute_name(attribute)
-                if kind.type == "text":
-                    parts.append(value if attribute == "note" else f"{attribute}: {value}")
-                elif kind.type == "boolean" or isinstance(value, bool):
-                    if value is True:
-                        attribute_number += 1
-                        lines.append(f"A{attribute_number}\t{name} {entity}")
-                else:
-                    for item in _values(span, attribute):
-                        attribute_number += 1
-                        lines.append(f"A{attribute_number}\t{name} {entity} {brat_name(item)}")
-            if parts:
-                note_number += 1
-                note = "".join(" " if c in LINE_BREAKS else c for c in "; ".join(parts))
-                lines.append(f"#{note_number}\tAnnotatorNotes {entity}\t{note}")
+            if marked_kind is not None:
+                lines.append(f"{numbers.next('A')}\t{BRAT_KIND} {entity} {brat_name(marked_kind)}")
+            typed = [
+                (attribute, kinds.get(attribute, Kind("choice")).type)
+                for attribute in _other_attributes(span, kinds, label_from)
+            ]
+            lines += _brat_labels(entity, span["labels"], typed, numbers)
+    skipped_relations: list[str] = []
+    for relation in record_relations(data):
+        arg1, arg2 = entity_of.get(relation["from"]), entity_of.get(relation["to"])
+        if arg1 is None or arg2 is None:
+            skipped_relations.append(relation["id"])
+            continue
+        rid = numbers.next("R")
+        lines.append(f"{rid}\t{brat_name(relation['type'])} Arg1:{arg1} Arg2:{arg2}")
+        labels = relation.get("labels") or {}
+        typed = [
+            (a, relation_attribute_type(schema, relation["type"], a, labels[a]))
+            for a in ordered_attributes(labels, schema, relation["type"])
+        ]
+        lines += _brat_labels(rid, labels, typed, numbers)
     txt = text.replace("\r", "\n")
-    return BratDocument(txt=txt, ann="".join(f"{line}\n" for line in lines), skipped=tuple(skipped))
+    return BratDocument(
+        txt=txt,
+        ann="".join(f"{line}\n" for line in lines),
+        skipped=tuple(skipped),
+        skipped_relations=tuple(skipped_relations),
+    )
+
+
+class _BratNumbers:
+    """The next id of each kind of brat line in one document (T1, A1, R1, #1)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def next(self, prefix: str) -> str:
+        self.counts[prefix] = self.counts.get(prefix, 0) + 1
+        return f"{prefix}{self.counts[prefix]}"
+
+
+def _brat_marked_kind(
+    span: Mapping[str, Any], label_from: str, schema: LabelSchema | None
+) -> str | None:
+    """The kind a `Kind` attribute must name: a span not of the default kind whose type
+    is a label value (its type does not say its kind)."""
+    if schema is None or not schema.declares_kinds or not span.get("kind"):
+        return None
+    kind_id = schema.kind_id(span["kind"])
+    if kind_id == schema.default_kind.id or label_kind(span, label_from, schema) is not None:
+        return None
+    return str(kind_id)
+
+
+def _brat_labels(
+    target: str,
+    labels: Mapping[str, Any],
+    typed: Iterable[tuple[str, str]],
+    numbers: _BratNumbers,
+) -> list[str]:
+    """The `A` lines and the AnnotatorNotes line of one entity's or relation's labels."""
+    lines = []
+    parts = []
+    for attribute, kind in typed:
+        value = labels[attribute]
+        name = brat_attribute_name(attribute)
+        if kind == "text":
+            parts.append(value if attribute == "note" else f"{attribute}: {value}")
+        elif kind == "boolean" or isinstance(value, bool):
+            if value is True:
+                lines.append(f"{numbers.next('A')}\t{name} {target}")
+        else:
+            for item in label_values(labels, attribute):
+                lines.append(f"{numbers.next('A')}\t{name} {target} {brat_name(item)}")
+    if parts:
+        note = "".join(" " if c in LINE_BREAKS else c for c in "; ".join(parts))
+        lines.append(f"{numbers.next('#')}\tAnnotatorNotes {target}\t{note}")
+    return lines
 
 
 def brat_annotation_conf(
@@ -776,12 +1090,15 @@ def brat_annotation_conf(
     *,
     vocabulary: Mapping[str, Sequence[str]] | None = None,
     kinds: Mapping[str, Kind] | None = None,
+    schema: LabelSchema | None = None,
 ) -> str:
     """The annotation.conf declaring the entity types and every attribute `to_brat`
-    writes (booleans as binary attributes)."""
+    writes (booleans as binary attributes), and the relation types: the schema's (Arg1
+    and Arg2 the entity types of their kinds' spans) and any other a record holds."""
     kinds = kinds or LEGACY_KINDS
     _check_label_from(label_from, kinds)
-    values = _collect_values(records, vocabulary, label_from, kinds)
+    data = [_as_dict(record) for record in records]
+    values = _collect_values(data, vocabulary, label_from, kinds, schema)
     lines = [
         "# Written by Hashiya. Entity types are the " + label_from + " value ids.",
         "[entities]",
@@ -790,23 +1107,114 @@ def brat_annotation_conf(
         "[relations]",
         "# Spans may overlap in any way.",
         BRAT_OVERLAP,
+        *_brat_relation_types(data, label_from, vocabulary, schema),
         "",
         "[events]",
         "",
         "[attributes]",
     ]
+    declared: dict[str, tuple[list[str], list[str] | None]] = {}  # name -> (args, values)
+
+    def declare(name: str, arg: str, names: list[str] | None) -> None:
+        args, known = declared.setdefault(name, ([], None if names is None else []))
+        if arg not in args:
+            args.append(arg)
+        if known is not None and names is not None:
+            known.extend(n for n in names if n not in known)
+
     for attribute, kind in kinds.items():
         if attribute == label_from or kind.type == "text":
             continue
         name = brat_attribute_name(attribute)
         if kind.type == "boolean":
-            lines.append(f"{name}\tArg:<ENTITY>")
+            declare(name, "<ENTITY>", None)
             continue
         names = [brat_name(v) for v in values[attribute]]
         if names:
-            choices = "|".join(dict.fromkeys(names))
-            lines.append(f"{name}\tArg:<ENTITY>, Value:{choices}")
+            declare(name, "<ENTITY>", names)
+    marked = {_brat_marked_kind(span, label_from, schema) for r in data for span in r["spans"]}
+    kind_names = sorted(brat_name(k) for k in marked if k is not None)
+    if kind_names:
+        declare(BRAT_KIND, "<ENTITY>", kind_names)
+    for rel_type, attribute, value_type, names in _brat_relation_attributes(data, schema):
+        declare(
+            brat_attribute_name(attribute),
+            brat_name(rel_type),
+            None if value_type == "boolean" else names,
+        )
+    for name, (args, known) in declared.items():
+        where = "Arg:" + "|".join(args)
+        lines.append(f"{name}\t{where}" + (f", Value:{'|'.join(known)}" if known else ""))
     return "\n".join(lines) + "\n"
+
+
+def _brat_relation_types(
+    records: Sequence[Mapping[str, Any]],
+    label_from: str,
+    vocabulary: Mapping[str, Sequence[str]] | None,
+    schema: LabelSchema | None,
+) -> list[str]:
+    """The [relations] lines: `TYPE<TAB>Arg1:TYPES, Arg2:TYPES`."""
+    by_kind: dict[str, dict[str, None]] = {}  # kind id -> the entity types of its spans
+    used: dict[str, None] = {}
+    for record in records:
+        for span in record["spans"]:
+            kind = schema.kind_id(span.get("kind") or "") if schema is not None else ""
+            for label in span_labels(span, label_from, schema):
+                by_kind.setdefault(kind, {})[brat_name(label)] = None
+        for relation in record_relations(record):
+            used[relation["type"]] = None
+    declared_values = [brat_name(v) for v in (vocabulary or {}).get(label_from, ())]
+
+    def types_of(kind_id: str) -> str:
+        if schema is None or not schema.declares_kinds:
+            return "<ENTITY>"
+        kind = schema.kind(kind_id)
+        if kind is None or label_from not in kind.attribute_ids:
+            return brat_name(kind_id)
+        names = dict.fromkeys([*declared_values, *sorted(by_kind.get(kind.id, {}))])
+        return "|".join(names) or "<ENTITY>"
+
+    lines = []
+    known = [] if schema is None else [r.id for r in schema.relations]
+    for declared in schema.relations if schema is not None else ():
+        lines.append(
+            f"{brat_name(declared.id)}\tArg1:{types_of(declared.from_kind)},"
+            f" Arg2:{types_of(declared.to_kind)}"
+        )
+    for rel_type in sorted(set(used) - set(known)):
+        lines.append(f"{brat_name(rel_type)}\tArg1:<ENTITY>, Arg2:<ENTITY>")
+    return lines
+
+
+def _brat_relation_attributes(
+    records: Sequence[Mapping[str, Any]], schema: LabelSchema | None
+) -> list[tuple[str, str, str, list[str]]]:
+    """(relation type, attribute, type, value names) of every relation attribute that
+    takes values: the schema's (its values first), then the others the records hold."""
+    found: dict[tuple[str, str], tuple[str, dict[str, None]]] = {}
+    for declared in schema.relations if schema is not None else ():
+        for attribute in declared.attributes:
+            if attribute.type == "text":
+                continue
+            values = [v.id for v in attribute.values] if attribute.type == "choice" else []
+            found[(declared.id, attribute.id)] = (attribute.type, dict.fromkeys(values))
+    extra: dict[tuple[str, str], tuple[str, dict[str, None]]] = {}
+    for record in records:
+        for relation in record_relations(record):
+            labels = relation.get("labels") or {}
+            for attribute, value in labels.items():
+                kind = relation_attribute_type(schema, relation["type"], attribute, value)
+                if kind == "text":
+                    continue
+                key = (relation["type"], attribute)
+                entry = found.get(key) or extra.setdefault(key, (kind, {}))
+                for item in label_values(labels, attribute):
+                    entry[1].setdefault(item, None)
+    return [
+        (rel_type, attribute, kind, [brat_name(v) for v in values])
+        for (rel_type, attribute), (kind, values) in [*found.items(), *sorted(extra.items())]
+    ]
 
 
 # Longest file or folder name made from an id, in UTF-8 bytes: file systems allow 255,
@@ -855,6 +1263,7 @@ def write_brat(
     *,
     vocabulary: Mapping[str, Sequence[str]] | None = None,
     kinds: Mapping[str, Kind] | None = None,
+    schema: LabelSchema | None = None,
 ) -> BratResult:
     """Write a brat collection: `annotation.conf`, then `ANNOTATOR/ARTICLE.txt` + `.ann`.
 
@@ -867,6 +1276,7 @@ def write_brat(
     _check_label_from(label_from, kinds)
     data = [_as_dict(record) for record in records]
     skipped: list[str] = []
+    skipped_relations: list[str] = []
     files: list[tuple[Path, str]] = []  # (path relative to the folder, content)
     seen: set[tuple[str, str]] = set()
     annotator_names = _Names()
@@ -876,20 +1286,27 @@ def write_brat(
         if key in seen:
             raise ValueError(f"two records for article {key[1]!r} by {key[0]!r}")
         seen.add(key)
-        document = to_brat(record, label_from, kinds=kinds)
+        document = to_brat(record, label_from, kinds=kinds, schema=schema)
         annotator = annotator_names(record["annotator"])
         article = article_names.setdefault(annotator, _Names())(record["article_id"])
         files.append((Path(annotator, article + ".txt"), document.txt))
         files.append((Path(annotator, article + ".ann"), document.ann))
         skipped.extend(document.skipped)
+        skipped_relations.extend(document.skipped_relations)
     files.append(
         (
             Path("annotation.conf"),
-            brat_annotation_conf(data, label_from, vocabulary=vocabulary, kinds=kinds),
+            brat_annotation_conf(
+                data, label_from, vocabulary=vocabulary, kinds=kinds, schema=schema
+            ),
         )
     )
     _write_folder(folder, files)
-    return BratResult(paths=tuple(folder / path for path, _ in files), skipped=tuple(skipped))
+    return BratResult(
+        paths=tuple(folder / path for path, _ in files),
+        skipped=tuple(skipped),
+        skipped_relations=tuple(skipped_relations),
+    )
 
 
 def _write_folder(folder: Path, files: Sequence[tuple[Path, str]]) -> None:
@@ -1042,7 +1459,10 @@ def _prodigy_lines(records: Iterable[RecordLike], options: ExportOptions) -> Ite
     _check_unit("prodigy", ("article",), options)
     for record in records:
         yield from (
-            dumps_line(task) for task in to_prodigy(record, options.label_from, kinds=options.kinds)
+            dumps_line(task)
+            for task in to_prodigy(
+                record, options.label_from, kinds=options.kinds, schema=options.schema
+            )
         )
 
 
@@ -1062,7 +1482,7 @@ def _doccano_lines(records: Iterable[RecordLike], options: ExportOptions) -> Ite
     _check_unit("doccano", ("article",), options)
     spans = overlapping = 0
     for record in records:
-        line = to_doccano(record, options.label_from, kinds=options.kinds)
+        line = to_doccano(record, options.label_from, kinds=options.kinds, schema=options.schema)
         spans += len(line["label"])
         overlapping += len(overlapping_span_ids(line["spans"]))
         yield dumps_line(line)
@@ -1071,7 +1491,11 @@ def _doccano_lines(records: Iterable[RecordLike], options: ExportOptions) -> Ite
 
 
 def to_conll(
-    record: RecordLike, label_from: LabelFrom, *, kinds: Mapping[str, Kind] | None = None
+    record: RecordLike,
+    label_from: LabelFrom,
+    *,
+    kinds: Mapping[str, Kind] | None = None,
+    schema: LabelSchema | None = None,
 ) -> ConllDocument:
     """The CoNLL document of one native record (annotations.export.conll), tagged with
     the `label_from` attribute's value ids (the first, for a `multiple` one: BIO holds
@@ -1079,7 +1503,7 @@ def to_conll(
     _check_label_from(label_from, kinds)
     data = _as_dict(record)
     spans = [
-        SpanIn(span["start"], span["end"], span_label(span, label_from), span["id"])
+        SpanIn(span["start"], span["end"], span_label(span, label_from, schema), span["id"])
         for span in data["spans"]
     ]
     comments = [
@@ -1106,7 +1530,7 @@ def _conll_lines(records: Iterable[RecordLike], options: ExportOptions) -> Itera
     yield ""
     spans = left_out = untokenised = 0
     for record in records:
-        document = to_conll(record, options.label_from, kinds=options.kinds)
+        document = to_conll(record, options.label_from, kinds=options.kinds, schema=options.schema)
         spans += len(_as_dict(record)["spans"])
         left_out += len(document.overlapped)
         untokenised += len(document.untokenised)
@@ -1149,6 +1573,7 @@ def _write_labelstudio(
         annotator_emails=options.annotator_emails,
         offsets=options.labelstudio_offsets,
         kinds=options.kinds,
+        schema=options.schema,
     )
     written = 0
     used: dict[str, dict[str, None]] = {}
@@ -1163,7 +1588,14 @@ def _write_labelstudio(
         yield "\n]\n" if written else "[]\n"
 
     write_lines_atomic(dest, pieces(), newline=False)
-    config = labelstudio_config(options.label_from, options.labelstudio_attributes, used=used)
+    schema = options.schema
+    config = labelstudio_config(
+        options.label_from,
+        options.labelstudio_attributes,
+        used=used,
+        kind_labels=labelstudio_kind_labels(schema, options.label_from) if schema else (),
+        relations=labelstudio_relations(schema) if schema else (),
+    )
     config_path = labelstudio_config_path(dest)
     write_text_atomic(config_path, config)
     return ExportSummary(written=written, also_written=((config_path, "labeling config"),))
@@ -1172,10 +1604,29 @@ def _write_labelstudio(
 def _write_brat(records: Iterable[RecordLike], dest: Path, options: ExportOptions) -> ExportSummary:
     _check_unit("brat", ("article",), options)
     result = write_brat(
-        records, dest, options.label_from, vocabulary=options.vocabulary, kinds=options.kinds
+        records,
+        dest,
+        options.label_from,
+        vocabulary=options.vocabulary,
+        kinds=options.kinds,
+        schema=options.schema,
     )
+    if result.skipped_relations and options.report is not None:
+        options.report(
+            f"brat: {len(result.skipped_relations)} relations left out (an end is a span"
+            " brat cannot show)"
+        )
     documents = sum(1 for path in result.paths if path.suffix == ".ann")
     return ExportSummary(written=documents, skipped=result.skipped)
+
+
+def _attribution_lines(records: Iterable[RecordLike], options: ExportOptions) -> Iterator[str]:
+    from annotations.export.attribution import attribution_lines
+    from annotations.schema import default_schema
+
+    _check_unit("attribution", ("article",), options)
+    schema = options.schema if options.schema is not None else default_schema()
+    yield from attribution_lines((_as_dict(record) for record in records), schema)
 
 
 def _write_spacy(
@@ -1264,6 +1715,16 @@ FORMATS: dict[str, ExportFormat] = {
             units=("article",),
             uses_label_from=True,
             write=_write_brat,
+        ),
+        ExportFormat(
+            name="attribution",
+            summary="Attribution frames, one JSON line each: cue, sources, contents (Citron-like).",
+            target="file",
+            suffix=".jsonl",
+            units=("article",),
+            uses_label_from=False,
+            write=_jsonl_writer(_attribution_lines),
+            lines=_attribution_lines,
         ),
         ExportFormat(
             name="spacy",

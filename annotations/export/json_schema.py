@@ -250,6 +250,7 @@ def _relation(relations: tuple[RelationType, ...]) -> dict[str, Any]:
             "labels": {"type": "object"},
             "created_at": {"type": "string"},
             "updated_at": {"type": "string"},
+            "provenance": {"$ref": "#/$defs/provenance"},  # gold lines only
         },
         "allOf": [
             {

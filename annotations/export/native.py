@@ -190,6 +190,7 @@ class NativeSpan:
     updated_at: str = ""
     comments: tuple[SpanComment, ...] = ()  # written only when there are some
     kind: str = ""  # the schema's kind; "" (the default kind) is not written
+    suggested: bool = False  # an open suggestion (export --include-suggestions), no passage
 
     def to_dict(self, layout: Layout = LEGACY_LAYOUT) -> dict[str, Any]:
         return span_dict(
@@ -649,6 +650,11 @@ def _closes_sentence(text: str, index: int) -> bool:
     return index >= 0 and _ends_sentence(text, index)
 
 
+# What a span says of suggestions: the suggester a passage was accepted from, and on
+# an open suggestion (export --include-suggestions) the flag and the model's score.
+SUGGESTION_KEYS = ("suggested", "suggested_by", "score")
+
+
 def span_record(
     record: Mapping[str, Any], span: Mapping[str, Any], layout: Layout = LEGACY_LAYOUT
 ) -> NativeDict:
@@ -681,6 +687,7 @@ def span_record(
         "created_at": span["created_at"],
         "updated_at": span["updated_at"],
         **({"comments": copy.deepcopy(span["comments"])} if span.get("comments") else {}),
+        **{key: span[key] for key in SUGGESTION_KEYS if key in span},
         "exported_at": record["exported_at"],
     }
 
@@ -879,7 +886,18 @@ def _quick(data: dict[str, Any]) -> NativeRecord | None:
                 return None
             comments = tuple(SpanComment(c["author"], c["text"], c["at"]) for c in thread)
         out.append(
-            NativeSpan(span_id, start, end, quoted, labels, created_at, updated_at, comments, kind)
+            NativeSpan(
+                span_id,
+                start,
+                end,
+                quoted,
+                labels,
+                created_at,
+                updated_at,
+                comments,
+                kind,
+                suggested=span.get("suggested") is True,
+            )
         )
     relations: tuple[NativeRelation, ...] = ()
     raw_relations = data.get("relations")
@@ -1268,6 +1286,7 @@ class _Reader:
             updated_at=self.string(raw, "updated_at", f"{path}.updated_at"),
             comments=self.comments(raw, f"{path}.comments"),
             kind=kind,
+            suggested=raw.get("suggested") is True,
         )
 
     def relation(

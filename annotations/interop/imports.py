@@ -12,6 +12,12 @@ means nothing is saved.
 A file `hashiya export` wrote carries the passage ids, every attribute and the article
 ids, so it comes back as it left. Passages from the tools themselves get ids derived
 from (article, annotator, start, end), so importing the same file twice changes nothing.
+
+A span's kind is the file's, else the kind its label names, else the schema's default.
+Relations between a record's spans become the native line's `relations`: the type by id
+or name (or the one type the ends' kinds allow), checked against both ends' kinds, their
+attributes against the type's; a relation keeps the file's id, else the id of the same
+link already stored, else one derived from (article, annotator, type, ends).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from annotations.export.native import FORMAT, dumps_line, span_dict
 from annotations.interop.readers import (
     UNSET_LABEL,
     ForeignRecord,
+    ForeignRelation,
     ForeignSpan,
     Read,
     ReadError,
@@ -46,7 +53,7 @@ from annotations.interop.readers import (
     read_prodigy,
 )
 from annotations.models import MAX_ANNOTATOR
-from annotations.schema import MAX_ID_LENGTH, LabelSchema
+from annotations.schema import MAX_ID_LENGTH, Attribute, LabelSchema, RelationType
 from annotations.store import Store
 from annotations.text import check_name, normalize
 
@@ -306,6 +313,7 @@ class _Mapper:
         self.stamp = now_iso()
         self._by_text: dict[str, str] | None = None  # text hash -> article id, built on need
         self._positions: dict[tuple[str, str], dict[tuple[int, int], str]] = {}
+        self._links: dict[tuple[str, str], dict[tuple[str, str, str], str]] = {}
 
     # -- records
 
@@ -320,9 +328,12 @@ class _Mapper:
         seen: dict[str, int] = {}
         raw_offsets = [self._raw_offsets(span, offsets, fail) for span in record.spans]
         offsets.prepare(edge for pair in raw_offsets for edge in pair)
+        ids_of: list[str] = []  # each span's passage id and kind id, in the record's order
+        kinds_of: list[str] = []
         for span, (raw_start, raw_end) in zip(record.spans, raw_offsets, strict=True):
             start, end = self._stored(span, offsets, raw_start, raw_end, fail)
-            labels = self.labels(span, fail)
+            kind, label_is_kind = self._kind(span, fail)
+            labels = self.labels(span, fail, label_is_kind=label_is_kind)
             # A span with no id of its own, where this annotator has a passage, is that
             # passage (compared, not added twice); else an id from where it is.
             passage_id = span.id or self._stored_ids(article, annotator).get((start, end))
@@ -331,6 +342,8 @@ class _Mapper:
                     raise fail(f"{span.place}.id", f"duplicate id {passage_id!r}")
                 passage_id = self._passage_id(article, annotator, start, end, seen)
             seen[passage_id] = 1
+            ids_of.append(passage_id)
+            kinds_of.append(kind)
             for value in labels.values():
                 for item in value if isinstance(value, list) else (value,):
                     if isinstance(item, dict):  # an actor, as its native object
@@ -344,9 +357,11 @@ class _Mapper:
                     labels,
                     span.created_at or self.stamp,
                     span.updated_at or span.created_at or self.stamp,
+                    kind="" if kind == self.schema.default_kind.id else kind,
                 )
             )
         spans.sort(key=lambda s: (s["start"], s["end"], s["id"]))
+        relations = self._relations(record, article, annotator, ids_of, kinds_of, fail)
         title, source = (
             (record.title, record.source)
             if record.title is not None and record.source is not None
@@ -368,6 +383,7 @@ class _Mapper:
             "document_labels": {},
             "actors": list(actors.values()),
             "spans": spans,
+            **({"relations": relations} if relations else {}),
             "exported_at": self.stamp,
         }
 
@@ -465,11 +481,185 @@ class _Mapper:
             )
         return stored[0], stored[1]
 
+    # -- kinds and relations
+
+    def _kind(self, span: ForeignSpan, fail: _Failer) -> tuple[str, bool]:
+        """The span's kind id (the file's, else the kind its label names, else the
+        default kind), and whether the label is that kind's name rather than a value."""
+        named = self._find_kind(span.label) if span.label not in (None, UNSET_LABEL) else None
+        if span.kind:
+            found = self._find_kind(span.kind)
+            if found is None:
+                known = ", ".join(k.id for k in self.schema.kinds)
+                raise fail(
+                    f"{span.place}.kind", f"unknown kind {span.kind!r} (expected one of: {known})"
+                )
+            return found, named == found
+        if named is not None and self.schema.declares_kinds:
+            return named, True
+        return self.schema.default_kind.id, False
+
+    def _find_kind(self, name: str | None) -> str | None:
+        """The kind `name` is the id or a name of."""
+        if not name:
+            return None
+        for kind in self.schema.kinds:
+            if name == kind.id:
+                return kind.id
+        wanted = _key(name)
+        for kind in self.schema.kinds:
+            if wanted in {_key(n) for n in (kind.id, kind.label_en, kind.label_ar) if n}:
+                return kind.id
+        return None
+
+    def _relations(
+        self,
+        record: ForeignRecord,
+        article: str,
+        annotator: str,
+        ids_of: Sequence[str],
+        kinds_of: Sequence[str],
+        fail: _Failer,
+    ) -> list[dict[str, Any]]:
+        """The record's relations as the native line holds them, checked: a type of the
+        schema that suits both ends' kinds, labels its attributes allow."""
+        out: list[dict[str, Any]] = []
+        if record.relations and not self.schema.relations:
+            count = len(record.relations)
+            record.left_out.append(f"{count} relation{'s' if count != 1 else ''}")
+            return out  # the schema has no relations to hold them
+        seen: set[tuple[str, str, str]] = set()
+        ids: set[str] = set()
+        for relation in record.relations:
+            if relation.line is not None:  # brat: the R line, not the document's first
+                fail = _Failer(record.file, relation.line)
+            from_kind, to_kind = kinds_of[relation.source], kinds_of[relation.target]
+            found = self._relation_type(relation, from_kind, to_kind, fail)
+            if (from_kind, to_kind) != (found.from_kind, found.to_kind):
+                raise fail(
+                    relation.place,
+                    f"{found.id} links a {found.from_kind} to a {found.to_kind}, not a"
+                    f" {from_kind} to a {to_kind}",
+                )
+            from_id, to_id = ids_of[relation.source], ids_of[relation.target]
+            if from_id == to_id:
+                raise fail(relation.place, "links a passage to itself")
+            key = (found.id, from_id, to_id)
+            if key in seen:
+                record.left_out.append(
+                    f"a second {found.id} between the same spans ({relation.place})"
+                )
+                continue
+            seen.add(key)
+            relation_id = (
+                relation.id
+                or self._stored_links(article, annotator).get(key)
+                or str(uuid.uuid5(_ID_NAMESPACE, "\x1f".join((article, annotator, *key))))
+            )
+            if relation_id in ids:
+                raise fail(f"{relation.place}.id", f"duplicate relation id {relation_id!r}")
+            ids.add(relation_id)
+            labels = self._relation_labels(record, relation, found, fail)
+            out.append(
+                {
+                    "id": relation_id,
+                    "type": found.id,
+                    "from": from_id,
+                    "to": to_id,
+                    "labels": labels,
+                }
+            )
+        return out
+
+    def _relation_type(
+        self, relation: ForeignRelation, from_kind: str, to_kind: str, fail: _Failer
+    ) -> RelationType:
+        where = relation.type_field or relation.place
+        if relation.type is None:
+            fitting = self.schema.relations_between(from_kind, to_kind)
+            if len(fitting) == 1:
+                return fitting[0]
+            reason = f"{len(fitting)} relation types link a {from_kind} to a {to_kind}"
+            raise fail(where, f"no relation type given ({reason})")
+        for candidate in self.schema.relations:
+            if relation.type == candidate.id:
+                return candidate
+        wanted = _key(relation.type)
+        for candidate in self.schema.relations:
+            names = (candidate.id, candidate.label_en, candidate.label_ar)
+            if wanted in {_key(n) for n in names if n}:
+                return candidate
+        known = ", ".join(r.id for r in self.schema.relations) or "none"
+        raise fail(where, f"unknown relation type {relation.type!r} (expected one of: {known})")
+
+    def _relation_labels(
+        self,
+        record: ForeignRecord,
+        relation: ForeignRelation,
+        found: RelationType,
+        fail: _Failer,
+    ) -> dict[str, Any]:
+        given = dict(relation.attributes)
+        for name, value in relation.kept.items():
+            attribute = found.attribute(name)
+            if attribute is not None and attribute.type == "text":
+                given.setdefault(name, value)
+        labels: dict[str, Any] = {}
+        for attribute in found.attributes:  # the schema's order
+            if attribute.id not in given:
+                continue
+            value = given.pop(attribute.id)
+            where = f"{relation.place}.{attribute.id}"
+            items = value if isinstance(value, list) else [value]
+            values = [self._relation_value(attribute, v, where, fail) for v in items]
+            values = [v for v in values if v is not None]
+            if not values:
+                continue
+            labels[attribute.id] = values if attribute.multiple else values[0]
+            if not attribute.multiple and len(values) > 1:
+                raise fail(where, f"{len(values)} values; {attribute.id} takes one")
+        for name in given:
+            record.left_out.append(f"attribute {name} of {found.id} ({relation.place})")
+        return labels
+
+    @staticmethod
+    def _relation_value(attribute: Attribute, value: Any, where: str, fail: _Failer) -> Any:
+        if attribute.type == "text":
+            return value if isinstance(value, str) and value else None
+        if attribute.type == "boolean":
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.casefold() in ("true", "false"):
+                return value.casefold() == "true"
+            raise fail(where, f"expected true or false, got {value!r}")
+        if not isinstance(value, str):
+            raise fail(where, f"expected one value, got {type(value).__name__}")
+        for item in attribute.values:
+            if value == item.id:
+                return item.id
+        wanted = _key(value)
+        for item in attribute.values:
+            if wanted in {_key(n) for n in (item.id, item.label_en, item.label_ar) if n}:
+                return item.id
+        known = ", ".join(v.id for v in attribute.values)
+        raise fail(where, f"unknown {attribute.id} {value!r} (expected one of: {known})")
+
+    def _stored_links(self, article: str, annotator: str) -> dict[tuple[str, str, str], str]:
+        """(type, from, to) -> id of the relations this annotator has on the article."""
+        key = (article, annotator)
+        if key not in self._links:
+            self._links[key] = {
+                (r.type, r.from_id, r.to_id): r.id for r in self.store.relations(article, annotator)
+            }
+        return self._links[key]
+
     # -- labels
 
-    def labels(self, span: ForeignSpan, fail: _Failer) -> dict[str, Any]:
+    def labels(
+        self, span: ForeignSpan, fail: _Failer, *, label_is_kind: bool = False
+    ) -> dict[str, Any]:
         """The span's labels as attribute -> value (ids), from the file's attributes
-        and its label."""
+        and its label (unless the label names the span's kind)."""
         labels: dict[str, Any] = {}
         for attribute, value in span.attributes.items():
             where = f"{span.place}.{attribute}"
@@ -491,7 +681,7 @@ class _Mapper:
                 f"{span.place}.labels",
                 f"{len(span.labels)} labels on one span; each attribute here takes one value",
             )
-        if span.label is not None and span.label != UNSET_LABEL:
+        if span.label is not None and span.label != UNSET_LABEL and not label_is_kind:
             self._label(span.label, labels, span.label_field or f"{span.place}.label", fail)
         return labels
 
@@ -630,12 +820,18 @@ def native_span(
     labels: Mapping[str, Any],
     created_at: str,
     updated_at: str,
+    *,
+    kind: str = "",
 ) -> dict[str, Any]:
     """A native span from a passage's labels (attribute -> value; an actor as its
-    native object, written as its id: the line lists the object in `actors`)."""
+    native object, written as its id: the line lists the object in `actors`), and its
+    kind ("" the default)."""
     written = {
         k: [_value_id(i) for i in v] if isinstance(v, list) else _value_id(v)
         for k, v in labels.items()
         if v is not None
     }
-    return span_dict(passage_id, start, end, text, written, created_at, updated_at)
+    span = span_dict(passage_id, start, end, text, written, created_at, updated_at)
+    if kind:
+        span["kind"] = kind
+    return span

@@ -10,11 +10,17 @@ Read: Label Studio's JSON and JSON-MIN exports, doccano's JSONL (sequence labell
 with or without relations), Prodigy's JSONL (`db-out`), brat standoff (.ann + .txt), and
 the files `hashiya export` writes in each of those formats, whose extra keys carry every
 attribute and the passage ids.
+
+Relations between a record's spans are `ForeignRelation`s, their ends resolved to the
+record's spans here: an end the record does not have (another document's entity, a
+region of another annotation) is a `ReadError` naming the relation's field, and the
+record is not read.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -22,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from annotations import untrusted
+from annotations.export.links import BRAT_KIND
 from annotations.untrusted import InputError, json_type
 
 # The attributes Hashiya's own exports carry beside the label, by their names there.
@@ -55,6 +62,24 @@ class ForeignSpan:
     unit: str = "codepoint"  # "codepoint", "utf16", or "check" (decide from `quoted`)
     created_at: str | None = None
     updated_at: str | None = None
+    kind: str | None = None  # the passage's kind, when the file says it (else from the label)
+
+
+@dataclass
+class ForeignRelation:
+    """A relation between two spans of a record, as the tool wrote it."""
+
+    place: str  # where it is in the record ("R2", "relations[0]")
+    source: int  # the index of its from end in `ForeignRecord.spans`
+    target: int  # the index of its to end
+    type: str | None  # the tool's relation label (None: none, decided by the ends' kinds)
+    type_field: str = ""  # where the type is
+    attributes: dict[str, Any] = field(default_factory=dict)  # by attribute id
+    id: str | None = None  # Hashiya's relation id, when the file carries it
+    # Attributes Hashiya's file keeps beside the tool's labels (Label Studio's task meta):
+    # only the text ones count, the tool's labels hold the others.
+    kept: dict[str, Any] = field(default_factory=dict)
+    line: int | None = None  # its own line in the file, where not the record's (brat)
 
 
 @dataclass
@@ -77,6 +102,7 @@ class ForeignRecord:
     origin: str | None = None
     status: str | None = None
     left_out: list[str] = field(default_factory=list)  # what the record had that is not kept
+    relations: list[ForeignRelation] = field(default_factory=list)
 
 
 Read = tuple[list[ForeignRecord], list[ReadError]]
@@ -230,26 +256,52 @@ def _doccano_record(file: str, lineno: int, data: dict[str, Any]) -> ForeignReco
     stem = Path(file).stem
     record.file_annotator = stem if stem and stem not in ("all", "-") else None
     extra = data.get("spans") if isinstance(data.get("spans"), list) else None
-    if "entities" in data:
+    mine = _hashiya_spans(f, extra)
+    if "entities" in data and not _label_edited(data):
         entities = f.get(data, "entities", "entities", list)
+        by_entity: dict[int | str, int] = {}  # entity id -> its span's index
         for index, entity in enumerate(entities):
             where = f"entities[{index}]"
             entity = f.typed(entity, where, dict)
-            record.spans.append(
-                ForeignSpan(
-                    start=f.offset(entity, "start_offset", f"{where}.start_offset"),
-                    end=f.offset(entity, "end_offset", f"{where}.end_offset"),
-                    place=where,
-                    label=f.get(entity, "label", f"{where}.label", str),
-                    label_field=f"{where}.label",
-                )
+            span = ForeignSpan(
+                start=f.offset(entity, "start_offset", f"{where}.start_offset"),
+                end=f.offset(entity, "end_offset", f"{where}.end_offset"),
+                place=where,
+                label=f.get(entity, "label", f"{where}.label", str),
+                label_field=f"{where}.label",
             )
-        if data.get("relations"):
-            record.left_out.append(_count(len(data["relations"]), "relation"))
+            waiting = mine.get((span.start, span.end))
+            if waiting:
+                span.id, span.attributes, span.kind = waiting.pop(0)
+            entity_id = f.optional(entity, "id", f"{where}.id", (int, str))
+            if entity_id is not None:
+                by_entity.setdefault(entity_id, len(record.spans))
+            record.spans.append(span)
+        relations = f.optional(data, "relations", "relations", list) or []
+        links = _hashiya_links(f, data.get("links"))
+        for index, raw in enumerate(relations):
+            where = f"relations[{index}]"
+            relation = f.typed(raw, where, dict)
+            ends = []
+            for key in ("from_id", "to_id"):
+                ref = f.get(relation, key, f"{where}.{key}", (int, str))
+                if ref not in by_entity:
+                    raise f.fail(f"{where}.{key}", f"no entity {ref!r} on this line")
+                ends.append(by_entity[ref])
+            found = ForeignRelation(
+                place=where,
+                source=ends[0],
+                target=ends[1],
+                type=f.optional(relation, "type", f"{where}.type", str),
+                type_field=f"{where}.type",
+            )
+            link = (record.spans[ends[0]].id, record.spans[ends[1]].id, found.type)
+            if link in links:
+                found.id, found.attributes = links[link]
+            record.relations.append(found)
     else:
         key = "label" if "label" in data or "labels" not in data else "labels"
         triples = f.optional(data, key, key, list) or []
-        mine = _hashiya_spans(f, extra)
         for index, triple in enumerate(triples):
             where = f"{key}[{index}]"
             triple = f.typed(triple, where, list)
@@ -265,16 +317,63 @@ def _doccano_record(file: str, lineno: int, data: dict[str, Any]) -> ForeignReco
             # have reordered the labels, or added and removed some).
             waiting = mine.get((start, end))
             if waiting:
-                span.id, span.attributes = waiting.pop(0)
+                span.id, span.attributes, span.kind = waiting.pop(0)
             record.spans.append(span)
+        _relations_from_links(f, record, data.get("links"))
     return record
 
 
-def _hashiya_spans(
-    f: _Fields, extra: list[Any] | None
-) -> dict[tuple[int, int], list[tuple[str | None, dict[str, Any]]]]:
-    """The `spans` metadata of Hashiya's doccano lines: (start, end) -> (id, attributes)."""
-    out: dict[tuple[int, int], list[tuple[str | None, dict[str, Any]]]] = {}
+def _label_edited(data: dict[str, Any]) -> bool:
+    """True for a Hashiya line whose `label` column a sequence-labelling project
+    changed: `label` and `entities` disagree, and the entities are as Hashiya wrote
+    them (ids 0, 1, 2...; doccano's relation export numbers them by its database)."""
+    entities, triples = data.get("entities"), data.get("label")
+    if not isinstance(entities, list) or not isinstance(triples, list):
+        return False
+    if not all(isinstance(e, dict) for e in entities):
+        return False
+    if [e.get("id") for e in entities] != list(range(len(entities))):
+        return False
+    as_written = sorted(
+        (e.get("start_offset"), e.get("end_offset"), e.get("label")) for e in entities
+    )
+    given = [tuple(t) for t in triples if isinstance(t, list)]
+    try:
+        return sorted(given) != as_written
+    except TypeError:  # mixed types: not as written
+        return True
+
+
+def _relations_from_links(f: _Fields, record: ForeignRecord, links: Any) -> None:
+    """Relations from Hashiya's `links` where only the `label` column was read: those
+    whose two ends are still spans of the line (by passage id)."""
+    if not isinstance(links, list):
+        return
+    by_id = {span.id: index for index, span in enumerate(record.spans) if span.id}
+    for (source, target, rel_type), (rel_id, labels) in _hashiya_links(f, links).items():
+        if source in by_id and target in by_id:
+            record.relations.append(
+                ForeignRelation(
+                    place="links",
+                    source=by_id[source],
+                    target=by_id[target],
+                    type=rel_type,
+                    type_field="links",
+                    attributes=labels,
+                    id=rel_id,
+                )
+            )
+        else:
+            record.left_out.append(f"a {rel_type} relation whose end is no longer labelled")
+
+
+HashiyaSpan = tuple[str | None, dict[str, Any], str | None]  # id, attributes, kind
+
+
+def _hashiya_spans(f: _Fields, extra: list[Any] | None) -> dict[tuple[int, int], list[HashiyaSpan]]:
+    """The `spans` metadata of Hashiya's doccano lines: (start, end) -> (id,
+    attributes, kind)."""
+    out: dict[tuple[int, int], list[HashiyaSpan]] = {}
     for index, mine in enumerate(extra or []):
         if not isinstance(mine, dict):
             continue
@@ -282,8 +381,48 @@ def _hashiya_spans(
         if type(start) is not int or type(end) is not int:
             continue
         where = f"spans[{index}]"
-        entry = (f.optional(mine, "id", f"{where}.id", str), _hashiya_attributes(f, mine, where))
+        entry = (
+            f.optional(mine, "id", f"{where}.id", str),
+            _hashiya_attributes(f, mine, where),
+            f.optional(mine, "kind", f"{where}.kind", str),
+        )
         out.setdefault((start, end), []).append(entry)
+    return out
+
+
+LinkKey = tuple[str | None, str | None, str | None]  # from span id, to span id, type
+
+
+def _hashiya_links(f: _Fields, links: Any) -> dict[LinkKey, tuple[str | None, dict[str, Any]]]:
+    """Relations as Hashiya's own files list them beside the tool's (`links` in doccano
+    lines, `meta.hashiya` in Label Studio tasks): (from, to, type) -> (id, attributes)."""
+    out: dict[LinkKey, tuple[str | None, dict[str, Any]]] = {}
+    for index, link in enumerate(links if isinstance(links, list) else []):
+        if not isinstance(link, dict):
+            continue
+        where = f"links[{index}]"
+        key = (link.get("from"), link.get("to"), link.get("type"))
+        if not all(isinstance(k, str) for k in key):
+            continue
+        out.setdefault(
+            key, (f.optional(link, "id", f"{where}.id", str), _labels_object(f, link, where))
+        )
+    return out
+
+
+def _labels_object(f: _Fields, holder: dict[str, Any], where: str) -> dict[str, Any]:
+    """A relation's `labels` object as Hashiya writes it (attribute -> value or values)."""
+    labels = holder.get("labels")
+    if not isinstance(labels, dict):
+        return {}
+    out: dict[str, Any] = {}
+    for name, value in labels.items():
+        if isinstance(value, list):
+            out[name] = [
+                f.typed(v, f"{where}.labels.{name}[{i}]", str) for i, v in enumerate(value)
+            ]
+        elif value is not None:
+            out[name] = f.typed(value, f"{where}.labels.{name}", (str, bool))
     return out
 
 
@@ -332,6 +471,7 @@ def _prodigy_record(file: str, lineno: int, data: dict[str, Any]) -> ForeignReco
             data, "_session_id", "_session_id", str
         )
     record = ForeignRecord(file, lineno, text, **fields)
+    token_ends: list[int | None] = []  # each span's `token_end`, where it has one
     for index, raw in enumerate(f.optional(data, "spans", "spans", list) or []):
         where = f"spans[{index}]"
         span = f.typed(raw, where, dict)
@@ -344,11 +484,57 @@ def _prodigy_record(file: str, lineno: int, data: dict[str, Any]) -> ForeignReco
                 id=f.optional(span, "id", f"{where}.id", str),
                 attributes=_hashiya_attributes(f, span, where),
                 quoted=f.optional(span, "text", f"{where}.text", str),
+                kind=f.optional(span, "kind", f"{where}.kind", str),
             )
         )
-    if data.get("relations"):
-        record.left_out.append(_count(len(data["relations"]), "relation"))
+        token_ends.append(f.optional(span, "token_end", f"{where}.token_end", int))
+    for index, raw in enumerate(f.optional(data, "relations", "relations", list) or []):
+        where = f"relations[{index}]"
+        relation = f.typed(raw, where, dict)
+        ends = [
+            _prodigy_end(f, record, token_ends, relation, key, f"{where}.{key}")
+            for key in ("head", "child")
+        ]
+        record.relations.append(
+            ForeignRelation(
+                place=where,
+                source=ends[0],
+                target=ends[1],
+                type=f.optional(relation, "label", f"{where}.label", str),
+                type_field=f"{where}.label",
+                attributes=_labels_object(f, relation, where),
+                id=f.optional(relation, "id", f"{where}.id", str),
+            )
+        )
     return record
+
+
+def _prodigy_end(
+    f: _Fields,
+    record: ForeignRecord,
+    token_ends: list[int | None],
+    relation: dict[str, Any],
+    key: str,
+    where: str,
+) -> int:
+    """The span a Prodigy relation end is: the one at `head_span`/`child_span`'s
+    offsets, else the one whose last token is `head`/`child` (Prodigy's arcs join a
+    span's last tokens)."""
+    given = relation.get(f"{key}_span")
+    if isinstance(given, dict):
+        start = f.offset(given, "start", f"{where}_span.start")
+        end = f.offset(given, "end", f"{where}_span.end")
+        at = [i for i, s in enumerate(record.spans) if (s.start, s.end) == (start, end)]
+        label = given.get("label")
+        labelled = [i for i in at if record.spans[i].label == label]
+        if labelled or at:
+            return (labelled or at)[0]
+        raise f.fail(f"{where}_span", f"no span at {start}..{end} in this task")
+    token: int = f.get(relation, key, where, int)
+    for index, token_end in enumerate(token_ends):
+        if token_end == token:
+            return index
+    raise f.fail(where, f"no span ends at token {token} in this task")
 
 
 # --------------------------------------------------------------------------- Label Studio
@@ -468,7 +654,7 @@ def _labelstudio_task(file: str, lineno: int, index: int, task: Any) -> list[For
             status=whose.get("status") if isinstance(whose.get("status"), str) else None,
             **fields,
         )
-        _labelstudio_results(f, record, results, f"{where}.result")
+        _labelstudio_results(f, record, results, f"{where}.result", whose)
         created = annotation.get("created_at")
         updated = annotation.get("updated_at")
         for span in record.spans:
@@ -519,16 +705,22 @@ def _labelstudio_annotator(annotation: dict[str, Any], whose: dict[str, Any]) ->
     return None
 
 
-def _labelstudio_results(f: _Fields, record: ForeignRecord, results: list[Any], where: str) -> None:
+def _labelstudio_results(
+    f: _Fields,
+    record: ForeignRecord,
+    results: list[Any],
+    where: str,
+    whose: dict[str, Any] | None = None,
+) -> None:
     regions: dict[str, ForeignSpan] = {}
     extras: list[tuple[str, str, Any, str]] = []  # (region id, control, value, where)
-    relations = 0
+    relations: list[tuple[str, dict[str, Any]]] = []  # (where, result)
     for number, raw in enumerate(results):
         at = f"{where}[{number}]"
         result = f.typed(raw, at, dict)
         kind = result.get("type")
         if kind == "relation":
-            relations += 1
+            relations.append((at, result))
             continue
         value = f.get(result, "value", f"{at}.value", dict)
         region_id = result.get("id") if isinstance(result.get("id"), str) else f"#{number}"
@@ -565,8 +757,52 @@ def _labelstudio_results(f: _Fields, record: ForeignRecord, results: list[Any], 
         strings = [f.typed(item, f"{at}[{i}]", str) for i, item in enumerate(items)]
         if strings:
             found.attributes[control] = strings[0] if len(strings) == 1 else strings
-    if relations:
-        record.left_out.append(_count(relations, "relation"))
+    whose = whose or {}
+    kinds = whose.get("kinds")
+    if isinstance(kinds, dict):
+        for region_id, kind in kinds.items():
+            if region_id in regions and isinstance(kind, str):
+                regions[region_id].kind = kind
+    index_of = {id(span): i for i, span in enumerate(record.spans)}
+    links = _hashiya_links(f, whose.get("relations"))
+    for at, result in relations:
+        ends = []
+        for key in ("from_id", "to_id"):
+            region_id = f.get(result, key, f"{at}.{key}", str)
+            if region_id not in regions:
+                raise f.fail(f"{at}.{key}", f"no labelled region {region_id!r} in this annotation")
+            ends.append(index_of[id(regions[region_id])])
+        if result.get("direction") == "left":  # drawn from the to end
+            ends.reverse()
+        tags = [
+            f.typed(t, f"{at}.labels[{i}]", str)
+            for i, t in enumerate(f.optional(result, "labels", f"{at}.labels", list) or [])
+        ]
+        types = [t for t in tags if ":" not in t]
+        if len(types) > 1:
+            raise f.fail(f"{at}.labels", f"{len(types)} relation types on one relation")
+        attributes: dict[str, Any] = {}
+        for tag in tags:
+            name, sep, value = tag.partition(":")
+            if sep:
+                have = attributes.get(name)
+                attributes[name] = value if have is None else [*_as_list(have), value]
+        found_relation = ForeignRelation(
+            place=at,
+            source=ends[0],
+            target=ends[1],
+            type=types[0] if types else None,
+            type_field=f"{at}.labels",
+            attributes=attributes,
+        )
+        link = (record.spans[ends[0]].id, record.spans[ends[1]].id, found_relation.type)
+        if link in links:
+            found_relation.id, found_relation.kept = links[link]
+        record.relations.append(found_relation)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def _labelstudio_min(f: _Fields, index: int, task: dict[str, Any]) -> list[ForeignRecord]:
@@ -629,10 +865,13 @@ def read_brat(root: Path) -> Read:
 
     `T` lines are spans (fragments joined where only whitespace separates them, as
     Hashiya writes a span crossing a line break); `A` lines `Actor`, `Stance`,
-    `ClaimType` are those attributes; `AnnotatorNotes` hold the note (and the target, as
-    `target: …; note`, when Hashiya wrote it). Relations, events, equivalences and
-    normalisations are left out. The annotator is the sub-folder the document is in
-    (Hashiya writes one per annotator), or None for a document at the top.
+    `ClaimType` are those attributes and `Kind` the passage's kind; `AnnotatorNotes`
+    hold the note (and the target, as `target: …; note`, when Hashiya wrote it). `R`
+    lines are relations (`TYPE Arg1:T1 Arg2:T2`, Arg1 the from end), with the `A` lines
+    and notes on their ids as their attributes (named in CamelCase, `Quote` for
+    `quote`). Events, equivalences and normalisations are left out. The annotator is the
+    sub-folder the document is in (Hashiya writes one per annotator), or None for a
+    document at the top.
     """
     records: list[ForeignRecord] = []
     errors: list[ReadError] = []
@@ -677,6 +916,8 @@ def _brat_document(root: Path, ann: Path, txt: Path) -> ForeignRecord:
     )
     by_entity: dict[str, ForeignSpan] = {}
     left_out: dict[str, int] = {}
+    relation_lines: list[tuple[int, str, list[str]]] = []  # (line, id, TYPE Arg1:X Arg2:Y)
+    on_relations: dict[str, dict[str, Any]] = {}  # relation id -> attributes given to it
     for lineno, line in enumerate(annotation.split("\n"), start=1):
         line = line.rstrip("\r")
         if not line.strip():
@@ -691,7 +932,16 @@ def _brat_document(root: Path, ann: Path, txt: Path) -> ForeignRecord:
             parts = columns[1].split() if len(columns) > 1 else []
             if len(parts) < 2:
                 raise ReadError(ann_name, lineno, columns[0], "expected NAME ENTITY [VALUE]")
+            if parts[1].startswith("R"):
+                given = on_relations.setdefault(parts[1], {})
+                snake = _snake(parts[0])
+                value: Any = parts[2] if len(parts) > 2 else True
+                given[snake] = value if snake not in given else [*_as_list(given[snake]), value]
+                continue
             target = by_entity.get(parts[1])
+            if parts[0] == BRAT_KIND and target is not None and len(parts) == 3:
+                target.kind = parts[2]
+                continue
             name = BRAT_ATTRIBUTES.get(parts[0])
             if target is None or name is None or len(parts) != 3:
                 left_out[f"attribute {parts[0]}"] = left_out.get(f"attribute {parts[0]}", 0) + 1
@@ -699,6 +949,9 @@ def _brat_document(root: Path, ann: Path, txt: Path) -> ForeignRecord:
             target.attributes[name] = parts[2]
         elif kind == "#":
             parts = columns[1].split() if len(columns) > 1 else []
+            if len(parts) > 1 and parts[1].startswith("R") and len(columns) > 2:
+                on_relations.setdefault(parts[1], {}).update(_note_parts(columns[2]))
+                continue
             target = by_entity.get(parts[1]) if len(parts) > 1 else None
             if target is None or len(columns) < 3:
                 left_out["note on no entity"] = left_out.get("note on no entity", 0) + 1
@@ -711,12 +964,59 @@ def _brat_document(root: Path, ann: Path, txt: Path) -> ForeignRecord:
                     target.attributes["note"] = rest
             else:
                 target.attributes["note"] = note
+        elif kind == "R":
+            parts = columns[1].split() if len(columns) > 1 else []
+            if len(parts) != 3 or not all(":" in part for part in parts[1:]):
+                raise ReadError(
+                    ann_name, lineno, columns[0], "expected ID<TAB>TYPE Arg1:ID Arg2:ID"
+                )
+            relation_lines.append((lineno, columns[0], parts))
         else:
-            names = {"R": "relation", "E": "event", "*": "equivalence", "N": "normalisation"}
+            names = {"E": "event", "*": "equivalence", "N": "normalisation"}
             what = names.get(kind, f"{kind} line")
             left_out[what] = left_out.get(what, 0) + 1
+    position = {id(span): i for i, span in enumerate(record.spans)}
+    index_of = {entity: position[id(span)] for entity, span in by_entity.items()}
+    for lineno, rid, (rel_type, *args) in relation_lines:
+        ends = []
+        for arg in args:
+            role, _, ref = arg.partition(":")
+            if ref not in index_of:
+                raise ReadError(
+                    ann_name, lineno, f"{rid}.{role}", f"no entity {ref!r} in this document"
+                )
+            ends.append(index_of[ref])
+        record.relations.append(
+            ForeignRelation(
+                place=rid,
+                source=ends[0],
+                target=ends[1],
+                type=rel_type,
+                type_field=rid,
+                attributes=on_relations.get(rid, {}),
+                line=lineno,
+            )
+        )
     record.left_out.extend(_count(count, what) for what, count in left_out.items())
     return record
+
+
+def _snake(name: str) -> str:
+    """A brat attribute name as an attribute id: `ClaimType` -> `claim_type`."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def _note_parts(note: str) -> dict[str, str]:
+    """An AnnotatorNotes text as Hashiya writes it on a relation: `ATTRIBUTE: text`
+    pieces joined by "; " (the note alone, as it is)."""
+    out: dict[str, str] = {}
+    for piece in note.split("; "):
+        name, sep, text = piece.partition(": ")
+        if sep and re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
+            out[name] = text
+        else:
+            out["note"] = f"{out['note']}; {piece}" if "note" in out else piece
+    return out
 
 
 def _brat_entity(file: str, lineno: int, columns: list[str], text: str) -> ForeignSpan:

@@ -154,7 +154,11 @@ def _overlap_components(passages: list[Passage]) -> list[list[Passage]]:
 
 
 def _item(
-    component: list[Passage], annotators: Sequence[str], full: bool, reviewed: Sequence[str]
+    component: list[Passage],
+    annotators: Sequence[str],
+    full: bool,
+    reviewed: Sequence[str],
+    kind_of: Any = None,
 ) -> ComparisonItem:
     by_annotator: dict[str, list[Passage]] = {a: [] for a in annotators}
     for p in component:
@@ -163,6 +167,8 @@ def _item(
     present = sum(1 for ps in passages.values() if ps)
     one_span = all(p.start == component[0].start and p.end == component[0].end for p in component)
     differing = differing_labels((p.labels for p in component), reviewed)
+    if kind_of is not None and len({kind_of(p.kind) for p in component}) > 1:
+        differing = ("kind", *differing)  # a content against a source is no agreement
     kind: Kind
     if full:
         kind = "attributes_differ" if differing else "agreement"
@@ -193,7 +199,8 @@ def compare_article(
     ignored. `schema` says which attributes are reviewed (default: the bundled one).
     Raises ValueError when the passages belong to more than one article.
     """
-    reviewed = reviewed_attributes(schema or bundled_schema())
+    schema = schema or bundled_schema()
+    reviewed = reviewed_attributes(schema)
     chosen = list(passages)
     if len({p.article_id for p in chosen}) > 1:
         raise ValueError("compare_article takes the passages of one article")
@@ -222,8 +229,9 @@ def compare_article(
     rest.sort(key=_passage_order)
 
     # Step 2: overlap components of what is left.
-    items = [_item(g, annotators, True, reviewed) for g in full_groups]
-    items.extend(_item(c, annotators, False, reviewed) for c in _overlap_components(rest))
+    kind_of = schema.kind_id if schema is not None and len(schema.kinds) > 1 else None
+    items = [_item(g, annotators, True, reviewed, kind_of) for g in full_groups]
+    items.extend(_item(c, annotators, False, reviewed, kind_of) for c in _overlap_components(rest))
     items.sort(
         key=lambda item: (
             item.start,

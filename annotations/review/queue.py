@@ -8,6 +8,11 @@ attribute: merged in one step, keeping every annotator's comment with its author
 labels), or `discuss` (with a comment; not settled). An article is settled when every
 item has a decision other than `discuss`. Every decision is saved at once and can be
 undone (`restore`, or `session.ReviewSession`).
+
+Relations are items too (`relation_items.compare_relations`): accepting one puts a gold
+relation between gold passages, its ends mapped to the gold passages their passages went
+into, or (where an end's passage item is not settled yet) that end's version accepted
+along with it, and undone with it.
 """
 
 from __future__ import annotations
@@ -26,7 +31,9 @@ from annotations.models import (
     DocumentLabels,
     GoldDocumentLabels,
     GoldPassage,
+    GoldRelation,
     Passage,
+    Relation,
     freeze_labels,
 )
 from annotations.review.compare import (
@@ -38,6 +45,7 @@ from annotations.review.compare import (
     compare_article,
     compare_documents,
 )
+from annotations.review.relation_items import RelationItem, compare_relations, is_relation_key
 from annotations.store import CatalogRow, Replaced, Store
 from annotations.text import plural
 
@@ -45,14 +53,22 @@ if TYPE_CHECKING:
     from annotations.schema import LabelSchema
 
 SETTLING = ("unanimous", "accept", "edit", "reject")
-ReviewItem = ComparisonItem | DocumentItem
+# The verdicts that put something into gold.
+INTO_GOLD = ("unanimous", "accept", "edit")
+ReviewItem = ComparisonItem | DocumentItem | RelationItem
+
+
+class ReviewError(ValueError):
+    """A verdict that cannot be given as asked (one line, for the status line)."""
 
 
 def item_key(item: ReviewItem) -> str:
     """A stable name for an item: its passage ids, sorted, joined (`document` for the
-    document item)."""
+    document item; `relation:` and the relation ids for a relation item)."""
     if isinstance(item, DocumentItem):
         return DOCUMENT_ITEM
+    if isinstance(item, RelationItem):
+        return item.key
     return ",".join(sorted(p.id for ps in item.passages.values() for p in ps))
 
 
@@ -69,11 +85,14 @@ class ArticleReview:
     items: tuple[ComparisonItem, ...]  # the passages', in article order
     decisions: dict[str, Decision]  # by item key
     document: DocumentItem | None = None  # the document labels', when anyone gave some
+    relations: tuple[RelationItem, ...] = ()  # the relations', in article order
+    gold_relations: frozenset[str] = frozenset()  # ids of the article's gold relations
 
     @property
     def all_items(self) -> tuple[ReviewItem, ...]:
-        """Every item: the document item first, then the passages'."""
-        return ((self.document,) if self.document is not None else ()) + self.items
+        """Every item: the document item first, then the passages', then the relations'."""
+        document: tuple[ReviewItem, ...] = (self.document,) if self.document is not None else ()
+        return document + self.items + self.relations
 
     @property
     def n_items(self) -> int:
@@ -90,7 +109,7 @@ class ArticleReview:
     @property
     def agreement(self) -> float | None:
         """Share of items on which all annotators fully agree; None with no items."""
-        return self.n_agreements / self.n_items if self.items else None
+        return self.n_agreements / self.n_items if self.items or self.relations else None
 
     def decision(self, item: ReviewItem) -> Decision | None:
         return self.decisions.get(item_key(item))
@@ -99,11 +118,19 @@ class ArticleReview:
     def open_items(self) -> list[ReviewItem]:
         """Items with no settling decision yet (the document's first, then in article
         order)."""
-        return [
-            item
-            for item in self.all_items
-            if (d := self.decision(item)) is None or d.verdict not in SETTLING
-        ]
+        return [item for item in self.all_items if not self._settled(item)]
+
+    def _settled(self, item: ReviewItem) -> bool:
+        decided = self.decision(item)
+        if decided is None or decided.verdict not in SETTLING:
+            return False
+        # A gold relation goes with its ends' gold passages: when a verdict on an end
+        # replaced that passage, the relation is to settle again.
+        return not (
+            isinstance(item, RelationItem)
+            and decided.verdict in INTO_GOLD
+            and decided.gold_id not in self.gold_relations
+        )
 
     @property
     def settled(self) -> bool:
@@ -139,11 +166,32 @@ def article_review(
         chosen = tuple(sorted({p.annotator for p in passages}))
         by_documents = tuple(sorted({*chosen, *(d.annotator for d in documents)}))
     items = tuple(compare_article(passages, chosen, schema)) if len(chosen) >= 2 else ()
+    relation_items: tuple[RelationItem, ...] = ()
+    if len(chosen) >= 2:
+        relations = [r for r in store.relations(article_id) if r.annotator != GOLD_ANNOTATOR]
+        if relations:
+            relation_items = tuple(compare_relations(relations, passages, chosen, schema))
     document = compare_documents(documents, by_documents, schema)
     if document is not None and len(chosen) < 2:
         chosen = by_documents
     decisions = {d.item: d for d in store.decisions(article_id)}
-    return ArticleReview(article_id, chosen, items, decisions, document)
+    gold_relations = (
+        frozenset(g.id for g in store.gold_relations(article_id)) if relation_items else frozenset()
+    )
+    return ArticleReview(
+        article_id, chosen, items, decisions, document, relation_items, gold_relations
+    )
+
+
+def relations_by_article(
+    store: Store, annotators: Sequence[str] | None = None, article_id: str | None = None
+) -> dict[str, list[Relation]]:
+    """The annotators' relations grouped by article, for agreement."""
+    grouped: dict[str, list[Relation]] = {}
+    for r in store.all_relations(annotators or None):
+        if r.annotator != GOLD_ANNOTATOR and (article_id is None or r.article_id == article_id):
+            grouped.setdefault(r.article_id, []).append(r)
+    return grouped
 
 
 def passages_by_article(
@@ -358,19 +406,23 @@ def _gold_document(
 
 def item_article(item: ReviewItem) -> str:
     """The article an item is in."""
-    if isinstance(item, DocumentItem):
+    if isinstance(item, DocumentItem | RelationItem):
         return item.article_id
     return item_passages(item)[0].article_id
 
 
 def agreed_words(items: Sequence[ReviewItem]) -> str:
-    """ "2 agreed passages and the document labels of 1 article": what a merge takes."""
+    """ "2 agreed passages, 1 agreed relation and the document labels of 1 article": what
+    a merge takes."""
     passages = sum(1 for i in items if isinstance(i, ComparisonItem))
-    documents = len(items) - passages
-    parts = [plural(passages, "agreed passage")] if passages or not documents else []
+    relations = sum(1 for i in items if isinstance(i, RelationItem))
+    documents = len(items) - passages - relations
+    parts = [plural(passages, "agreed passage")] if passages or not (documents or relations) else []
+    if relations:
+        parts.append(plural(relations, "agreed relation"))
     if documents:
         parts.append(f"the document labels of {plural(documents, 'article')}")
-    return " and ".join(parts)
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
 
 
 def unanimous_items(
@@ -385,11 +437,27 @@ def unanimous_items(
     out: list[ReviewItem] = []
     for article_id in ids:
         review = article_review(store, article_id, schema=schema)
-        out.extend(
+        pending = [
             item
             for item in review.all_items
             if item.kind == "agreement" and review.decision(item) is None
-        )
+        ]
+        if any(isinstance(item, RelationItem) for item in pending):
+            # A relation goes in when both its ends are (or go in with it) in gold.
+            in_gold = {s for g in store.gold_passages(article_id) for s in g.sources}
+            in_gold.update(
+                p.id
+                for item in pending
+                if isinstance(item, ComparisonItem)
+                for p in item_passages(item)
+            )
+            pending = [
+                item
+                for item in pending
+                if not isinstance(item, RelationItem)
+                or all(r.from_id in in_gold and r.to_id in in_gold for r in item.all_relations)
+            ]
+        out.extend(pending)
     return out
 
 
@@ -401,13 +469,21 @@ def merge_unanimous(
 ) -> int:
     """Put every undecided full agreement into the gold layer (`unanimous`), in one
     transaction; returns how many items were merged (passages, and articles' document
-    labels). Agreement covers the span and every reviewed attribute; the annotators'
-    comments all go into gold, each with its author."""
+    labels, and relations whose ends are in gold). Agreement covers the span and every
+    reviewed attribute; the annotators' comments all go into gold, each with its author."""
     schema = schema or bundled_schema()
     merged = 0
     with store.transaction():
         for item in unanimous_items(store, article_ids, schema):
-            if isinstance(item, DocumentItem):
+            if isinstance(item, RelationItem):
+                gold_relation = _gold_relation(
+                    store, item, item.all_relations[0], "unanimous", reviewer
+                )
+                store.add_gold_relation(gold_relation)
+                store.decide(
+                    Decision(item.article_id, item.key, "unanimous", reviewer, gold_relation.id)
+                )
+            elif isinstance(item, DocumentItem):
                 first_labels = next(d for d in item.labels.values() if d is not None)
                 gold_document = _gold_document(first_labels, item, "unanimous", reviewer, schema)
                 decide_document(
@@ -450,7 +526,18 @@ class DocumentReplaced:
     gold: GoldDocumentLabels | None
 
 
-Taken = Replaced | DocumentReplaced
+@dataclass(frozen=True)
+class RelationReplaced:
+    """A relation verdict taken back: the verdict and gold relation it had set, and the
+    verdicts on its ends' passage items given along with it (item key, what each
+    replaced), undone and redone with it."""
+
+    decision: Decision | None
+    gold: GoldRelation | None
+    ends: tuple[tuple[str, Replaced], ...] = ()
+
+
+Taken = Replaced | DocumentReplaced | RelationReplaced
 
 
 def _take_document(store: Store, article_id: str) -> DocumentReplaced:
@@ -503,15 +590,19 @@ def reject(store: Store, item: ReviewItem, reviewer: str, comment: str | None = 
     decision = Decision(item_article(item), item_key(item), "reject", reviewer, comment=comment)
     if isinstance(item, DocumentItem):
         return decide_document(store, decision)
+    if isinstance(item, RelationItem):
+        return decide_relation(store, decision)
     return store.decide(decision)
 
 
 def discuss(store: Store, item: ReviewItem, reviewer: str, comment: str) -> Taken:
     """Mark for discussion: the comment goes on every passage of the item too (a document
-    item keeps it on the verdict)."""
+    or relation item keeps it on the verdict)."""
     decision = Decision(item_article(item), item_key(item), "discuss", reviewer, comment=comment)
     if isinstance(item, DocumentItem):
         return decide_document(store, decision)
+    if isinstance(item, RelationItem):
+        return decide_relation(store, decision)
     with store.transaction():
         previous = store.decide(decision)
         for p in item_passages(item):
@@ -522,6 +613,9 @@ def discuss(store: Store, item: ReviewItem, reviewer: str, comment: str) -> Take
 def restore(store: Store, article_id: str, item: str, replaced: Taken) -> Taken:
     """Undo a decision: put back what it replaced (a verdict and its gold labels, or
     nothing). Returns what the undo took away, so it can be redone the same way."""
+    if is_relation_key(item):
+        assert isinstance(replaced, RelationReplaced)
+        return _restore_relation(store, article_id, item, replaced)
     if item == DOCUMENT_ITEM:
         assert isinstance(replaced, DocumentReplaced)
         with store.transaction():
@@ -530,11 +624,140 @@ def restore(store: Store, article_id: str, item: str, replaced: Taken) -> Taken:
                 decide_document(store, replaced.decision, replaced.gold)
         return current
     assert isinstance(replaced, Replaced)
+    return _restore_passage(store, article_id, item, replaced)
+
+
+def _take_relation(store: Store, article_id: str, key: str) -> RelationReplaced:
+    """Remove a relation item's verdict and its gold relation; returns what was removed."""
+    with store.transaction():
+        previous = store.decision(article_id, key)
+        gold = None
+        if previous is not None:
+            if previous.gold_id:
+                found = [g for g in store.gold_relations(article_id) if g.id == previous.gold_id]
+                if found:
+                    gold = found[0]
+                    store.delete_gold_relation(gold.id)
+            store.undo_decision(article_id, key)
+    return RelationReplaced(previous, gold)
+
+
+def decide_relation(store: Store, decision: Decision) -> RelationReplaced:
+    """Save a verdict that puts nothing into gold (reject, discuss) on a relation item,
+    replacing an earlier one and its gold relation. Returns what it replaced."""
+    with store.transaction():
+        replaced = _take_relation(store, decision.article_id, decision.item)
+        store.decide(decision)
+    return replaced
+
+
+def _gold_of(store: Store, article_id: str, passage_id: str) -> str | None:
+    """The gold passage an annotator's passage went into (by its sources), if any."""
+    for g in store.gold_passages(article_id):
+        if passage_id in g.sources:
+            return g.id
+    return None
+
+
+def _gold_relation(
+    store: Store, item: RelationItem, relation: Relation, origin: str, reviewer: str
+) -> GoldRelation:
+    """A gold relation from one annotator's, between the gold passages of its ends."""
+    ends = []
+    for passage_id in (relation.from_id, relation.to_id):
+        gold_id = _gold_of(store, item.article_id, passage_id)
+        if gold_id is None:
+            raise ReviewError("an end of the relation is not in gold")
+        ends.append(gold_id)
+    stamp = now_iso()
+    return GoldRelation(
+        id=str(uuid.uuid4()),
+        article_id=item.article_id,
+        type=relation.type,
+        from_id=ends[0],
+        to_id=ends[1],
+        labels=relation.labels,
+        origin=origin,
+        sources=tuple(sorted(r.id for r in item.all_relations)),
+        adjudicator=reviewer,
+        created_at=stamp,
+        updated_at=stamp,
+    )
+
+
+def _end_into_gold(
+    store: Store, item: RelationItem, passage: Passage, reviewer: str, schema: LabelSchema
+) -> tuple[str, Replaced] | None:
+    """Put a relation's end into gold unless its passage is there already: accept that
+    passage's version of its passage item. Returns (item key, what it replaced), or None
+    when nothing was decided. ReviewError when a reviewer rejected that passage item."""
+    if _gold_of(store, item.article_id, passage.id) is not None:
+        return None
+    review = article_review(store, item.article_id, tuple(item.relations), schema)
+    found = next(
+        (i for i in review.items if any(p.id == passage.id for p in item_passages(i))), None
+    )
+    words = f"«{_clip(passage.text)}»"
+    if found is None:
+        raise ReviewError(f"the relation's end {words} is not a passage of this review")
+    decided = review.decision(found)
+    if decided is not None and decided.verdict == "reject":
+        raise ReviewError(f"the relation's end {words} was rejected: accept a version of it first")
+    return item_key(found), accept(store, found, passage, reviewer, schema=schema)
+
+
+def _clip(text: str, width: int = 24) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def accept_relation(
+    store: Store,
+    item: RelationItem,
+    relation: Relation,
+    reviewer: str,
+    schema: LabelSchema | None = None,
+) -> RelationReplaced:
+    """Accept one annotator's relation into gold with its ends: each end maps to the gold
+    passage its passage went into, or that passage's version is accepted now (in the same
+    transaction, undone with it). Returns what it replaced, for undo; ReviewError (saving
+    nothing) when an end's passage item was rejected."""
+    schema = schema or bundled_schema()
+    with store.transaction():
+        taken = _take_relation(store, item.article_id, item.key)
+        ends = tuple(
+            decided
+            for passage in (item.source_of(relation), item.target_of(relation))
+            if (decided := _end_into_gold(store, item, passage, reviewer, schema)) is not None
+        )
+        gold = _gold_relation(store, item, relation, "adjudicated", reviewer)
+        store.add_gold_relation(gold)
+        store.decide(Decision(item.article_id, item.key, "accept", reviewer, gold.id))
+    return RelationReplaced(taken.decision, taken.gold, ends)
+
+
+def _restore_passage(store: Store, article_id: str, item: str, replaced: Replaced) -> Replaced:
+    """Put a passage item's verdict back as it was; returns what that took away."""
     with store.transaction():
         taken = store.undo_decision(article_id, item)
         if replaced.decision is not None:
             store.decide(replaced.decision, replaced.gold)
     return taken
+
+
+def _restore_relation(
+    store: Store, article_id: str, key: str, replaced: RelationReplaced
+) -> RelationReplaced:
+    with store.transaction():
+        taken = _take_relation(store, article_id, key)
+        ends = tuple(
+            (end, _restore_passage(store, article_id, end, before)) for end, before in replaced.ends
+        )
+        if replaced.decision is not None:
+            if replaced.gold is not None:
+                store.add_gold_relation(replaced.gold)
+            store.decide(replaced.decision)
+    return RelationReplaced(taken.decision, taken.gold, ends)
 
 
 @dataclass(frozen=True)
@@ -564,6 +787,8 @@ def my_reviews(store: Store, annotator: str) -> list[MyReview]:
     out: list[MyReview] = []
     decided: dict[str, Decision] = {}
     for d in store.decisions():
+        if is_relation_key(d.item) or d.item == DOCUMENT_ITEM:
+            continue  # keys of passage ids only
         for passage_id in d.item.split(","):
             decided[passage_id] = d
     commented = store.commented_passage_ids()

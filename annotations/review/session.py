@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from annotations.history import History
-from annotations.models import Passage
+from annotations.models import Passage, Relation
 from annotations.review.compare import ComparisonItem, DocumentItem
 from annotations.review.queue import (
     ArticleReview,
@@ -20,6 +20,7 @@ from annotations.review.queue import (
     Taken,
     accept,
     accept_document,
+    accept_relation,
     article_review,
     discuss,
     item_key,
@@ -27,6 +28,7 @@ from annotations.review.queue import (
     reject,
     unanimous_items,
 )
+from annotations.review.relation_items import RelationItem
 from annotations.store import Store
 
 if TYPE_CHECKING:
@@ -72,6 +74,12 @@ class ReviewSession:
     ) -> None:
         """Accept an annotator's document labels into gold (edited by `changes`)."""
         replaced = accept_document(self.store, item, annotator, self.reviewer, changes, self.schema)
+        self._record(item, replaced)
+
+    def accept_relation(self, item: RelationItem, relation: Relation) -> None:
+        """Accept an annotator's relation into gold, with its ends (see
+        `queue.accept_relation`); one undo takes back all of it."""
+        replaced = accept_relation(self.store, item, relation, self.reviewer, self.schema)
         self._record(item, replaced)
 
     def reject(self, item: ReviewItem) -> None:

@@ -18,6 +18,7 @@ from annotations.search.index import QueryTerm, parse_query
 from annotations.search.normalize import normalize, normalize_text
 
 if TYPE_CHECKING:
+    from annotations.schema import Actor, LabelSchema
     from annotations.store import Store
 
 __all__ = ["PassageHit", "search_passages"]
@@ -62,6 +63,8 @@ def search_passages(
     limit: int = 50,
     offset: int = 0,
     prefix_last: bool = True,
+    related_to: Sequence[Actor] | None = None,
+    schema: LabelSchema | None = None,
 ) -> list[PassageHit]:
     """Passages with these labels whose quoted text or note has every word of `query`.
 
@@ -71,8 +74,10 @@ def search_passages(
     (`annotations.search.parse_query`: words, "phrases", the last word a prefix while
     typed unless `prefix_last` is false); each term must be in the quote or in the note.
     An empty query matches every passage with the labels; a query with no words at all
-    (punctuation only) matches none. Passages come in article import order, then by
-    offset. `limit` and `offset` page through the matches.
+    (punctuation only) matches none. `related_to` keeps the contents attributed to one
+    of these actors (`annotations.search.related`; `schema` gives the kinds and frames,
+    default the bundled one). Passages come in article import order, then by offset.
+    `limit` and `offset` page through the matches.
     """
     if limit <= 0:
         return []
@@ -86,17 +91,33 @@ def search_passages(
     ]
     filters.extend(labels)
     offset = max(0, offset)
-    if not terms:  # the labels alone: SQLite pages
+    related: set[str] | None = None
+    if related_to is not None:
+        from annotations.schema import default_schema
+        from annotations.search.related import related_passage_ids
+
+        related = related_passage_ids(
+            store,
+            schema or default_schema(),
+            related_to,
+            annotator=annotator,
+            article_id=article_id,
+        )
+        if not related:
+            return []
+    if not terms and related is None:  # the labels alone: SQLite pages
         rows = store.search_passage_rows(filters, annotator, article_id, limit, offset)
         return [PassageHit(passage, title) for passage, title in rows]
 
     patterns = _term_patterns(terms)
-    matcher = _any_term(terms)
+    matcher = _any_term(terms) if terms else None
     hits: list[PassageHit] = []
     skipped = 0
     found = store.search_passage_rows(filters, annotator, article_id)
     try:
         for passage, title in found:
+            if related is not None and passage.id not in related:
+                continue
             quote = normalize_text(passage.text or "")
             note = normalize_text(passage.note or "")
             if not all(p.search(quote) or p.search(note) for p in patterns):
@@ -108,8 +129,8 @@ def search_passages(
                 PassageHit(
                     passage,
                     title,
-                    text_spans=_spans(matcher, passage.text or ""),
-                    note_spans=_spans(matcher, passage.note or ""),
+                    text_spans=_spans(matcher, passage.text or "") if matcher else (),
+                    note_spans=_spans(matcher, passage.note or "") if matcher else (),
                 )
             )
             if len(hits) >= limit:

@@ -60,7 +60,9 @@ class StoredSuggestion:
     created_at: str
 
 
-def suggestion_id(article_id: str, start: int, end: int, labels: str, annotator: str | None) -> str:
+def suggestion_id_of(
+    article_id: str, start: int, end: int, labels: str, annotator: str | None
+) -> str:
     """The id of a suggestion: the same offer to the same person is the same row."""
     key = "\x1f".join((article_id, str(start), str(end), labels, annotator or ""))
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
@@ -83,7 +85,7 @@ class SuggestionQueries(ArticleQueries, PassageQueries):
             labels = labels_json(s.labels)
             rows.append(
                 (
-                    suggestion_id(s.article_id, s.start, s.end, labels, annotator),
+                    suggestion_id_of(s.article_id, s.start, s.end, labels, annotator),
                     s.article_id,
                     s.start,
                     s.end,
@@ -140,6 +142,27 @@ class SuggestionQueries(ArticleQueries, PassageQueries):
         params = (article_id, annotator, annotator, annotator)
         return [_row(r) for r in self.conn.execute(sql, params)]
 
+    def articles_with_open_suggestions(self, annotators: Sequence[str]) -> list[str]:
+        """The articles with an open suggestion made for one of `annotators` or for
+        everyone, by id."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT article_id FROM suggestions WHERE status = 'open'"
+            " AND (annotator IS NULL OR annotator IN (SELECT value FROM json_each(?)))"
+            " ORDER BY article_id",
+            (_json_list(annotators),),
+        )
+        return [r[0] for r in rows]
+
+    def suggested_by(self) -> dict[str, str]:
+        """Passage id -> the suggester it was accepted from, for the passages that still
+        exist (as their audit row names it; read from the accepted suggestions, which
+        are far fewer rows than the audit)."""
+        rows = self.conn.execute(
+            "SELECT s.passage_id, s.source FROM suggestions s"
+            " JOIN passages p ON p.id = s.passage_id WHERE s.status = 'accepted'"
+        )
+        return {r[0]: r[1] for r in rows}
+
     def suggestion_counts(self) -> dict[tuple[str, str], int]:
         """(source, status) -> how many."""
         rows = self.conn.execute("SELECT source, status, count(*) FROM suggestions GROUP BY 1, 2")
@@ -168,7 +191,7 @@ class SuggestionQueries(ArticleQueries, PassageQueries):
 
     def _own_copy(self, found: StoredSuggestion, annotator: str) -> str:
         labels = labels_json(found.labels)
-        own_id = suggestion_id(found.article_id, found.start, found.end, labels, annotator)
+        own_id = suggestion_id_of(found.article_id, found.start, found.end, labels, annotator)
         self.conn.execute(
             'INSERT INTO suggestions (id, article_id, start, "end", text, labels, source, score,'
             " reason, annotator, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -201,32 +224,118 @@ class SuggestionQueries(ArticleQueries, PassageQueries):
         row (`suggested_by`: the suggestion's source) and the suggestion marked accepted.
         Refused when the article's text no longer holds the suggested text there."""
         with self.transaction():
-            mine = self._decide(suggestion_id, annotator, "accepted")
-            texts = self.article_texts([mine.article_id])
-            actual = texts.get(mine.article_id, "")[mine.start : mine.end]
-            if actual != mine.text:
-                raise StoreError(
-                    f"suggestion {suggestion_id}: the article no longer has its text there"
-                )
-            stamp = now_iso()
-            passage = Passage(
-                id=str(uuid.uuid4()),
-                article_id=mine.article_id,
-                start=mine.start,
-                end=mine.end,
-                text=mine.text,
-                annotator=annotator,
-                labels=mine.labels,
-                schema_name=schema_name,
-                schema_version=schema_version,
-                created_at=stamp,
-                updated_at=stamp,
+            return self._accept(suggestion_id, annotator, schema_name, schema_version)
+
+    def accept_suggestions(
+        self,
+        suggestion_ids: Sequence[str],
+        annotator: str,
+        *,
+        schema_name: str = "",
+        schema_version: str = "",
+    ) -> list[tuple[str, Passage]]:
+        """Accept several suggestions in one transaction (all or none), in the order
+        given; one on a span `annotator` already has a passage at (one just accepted
+        included: two sources may offer the same words with different labels) is left
+        open, and one `annotator` has decided on meanwhile (another terminal) is left as
+        it is. Returns (suggestion id, passage) for each accepted."""
+        accepted = []
+        with self.transaction():
+            for sid in suggestion_ids:
+                found = self.suggestion(sid)
+                if found is None or self._has_passage_at(found, annotator):
+                    continue
+                own = self.suggestion(self._own_id(sid, annotator))
+                if own is not None and own.status != "open":
+                    continue
+                passage = self._accept(sid, annotator, schema_name, schema_version)
+                accepted.append((sid, passage))
+        return accepted
+
+    def _has_passage_at(self, s: StoredSuggestion, annotator: str) -> bool:
+        row = self.conn.execute(
+            'SELECT 1 FROM passages WHERE article_id = ? AND annotator = ? AND start = ? AND "end" = ?',
+            (s.article_id, annotator, s.start, s.end),
+        ).fetchone()
+        return row is not None
+
+    def _accept(
+        self, suggestion_id: str, annotator: str, schema_name: str, schema_version: str
+    ) -> Passage:
+        mine = self._decide(suggestion_id, annotator, "accepted")
+        texts = self.article_texts([mine.article_id])
+        actual = texts.get(mine.article_id, "")[mine.start : mine.end]
+        if actual != mine.text:
+            raise StoreError(
+                f"suggestion {suggestion_id}: the article no longer has its text there"
             )
-            self.add_passage(passage, suggested_by=mine.source)
-            self.conn.execute(
-                "UPDATE suggestions SET passage_id = ? WHERE id = ?", (passage.id, mine.id)
-            )
+        stamp = now_iso()
+        passage = Passage(
+            id=str(uuid.uuid4()),
+            article_id=mine.article_id,
+            start=mine.start,
+            end=mine.end,
+            text=mine.text,
+            annotator=annotator,
+            labels=mine.labels,
+            schema_name=schema_name,
+            schema_version=schema_version,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+        self.add_passage(passage, suggested_by=mine.source)
+        self.conn.execute(
+            "UPDATE suggestions SET passage_id = ? WHERE id = ?", (passage.id, mine.id)
+        )
         return passage
+
+    def _own_id(self, suggestion_id: str, annotator: str) -> str:
+        """The row holding `annotator`'s decision on a suggestion (a copy of its own for
+        one made for everyone)."""
+        found = self.suggestion(suggestion_id)
+        if found is None:
+            raise StoreError(f"suggestion {suggestion_id} does not exist")
+        if found.annotator is not None:
+            return found.id
+        labels = labels_json(found.labels)
+        return suggestion_id_of(found.article_id, found.start, found.end, labels, annotator)
+
+    def reopen_suggestion(
+        self, suggestion_id: str, annotator: str, *, action: str = "undo"
+    ) -> None:
+        """Take back `annotator`'s decision on a suggestion (undo): it is offered again,
+        and the passage an accept made is deleted (audited as `action`)."""
+        with self.transaction():
+            own = self.suggestion(self._own_id(suggestion_id, annotator))
+            if own is None or own.status == "open":
+                raise StoreError(f"suggestion {suggestion_id} is not decided")
+            if own.passage_id is not None and self.passage(own.passage_id) is not None:
+                self.delete_passage(own.passage_id, by=annotator, action=action)
+            self.conn.execute(
+                "UPDATE suggestions SET status = 'open', passage_id = NULL, decided_at = NULL"
+                " WHERE id = ?",
+                (own.id,),
+            )
+
+    def redecide_suggestion(
+        self,
+        suggestion_id: str,
+        annotator: str,
+        passage: Passage | None,
+        *,
+        action: str = "redo",
+    ) -> None:
+        """Make a decision again (redo): accepted with this very passage, or rejected
+        (`passage` None)."""
+        with self.transaction():
+            mine = self._decide(
+                suggestion_id, annotator, "rejected" if passage is None else "accepted"
+            )
+            if passage is not None:
+                self.add_passage(passage, by=annotator, action=action, suggested_by=mine.source)
+                self.conn.execute(
+                    "UPDATE suggestions SET passage_id = ? WHERE id = ?", (passage.id, mine.id)
+                )
 
     def reject_suggestion(self, suggestion_id: str, annotator: str) -> None:
         """Reject a suggestion for `annotator`: never offered to them again (the same

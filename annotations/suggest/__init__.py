@@ -76,12 +76,13 @@ class Suggesters:
         wanted = set(sources)
         words = Words(article.text)
         found: list[Suggestion] = []
-        mentions = [m for m, _ in actor_mentions(words, self.gazetteer, self.lexicon)]
+        named = actor_mentions(words, self.gazetteer, self.lexicon)
+        mentions = [m for m, _ in named]
         if wanted & {"actors", "gold"}:
             found += [
                 s
                 for s in suggest_actors(
-                    article.id, words, self.schema, self.gazetteer, self.lexicon
+                    article.id, words, self.schema, self.gazetteer, self.lexicon, named
                 )
                 if s.source in wanted
             ]

@@ -171,14 +171,18 @@ def suggest_actors(
     schema: LabelSchema,
     gazetteer: Gazetteer,
     lexicon: Lexicon,
+    mentions: Sequence[tuple[Mention, str]] | None = None,
 ) -> list[Suggestion]:
-    """Actor suggestions (sources "actors" and "gold") for one article."""
+    """Actor suggestions (sources "actors" and "gold") for one article; `mentions`:
+    what `actor_mentions` found on it already."""
     target = actor_attribute(schema)
     if target is None:
         return []
     attr_id, multiple = target
     out: list[Suggestion] = []
-    for mention, reason in actor_mentions(words, gazetteer, lexicon):
+    if mentions is None:
+        mentions = actor_mentions(words, gazetteer, lexicon)
+    for mention, reason in mentions:
         value = [mention.name.actor_id] if multiple else mention.name.actor_id
         span = words.span(mention.first, mention.last, mention.skip)
         out.append(

@@ -4,7 +4,6 @@ Arabic clitics and sentences: what every built-in suggester matches on."""
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator
 from functools import cached_property
 
 from annotations.search.normalize import Normalized, normalize, tokenize
@@ -17,18 +16,34 @@ _SENTENCE_ENDS = frozenset(".؟!؛?\n\r\u2029")
 _MIN_STEM = 2
 
 
-def stems(word: str, prefixes: tuple[str, ...] = PROCLITICS) -> Iterator[tuple[int, str]]:
+def stems(word: str, prefixes: tuple[str, ...] = PROCLITICS) -> tuple[tuple[int, str], ...]:
     """(characters to leave out, the word without its clitics) for each way `word` may
     be a clitic-prefixed form: وداعش → (1, داعش). ل + ال is written لل (للقاعدة): the
     name is القاعدة, and the span keeps the ل that swallowed its alef (وللقاعدة → (1,
     القاعدة), the span للقاعدة), so it reads as a word. The word itself comes first."""
+    if len(_STEMS) > _STEMS_KEPT:  # a corpus has few distinct words; a bound all the same
+        _STEMS.clear()
+    key = (word, prefixes)
+    found = _STEMS.get(key)
+    if found is None:
+        found = _STEMS[key] = tuple(_stems(word, prefixes))
+    return found
+
+
+_STEMS: dict[tuple[str, tuple[str, ...]], tuple[tuple[int, str], ...]] = {}
+_STEMS_KEPT = 200_000
+
+
+def _stems(word: str, prefixes: tuple[str, ...]) -> list[tuple[int, str]]:
+    out = []
     for prefix in prefixes:
         if not word.startswith(prefix) or len(word) - len(prefix) < _MIN_STEM:
             continue
         stem = word[len(prefix) :]
-        yield len(prefix), stem
+        out.append((len(prefix), stem))
         if prefix.endswith("ل") and stem.startswith("ل") and not stem.startswith("ال"):
-            yield len(prefix) - 1, "ا" + stem
+            out.append((len(prefix) - 1, "ا" + stem))
+    return out
 
 
 class Words:
@@ -41,6 +56,7 @@ class Words:
         self.norm: Normalized = normalize(text)
         self.bounds = tokenize(self.norm.text)
         self.words = [self.norm.text[s:e] for s, e in self.bounds]
+        self._ends: dict[int, int] = {}  # word -> its stored end, as at_offset needs them
 
     def __len__(self) -> int:
         return len(self.words)
@@ -64,9 +80,12 @@ class Words:
         """The sentence number of every word: a new one after . ؟ ! ؛ ? or a line end."""
         numbers: list[int] = []
         current = 0
-        for i in range(len(self.words)):
+        text, bounds = self.norm.text, self.bounds
+        for i in range(len(bounds)):
             numbers.append(current)
-            if any(c in _SENTENCE_ENDS for c in self.gap(i)):
+            if i + 1 < len(bounds) and not _SENTENCE_ENDS.isdisjoint(
+                text[bounds[i][1] : bounds[i + 1][0]]
+            ):
                 current += 1
         return numbers
 
@@ -75,10 +94,13 @@ class Words:
         characters of word i; the harakat on the last letter stay inside."""
         return self.norm.span_to_original(self.bounds[i][0] + skip, self.bounds[j][1])
 
-    @cached_property
-    def _ends(self) -> list[int]:
-        return [self.span(i, i)[1] for i in range(len(self.bounds))]
-
     def at_offset(self, offset: int) -> int:
         """The index of the first word that ends after stored offset `offset`."""
-        return bisect_right(self._ends, offset)
+        # Word ends only grow: a binary search maps a few words back, not all of them.
+        return bisect_right(range(len(self.bounds)), offset, key=self._end)
+
+    def _end(self, i: int) -> int:
+        found = self._ends.get(i)
+        if found is None:
+            found = self._ends[i] = self.span(i, i)[1]
+        return found

@@ -323,7 +323,11 @@ def test_labelstudio_json_export(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
     code, _, err = run(db, "import-annotations", "--format", "labelstudio", str(path))
     assert code == 0, err
-    assert "1 relation not imported" in err
+    # The arrow between two contents has no label: the one type linking them (part_of).
+    with Store(db) as store:
+        assert [(r.type, r.annotator) for r in store.all_relations()] == [
+            ("part_of", "labelstudio-user-3")
+        ]
     rows = passages(db)
     start = text.index("Google")
     assert {(r[1], r[2], r[3], r[4], r[6], r[8]) for r in rows} == {
@@ -534,7 +538,8 @@ def test_brat_collection(tmp_path: Path) -> None:
         f"T2\tprediction {b} {b + 7}\tالاتفاق\n"
         "A1\tActor T1 iraqi_government\n"
         "#1\tAnnotatorNotes T2\tقال المتحدث\n"
-        "R1\tCause Arg1:T1 Arg2:T2\n",
+        "R1\tpart_of Arg1:T2 Arg2:T1\n"
+        "E1\tAttack:T1 Target:T2\n",
         encoding="utf-8",
     )
     db = tmp_path / "t.db"
@@ -542,7 +547,12 @@ def test_brat_collection(tmp_path: Path) -> None:
         db, "import-annotations", "--format", "brat", "--annotator", "huda", str(folder)
     )
     assert code == 0, err
-    assert "1 relation not imported" in err
+    assert "1 event not imported" in err
+    with Store(db) as store:
+        ((rel),) = list(store.all_relations())
+        ends = store.passage(rel.from_id), store.passage(rel.to_id)
+        assert rel.type == "part_of"
+        assert [(e.start, e.annotator) for e in ends if e is not None] == [(b, "huda"), (a, "huda")]
     assert {(r[1], r[2], r[3], r[5], r[6], r[8], r[9]) for r in passages(db)} == {
         ("huda", a, a + 6, "iraqi_government", "critical", None, None),
         ("huda", b, b + 7, None, None, "prediction", "قال المتحدث"),

@@ -65,9 +65,12 @@ def test_export_writes_tasks_in_code_points_and_the_config(db: Path, tmp_path: P
     assert TEXT[value["start"] : value["end"]] == value["text"]
     root = ET.fromstring(config.read_text(encoding="utf-8"))
     (labels,) = root.iter("Labels")
+    # The stances, then the kinds whose passages have no stance (labelled by kind).
+    kinds = [k for k in default_schema().kinds if "stance" not in k.attribute_ids]
     assert [(e.get("alias"), e.get("value")) for e in labels] == [
         (v.id, f"{v.label_ar} · {v.label_en}") for v in default_schema().stances
-    ]
+    ] + [(k.id, f"{k.label_ar} · {k.label_en}") for k in kinds]
+    assert [k.id for k in kinds] == ["source", "cue"]
     (actors,) = [e for e in root.iter("Choices") if e.get("name") == "actor"]
     assert [e.get("alias") for e in actors] == [a.id for a in default_schema().actors]
 

@@ -292,3 +292,116 @@ def test_label_studio_accepts_the_config_of_a_larger_schema(
     config = server.api("GET", f"/api/projects/{project}")["parsed_label_config"]
     names = set(config)  # the controls Label Studio read, by name
     assert {"label", "certainty", "document_overall_stance", "note"} <= names
+
+
+# --------------------------------------------------------------------------- relations
+
+FRAME_ARTICLE = "ls-frame"
+FRAME_PASSAGES = (
+    ("cue", "قال", "cue", {}),
+    ("src", "المتحدث", "source", {"actor": "iraqi_government"}),
+    (
+        "c1",
+        "العائلة 👨\u200d👩\u200d👧 شاهدت الحكومة العراقية",
+        "",
+        {"claim_type": "factual_report"},
+    ),
+    ("c2", "ترفض الاتفاق 👍🏽 الجديد", "", {"stance": "critical"}),
+)
+FRAME_RELATIONS = (
+    ("r1", "said_by", "c1", "src", {"quote": "indirect", "polarity": "affirmed"}),
+    ("r2", "cue", "c1", "cue", {}),
+    ("r3", "part_of", "c2", "c1", {}),
+)
+
+
+def frame_relations(db: Path) -> set[tuple[Any, ...]]:
+    """The relations of a database as a user sees them: type, both ends, labels."""
+    store = Store(db)
+    try:
+        by_id = {p.id: p for p in store.passages(FRAME_ARTICLE)}
+        return {
+            (
+                r.annotator,
+                r.type,
+                *((e.start, e.end, e.text, e.kind) for e in (by_id[r.from_id], by_id[r.to_id])),
+                tuple(sorted(r.labels.items())),
+            )
+            for r in store.relations(FRAME_ARTICLE)
+        }
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def exported_frame(work: Path) -> tuple[Path, Path]:
+    """An attribution frame (a content in two pieces, its source and its cue) by salma,
+    with `hashiya export --format labelstudio`: the database and the tasks file."""
+    from annotations.models import Relation
+
+    db = work / "frame.db"
+    article = work / "frame.jsonl"
+    line = {"id": FRAME_ARTICLE, "title": "إطار", "source": "اختبار", "text": TEXT}
+    article.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    hashiya(db, "import", str(article))
+    store = Store(db)
+    try:
+        for pid, phrase, kind, labels in FRAME_PASSAGES:
+            start = TEXT.index(phrase)
+            store.add_passage(
+                Passage(
+                    pid, FRAME_ARTICLE, start, start + len(phrase), phrase, "salma", labels,
+                    schema_name="news", schema_version="1.0", created_at=STAMP,
+                    updated_at=STAMP, kind=kind,
+                )
+            )  # fmt: skip
+        for rid, rtype, source, target, labels in FRAME_RELATIONS:
+            relation = Relation(rid, FRAME_ARTICLE, "salma", rtype, source, target, labels)
+            store.add_relation(relation, by="salma")
+    finally:
+        store.close()
+    out = work / "tasks-frame.json"
+    hashiya(db, "export", "--format", "labelstudio", "-o", str(out))
+    return db, out
+
+
+def test_label_studio_keeps_relations(
+    exported_frame: tuple[Path, Path],
+    server: LabelStudioServer,
+    page: LabelStudioPage,
+    work: Path,
+) -> None:
+    """Label Studio takes the relation results and the `<Relations>` of the config, draws
+    the regions, gives the relations back in its export, and that export imports into a
+    new Hashiya database as the same relations between the same passages."""
+    db, tasks_file = exported_frame
+    config = tasks_file.with_suffix(".labelstudio.xml").read_text(encoding="utf-8")
+    assert "<Relations" in config
+    project = server.api(
+        "POST", "/api/projects", {"title": "hashiya frame", "label_config": config}
+    )
+    tasks = json.loads(tasks_file.read_text(encoding="utf-8"))
+    report = server.api("POST", f"/api/projects/{project['id']}/import", tasks)
+    assert report["task_count"] == 1 and report["annotation_count"] == 1
+    (task,) = export(server, project["id"])
+    (annotation,) = task["annotations"]
+    links = {
+        (r["from_id"], r["to_id"], r["direction"], tuple(r.get("labels", ())))
+        for r in annotation["result"]
+        if r["type"] == "relation"
+    }
+    assert links == {
+        ("c1", "src", "right", ("said_by", "quote:indirect", "polarity:affirmed")),
+        ("c1", "cue", "right", ("cue",)),
+        ("c2", "c1", "right", ("part_of",)),
+    }
+    # The front end loads the annotation with its relations and draws every region.
+    drawn = page.open_task(project["id"], task["id"], annotation["id"], regions=4)
+    assert sorted(drawn) == sorted(phrase for _, phrase, _, _ in FRAME_PASSAGES)
+    # Label Studio's export, back into a new Hashiya database: the same frame.
+    back = work / "frame-from-label-studio.json"
+    back.write_text(json.dumps([task], ensure_ascii=False), encoding="utf-8")
+    fresh = work / "frame-back.db"
+    hashiya(fresh, "import-annotations", "--format", "labelstudio", str(back))
+    assert frame_relations(fresh) == frame_relations(db)
+    assert len(frame_relations(fresh)) == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -44,6 +45,13 @@ class Tmux:
     def screen(self) -> list[str]:
         return self._tmux("capture-pane", "-p", "-t", self.name).split("\n")
 
+    def styled_screen(self) -> list[list[tuple[str, frozenset[str]]]]:
+        """The pane's rows as (character, attributes) cells: the SGR attributes in
+        force where it is drawn ("dim", "underline", "bold", "reverse", "italic", and
+        the foreground colour as "fg=5;n" or "fg=2;r;g;b")."""
+        raw = self._tmux("capture-pane", "-p", "-e", "-t", self.name).split("\n")
+        return [_styled_cells(line) for line in raw]
+
     def wait_for(self, found: Callable[[list[str]], bool], timeout: float = 90.0) -> list[str]:
         """Capture the pane until `found(lines)`; the timeout only stops a hung test
         (a busy machine may take long to start Python)."""
@@ -84,6 +92,63 @@ class Tmux:
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+
+
+_SGR = re.compile(r"\x1b\[([0-9;:]*)m")
+_ATTRIBUTES = {"1": "bold", "2": "dim", "3": "italic", "4": "underline", "7": "reverse"}
+_ENDS = {"21": ("bold", "dim"), "22": ("bold", "dim"), "23": ("italic",), "24": ("underline",)}
+_ENDS["27"] = ("reverse",)
+
+
+def _styled_cells(line: str) -> list[tuple[str, frozenset[str]]]:
+    cells: list[tuple[str, frozenset[str]]] = []
+    on: set[str] = set()
+    at = 0
+    for match in _SGR.finditer(line):
+        cells.extend((ch, frozenset(on)) for ch in line[at : match.start()])
+        at = match.end()
+        codes = match.group(1).split(";") if match.group(1) else ["0"]
+        k = 0
+        while k < len(codes):
+            code = codes[k].split(":")[0]  # 4:3 (curly) is an underline too
+            if code in ("38", "48", "58"):  # a colour: 5;n or 2;r;g;b follow
+                width = 3 if k + 1 < len(codes) and codes[k + 1] == "5" else 5
+                if code == "38":
+                    on.difference_update({a for a in on if a.startswith("fg=")})
+                    on.add("fg=" + ";".join(codes[k + 1 : k + width]))
+                k += width
+                continue
+            if code == "39":
+                on.difference_update({a for a in on if a.startswith("fg=")})
+            if code in ("0", ""):
+                on.clear()
+            elif code in _ATTRIBUTES:
+                on.add(_ATTRIBUTES[code])
+            elif code in _ENDS:
+                on.difference_update(_ENDS[code])
+            k += 1
+    cells.extend((ch, frozenset(on)) for ch in line[at:])
+    return cells
+
+
+def brightness(attributes: frozenset[str]) -> float:
+    """How light a cell's foreground colour is (0 black .. 255 white); -1 when the
+    terminal's default colour is used."""
+    colour = next((a[3:] for a in attributes if a.startswith("fg=")), None)
+    if colour is None:
+        return -1.0
+    parts = [int(x) for x in colour.split(";")]
+    if parts[0] == 2:
+        r, g, b = parts[1:4]
+    elif parts[1] >= 232:  # the grey ramp
+        r = g = b = 8 + 10 * (parts[1] - 232)
+    elif parts[1] >= 16:  # the 6x6x6 cube
+        steps = (0, 95, 135, 175, 215, 255)
+        n = parts[1] - 16
+        r, g, b = steps[n // 36], steps[n // 6 % 6], steps[n % 6]
+    else:  # the 16 system colours: light ones from 8 on
+        r = g = b = 192 if parts[1] >= 8 or parts[1] == 7 else 96
+    return 0.299 * r + 0.587 * g + 0.114 * b
 
 
 def _alive(pid: int) -> bool:

@@ -121,6 +121,12 @@ from tui.cli.main import (
     "--include-unresolved", is_flag=True, help="With --layer gold: articles not yet settled too."
 )
 @click.option(
+    "--include-suggestions",
+    is_flag=True,
+    help="--format native: each line also holds the open suggestions offered to its"
+    ' annotator, flagged ("suggested": true, "suggested_by": the suggester).',
+)
+@click.option(
     "--offsets",
     type=click.Choice(LABELSTUDIO_OFFSETS),
     default="codepoint",
@@ -150,6 +156,7 @@ def export_command(
     since: str | None,
     layer: str,
     include_unresolved: bool,
+    include_suggestions: bool,
     offsets: str,
     labelstudio_users: tuple[str, ...],
 ) -> None:
@@ -168,6 +175,11 @@ def export_command(
     if format_name != "labelstudio" and (offsets != "codepoint" or labelstudio_users):
         option = "--labelstudio-user" if labelstudio_users else "--offsets"
         raise click.UsageError(f"{option} is for --format labelstudio only")
+    if include_suggestions and (format_name != "native" or layer == GOLD_ANNOTATOR):
+        raise click.UsageError(
+            "--include-suggestions is for --format native of the annotators' layer"
+            " (other formats cannot flag a span as suggested)"
+        )
     emails = _labelstudio_emails(labelstudio_users)
     if unit not in fmt.units:
         raise click.UsageError(f"--format {format_name} has no --unit {unit}")
@@ -184,6 +196,7 @@ def export_command(
         since=None if since is None else _since_bound(since),
         layer=layer,
         include_unresolved=include_unresolved,
+        include_suggestions=include_suggestions,
     )
     if fmt.uses_label_from and schema.attribute(label_from) is None:
         known = ", ".join(a.id for a in schema.attributes)

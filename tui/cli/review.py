@@ -5,15 +5,20 @@ from __future__ import annotations
 import click
 
 from annotations.review.agreement import compute_agreement, format_report
-from annotations.review.compare import ComparisonItem
+from annotations.review.compare import ComparisonItem, DocumentItem
 from annotations.review.queue import (
     ArticleReview,
     article_review,
     documents_by_article,
     merge_unanimous,
     passages_by_article,
+    relations_by_article,
     review_queue,
     unanimous_items,
+)
+from annotations.review.relation_agreement import (
+    compute_relation_agreement,
+    format_relation_report,
 )
 from annotations.store import Store, StoreError
 from annotations.text import plural
@@ -61,7 +66,9 @@ def agreement_command(
     """Inter-annotator agreement: span F1 (exact and overlap), Cohen's kappa per pair and
     Krippendorff's alpha across annotators for every categorical attribute of the schema
     (MASI-weighted for several values), a character-level alpha, and the same for the
-    document attributes with articles as units.
+    document attributes with articles as units. With relations in the schema: relation
+    precision, recall and F1 per relation type (ends matched exactly and by overlap) and
+    Cohen's kappa of each relation attribute on the matched relations.
 
     A figure with nothing to measure says "undefined", never 0; every figure has
     the number of items it rests on beside it. Definitions: docs/agreement.md.
@@ -94,17 +101,31 @@ def agreement_command(
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--characters") from None
+    relations = relations_by_article(store, names, article_id)
+    relation_report = (
+        compute_relation_agreement(grouped, relations, names, schema)
+        if schema.relations or relations
+        else None
+    )
     if as_json:
-        say_json(report.to_json(), indent=2)
+        data = report.to_json()
+        if relation_report is not None:
+            data["relations"] = relation_report.to_json()
+        say_json(data, indent=2)
     else:
         logical = not laid_out(ctx)
+        shape = settings_of(ctx).shape
         text = format_report(
-            report,
-            confusion=confusion,
-            per_article=per_article,
-            shape=settings_of(ctx).shape,
-            logical=logical,
+            report, confusion=confusion, per_article=per_article, shape=shape, logical=logical
         )
+        if relation_report is not None:
+            text += "\n\n" + format_relation_report(
+                relation_report,
+                confusion=confusion,
+                per_article=per_article,
+                shape=shape,
+                logical=logical,
+            )
         with explicit_bidi(not logical):
             click.echo(text)
 
@@ -174,10 +195,13 @@ def merge_unanimous_command(ctx: click.Context, articles: tuple[str, ...]) -> No
     pending = unanimous_items(store, chosen, schema)
     merge_unanimous(store, reviewer, chosen, schema)
     passages = sum(1 for item in pending if isinstance(item, ComparisonItem))
-    documents = len(pending) - passages
+    documents = sum(1 for item in pending if isinstance(item, DocumentItem))
+    relations = len(pending) - passages - documents
     ids = chosen if chosen is not None else [r.article_id for r in review_queue(store, schema)]
     left = sum(len(article_review(store, a, schema=schema).open_items) for a in ids)
     line = plural(passages, "passage")
+    if relations:
+        line += f", {plural(relations, 'relation')}"
     if documents:
         line += f" and the document labels of {plural(documents, 'article')}"
     line += " merged into the gold layer"

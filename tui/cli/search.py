@@ -11,9 +11,10 @@ import click
 
 from annotations.layout.chars import cell_width
 from annotations.layout.draw import cut_logical, draw
-from annotations.schema import LabelSchema
+from annotations.schema import LabelSchema, schema_with_user_actors
 from annotations.search import Hit, search
 from annotations.search.passages import PassageHit, search_passages
+from annotations.search.related import ActorNotFound, resolve_actor
 from annotations.search.snippet import SnippetLine, snippet_line
 from annotations.store import Store
 from annotations.text import printable
@@ -195,6 +196,12 @@ def _warn_unknown(schema: LabelSchema, field: str, value: str | None) -> None:
     callback=check_names,
     help="Passages by this annotator (implies --passages).",
 )
+@click.option(
+    "--related-to",
+    metavar="ACTOR",
+    help="Contents attributed to this actor (id, name or alias): their frame has a source "
+    "(said_by) that is the actor's. Implies --passages.",
+)
 @click.pass_context
 def search_command(
     ctx: click.Context,
@@ -209,6 +216,7 @@ def search_command(
     stance: str | None,
     labels: tuple[str, ...],
     by: str | None,
+    related_to: str | None,
 ) -> None:
     """Search the articles for words, whatever their spelling (hamza, harakat, digits).
 
@@ -223,11 +231,15 @@ def search_command(
     Example: hashiya search الأمريكية --limit 5
 
     Example: hashiya search --label stance=critical --label claim_type=warning
+
+    Example: hashiya search --related-to "الجيش الإسرائيلي"
     """
     settings = settings_of(ctx)
     text = " ".join(query)
     passage_mode = (
-        passages or bool(labels) or any(v is not None for v in (actor, claim_type, stance, by))
+        passages
+        or bool(labels)
+        or any(v is not None for v in (actor, claim_type, stance, by, related_to))
     )
     if not passage_mode and not text.strip():
         raise click.UsageError("give a QUERY (or --passages with filters)")
@@ -244,6 +256,12 @@ def search_command(
         _warn_unknown(schema, "actor", actor)
         _warn_unknown(schema, "claim_type", claim_type)
         _warn_unknown(schema, "stance", stance)
+        related = None
+        if related_to is not None:
+            try:
+                related = [resolve_actor(schema_with_user_actors(store, schema), related_to)]
+            except ActorNotFound as exc:
+                raise click.BadParameter(printable(str(exc)), param_hint="--related-to") from None
         found = search_passages(
             store,
             text,
@@ -255,6 +273,8 @@ def search_command(
             limit=limit,
             offset=offset,
             prefix_last=False,
+            related_to=related,
+            schema=schema,
         )
         if as_json:
             for passage_hit in found:

@@ -3,18 +3,37 @@ predictions for `import-annotations --as-suggestions`."""
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
+from annotations.models import Article, Passage
 from annotations.schema import LabelSchema, schema_with_user_actors
+from annotations.seeds import seed_articles
 from annotations.store import Store, StoreError
 from annotations.suggest import BUILT_IN_SOURCES, Suggesters, Suggestion, load_plugins
+from annotations.suggest.evaluate import (
+    Reference,
+    ReferenceError,
+    evaluate,
+    load_reference,
+    reference_of_passages,
+)
 from annotations.suggest.predictions import PredictionErrors, read_predictions
-from annotations.text import plural
-from tui.cli.main import check_names, cli, load_label_schema, open_store, progress_bar, say
+from annotations.text import plural, printable
+from tui.cli.main import (
+    check_names,
+    cli,
+    load_label_schema,
+    open_store,
+    print_table,
+    progress_bar,
+    say,
+)
 
 
 def _split_sources(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str]:
@@ -39,6 +58,19 @@ def _split_sources(ctx: click.Context, param: click.Parameter, value: str | None
     help="Make them for this annotator only (default: for everyone; propagation is always"
     " for the annotator whose passage it spreads).",
 )
+@click.option(
+    "--evaluate",
+    "evaluate_against",
+    is_flag=True,
+    help="Store nothing: print precision, recall and F1 of each suggester against --against.",
+)
+@click.option(
+    "--against",
+    metavar="FILE|gold|ANNOTATOR",
+    help="--evaluate: a reference file (tests/data/suggest-reference.yaml is one), the gold"
+    " layer, or an annotator's passages.",
+)
+@click.option("--json", "as_json", is_flag=True, help="--evaluate: the figures as JSON.")
 @click.pass_context
 def suggest_command(
     ctx: click.Context,
@@ -46,6 +78,9 @@ def suggest_command(
     all_articles: bool,
     sources: list[str],
     for_annotator: str | None,
+    evaluate_against: bool,
+    against: str | None,
+    as_json: bool,
 ) -> None:
     """Compute suggestions for ARTICLE... (ids or id prefixes) or --all, and store them.
 
@@ -58,8 +93,13 @@ def suggest_command(
     Examples:
       hashiya suggest --all
       hashiya suggest 3a822ea7 --sources actors,cues
+      hashiya suggest --evaluate --against tests/data/suggest-reference.yaml
     """
-    if bool(articles) == all_articles:
+    if (against is not None or as_json) and not evaluate_against:
+        raise click.UsageError("--against and --json are for --evaluate")
+    if evaluate_against and against is None:
+        raise click.UsageError("--evaluate needs --against FILE|gold|ANNOTATOR")
+    if bool(articles) == all_articles and not evaluate_against:
         raise click.UsageError("give ARTICLE ids, or --all")
     store = open_store(ctx)
     schema = schema_with_user_actors(store, load_label_schema(ctx))
@@ -74,6 +114,10 @@ def suggest_command(
     ids = store.article_ids() if all_articles else [_resolve(store, a) for a in articles]
     gold = store.gold_passages() if "gold" in sources else []
     suggesters = Suggesters(schema, gold=gold, plugins=[p for p in plugins if p.suggester])
+    if evaluate_against:
+        assert against is not None
+        _evaluate(ctx, store, schema, suggesters, sources, against, ids, as_json)
+        return
     total = 0
     with progress_bar(len(ids), "suggesting") as progress:
         for article_id in ids:
@@ -98,6 +142,102 @@ def suggest_command(
             if progress is not None:
                 progress(1)
     say(f"{plural(len(ids), 'article')}: {plural(total, 'new suggestion')}")
+
+
+def _reference(store: Store, schema: LabelSchema, against: str) -> tuple[Reference, list[Passage]]:
+    """The reference --against names, and the passages propagation may spread."""
+    path = Path(against)
+    if against != "gold" and path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.ClickException(f"{against}: cannot read ({exc})") from None
+
+        def article_text(article_id: str) -> str | None:
+            found = _article(store, article_id)
+            return None if found is None else found.text
+
+        try:
+            return load_reference(against, text, article_text, schema), []
+        except ReferenceError as exc:
+            raise click.ClickException(printable(str(exc))) from None
+    if against == "gold":
+        passages = [g.as_passage() for g in store.gold_passages()]
+        if not passages:
+            raise click.ClickException("--against gold: the gold layer is empty")
+    else:
+        passages = list(store.all_passages([against]))
+        if not passages:
+            raise click.ClickException(
+                f"--against: no file {printable(against)!r} and no passages by that annotator"
+            )
+    return reference_of_passages(passages, schema), passages
+
+
+def _article(store: Store, article_id: str) -> Article | None:
+    """An article of the database, or a bundled seed (a reference file may be on the
+    seeds, which a database need not hold)."""
+    found = store.get_article(article_id)
+    if found is None:
+        found = next((a for a in seed_articles() if a.id == article_id), None)
+    return found
+
+
+def _evaluate(
+    ctx: click.Context,
+    store: Store,
+    schema: LabelSchema,
+    suggesters: Suggesters,
+    sources: list[str],
+    against: str,
+    ids: list[str],
+    as_json: bool,
+) -> None:
+    """`suggest --evaluate`: figures per suggester on the reference's articles (or those
+    of them given); nothing stored."""
+    reference, passages = _reference(store, schema, against)
+    if ids:
+        wanted = set(ids)
+        reference.spans = {a: by for a, by in reference.spans.items() if a in wanted}
+    by_article: dict[str, list[Passage]] = {}
+    for p in passages:
+        by_article.setdefault(p.article_id, []).append(p)
+
+    def suggest(article: Article, chosen: Sequence[str]) -> list[Suggestion]:
+        return suggesters.suggest(article, chosen, by_article.get(article.id, []))
+
+    articles = [a for a in (_article(store, i) for i in reference.article_ids) if a]
+    figures = evaluate(suggest, articles, reference, sources, schema)
+    if as_json:
+        click.echo(json.dumps([f.to_dict() for f in figures], ensure_ascii=False, indent=2))
+        return
+
+    def pct(value: float | None) -> str:
+        return "—" if value is None else f"{100 * value:.1f}"
+
+    rows = [
+        [
+            f.source,
+            "+".join(f.against),
+            str(f.suggested),
+            str(f.correct),
+            f"{f.found}/{f.reference}",
+            pct(f.precision),
+            pct(f.recall),
+            pct(f.f1),
+            pct(f.overlap_precision),
+            pct(f.overlap_recall),
+            pct(f.overlap_f1),
+        ]
+        for f in figures
+    ]
+    headers = ["source", "against", "suggested", "correct", "found", "P", "R", "F1"]
+    headers += ["P~", "R~", "F1~"]
+    print_table(ctx, headers, rows, right=range(2, 11))
+    say(
+        f"{plural(len(reference.article_ids), 'article')} of {printable(against)}; P, R, F1:"
+        " exact spans (and actor), in %; ~: spans overlapping by half their union or more"
+    )
 
 
 def _resolve(store: Store, given: str) -> str:

@@ -14,7 +14,15 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from annotations.review.agreement import compute_agreement, format_report
-from annotations.review.queue import documents_by_article, passages_by_article
+from annotations.review.queue import (
+    documents_by_article,
+    passages_by_article,
+    relations_by_article,
+)
+from annotations.review.relation_agreement import (
+    compute_relation_agreement,
+    format_relation_report,
+)
 from annotations.store import Store
 from tui.screens.base import HashiyaScreen
 from tui.widgets.bidi_text import lines_text
@@ -63,10 +71,14 @@ class AgreementScreen(HashiyaScreen):
         with Store(self.hashiya.settings.db_path) as store:
             grouped = passages_by_article(store)
             documents = documents_by_article(store)
-        report = compute_agreement(
-            grouped, schema=self.hashiya.label_schema, documents_by_article=documents
-        )
-        text = format_report(report, **self.options, shape=self.hashiya.settings.shape)
+            relations = relations_by_article(store)
+        schema = self.hashiya.label_schema
+        report = compute_agreement(grouped, schema=schema, documents_by_article=documents)
+        shape = self.hashiya.settings.shape
+        text = format_report(report, **self.options, shape=shape)
+        if schema.relations or relations:
+            relation_report = compute_relation_agreement(grouped, relations, schema=schema)
+            text += "\n\n" + format_relation_report(relation_report, **self.options, shape=shape)
         if len(report.annotators) < 2:
             text = "Agreement needs passages by two or more annotators.\n\n" + text
         self.post_message(self.Computed(text))

@@ -16,10 +16,12 @@ from annotations.passages import PassageError, document_labels, new_passage, rel
 from annotations.relations import broken_by
 from annotations.schema import Actor, LabelSchema
 from annotations.search import find_in_text
-from annotations.store import StoreError, UserActor
+from annotations.store import StoredSuggestion, StoreError, UserActor
+from annotations.suggest.decisions import SuggestionDecision
 from annotations.text import plural
 from tui.commands import ReaderCommands
 from tui.screens.base import HashiyaScreen
+from tui.screens.confirm import ConfirmDialog
 from tui.screens.find_dialog import FindDialog
 from tui.screens.reader_links import Linking
 from tui.screens.tag_dialog import TagDialog, TagResult
@@ -40,6 +42,20 @@ class ReaderScreen(HashiyaScreen):
         Binding("enter,t", "tag", "Tag", id="reader.tag"),
         Binding("e", "edit", "Edit", id="reader.edit"),
         Binding("x,delete", "delete", "Delete", id="reader.delete"),
+        Binding(
+            "a",
+            "accept_suggestion",
+            "Accept suggestion",
+            id="reader.accept_suggestion",
+            show=False,
+        ),
+        Binding(
+            "ctrl+a",
+            "accept_all_suggestions",
+            "Accept all on screen",
+            id="reader.accept_all_suggestions",
+            show=False,
+        ),
         Binding(
             "right_square_bracket",
             "next_passage(1)",
@@ -89,6 +105,7 @@ class ReaderScreen(HashiyaScreen):
         self.message_is_error = False
         self._passages: list[Passage] = []
         self.links = Linking(self)  # relations: linking, frames, the frame offer
+        self._suggestions: list[StoredSuggestion] = []  # open ones offered to this annotator
         self._stale = 0  # passages whose quoted text no longer matches (counted on refresh)
         self.hits: list[tuple[int, int]] = []  # matches of `/` in this article
         self.hit_index = 0
@@ -166,9 +183,12 @@ class ReaderScreen(HashiyaScreen):
                 Highlight(p.start, p.end, self._color(p), text[p.start : p.end] != p.text)
             )
         self.view.set_highlights(highlights)
+        self._suggestions = self.hashiya.store.open_suggestions(self.article.id, self.annotator)
+        self.view.set_suggestions([(s.start, s.end) for s in self._suggestions])
         self.panel.show_all(passages)
         self.panel.show_here(passages, self.view.caret, text, force=True)
         self.links.show_frame()
+        self.panel.show_suggestions(self.suggestions_under_caret())
         self.panel.show_document(self.my_document_labels())
         self.links.show_prompt()
         self._status()
@@ -191,6 +211,14 @@ class ReaderScreen(HashiyaScreen):
         caret = self.view.caret
         return [p for p in self.passages() if p.start <= caret < p.end]
 
+    def suggestions(self) -> list[StoredSuggestion]:
+        """The open suggestions offered to this annotator on the article, by start."""
+        return self._suggestions
+
+    def suggestions_under_caret(self) -> list[StoredSuggestion]:
+        caret = self.view.caret
+        return [s for s in self._suggestions if s.start <= caret < s.end]
+
     def show_status(self) -> None:
         self._status()
 
@@ -211,6 +239,7 @@ class ReaderScreen(HashiyaScreen):
         parts = [
             f"{self.index + 1}/{len(self.article_ids)}",
             plural(count, "passage"),
+            *([plural(len(self._suggestions), "suggestion")] if self._suggestions else []),
             f"status: {status.replace('_', ' ')}",
             f"caret {self.view.caret}",
         ]
@@ -247,6 +276,7 @@ class ReaderScreen(HashiyaScreen):
             self.links.offer = None  # off the content: Enter tags again, it accepts nothing
             self.links.show_prompt()
         self.links.show_frame()
+        self.panel.show_suggestions(self.suggestions_under_caret())
         self._status()
 
     @on(ReaderView.Clicked)
@@ -391,6 +421,18 @@ class ReaderScreen(HashiyaScreen):
             self.app.push_screen(dialog, done)
 
     def action_delete(self) -> None:
+        """Delete the passage under the caret, or reject the suggestion there (the
+        innermost of the two; a passage when they are as long)."""
+        suggested = self.suggestions_under_caret()
+        if suggested:
+            innermost = min(suggested, key=lambda s: s.end - s.start)
+            passages = self.under_caret()
+            if (
+                not passages
+                or min(p.end - p.start for p in passages) > innermost.end - innermost.start
+            ):
+                self.reject_suggestion(innermost)
+                return
         passage = self._target_passage()
         if passage is None:
             return
@@ -403,6 +445,81 @@ class ReaderScreen(HashiyaScreen):
         self.refresh_passages()
         links = f" and {plural(len(change.relations), 'link')}" if change.relations else ""
         self._status(f"deleted{links} (ctrl+z to undo)")
+
+    # -- suggestions -----------------------------------------------------------------
+
+    def _target_suggestion(self) -> StoredSuggestion | None:
+        here = self.suggestions_under_caret()
+        if not here:
+            self._status("no suggestion under the caret")
+            return None
+        return min(here, key=lambda s: (s.end - s.start, s.start))  # the innermost
+
+    def action_accept_suggestion(self) -> None:
+        """The suggestion under the caret becomes this annotator's passage."""
+        suggestion = self._target_suggestion()
+        if suggestion is not None:
+            self.accept_suggestions([suggestion])
+
+    def accept_suggestions(self, suggestions: Sequence[StoredSuggestion]) -> int:
+        """Accept these suggestions in one transaction (one undo); how many were."""
+        try:
+            accepted = self.hashiya.store.accept_suggestions(
+                [s.id for s in suggestions],
+                self.annotator,
+                schema_name=self.schema.name,
+                schema_version=self.schema.version,
+            )
+        except StoreError as exc:
+            self._not_saved(exc)
+            return 0
+        if accepted:
+            self.history.record(SuggestionDecision.accepted(accepted))
+        self.refresh_passages()
+        if not accepted:  # decided in another terminal, or a passage is there now
+            self._status("nothing accepted: decided already, or you have a passage there")
+        elif len(suggestions) == 1:
+            p = accepted[0][1]
+            self._status(f"accepted [{p.start}, {p.end}) from {suggestions[0].source}")
+        else:
+            self._status(f"accepted {plural(len(accepted), 'suggestion')} (ctrl+z to undo)")
+        return len(accepted)
+
+    def reject_suggestion(self, suggestion: StoredSuggestion) -> None:
+        """Not offered to this annotator again (ctrl+z takes it back)."""
+        try:
+            self.hashiya.store.reject_suggestion(suggestion.id, self.annotator)
+        except StoreError as exc:
+            self._not_saved(exc)
+            return
+        self.history.record(SuggestionDecision.rejected(suggestion.id))
+        self.refresh_passages()
+        self._status(f"rejected [{suggestion.start}, {suggestion.end}) (ctrl+z to undo)")
+
+    def suggestions_in_view(self) -> list[StoredSuggestion]:
+        """The open suggestions whose words are all on the screen."""
+        shown = self.view.visible_range()
+        if shown is None:
+            return []
+        first, last = shown
+        return [s for s in self._suggestions if s.start >= first and s.end <= last]
+
+    def action_accept_all_suggestions(self) -> None:
+        """Every suggestion wholly on screen becomes a passage, after a confirmation."""
+        in_view = self.suggestions_in_view()
+        if not in_view:
+            self._status("no suggestion on the screen")
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.accept_suggestions(in_view)
+
+        question = (
+            f"Accept the {plural(len(in_view), 'suggestion')} on the screen?"
+            " They become your passages (ctrl+z takes them all back)."
+        )
+        self.app.push_screen(ConfirmDialog(question), done)
 
     def action_undo(self) -> None:
         try:
@@ -423,8 +540,9 @@ class ReaderScreen(HashiyaScreen):
         self._status("redone" if change else "nothing to redo")
 
     def action_next_passage(self, direction: int) -> None:
+        """To the next (previous) passage or suggestion, in text order."""
         caret = self.view.caret
-        passages = self.passages()
+        passages: list[Passage | StoredSuggestion] = [*self.passages(), *self._suggestions]
         if direction > 0:
             after = [p for p in passages if p.start > caret]
             target = min(after, key=lambda p: p.start) if after else None
@@ -434,7 +552,7 @@ class ReaderScreen(HashiyaScreen):
             candidates = before + inside
             target = max(candidates, key=lambda p: p.start) if candidates else None
         if target is None:
-            self._status("no more passages")
+            self._status("no more passages or suggestions")
             return
         self.view.clear_selection()
         self.view.caret = target.start

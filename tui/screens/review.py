@@ -13,10 +13,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
-from annotations.models import Passage
+from annotations.models import Passage, Relation
 from annotations.review.compare import ComparisonItem, DocumentItem
 from annotations.review.queue import (
     ArticleReview,
+    ReviewError,
     ReviewItem,
     agreed_words,
     item_article,
@@ -27,6 +28,7 @@ from annotations.review.queue import (
     review_queue,
     unanimous_items,
 )
+from annotations.review.relation_items import RelationItem
 from annotations.review.session import ReviewSession
 from annotations.schema import Attribute, LabelSchema
 from annotations.store import StoreError
@@ -69,6 +71,13 @@ KIND_NAMES = {
     "attributes_differ": "same span, different labels",
     "partial": "same span, not everyone",
     "overlap": "overlapping spans",
+    "single": "only one annotator",
+}
+RELATION_KIND_NAMES = {
+    "agreement": "agreement",
+    "attributes_differ": "same ends, different labels",
+    "partial": "not everyone linked these",
+    "overlap": "ends cut differently",
     "single": "only one annotator",
 }
 PANEL_WIDTH = 64  # at most; on a narrow terminal half the width, so the article shows
@@ -169,6 +178,14 @@ class ReviewScreen(HashiyaScreen):
             "Document",
             id="review.document",
             tooltip="The annotators' labels on the whole article",
+            show=False,
+        ),
+        Binding(
+            "l",
+            "relations",
+            "Relations",
+            id="review.relations",
+            tooltip="The annotators' relations from the passage under the caret (again: the next)",
             show=False,
         ),
         *(
@@ -279,8 +296,16 @@ class ReviewScreen(HashiyaScreen):
         here = [i for i in self.review.items if i.start <= offset < i.end]
         return min(here, key=lambda i: i.end - i.start) if here else None
 
+    def _relations_at(self, offset: int) -> list[RelationItem]:
+        return [i for i in self.review.relations if i.start <= offset < max(i.end, i.start + 1)]
+
     @on(ReaderView.CaretMoved)
     def _caret(self, event: ReaderView.CaretMoved) -> None:
+        current = self.current
+        # A relation item stays while the caret is on its passage (`l` went there).
+        if isinstance(current, RelationItem) and current in self._relations_at(event.offset):
+            self._show()
+            return
         item = self._item_at(event.offset)
         if item is not None:
             self.current = item
@@ -288,10 +313,19 @@ class ReviewScreen(HashiyaScreen):
 
     def _go(self, item: ReviewItem) -> None:
         self.current = item
-        if isinstance(item, ComparisonItem):
+        if isinstance(item, ComparisonItem | RelationItem):
             self.view.clear_selection()
             self.view.caret = item.start
         self._show()
+
+    def action_relations(self) -> None:
+        here = self._relations_at(self.view.caret)
+        if not here:
+            self._status("no relation from here (n: the next disagreement)")
+            return
+        current = self.current
+        at = here.index(current) + 1 if isinstance(current, RelationItem) and current in here else 0
+        self._go(here[at % len(here)])
 
     def action_document(self) -> None:
         document = self.review.document
@@ -312,10 +346,31 @@ class ReviewScreen(HashiyaScreen):
         for p in passages:
             lines.append(f"    [{p.start}, {p.end})")
             lines.extend("    " + line for line in visual_lines(p.text, width - 4)[:3])
-            lines.extend(label_lines(schema, schema.attributes, p.labels, width))
+            lines.extend(label_lines(schema, schema.attributes_of(p.kind), p.labels, width))
             for comment in self.hashiya.store.comments(p.id):
                 head = english_line(f"    💬 {comment.author}:", width // 2) + " "
                 lines.append(labelled(head, comment.body, width))
+        return lines
+
+    def _relation_version(
+        self, index: int, annotator: str, item: RelationItem, relations: tuple[Relation, ...]
+    ) -> list[str]:
+        schema = self.hashiya.label_schema
+        width = self.panel_width - 4
+        head = english_line(f"[{index + 1}] {annotator}", width)
+        if not relations:
+            return [head, "    (no relation here)"]
+        lines = [head]
+        for r in relations:
+            relation_type = schema.relation(r.type)
+            name = relation_type.label_en if relation_type else r.type
+            source, target = item.source_of(r), item.target_of(r)
+            spans = f"[{source.start}, {source.end}) → [{target.start}, {target.end})"
+            lines.append(english_line(f"    {name}: {spans}", width))
+            for arrow, end in (("from", source), ("to", target)):
+                lines.append(labelled(english_line(f"    {arrow} ", 10), end.text, width))
+            if relation_type is not None:
+                lines.extend(label_lines(schema, relation_type.attributes, r.labels, width))
         return lines
 
     def _document_version(self, index: int, annotator: str, item: DocumentItem) -> list[str]:
@@ -367,6 +422,26 @@ class ReviewScreen(HashiyaScreen):
                 out.append("")
             out.append("1-9/a accept · r reject")
             out.append("c discuss · ^z undo")
+        elif isinstance(item, RelationItem):
+            kind = RELATION_KIND_NAMES[item.kind]
+            if item.differing:
+                kind += " (" + ", ".join(item.differing) + ")"
+            out.append(f"RELATION from [{item.start}, {item.end})")
+            out.append(english_line(kind, width))
+            decided = review.decision(item)
+            if decided is not None:
+                words = self._relation_verdict(item, decided.verdict, decided.gold_id)
+                out.append(english_line(f"verdict: {words}", width))
+                verdict = english_line(f"  by {decided.reviewer}", width)
+                if decided.comment:
+                    verdict = labelled(verdict + " — ", decided.comment, width)
+                out.append(verdict)
+            out.append("")
+            for index, (annotator, relations) in enumerate(item.relations.items()):
+                out.extend(self._relation_version(index, annotator, item, relations))
+                out.append("")
+            out.append("1-9/a accept (with its ends) · r reject")
+            out.append("c discuss · l next relation here · ^z undo")
         else:
             kind = KIND_NAMES[item.kind]
             if item.differing:
@@ -406,6 +481,27 @@ class ReviewScreen(HashiyaScreen):
                     if given is not None and given.labels == gold[0].labels:
                         return f"accepted version {index + 1} ({annotator})"
         return text
+
+    def _relation_verdict(self, item: RelationItem, verdict: str, gold_id: str | None) -> str:
+        words = {
+            "unanimous": "merged (everyone agreed)",
+            "reject": "rejected",
+            "discuss": "to discuss",
+            "accept": "accepted",
+        }
+        if verdict == "accept":
+            if gold_id not in self.review.gold_relations:
+                return "accepted, but an end's passage changed since: settle again"
+            gold = next(
+                (g for g in self.hashiya.store.gold_relations(self.article_id) if g.id == gold_id),
+                None,
+            )
+            for index, (annotator, relations) in enumerate(item.relations.items()):
+                if gold is not None and any(
+                    (r.type, r.labels) == (gold.type, gold.labels) for r in relations
+                ):
+                    return f"accepted version {index + 1} ({annotator})"
+        return words.get(verdict, verdict)
 
     def _verdict_words(self, item: ComparisonItem, verdict: str, gold_id: str | None) -> str:
         """ "accepted version 2 (sara)" rather than a bare verdict: which one won."""
@@ -448,7 +544,7 @@ class ReviewScreen(HashiyaScreen):
         """Run one saving step of the session; say what was done, or why it was not."""
         try:
             step()
-        except StoreError as exc:
+        except (StoreError, ReviewError) as exc:
             self._status(f"not saved: {exc}")
             return
         self.set_message(done)
@@ -459,7 +555,8 @@ class ReviewScreen(HashiyaScreen):
         if item is None:
             self._status("move the caret onto a passage first (n: next disagreement)")
             return None
-        assert isinstance(item, ComparisonItem)
+        if not isinstance(item, ComparisonItem):
+            return None
         versions = list(item.passages.values())
         if index >= len(versions) or not versions[index]:
             self._status(f"version {index + 1}: that annotator marked nothing here")
@@ -474,6 +571,9 @@ class ReviewScreen(HashiyaScreen):
         item = self.current
         if isinstance(item, DocumentItem):
             self._accept_document(item, index)
+            return
+        if isinstance(item, RelationItem):
+            self._accept_relation(item, index)
             return
         passage = self._version_of(index)
         if passage is None or not isinstance(item, ComparisonItem):
@@ -494,10 +594,24 @@ class ReviewScreen(HashiyaScreen):
             f"accepted the document labels of version {index + 1} ({annotator}) into gold",
         )
 
+    def _accept_relation(self, item: RelationItem, index: int) -> None:
+        versions = list(item.relations.items())
+        if index >= len(versions) or not versions[index][1]:
+            self._status(f"version {index + 1}: that annotator has no relation here")
+            return
+        annotator, relations = versions[index]
+        self._saved(
+            lambda: self.session.accept_relation(item, relations[0]),
+            f"accepted the relation of version {index + 1} ({annotator}) into gold, with its ends",
+        )
+
     def action_edit_accept(self) -> None:
         item = self.current
         if isinstance(item, DocumentItem):
             self._status("document labels: accept a version (1-9), or reject (r)")
+            return
+        if isinstance(item, RelationItem):
+            self._status("relations: accept a version (1-9), or reject (r)")
             return
         passage = self._version_of(0) or (
             item_passages(item)[0]
@@ -524,7 +638,13 @@ class ReviewScreen(HashiyaScreen):
     def action_reject(self) -> None:
         item = self.current
         if item is not None:
-            words = "no gold labels" if isinstance(item, DocumentItem) else "no gold passage here"
+            words = (
+                "no gold labels"
+                if isinstance(item, DocumentItem)
+                else "no gold relation here"
+                if isinstance(item, RelationItem)
+                else "no gold passage here"
+            )
             self._saved(lambda: self.session.reject(item), f"rejected: {words}")
 
     def action_discuss(self) -> None:
@@ -594,8 +714,19 @@ class ReviewScreen(HashiyaScreen):
             self._go(disputes[(at + direction) % len(disputes)])
             return
         caret = self.view.caret
-        spans = [i for i in disputes if isinstance(i, ComparisonItem)]
+        # Passages and relations in text order (a relation after the passage it is from).
+        spans = sorted(
+            (i for i in disputes if isinstance(i, ComparisonItem | RelationItem)),
+            key=lambda i: (i.start, isinstance(i, RelationItem), i.end),
+        )
         documents = [i for i in disputes if isinstance(i, DocumentItem)]
+        if self.current in spans:
+            at = spans.index(self.current) + direction
+            if 0 <= at < len(spans):
+                self._go(spans[at])
+                return
+            self._go((documents or spans)[0 if direction > 0 else -1])
+            return
         if direction > 0:
             later = [i for i in spans if i.start > caret]
             target: ReviewItem = later[0] if later else (documents or spans)[0]

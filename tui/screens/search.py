@@ -53,6 +53,7 @@ class SearchRequest:
     width: int = 80
     shape: bool = True
     annotator: str | None = None  # passages by this annotator only
+    related_to: str | None = None  # contents attributed to this actor (its id) only
 
 
 class _Cancelled(Exception):
@@ -222,6 +223,14 @@ class SearchScreen(HashiyaScreen):
             selects.append(
                 Select(options, prompt=attribute.id.replace("_", " "), id=f"filter-{attribute.id}")
             )
+        if schema.relations:
+            selects.append(
+                Select(
+                    [(label(a.name_en or a.id, a.name_ar), a.id) for a in schema.actors],
+                    prompt="said by",
+                    id="related-filter",
+                )
+            )
         selects.append(
             Select(
                 [(label(name, ""), name) for name in self.hashiya.store.annotators()],
@@ -308,6 +317,12 @@ class SearchScreen(HashiyaScreen):
         value = self.query_one("#annotator-filter", Select).value
         return value if isinstance(value, str) else None
 
+    def related_filter(self) -> str | None:
+        """The actor chosen under "said by": contents attributed to it only."""
+        found = self.query("#related-filter")
+        value = found.first(Select).value if found else None
+        return value if isinstance(value, str) else None
+
     def start_search(self, offset: int = 0) -> None:
         """Search for what the input and filters say now (a new page when offset > 0)."""
         request = SearchRequest(
@@ -318,6 +333,7 @@ class SearchScreen(HashiyaScreen):
             self.result_width,
             self.hashiya.settings.shape,
             self.annotator_filter() if self.mode == PASSAGES else None,
+            self.related_filter() if self.mode == PASSAGES else None,
         )
         self.request = request
         if request.mode == ARTICLES and not request.query.strip():
@@ -345,6 +361,7 @@ class SearchScreen(HashiyaScreen):
             if request.mode == ARTICLES:
                 hits = search(store.conn, request.query, limit=PAGE, offset=request.offset)
             else:
+                actor = schema.actor(request.related_to) if request.related_to else None
                 hits = search_passages(
                     store,
                     request.query,
@@ -352,6 +369,8 @@ class SearchScreen(HashiyaScreen):
                     offset=request.offset,
                     labels=list(request.filters.items()),
                     annotator=request.annotator,
+                    related_to=[actor] if actor is not None else None,
+                    schema=schema,
                 )
         options: list[Text] = []  # laid out here, off the UI thread
         for hit in hits:

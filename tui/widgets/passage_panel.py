@@ -15,6 +15,7 @@ from textual.widgets import Static
 from annotations.models import Comment, Passage, Relation
 from annotations.relations import Frame
 from annotations.schema import Attribute, LabelSchema
+from annotations.store import StoredSuggestion
 from annotations.text import printable
 from tui.widgets.bidi_text import clipped_lines, english_line, labelled, lines_text, padded
 
@@ -48,6 +49,7 @@ class PassagePanel(VerticalScroll):
         yield Static(lines_text([]), id="panel-document")
         yield Static(lines_text(["UNDER THE CARET", "—"]), id="panel-here")
         yield Static(lines_text([]), id="panel-frame")
+        yield Static(lines_text([]), id="panel-suggested")
         yield Static(lines_text([]), id="panel-all")
 
     def on_mount(self) -> None:
@@ -202,6 +204,26 @@ class PassagePanel(VerticalScroll):
         out.append("")
         widget.update(lines_text(out))
         widget.display = True
+
+    def show_suggestions(self, here: Sequence[StoredSuggestion]) -> None:
+        """The suggestions under the caret: who suggests them (source, score, why) and
+        the labels accepting one would give."""
+        width = INNER_WIDTH
+        out: list[str] = []
+        if here:
+            out.append(english_line("SUGGESTED (a accept · x reject)", width))
+        for s in here:
+            score = "" if s.score is None else f" · score {s.score:.2f}"
+            out.append(english_line(f"[{s.start}, {s.end}) by {s.source}{score}", width))
+            out.append(padded(" ".join(s.text.split()), width, align="right"))
+            if s.reason:
+                out.append(english_line(s.reason, width))
+            given = [a for a in self.schema.attributes if a.id in s.labels]
+            out.extend(self.attribute_lines(given, s.labels))
+            out.append("")
+        widget = self.query_one("#panel-suggested", Static)
+        widget.display = bool(here)
+        widget.update(lines_text(out))
 
     def show_all(self, passages: list[Passage]) -> None:
         """The article's passages, one line each (when the passages change)."""

@@ -92,6 +92,7 @@ class ReaderView(ScrollView, can_focus=True):
         "reader--stale",
         "reader--bidi-mark",
         "reader--linked",
+        "reader--suggestion",
     }
 
     DEFAULT_CSS = """
@@ -103,6 +104,7 @@ class ReaderView(ScrollView, can_focus=True):
     ReaderView > .reader--stale { text-style: strike; }
     ReaderView > .reader--bidi-mark { text-style: dim; }
     ReaderView > .reader--linked { text-style: bold reverse; }
+    ReaderView > .reader--suggestion { text-style: dim underline; }
     """
 
     caret: reactive[int] = reactive(0, init=False)
@@ -171,6 +173,7 @@ class ReaderView(ScrollView, can_focus=True):
         self._depth: list[int] = []  # per offset: how many highlights cover it
         self.linked: tuple[tuple[int, int], ...] = ()  # ranges marked as one frame
         self._linked: bytearray = bytearray()  # per offset: 1 inside a linked range
+        self._suggested = bytearray()  # per offset: 1 where a suggestion covers it
         self._alt_pending = False
         self._dragging = False
         self._goal_column: int | None = None
@@ -277,6 +280,22 @@ class ReaderView(ScrollView, can_focus=True):
 
     # -- maps ------------------------------------------------------------------------
 
+    def visible_range(self) -> tuple[int, int] | None:
+        """[first, last) offsets of the article text on the rows now on screen."""
+        top = int(self.scroll_offset.y)
+        height = self.scrollable_content_region.height
+        first: int | None = None
+        last = 0
+        for index in range(top, min(top + height, len(self.rows))):
+            row = self.rows[index]
+            if row.line is None or row.base is None or not row.line.cells:
+                continue
+            lo = row.base + min(c.start for c in row.line.cells)
+            hi = row.base + max(c.end for c in row.line.cells)
+            first = lo if first is None else min(first, lo)
+            last = max(last, hi)
+        return None if first is None else (first, last)
+
     def paragraph_of(self, offset: int) -> int:
         return max(bisect_right(self.paragraph_starts, offset) - 1, 0)
 
@@ -326,13 +345,24 @@ class ReaderView(ScrollView, can_focus=True):
         self._linked = mask
         self.refresh()
 
+    def set_suggestions(self, spans: Sequence[tuple[int, int]]) -> None:
+        """Suggestions to draw (dim and underlined: offered, not annotated)."""
+        size = len(self.article.text)
+        marks = bytearray(size)
+        for start, end in spans:
+            lo, hi = max(start, 0), min(end, size)
+            if hi > lo:
+                marks[lo:hi] = b"\x01" * (hi - lo)
+        self._suggested = marks
+        self.refresh()
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._style_cache.clear()  # the theme or CSS changed
 
     def _style(self, key: tuple[object, ...]) -> Style:
         """The style of a cell: (kind,) or (highlight index, depth, selected, caret, mark,
-        linked)."""
+        suggested, linked)."""
         cached = self._style_cache.get(key)
         if cached is not None:
             return cached
@@ -340,7 +370,7 @@ class ReaderView(ScrollView, can_focus=True):
         if len(key) == 1:
             style = base + self.get_component_rich_style(f"reader--{key[0]}")
         else:
-            index, depth, selected, caret, mark, linked = key
+            index, depth, selected, caret, mark, suggested, linked = key
             style = base
             if isinstance(index, int) and index >= 0:
                 h = self.highlights[index]
@@ -352,6 +382,8 @@ class ReaderView(ScrollView, can_focus=True):
                     style += Style(underline=True)  # nested or overlapping passages
                 if h.stale:
                     style += self.get_component_rich_style("reader--stale")
+            if suggested:
+                style += self.get_component_rich_style("reader--suggestion")
             if selected:
                 style += self.get_component_rich_style("reader--selection")
             if mark:  # a bidi control's mark: there, but not text
@@ -384,8 +416,8 @@ class ReaderView(ScrollView, can_focus=True):
         caret = self.caret
         paint, depth = self._paint, self._depth
         painted = len(paint)
-        linked = self._linked
-        marked = len(linked)
+        linked, suggested = self._linked, self._suggested
+        linked_n, suggested_n = len(linked), len(suggested)
         text = self.article.text
         segments: list[Segment] = [Segment(" " * (MARGIN + row.pad), base_style)]
         run_text: list[str] = []
@@ -399,7 +431,8 @@ class ReaderView(ScrollView, can_focus=True):
                 selection is not None and start < selection[1] and selection[0] < end,
                 start <= caret < end or start == end == caret,
                 end - start == 1 and text[start] in BIDI_CONTROL_PICTURES,
-                start < marked and linked[start] == 1,
+                start < suggested_n and suggested[start] == 1,
+                start < linked_n and linked[start] == 1,
             )
             if key == run_key:
                 run_text.append(cell.text)
