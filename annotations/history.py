@@ -136,3 +136,15 @@ class History:
         self._redo.pop()
         self._undo.append(inverse)
         return inverse
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Several saved changes made as one step (a new passage and the link to it; a
+    frame's source and cue): undone last first, as one."""
+
+    steps: tuple[Undoable, ...]
+
+    def revert(self, store: Store, by: str, action: str) -> Changes:
+        inverses = [step.revert(store, by, action) for step in reversed(self.steps)]
+        return Changes(tuple(inverses))

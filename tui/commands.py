@@ -138,6 +138,18 @@ class ReaderCommands(CommandList):
         yield "Comment on the passage", "the passage under the caret (C)", screen.action_comment
         yield "Passages panel", "show or hide it (b)", screen.action_toggle_panel
         yield (
+            "Link from the passage",
+            "the passage under the caret, to another (r)",
+            (screen.action_link),
+        )
+        yield "Attribution frame", "offer the content's source and cue (F)", screen.action_frame
+        yield "Unlink", "a link of the passage under the caret (X)", screen.action_unlink
+        yield (
+            "Edit a link's labels",
+            "a link of the passage under the caret (E)",
+            (screen.action_edit_link),
+        )
+        yield (
             "Accept all suggestions on the screen",
             "they become your passages; asks first (ctrl+a)",
             screen.action_accept_all_suggestions,

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Static
 from annotations.history import Change, delete_passage
 from annotations.models import Article, Comment, Passage
 from annotations.passages import PassageError, document_labels, new_passage, relabelled
+from annotations.relations import broken_by
 from annotations.schema import Actor, LabelSchema
 from annotations.search import find_in_text
 from annotations.store import StoredSuggestion, StoreError, UserActor
@@ -22,6 +23,7 @@ from tui.commands import ReaderCommands
 from tui.screens.base import HashiyaScreen
 from tui.screens.confirm import ConfirmDialog
 from tui.screens.find_dialog import FindDialog
+from tui.screens.reader_links import Linking
 from tui.screens.tag_dialog import TagDialog, TagResult
 from tui.widgets.bidi_text import line_text
 from tui.widgets.passage_panel import PassagePanel
@@ -78,6 +80,14 @@ class ReaderScreen(HashiyaScreen):
         Binding("N", "next(-1)", "Prev hit", id="reader.prev_hit", show=False),
         Binding("p", "other_article(-1)", "Prev article", id="reader.prev_article", show=False),
         Binding("slash", "find", "Find", id="reader.find", show=False),
+        Binding("r", "link", "Link", id="reader.link", show=False),
+        Binding("F", "frame", "Frame", id="reader.frame", show=False),
+        Binding("X", "unlink", "Unlink", id="reader.unlink", show=False),
+        Binding("E", "edit_link", "Edit link", id="reader.edit_link", show=False),
+        Binding(
+            "1", "accept_frame('source')", "Accept source", id="reader.accept_source", show=False
+        ),
+        Binding("2", "accept_frame('cue')", "Accept cue", id="reader.accept_cue", show=False),
     ]
 
     def __init__(
@@ -94,6 +104,7 @@ class ReaderScreen(HashiyaScreen):
         self.history = self.hashiya.history
         self.message_is_error = False
         self._passages: list[Passage] = []
+        self.links = Linking(self)  # relations: linking, frames, the frame offer
         self._suggestions: list[StoredSuggestion] = []  # open ones offered to this annotator
         self._stale = 0  # passages whose quoted text no longer matches (counted on refresh)
         self.hits: list[tuple[int, int]] = []  # matches of `/` in this article
@@ -121,6 +132,10 @@ class ReaderScreen(HashiyaScreen):
     def panel(self) -> PassagePanel:
         return self.query_one(PassagePanel)
 
+    @property
+    def prompt_line(self) -> Static:
+        return self.query_one("#reader-prompt", Static)
+
     def compose(self) -> ComposeResult:
         settings = self.hashiya.settings
         yield Header()
@@ -135,12 +150,14 @@ class ReaderScreen(HashiyaScreen):
             yield PassagePanel(
                 self.schema, self.hashiya.store.comments, labels=self.labels, id="passage-panel"
             )
+        yield Static("", id="reader-prompt")
         yield Static("", id="reader-status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.hashiya.last_read = self.article.id
         self.panel.display = self.hashiya.settings.show_panel
+        self.prompt_line.display = False
         self.refresh_passages()
         self.view.focus()
         if self.focus_range is not None:
@@ -155,25 +172,36 @@ class ReaderScreen(HashiyaScreen):
     def refresh_passages(self) -> None:
         """Read the passages again (after a change) and redraw them."""
         self._passages = self.hashiya.store.passages(self.article.id, self.annotator)
+        self.links.read_relations()
         text = self.article.text
         self._stale = sum(1 for p in self._passages if text[p.start : p.end] != p.text)
         passages = self._passages
         text = self.article.text
         highlights = []
         for p in passages:
-            claim = self.schema.claim_type(p.claim_type) if p.claim_type else None
-            stale = text[p.start : p.end] != p.text
             highlights.append(
-                Highlight(p.start, p.end, claim.color_hex if claim else DEFAULT_COLOR, stale)
+                Highlight(p.start, p.end, self._color(p), text[p.start : p.end] != p.text)
             )
         self.view.set_highlights(highlights)
         self._suggestions = self.hashiya.store.open_suggestions(self.article.id, self.annotator)
         self.view.set_suggestions([(s.start, s.end) for s in self._suggestions])
         self.panel.show_all(passages)
         self.panel.show_here(passages, self.view.caret, text, force=True)
+        self.links.show_frame()
         self.panel.show_suggestions(self.suggestions_under_caret())
         self.panel.show_document(self.my_document_labels())
+        self.links.show_prompt()
         self._status()
+
+    def _color(self, p: Passage) -> str:
+        """A passage's colour: its claim type's, else its kind's (a source, a cue)."""
+        claim = self.schema.claim_type(p.claim_type) if p.claim_type else None
+        if claim is not None:
+            return claim.color_hex
+        kind = self.schema.kind(p.kind)
+        if kind is not None and kind.color_hex and kind is not self.schema.default_kind:
+            return kind.color_hex
+        return DEFAULT_COLOR
 
     def data_changed(self) -> None:
         """This annotator's passages saved by another process (another terminal, an import)."""
@@ -243,12 +271,40 @@ class ReaderScreen(HashiyaScreen):
     @on(ReaderView.CaretMoved)
     def _caret_moved(self, event: ReaderView.CaretMoved) -> None:
         self.panel.show_here(self.passages(), event.offset, self.article.text)
+        offer = self.links.offer
+        if offer is not None and not offer.content.start <= event.offset <= offer.content.end:
+            self.links.offer = None  # off the content: Enter tags again, it accepts nothing
+            self.links.show_prompt()
+        self.links.show_frame()
         self.panel.show_suggestions(self.suggestions_under_caret())
         self._status()
+
+    @on(ReaderView.Clicked)
+    def _clicked(self, event: ReaderView.Clicked) -> None:
+        self.links.link_clicked(event.offset)
 
     @on(ReaderView.SelectionChanged)
     def _selection_changed(self) -> None:
         self._status()
+
+    # -- relations (tui/screens/reader_links.py) -------------------------------------------
+
+    def action_link(self) -> None:
+        """Start a link from the passage under the caret; while linking, complete it."""
+        self.links.link()
+
+    def action_frame(self) -> None:
+        """Offer the source and cue of the content under the caret."""
+        self.links.frame()
+
+    def action_accept_frame(self, which: str) -> None:
+        self.links.accept_frame(which)
+
+    def action_unlink(self) -> None:
+        self.links.unlink()
+
+    def action_edit_link(self) -> None:
+        self.links.edit_link()
 
     # -- tagging ---------------------------------------------------------------------
 
@@ -262,6 +318,12 @@ class ReaderScreen(HashiyaScreen):
         self.hashiya.reload_schema()
 
     def action_tag(self) -> None:
+        if self.links.link_origin is not None:  # Enter while linking: the other end
+            self.links.complete_link()
+            return
+        if self.links.offer is not None and self.view.selection is None:
+            self.links.accept_frame("both")
+            return
         selection = self.view.selection
         if selection is None:
             self._status("select a passage first (Shift+arrows, v, s, or the mouse)")
@@ -274,7 +336,7 @@ class ReaderScreen(HashiyaScreen):
                 self.save_new_passage(start, end, result)
 
         with self.hashiya.typed_ahead():  # `t` and the shortcuts, typed in one go
-            self.app.push_screen(TagDialog(self.schema, quote, labels=self.labels), done)
+            self.app.push_screen(TagDialog(self.schema, quote, labels=self.labels, kind=""), done)
 
     def save_new_passage(self, start: int, end: int, result: TagResult) -> Passage | None:
         """Save a tag on [start, end): committed to the database before it is shown.
@@ -284,7 +346,13 @@ class ReaderScreen(HashiyaScreen):
         try:
             self._store_new_actors(result.new_actors)
             passage = new_passage(
-                self.article, start, end, self.annotator, result.chosen, self.schema
+                self.article,
+                start,
+                end,
+                self.annotator,
+                result.chosen,
+                self.schema,
+                kind=result.kind,
             )
             self.hashiya.store.add_passage(passage)
         except StoreError as exc:
@@ -295,8 +363,10 @@ class ReaderScreen(HashiyaScreen):
             return None
         self.history.record(Change(None, passage))
         self.view.clear_selection()
+        self.links.offer = None
         self.refresh_passages()
         self._status(f"saved [{start}, {end})")
+        self.links.offer_frame_for(passage, quiet=True)  # a content: its source and cue, if found
         return passage
 
     def _target_passage(self) -> Passage | None:
@@ -317,7 +387,17 @@ class ReaderScreen(HashiyaScreen):
                 return
             try:
                 self._store_new_actors(result.new_actors)
-                edited = relabelled(passage, result.chosen, self.schema)
+                edited = relabelled(passage, result.chosen, self.schema, kind=result.kind)
+                by_id = {p.id: p for p in self.passages()}
+                broken = broken_by(self.schema, edited, self.links.links_of(passage), by_id)
+                if broken:
+                    names = ", ".join(sorted({r.type for r in broken}))
+                    self._status(
+                        f"not saved: a {edited.kind or 'default'} passage cannot keep its"
+                        f" links ({names}); unlink them first (X)",
+                        error=True,
+                    )
+                    return
                 self.hashiya.store.update_passage(edited)
             except StoreError as exc:
                 self._not_saved(exc)
@@ -330,7 +410,12 @@ class ReaderScreen(HashiyaScreen):
             self._status("edited")
 
         dialog = TagDialog(
-            self.schema, passage.text, initial, title="Edit passage", labels=self.labels
+            self.schema,
+            passage.text,
+            initial,
+            title="Edit passage",
+            labels=self.labels,
+            kind=passage.kind,
         )
         with self.hashiya.typed_ahead():
             self.app.push_screen(dialog, done)
@@ -358,7 +443,8 @@ class ReaderScreen(HashiyaScreen):
             return
         self.history.record(change)
         self.refresh_passages()
-        self._status("deleted (ctrl+z to undo)")
+        links = f" and {plural(len(change.relations), 'link')}" if change.relations else ""
+        self._status(f"deleted{links} (ctrl+z to undo)")
 
     # -- suggestions -----------------------------------------------------------------
 
@@ -592,6 +678,8 @@ class ReaderScreen(HashiyaScreen):
             self.app.switch_screen(ReaderScreen(self.article_ids, index))
 
     def action_back(self) -> None:
+        if self.links.cancel_link():
+            return
         if self.hits:
             self.hits = []
             self.view.clear_selection()

@@ -56,11 +56,12 @@ class TagResult:
     chosen: Mapping[str, Any] = field(default_factory=dict)
     offered: tuple[str, ...] = ()  # every attribute the dialog had (cleared ones too)
     new_actors: tuple[Actor, ...] = ()  # actors the user added here, to be stored
+    kind: str = ""  # the passage's kind (a dialog without a kind line: "")
 
     @classmethod
     def of(cls, passage: Passage) -> TagResult:
         """A passage's labels, to start the dialog from when editing."""
-        return cls(dict(passage.attributes()))
+        return cls(dict(passage.attributes()), kind=passage.kind)
 
     @property
     def new_actor(self) -> Actor | None:
@@ -78,6 +79,17 @@ class TagResult:
         merged = {**passage.labels, **self.labels()}
         labels = {k: v for k, v in merged.items() if v is not None}
         return replace(passage, labels=freeze_labels(labels), updated_at=updated_at)
+
+
+def schema_attributes(schema: LabelSchema, level: str) -> tuple[Attribute, ...]:
+    """The attributes a dialog at `level` may show: every passage attribute (a kind shows
+    its own), the document's, or a relation type's ("relation:<id>")."""
+    if level == "passage":
+        return schema.attributes
+    if level == "document":
+        return schema.document_attributes
+    relation = schema.relation(level.removeprefix("relation:"))
+    return relation.attributes if relation is not None else ()
 
 
 def bidi(text: str, width: int = 60) -> str:
@@ -295,6 +307,33 @@ class Toggle(Static, can_focus=True):
         self.set(not self.value)
 
 
+KIND_STEP = "__kind__"  # the step of the kind line: its shortcuts choose the kind
+
+
+class KindLine(Static, can_focus=False):
+    """The kinds of passage, one shortcut each, the chosen one marked: the dialog's top
+    line. Its keys go to the dialog (typed fast, they may arrive before a focus change).
+    It takes the focus only when asked (ctrl+k): the screen's first focus must go to the
+    first column, or the shortcuts typed ahead of the dialog would choose kinds."""
+
+    DEFAULT_CSS = """
+    KindLine { height: 1; width: 1fr; }
+    KindLine:focus { text-style: bold; background: $accent 30%; }
+    """
+
+    def __init__(self, on_key: Callable[[events.Key], bool], **kwargs: Any) -> None:
+        super().__init__("", **kwargs)
+        self.on_key_typed = on_key
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.on_key_typed(event):
+            event.stop()
+            event.prevent_default()
+
+    def on_blur(self) -> None:
+        self.can_focus = False
+
+
 class ColumnRow(HorizontalScroll, can_focus=False):
     """The row of value columns; the dialog lays them out again whenever its width changes."""
 
@@ -311,6 +350,7 @@ class TagDialog(ModalScreen[TagResult | None]):
         Binding("escape", "cancel", "Cancel", id="tag.cancel"),
         Binding("ctrl+s", "save", "Save", id="tag.save"),
         Binding("slash", "search_actor", "Find actor", id="tag.find_actor"),
+        Binding("ctrl+k", "choose_kind", "Kind", id="tag.kind"),
     ]
 
     DEFAULT_CSS = """
@@ -319,6 +359,7 @@ class TagDialog(ModalScreen[TagResult | None]):
                border: thick $accent; background: $surface; padding: 0 1;
                scrollbar-size-vertical: 1; }
     #tag-quote { color: $text; text-style: italic; margin-bottom: 1; }
+    #tag-kind { color: $text; }
     #tag-fields { height: auto; scrollbar-size-horizontal: 0; }
     #tag-fields > Vertical { width: 1fr; height: auto; }
     #tag-fields > Vertical:focus-within > .heading { text-style: bold reverse; }
@@ -342,26 +383,48 @@ class TagDialog(ModalScreen[TagResult | None]):
         title: str = "Tag passage",
         labels: str = "en",
         level: str = "passage",
+        kind: str | None = None,
+        kind_fixed: bool = False,
     ) -> None:
+        """`level`: "passage", "document" or "relation:<id>" (a relation type's labels).
+        `kind`: a passage's kind, chosen on the top line (its shortcuts) and deciding the
+        columns; None: no kind line, every attribute of the level. `kind_fixed`: the kind
+        is shown but may not change (a link's new end)."""
         super().__init__()
         self.schema = schema
         self.quote = quote
         self.initial = initial
         self.heading = title
         self.labels = labels  # "ar": a value's Arabic name first; "en": its English name
-        self.level = level  # "passage" or "document": which of the schema's attributes
-        self.attributes: tuple[Attribute, ...] = (
-            schema.attributes if level == "passage" else schema.document_attributes
-        )
+        self.level = level  # which of the schema's attributes
+        self.attributes: tuple[Attribute, ...] = schema_attributes(schema, level)
+        self.kind = schema.kind_id(kind) if kind is not None else None
+        # A kind line when the schema has kinds to choose from, or the kind is fixed.
+        self.kind_line = kind is not None and (len(schema.kinds) > 1 or kind_fixed)
+        self.kind_fixed = kind_fixed
         self.new_actors: list[Actor] = []
-        columns = [a.id for a in self.attributes if a.type in LIST_TYPES]
-        self.steps: tuple[str, ...] = tuple(columns)  # the columns shortcuts go through
-        single = [a.id for a in self.attributes if a.type in LIST_TYPES and not a.multiple]
-        self.saving_step = single[-1] if single else None  # its pick saves
-        self.step = columns[0] if columns else ""  # the column the next shortcut is for
+        self.steps: tuple[str, ...] = ()  # the columns shortcuts go through
+        self.saving_step: str | None = None  # its pick saves
+        self.step = ""  # the column the next shortcut is for
+        self._set_steps()
         self.closed = False  # dismissed: keys still queued go back to the app
         self._pages: list[tuple[int, list[Widget]]] = []  # (x, columns) when paged
         self._page = 0
+
+    def _kind_ids(self) -> set[str] | None:
+        """The attributes of the chosen kind (None: no kind, every attribute)."""
+        if self.kind is None:
+            return None
+        return {a.id for a in self.schema.attributes_of(self.kind)}
+
+    def _set_steps(self) -> None:
+        ids = self._kind_ids()
+        mine = [a for a in self.attributes if ids is None or a.id in ids]
+        columns = [a.id for a in mine if a.type in LIST_TYPES]
+        self.steps = tuple(columns)
+        single = [a.id for a in mine if a.type in LIST_TYPES and not a.multiple]
+        self.saving_step = single[-1] if single else None
+        self.step = columns[0] if columns else ""
 
     # -- building --------------------------------------------------------------------
 
@@ -378,7 +441,7 @@ class TagDialog(ModalScreen[TagResult | None]):
         return name[:1].lower() + name[1:] if self.labels != "ar" else name
 
     def _attribute(self, attr_id: str) -> Attribute:
-        found = self.schema.attribute(attr_id, self.level)
+        found = next((a for a in self.attributes if a.id == attr_id), None)
         assert found is not None
         return found
 
@@ -406,6 +469,8 @@ class TagDialog(ModalScreen[TagResult | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="tag-box", can_focus=False):  # Tab goes to fields only
             yield Label(self.heading, id="tag-title")
+            if self.kind_line:
+                yield KindLine(self._key, id="tag-kind")
             yield Paragraph("«" + self.quote, close="»", id="tag-quote")
             with ColumnRow(self._fit_columns, id="tag-fields"):
                 for attribute in self.attributes:
@@ -550,16 +615,65 @@ class TagDialog(ModalScreen[TagResult | None]):
                 self.query_one(f"#{attribute.id}", Input).value = value
             elif attribute.type == "boolean":
                 self.query_one(f"#{attribute.id}", Toggle).value = value is True
-        required = [self._said(a) for a in self.attributes if a.required]
-        if required:
-            self._say("* required: " + ", ".join(required))
+        self._show_kind()
+        self._focus_first()
+
+    def _focus_first(self) -> None:
+        """After opening or choosing a kind: say what is required, focus the first column."""
+        ids = self._kind_ids()
+        required = [
+            self._said(a) for a in self.attributes if a.required and (ids is None or a.id in ids)
+        ]
+        self._say("* required: " + ", ".join(required) if required else "")
         self._show_offered()
-        first = next((lists[s] for s in self.steps if lists[s].display), None)
+        lists = self._lists()
+        first = next((lists[s] for s in self.steps if self._column(s).display), None)
         if first is not None:
             first.focus()
             self._show_guide(first)
+            return
+        free = [
+            self.query_one(f"#{a.id}")
+            for a in self.attributes
+            if a.type not in LIST_TYPES and (ids is None or a.id in ids)
+        ]
+        if free:
+            free[0].focus()
         else:
             self.focus_next()
+
+    # -- the kind ----------------------------------------------------------------------
+
+    def _show_kind(self) -> None:
+        if not self.kind_line:
+            return
+        parts = []
+        for kind in self.schema.kinds:
+            if self.kind_fixed and kind.id != self.kind:
+                continue
+            name = fit_line(self._names(kind.label_ar, kind.label_en)[0], 20).text
+            mark = CHOSEN if kind.id == self.kind else " "
+            key = f"[{kind.shortcut}]" if kind.shortcut and not self.kind_fixed else ""
+            parts.append(f"{mark}{key} {name}")
+        hint = "" if self.kind_fixed else "  (ctrl+k)"
+        line = "kind: " + "  ".join(parts) + hint
+        self.query_one("#tag-kind", KindLine).update(Text(line, no_wrap=True, overflow="ellipsis"))
+
+    def choose_kind(self, kind_id: str) -> None:
+        """Make the passage of this kind: its attributes become the columns."""
+        if self.kind_fixed or self.schema.kind(kind_id) is None:
+            return
+        self.kind = self.schema.kind_id(kind_id)
+        self._set_steps()
+        self._show_kind()
+        self._focus_first()
+
+    def action_choose_kind(self) -> None:
+        if self.kind_line and not self.kind_fixed:
+            self.step = KIND_STEP
+            line = self.query_one("#tag-kind", KindLine)
+            line.can_focus = True
+            line.focus()
 
     def _column(self, attr_id: str) -> Widget:
         return self.query_one(f"#{attr_id}-column")
@@ -590,7 +704,10 @@ class TagDialog(ModalScreen[TagResult | None]):
         """The attributes shown: those without `when`, and those whose `when` is met
         (and is itself offered)."""
         offered: set[str] = set()
+        ids = self._kind_ids()
         for attribute in self.attributes:
+            if ids is not None and attribute.id not in ids:
+                continue
             when = attribute.when
             if when is None or (when in offered and is_set(values.get(when))):
                 offered.add(attribute.id)
@@ -672,7 +789,11 @@ class TagDialog(ModalScreen[TagResult | None]):
             # Each widget posts its own focus event, so after keys typed fast an older
             # one can arrive last: it must not take the step back to an earlier column.
             return
-        if isinstance(widget, ValueList):
+        if isinstance(widget, KindLine):
+            self.step = KIND_STEP
+            kind = self.schema.kind(self.kind or "")
+            self.query_one("#tag-guide", Paragraph).show(kind.description if kind else "")
+        elif isinstance(widget, ValueList):
             self.step = widget.field
             self._show_guide(widget)
         elif (
@@ -680,7 +801,7 @@ class TagDialog(ModalScreen[TagResult | None]):
             and widget.id
             and not widget.has_class("actor-search")
         ):
-            attribute = self.schema.attribute(widget.id, self.level)
+            attribute = next((a for a in self.attributes if a.id == widget.id), None)
             if attribute is not None:
                 self.query_one("#tag-guide", Paragraph).show(attribute.description)
         self.call_after_refresh(self._show_page)
@@ -697,6 +818,12 @@ class TagDialog(ModalScreen[TagResult | None]):
     def shortcut(self, key: str) -> bool:
         """Pick the current column's value with this shortcut and move on; False if none."""
         if self.closed:
+            return True
+        if self.step == KIND_STEP:
+            kind = self.schema.kind_by_shortcut(key)
+            if kind is None:
+                return False
+            self.choose_kind(kind.id)
             return True
         if not self.step:
             return False
@@ -782,10 +909,13 @@ class TagDialog(ModalScreen[TagResult | None]):
             if attribute.type == "actor":
                 value = chosen.get(attribute.id)
                 actor_ids.update(value if isinstance(value, list) else [value])
+        ids = self._kind_ids()
         return TagResult(
             chosen=chosen,
-            offered=tuple(a.id for a in self.attributes),
+            offered=tuple(a.id for a in self.attributes if ids is None or a.id in ids),
             new_actors=tuple(a for a in self.new_actors if a.id in actor_ids),
+            # The default kind is stored as "" (what every passage made before kinds is).
+            kind="" if self.kind in (None, self.schema.default_kind.id) else self.kind,
         )
 
     def action_save(self) -> None:

@@ -1,4 +1,5 @@
-"""The side panel: the article's own labels, the passages under the caret, then the
+"""The side panel: the article's own labels, the passages under the caret, the frame
+they belong to (source, cue, content pieces and the links between them), then the
 article's whole list. Every attribute is shown from the schema, named in the labels'
 language."""
 
@@ -11,13 +12,16 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from annotations.models import Comment, Passage
+from annotations.models import Comment, Passage, Relation
+from annotations.relations import Frame
 from annotations.schema import Attribute, LabelSchema
 from annotations.store import StoredSuggestion
-from tui.widgets.bidi_text import english_line, labelled, lines_text, padded
+from annotations.text import printable
+from tui.widgets.bidi_text import clipped_lines, english_line, labelled, lines_text, padded
 
 PANEL_WIDTH = 38
 INNER_WIDTH = PANEL_WIDTH - 3  # less the left border and one column of padding each side
+PIECE_LINES = 2  # lines of a frame piece's words before they are cut with "…"
 
 
 class PassagePanel(VerticalScroll):
@@ -44,11 +48,13 @@ class PassagePanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(lines_text([]), id="panel-document")
         yield Static(lines_text(["UNDER THE CARET", "—"]), id="panel-here")
+        yield Static(lines_text([]), id="panel-frame")
         yield Static(lines_text([]), id="panel-suggested")
         yield Static(lines_text([]), id="panel-all")
 
     def on_mount(self) -> None:
         self.query_one("#panel-document", Static).display = bool(self.schema.document_attributes)
+        self.query_one("#panel-frame", Static).display = False
 
     # -- one attribute, one line --------------------------------------------------------
 
@@ -80,11 +86,10 @@ class PassagePanel(VerticalScroll):
         return "، ".join(names) if self.labels == "ar" else ", ".join(names)
 
     def attribute_lines(
-        self, attributes: Sequence[Attribute], labels: Mapping[str, Any]
+        self, attributes: Sequence[Attribute], labels: Mapping[str, Any], width: int = INNER_WIDTH
     ) -> list[str]:
         """A line per attribute: the value lists always ("—" when not labelled), text
-        only when given; each laid out at the panel's width."""
-        width = INNER_WIDTH
+        only when given; each laid out at `width` (the panel's)."""
         lines = []
         for attribute in attributes:
             value = labels.get(attribute.id)
@@ -110,15 +115,25 @@ class PassagePanel(VerticalScroll):
         out.append("")
         self.query_one("#panel-document", Static).update(lines_text(out))
 
+    def kind_name(self, p: Passage) -> str:
+        """The passage's kind in the labels' language ("" when the schema has one kind)."""
+        if len(self.schema.kinds) < 2:
+            return ""
+        kind = self.schema.kind(p.kind)
+        return self._label_of(kind) if kind is not None else p.kind
+
     def _describe(self, p: Passage, text: str) -> list[str]:
         """A passage's lines: every one drawn at the panel's width (data never raw)."""
         width = INNER_WIDTH
         stale = " ⚠ text changed" if text[p.start : p.end] != p.text else ""
+        kind = self.kind_name(p)
+        head = english_line(f"[{p.start}, {p.end}){stale} ", width // 2)
         lines = [
-            english_line(f"[{p.start}, {p.end}){stale}", width),
+            labelled(head, kind, width) if kind else english_line(head, width),
             padded(" ".join(p.text.split()), width, align="right"),
         ]
-        lines.extend(self.attribute_lines(self.schema.attributes, p.attributes()))
+        attributes = self.schema.attributes_of(p.kind) if kind else self.schema.attributes
+        lines.extend(self.attribute_lines(attributes, p.attributes()))
         for comment in self.comments(p.id):
             head = english_line(f"💬 {comment.author}:", width // 2) + " "
             lines.append(labelled(head, comment.body, width))
@@ -140,6 +155,55 @@ class PassagePanel(VerticalScroll):
         if not here:
             out.append("—")
         self.query_one("#panel-here", Static).update(lines_text(out))
+
+    def _piece(self, role: str, p: Passage) -> list[str]:
+        """One piece of a frame: its role and offsets, then its words laid out by the
+        engine (wrapped logically, each line reordered), cut after a few lines."""
+        width = INNER_WIDTH
+        words = printable(" ".join(p.text.split()), keep_bidi=True)
+        _shown, lines = clipped_lines(words, width, PIECE_LINES)
+        return [english_line(f"{role} [{p.start}, {p.end})", width), *lines]
+
+    def relation_line(self, number: int, r: Relation, by_id: Mapping[str, Passage]) -> str:
+        """A link as one line: its number (the key that picks it), type and ends."""
+        rel = self.schema.relation(r.type)
+        name = self._label_of(rel) if rel is not None else r.type
+        ends = []
+        for end_id in (r.from_id, r.to_id):
+            end = by_id.get(end_id)
+            ends.append(f"{end.start}" if end is not None else "?")
+        head = english_line(f"{number} ", 3)
+        return labelled(head, f"{name} ({ends[0]} → {ends[1]})", INNER_WIDTH)
+
+    def show_frame(
+        self, frame: Frame | None, relations: Sequence[Relation] = (), text: str = ""
+    ) -> None:
+        """The frame of the passage under the caret: source, cue, content pieces, then
+        the links of that passage, numbered (X deletes one, E edits its labels)."""
+        widget = self.query_one("#panel-frame", Static)
+        if frame is None or not frame.relations:
+            widget.display = False
+            return
+        out = ["FRAME (X unlink, E link labels)"]
+        for p in frame.sources:
+            out.extend(self._piece("source", p))
+        for p in frame.cues:
+            out.extend(self._piece("cue", p))
+        many = len(frame.contents) > 1
+        for n, p in enumerate(frame.contents, 1):
+            out.extend(self._piece(f"content {n}" if many else "content", p))
+        if relations:
+            by_id = {p.id: p for p in (*frame.sources, *frame.cues, *frame.contents)}
+            out.append(english_line("links here:", INNER_WIDTH))
+            for n, r in enumerate(relations, 1):
+                out.append(self.relation_line(n, r, by_id))
+                rel = self.schema.relation(r.type)
+                if rel is not None and rel.attributes:
+                    shown = self.attribute_lines(rel.attributes, r.labels, INNER_WIDTH - 2)
+                    out.extend("  " + line for line in shown)
+        out.append("")
+        widget.update(lines_text(out))
+        widget.display = True
 
     def show_suggestions(self, here: Sequence[StoredSuggestion]) -> None:
         """The suggestions under the caret: who suggests them (source, score, why) and
@@ -166,7 +230,7 @@ class PassagePanel(VerticalScroll):
         out = ["", f"ALL PASSAGES ({len(passages)})"]
         for p in passages:
             claim = self.schema.claim_type(p.claim_type) if p.claim_type else None
-            label = claim.label_en if claim else "untyped"
+            label = claim.label_en if claim else (self.kind_name(p) or "untyped")
             # 6 + 1 + 8 + 1 columns before the quote; a laid-out line must never wrap.
             quote = padded(" ".join(p.text.split()), INNER_WIDTH - 16)
             out.append(f"{p.start:>6} {padded(label, 8, align='left')} {quote}")

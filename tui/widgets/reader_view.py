@@ -91,6 +91,7 @@ class ReaderView(ScrollView, can_focus=True):
         "reader--selection",
         "reader--stale",
         "reader--bidi-mark",
+        "reader--linked",
         "reader--suggestion",
     }
 
@@ -102,6 +103,7 @@ class ReaderView(ScrollView, can_focus=True):
     ReaderView > .reader--selection { background: $accent 60%; }
     ReaderView > .reader--stale { text-style: strike; }
     ReaderView > .reader--bidi-mark { text-style: dim; }
+    ReaderView > .reader--linked { text-style: bold reverse; }
     ReaderView > .reader--suggestion { text-style: dim underline; }
     """
 
@@ -116,6 +118,14 @@ class ReaderView(ScrollView, can_focus=True):
         def __init__(self, selection: tuple[int, int] | None) -> None:
             super().__init__()
             self.selection = selection
+
+    class Clicked(Message):
+        """A click that selected nothing: the caret is at `offset` (linking picks the
+        passage there)."""
+
+        def __init__(self, offset: int) -> None:
+            super().__init__()
+            self.offset = offset
 
     def __init__(
         self,
@@ -161,6 +171,8 @@ class ReaderView(ScrollView, can_focus=True):
         self.highlights: list[Highlight] = []
         self._paint: list[int] = []  # per offset: index+1 of the innermost highlight, 0 none
         self._depth: list[int] = []  # per offset: how many highlights cover it
+        self.linked: tuple[tuple[int, int], ...] = ()  # ranges marked as one frame
+        self._linked: bytearray = bytearray()  # per offset: 1 inside a linked range
         self._suggested = bytearray()  # per offset: 1 where a suggestion covers it
         self._alt_pending = False
         self._dragging = False
@@ -320,6 +332,19 @@ class ReaderView(ScrollView, can_focus=True):
         self._paint, self._depth = paint, depth
         self.refresh()
 
+    def set_linked(self, ranges: Sequence[tuple[int, int]]) -> None:
+        """Mark these ranges (the passages linked to the one under the caret)."""
+        ranges = tuple(sorted(ranges))
+        if ranges == self.linked:
+            return
+        self.linked = ranges
+        mask = bytearray(len(self.article.text)) if ranges else bytearray()
+        for start, end in ranges:
+            lo, hi = max(start, 0), min(end, len(mask))
+            mask[lo:hi] = b"\x01" * (hi - lo)
+        self._linked = mask
+        self.refresh()
+
     def set_suggestions(self, spans: Sequence[tuple[int, int]]) -> None:
         """Suggestions to draw (dim and underlined: offered, not annotated)."""
         size = len(self.article.text)
@@ -337,7 +362,7 @@ class ReaderView(ScrollView, can_focus=True):
 
     def _style(self, key: tuple[object, ...]) -> Style:
         """The style of a cell: (kind,) or (highlight index, depth, selected, caret, mark,
-        suggested)."""
+        suggested, linked)."""
         cached = self._style_cache.get(key)
         if cached is not None:
             return cached
@@ -345,7 +370,7 @@ class ReaderView(ScrollView, can_focus=True):
         if len(key) == 1:
             style = base + self.get_component_rich_style(f"reader--{key[0]}")
         else:
-            index, depth, selected, caret, mark, suggested = key
+            index, depth, selected, caret, mark, suggested, linked = key
             style = base
             if isinstance(index, int) and index >= 0:
                 h = self.highlights[index]
@@ -363,6 +388,8 @@ class ReaderView(ScrollView, can_focus=True):
                 style += self.get_component_rich_style("reader--selection")
             if mark:  # a bidi control's mark: there, but not text
                 style += self.get_component_rich_style("reader--bidi-mark")
+            if linked:
+                style += self.get_component_rich_style("reader--linked")
             if caret:
                 style += self.get_component_rich_style("reader--caret")
         self._style_cache[key] = style
@@ -389,8 +416,8 @@ class ReaderView(ScrollView, can_focus=True):
         caret = self.caret
         paint, depth = self._paint, self._depth
         painted = len(paint)
-        suggested = self._suggested
-        marked = len(suggested)
+        linked, suggested = self._linked, self._suggested
+        linked_n, suggested_n = len(linked), len(suggested)
         text = self.article.text
         segments: list[Segment] = [Segment(" " * (MARGIN + row.pad), base_style)]
         run_text: list[str] = []
@@ -404,7 +431,8 @@ class ReaderView(ScrollView, can_focus=True):
                 selection is not None and start < selection[1] and selection[0] < end,
                 start <= caret < end or start == end == caret,
                 end - start == 1 and text[start] in BIDI_CONTROL_PICTURES,
-                start < marked and suggested[start] == 1,
+                start < suggested_n and suggested[start] == 1,
+                start < linked_n and linked[start] == 1,
             )
             if key == run_key:
                 run_text.append(cell.text)
@@ -608,7 +636,9 @@ class ReaderView(ScrollView, can_focus=True):
         offset = self._mouse_offset(event)
         if offset is None:
             return
-        if event.chain == 2:
+        if event.chain == 1 and self.selection is None:
+            self.post_message(self.Clicked(self.caret))
+        elif event.chain == 2:
             self.select_range(*self.word_bounds(offset, offset + 1))
         elif event.chain >= 3:
             self.select_range(*sentence_bounds(self.article.text, offset, offset + 1))
