@@ -18,13 +18,19 @@ from annotations.schema import LabelSchema
 from annotations.suggest.actors import Gazetteer, actor_mentions, gold_forms, suggest_actors
 from annotations.suggest.claims import suggest_claims
 from annotations.suggest.lexicon import Lexicon, bundled_lexicon
-from annotations.suggest.model import BUILT_IN_SOURCES, Suggestion, make_suggestion
+from annotations.suggest.model import (
+    BUILT_IN_SOURCES,
+    CLAIM_SOURCES,
+    Suggestion,
+    make_suggestion,
+)
 from annotations.suggest.plugins import GROUP, Plugin, Suggester, SuggesterUnavailable, load_plugins
 from annotations.suggest.propagation import propagate, propagate_in_articles
 from annotations.suggest.words import Words
 
 __all__ = [
     "BUILT_IN_SOURCES",
+    "CLAIM_SOURCES",
     "GROUP",
     "Gazetteer",
     "Lexicon",

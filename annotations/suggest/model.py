@@ -12,6 +12,8 @@ from annotations.models import FrozenLabels, freeze_labels
 # "quotes" come from one suggester (claims), "gold" is the actor suggester fed with the
 # surface forms of gold passages. Plugins add their entry point's name.
 BUILT_IN_SOURCES = ("actors", "cues", "quotes", "propagation", "gold")
+# The ones that suggest what is claimed: accepted, such a passage is a frame's content.
+CLAIM_SOURCES = frozenset({"cues", "quotes"})
 
 
 @dataclass(frozen=True)

@@ -327,3 +327,39 @@ async def test_suggestions_made_by_another_process_appear(tmp_path: Path) -> Non
             other.add_suggestions(made)
         await wait_for_text(pilot, f"{len(made)} suggestions")
         assert cell_style(view, 60).underline
+
+
+async def test_accepting_a_claim_offers_its_frame_and_enter_links_source_and_cue(
+    tmp_path: Path,
+) -> None:
+    """A cue suggester's claim accepted is a content: the reader offers the reporting verb
+    and the actor before it as cue and source, and Enter saves the whole frame."""
+    path = tmp_path / "h.db"
+    with Store(path) as store:
+        import_seeds_if_empty(store)
+        article = store.get_article(SEED_ID)
+        assert article is not None
+        store.add_suggestions(Suggesters(default_schema()).suggest(article, ["cues"]))
+    app = app_for(path)
+    async with app.run_test(size=SMALL) as pilot:
+        view = await open_article(pilot)
+        await pilot.press("right_square_bracket")
+        assert view.caret == 252  # «القضاء على التنظيم المتشدد …», after «أشارت»
+        await pilot.press("a")
+        await wait_until(
+            pilot,
+            lambda: "frame:" in str(app.screen.query_one("#reader-prompt").render()),
+            "the frame offer after the accept",
+        )
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(stored(path)[0]) == 3, "content, source and cue")
+    with Store(path) as store:
+        passages = {p.kind: p for p in store.passages(SEED_ID, "sara")}
+        relations = store.relations(SEED_ID, "sara")
+    assert passages["cue"].text == "أشارت"
+    assert sorted((r.type, r.from_id, r.to_id) for r in relations) == sorted(
+        [
+            ("cue", passages[""].id, passages["cue"].id),
+            ("said_by", passages[""].id, passages["source"].id),
+        ]
+    )

@@ -18,6 +18,7 @@ from annotations.schema import Actor, LabelSchema
 from annotations.search import find_in_text
 from annotations.store import StoredSuggestion, StoreError, UserActor
 from annotations.suggest.decisions import SuggestionDecision
+from annotations.suggest.model import CLAIM_SOURCES
 from annotations.text import plural
 from tui.commands import ReaderCommands
 from tui.screens.base import HashiyaScreen
@@ -481,6 +482,8 @@ class ReaderScreen(HashiyaScreen):
         elif len(suggestions) == 1:
             p = accepted[0][1]
             self._status(f"accepted [{p.start}, {p.end}) from {suggestions[0].source}")
+            if suggestions[0].source in CLAIM_SOURCES:  # a content: offer its source and cue
+                self.links.offer_frame_for(p, quiet=True)
         else:
             self._status(f"accepted {plural(len(accepted), 'suggestion')} (ctrl+z to undo)")
         return len(accepted)
