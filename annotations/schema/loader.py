@@ -168,6 +168,28 @@ def _labels(
     return label_ar, label_en
 
 
+def _key_colour_and_guidance(
+    reader: Reader,
+    keys: dict[str, yaml.Node],
+    item_where: str,
+    first: tuple[dict[str, int], int, str],
+) -> tuple[str | None, str | None, str]:
+    """A kind's or relation's optional `shortcut` (unique in its list: `first` is the
+    first-use table, the item's index and the list's path), `color` and `description`."""
+    first_with_shortcut, index, where = first
+    shortcut = None
+    if (found := _optional(keys, "shortcut")) is not None:
+        shortcut = reader.shortcut(found, f"{item_where}.shortcut")
+        reader.first_use(first_with_shortcut, shortcut, index, found, where, "shortcut")
+    color = None
+    if (found := _optional(keys, "color")) is not None:
+        color = reader.color(found, f"{item_where}.color")
+    description = ""
+    if "description" in keys:
+        description = reader.text(keys["description"], f"{item_where}.description", required=False)
+    return shortcut, color, description
+
+
 def _kinds(
     reader: Reader, node: yaml.Node, where: str, attributes: Sequence[Attribute]
 ) -> tuple[Kind, ...]:
@@ -185,18 +207,9 @@ def _kinds(
         kind_id = reader.slug(keys["id"], f"{item_where}.id")
         reader.first_use(first_with_id, kind_id, index, keys["id"], where, "id")
         label_ar, label_en = _labels(reader, keys, item_where, kind_id)
-        shortcut = None
-        if (found := _optional(keys, "shortcut")) is not None:
-            shortcut = reader.shortcut(found, f"{item_where}.shortcut")
-            reader.first_use(first_with_shortcut, shortcut, index, found, where, "shortcut")
-        color = None
-        if (found := _optional(keys, "color")) is not None:
-            color = reader.color(found, f"{item_where}.color")
-        description = ""
-        if "description" in keys:
-            description = reader.text(
-                keys["description"], f"{item_where}.description", required=False
-            )
+        shortcut, color, description = _key_colour_and_guidance(
+            reader, keys, item_where, (first_with_shortcut, index, where)
+        )
         # Without `attributes:` a kind has every attribute (a copy of a schema that gains
         # an attribute gives it to such a kind); `attributes: []` is none.
         attribute_ids = list(known)
@@ -260,18 +273,9 @@ def _relations(
                     f"no kind '{kind_id}' (expected one of: {', '.join(kind_ids)})",
                 )
             ends.append(kind_id)
-        shortcut = None
-        if (found := _optional(keys, "shortcut")) is not None:
-            shortcut = reader.shortcut(found, f"{item_where}.shortcut")
-            reader.first_use(first_with_shortcut, shortcut, index, found, where, "shortcut")
-        color = None
-        if (found := _optional(keys, "color")) is not None:
-            color = reader.color(found, f"{item_where}.color")
-        description = ""
-        if "description" in keys:
-            description = reader.text(
-                keys["description"], f"{item_where}.description", required=False
-            )
+        shortcut, color, description = _key_colour_and_guidance(
+            reader, keys, item_where, (first_with_shortcut, index, where)
+        )
         attributes: tuple[Attribute, ...] = ()
         if (found := _optional(keys, "attributes")) is not None:
             attributes = _attributes(reader, found, f"{item_where}.attributes", allow_empty=True)

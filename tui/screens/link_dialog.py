@@ -33,24 +33,37 @@ class LinkChoice:
     new_kind: str = ""
 
 
-class _Choices(OptionList):
-    """The options; a shortcut picks at once (keys typed fast may come before focus)."""
+class _KeyedOptions(OptionList):
+    """Options a typed key picks at once (keys typed fast may come before focus); a key
+    typed after the dialog closed goes back to the screen below."""
 
-    def __init__(self, dialog: LinkDialog, *options: Option, **kwargs: object) -> None:
+    def __init__(
+        self, dialog: LinkDialog | PickLinkDialog, *options: Option, **kwargs: object
+    ) -> None:
         super().__init__(*options, **kwargs)  # type: ignore[arg-type]
         self.dialog = dialog
+
+    def picked(self, character: str) -> bool:
+        """Pick what `character` names; whether it named something."""
+        raise NotImplementedError
 
     async def _on_key(self, event: events.Key) -> None:
         if self.dialog.closed:
             give_back(self.app, event)
-            event.stop()
-            event.prevent_default()
+        elif not (event.character and self.picked(event.character)):
+            await super()._on_key(event)
             return
-        if event.character and self.dialog.pick_shortcut(event.character):
-            event.stop()
-            event.prevent_default()
-            return
-        await super()._on_key(event)
+        event.stop()
+        event.prevent_default()
+
+
+class _Choices(_KeyedOptions):
+    """The relation types; a shortcut picks one."""
+
+    dialog: LinkDialog
+
+    def picked(self, character: str) -> bool:
+        return self.dialog.pick_shortcut(character)
 
 
 class LinkDialog(ModalScreen[LinkChoice | None]):
@@ -146,23 +159,16 @@ class LinkDialog(ModalScreen[LinkChoice | None]):
         self._done(None)
 
 
-class _Picks(OptionList):
-    def __init__(self, dialog: PickLinkDialog, *options: Option, **kwargs: object) -> None:
-        super().__init__(*options, **kwargs)  # type: ignore[arg-type]
-        self.dialog = dialog
+class _Picks(_KeyedOptions):
+    """The passage's links; a digit picks one by its number."""
 
-    async def _on_key(self, event: events.Key) -> None:
-        if self.dialog.closed:
-            give_back(self.app, event)
-            event.stop()
-            event.prevent_default()
-            return
-        if event.character and event.character.isdigit():
-            event.stop()
-            event.prevent_default()
-            self.dialog.pick(int(event.character) - 1)
-            return
-        await super()._on_key(event)
+    dialog: PickLinkDialog
+
+    def picked(self, character: str) -> bool:
+        if not character.isdigit():
+            return False
+        self.dialog.pick(int(character) - 1)
+        return True
 
 
 class PickLinkDialog(ModalScreen[int | None]):

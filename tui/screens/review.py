@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
-from annotations.models import Passage, Relation
+from annotations.models import Decision, Passage, Relation
 from annotations.review.compare import ComparisonItem, DocumentItem
 from annotations.review.queue import (
     ArticleReview,
@@ -411,11 +411,7 @@ class ReviewScreen(HashiyaScreen):
                 out.append(english_line("differ: " + ", ".join(item.differing), width))
             decided = review.decision(item)
             if decided is not None:
-                out.append(english_line(f"verdict: {self._document_verdict(decided)}", width))
-                verdict = english_line(f"  by {decided.reviewer}", width)
-                if decided.comment:
-                    verdict = labelled(verdict + " — ", decided.comment, width)
-                out.append(verdict)
+                out.extend(_verdict_lines(self._document_verdict(decided), decided, width))
             out.append("")
             for index, annotator in enumerate(item.labels):
                 out.extend(self._document_version(index, annotator, item))
@@ -431,11 +427,7 @@ class ReviewScreen(HashiyaScreen):
             decided = review.decision(item)
             if decided is not None:
                 words = self._relation_verdict(item, decided.verdict, decided.gold_id)
-                out.append(english_line(f"verdict: {words}", width))
-                verdict = english_line(f"  by {decided.reviewer}", width)
-                if decided.comment:
-                    verdict = labelled(verdict + " — ", decided.comment, width)
-                out.append(verdict)
+                out.extend(_verdict_lines(words, decided, width))
             out.append("")
             for index, (annotator, relations) in enumerate(item.relations.items()):
                 out.extend(self._relation_version(index, annotator, item, relations))
@@ -450,11 +442,7 @@ class ReviewScreen(HashiyaScreen):
             decided = review.decision(item)
             if decided is not None:
                 words = self._verdict_words(item, decided.verdict, decided.gold_id)
-                out.append(english_line(f"verdict: {words}", width))
-                verdict = english_line(f"  by {decided.reviewer}", width)
-                if decided.comment:
-                    verdict = labelled(verdict + " — ", decided.comment, width)
-                out.append(verdict)
+                out.extend(_verdict_lines(words, decided, width))
             out.append("")
             for index, (annotator, passages) in enumerate(item.passages.items()):
                 out.extend(self._version(index, annotator, passages))
@@ -885,3 +873,11 @@ class MyReviewsScreen(HashiyaScreen):
                 Text(fit_line(p.text, 40).text),
                 p.article_id,
             )
+
+
+def _verdict_lines(words: str, decided: Decision, width: int) -> list[str]:
+    """An item's verdict in the panel: what was decided, by whom, with their comment."""
+    verdict = english_line(f"  by {decided.reviewer}", width)
+    if decided.comment:
+        verdict = labelled(verdict + " — ", decided.comment, width)
+    return [english_line(f"verdict: {words}", width), verdict]
