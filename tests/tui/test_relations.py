@@ -10,6 +10,7 @@ import pytest
 from textual.pilot import Pilot
 
 from annotations.articles import make_article
+from annotations.layout import fit_line
 from annotations.models import Article
 from annotations.store import Store
 from tests.support.pilot import open_article, wait_for_text, wait_until
@@ -144,6 +145,17 @@ async def test_a_frame_from_the_offer_in_a_few_keys(
         await pilot.press("enter")  # both
         await wait_until(pilot, lambda: not app.screen.query_one("#reader-prompt").display, "")
         assert "source and cue linked" in status(app)
+        # The panel, taller than the screen at 80x24 once it holds the frame, draws the
+        # words whole: laid out at its width with the scrollbar's column kept for it.
+        await caret_to(pilot, view, TEXT.index(CONTENT))
+        lines = await wait_for_text(pilot, "FRAME")
+        panel = [line.split("│", 1)[1] for line in lines if "│" in line]
+        for words in (SOURCE, CUE, "ستبقى على الحدود"):
+            shown = fit_line(words, 40).text
+            assert any(shown in line for line in panel), (words, panel)
+        # the links by the numbers that pick them, the heads apart from what follows
+        assert any(line.strip().startswith("1 said by (") for line in panel), panel
+        assert any(line.strip().startswith("[21, 60) Content") for line in panel), panel
     assert passages(app, article) == sorted(
         [
             (CONTENT, "", CONTENT_LABELS),

@@ -203,7 +203,8 @@ class ReviewScreen(HashiyaScreen):
 
     DEFAULT_CSS = f"""
     #review-panel {{ width: {PANEL_WIDTH}; height: 1fr; border-left: solid $primary;
-                     padding: 0 1; overflow-y: auto; }}
+                     padding: 0 1; overflow-y: auto; scrollbar-gutter: stable;
+                     scrollbar-size-vertical: 1; }}
     """
 
     def __init__(self, article_id: str, annotators: list[str] | None = None) -> None:

@@ -20,14 +20,17 @@ from annotations.text import printable
 from tui.widgets.bidi_text import clipped_lines, english_line, labelled, lines_text, padded
 
 PANEL_WIDTH = 38
-INNER_WIDTH = PANEL_WIDTH - 3  # less the left border and one column of padding each side
+# Less the left border, one column of padding each side and the scrollbar's column, kept
+# even when the panel fits: lines are laid out at this width, and a Static narrowed by a
+# scrollbar appearing would wrap them again, breaking words already in visual order.
+INNER_WIDTH = PANEL_WIDTH - 4
 PIECE_LINES = 2  # lines of a frame piece's words before they are cut with "…"
 
 
 class PassagePanel(VerticalScroll):
     DEFAULT_CSS = f"""
     PassagePanel {{ width: {PANEL_WIDTH}; height: 1fr; border-left: solid $primary;
-                    padding: 0 1; }}
+                    padding: 0 1; scrollbar-gutter: stable; scrollbar-size-vertical: 1; }}
     PassagePanel > Static {{ height: auto; }}
     """
 
@@ -127,7 +130,7 @@ class PassagePanel(VerticalScroll):
         width = INNER_WIDTH
         stale = " ⚠ text changed" if text[p.start : p.end] != p.text else ""
         kind = self.kind_name(p)
-        head = english_line(f"[{p.start}, {p.end}){stale} ", width // 2)
+        head = english_line(f"[{p.start}, {p.end}){stale}", width // 2) + " "
         lines = [
             labelled(head, kind, width) if kind else english_line(head, width),
             padded(" ".join(p.text.split()), width, align="right"),
@@ -172,7 +175,7 @@ class PassagePanel(VerticalScroll):
         for end_id in (r.from_id, r.to_id):
             end = by_id.get(end_id)
             ends.append(f"{end.start}" if end is not None else "?")
-        head = english_line(f"{number} ", 3)
+        head = english_line(f"{number}", 3) + " "  # the layout drops a trailing space
         return labelled(head, f"{name} ({ends[0]} → {ends[1]})", INNER_WIDTH)
 
     def show_frame(
@@ -213,8 +216,13 @@ class PassagePanel(VerticalScroll):
         if here:
             out.append(english_line("SUGGESTED (a accept · x reject)", width))
         for s in here:
-            score = "" if s.score is None else f" · score {s.score:.2f}"
-            out.append(english_line(f"[{s.start}, {s.end}) by {s.source}{score}", width))
+            head = f"[{s.start}, {s.end}) by {printable(s.source)}"
+            score = "" if s.score is None else f"score {s.score:.2f}"
+            if score and len(head) + len(score) + 3 <= width:
+                head, score = f"{head} · {score}", ""
+            out.append(english_line(head, width))
+            if score:  # on a line of its own rather than cut off
+                out.append(english_line(f"  {score}", width))
             out.append(padded(" ".join(s.text.split()), width, align="right"))
             if s.reason:
                 out.append(english_line(s.reason, width))
