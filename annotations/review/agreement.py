@@ -111,7 +111,7 @@ class Alpha(NamedTuple):
 
 
 def _label_order(value: Value) -> tuple[bool, str]:
-    return (value is None or value == frozenset(), _label_text(value))
+    return (value is None or value == frozenset(), label_text(value))
 
 
 @dataclass(frozen=True)
@@ -1178,7 +1178,8 @@ def format_figure(value: float | None, n: int, unit: str = "") -> str:
     return f"undefined ({count})" if value is None else f"{value:.3f} ({count})"
 
 
-def _label_text(value: Value) -> str:
+def label_text(value: Value) -> str:
+    """A compared value in a report: `(none)`, `a+b` for a set, `true`/`false`."""
     if value is None or value == frozenset():
         return "(none)"
     if isinstance(value, frozenset):
@@ -1219,7 +1220,7 @@ def _confusion_lines(out: _Lines, title: str, confusion: Confusion) -> None:
     if not confusion.labels:
         out.append(f"{title}: nothing matched")
         return
-    names = [_label_text(v) for v in confusion.labels]
+    names = [label_text(v) for v in confusion.labels]
     rows = [
         [name, *(f"{c:,}" for c in row)]
         for name, row in zip(names, confusion.matrix(), strict=True)
@@ -1261,7 +1262,7 @@ def format_report(
                 f"{p.n_articles:,}",
                 f"{p.exact.n_a:,}",
                 f"{p.exact.n_b:,}",
-                *(_prf(s) for s in (p.exact, p.overlap, p.overlap50)),
+                *(prf_text(s) for s in (p.exact, p.overlap, p.overlap50)),
             ]
         )
     out.table(
@@ -1339,7 +1340,9 @@ def format_report(
                     [
                         art.article_id,
                         f"{ap.a} / {ap.b}",
-                        " / ".join(_short(s.f1) for s in (ap.exact, ap.overlap, ap.overlap50)),
+                        " / ".join(
+                            short_figure(s.f1) for s in (ap.exact, ap.overlap, ap.overlap50)
+                        ),
                         format_figure(ap.char_alpha.value, ap.char_alpha.n_units),
                     ]
                 )
@@ -1378,11 +1381,14 @@ def _document_lines(out: _Lines, document: DocumentAgreement) -> None:
         out.append(f"  {label:<{width}} {format_figure(a.value, a.n_units, 'articles')}")
 
 
-def _short(value: float | None) -> str:
+def short_figure(value: float | None) -> str:
     return "undefined" if value is None else f"{value:.3f}"
 
 
-def _prf(s: SpanScores) -> str:
+def prf_text(s: SpanScores) -> str:
+    """Precision/recall/F1 (matched), or `undefined (n=0)`."""
     if s.n_a + s.n_b == 0:
         return "undefined (n=0)"
-    return f"{_short(s.precision)}/{_short(s.recall)}/{_short(s.f1)} ({s.matched:,})"
+    return (
+        f"{short_figure(s.precision)}/{short_figure(s.recall)}/{short_figure(s.f1)} ({s.matched:,})"
+    )

@@ -40,6 +40,9 @@ from annotations.review.agreement import (
     Value,
     attribute_label,
     format_figure,
+    label_text,
+    prf_text,
+    short_figure,
 )
 from annotations.review.compare import CATEGORICAL_TYPES, bundled_schema
 
@@ -413,16 +416,6 @@ def compute_relation_agreement(
 # --------------------------------------------------------------------------- text
 
 
-def _short(value: float | None) -> str:
-    return "undefined" if value is None else f"{value:.3f}"
-
-
-def _prf(s: SpanScores) -> str:
-    if s.n_a + s.n_b == 0:
-        return "undefined (n=0)"
-    return f"{_short(s.precision)}/{_short(s.recall)}/{_short(s.f1)} ({s.matched:,})"
-
-
 def format_relation_report(
     report: RelationAgreement,
     *,
@@ -469,8 +462,8 @@ def format_relation_report(
                     scores.type or "all types",
                     f"{scores.exact.n_a:,}",
                     f"{scores.exact.n_b:,}",
-                    _prf(scores.exact),
-                    _prf(scores.overlap),
+                    prf_text(scores.exact),
+                    prf_text(scores.overlap),
                 ]
             )
     rows_table(
@@ -512,7 +505,7 @@ def format_relation_report(
                     if not c.labels:
                         line(f"{title}: nothing matched")
                         continue
-                    names = [_value_text(v) for v in c.labels]
+                    names = [label_text(v) for v in c.labels]
                     line(f"{title} (rows a, columns b)")
                     rows_table(
                         ["", *names],
@@ -533,20 +526,10 @@ def format_relation_report(
                         art.article_id,
                         f"{ap.a} / {ap.b}",
                         f"{ap.exact.n_a:,} / {ap.exact.n_b:,}",
-                        f"{_short(ap.exact.f1)} / {_short(ap.overlap.f1)}",
+                        f"{short_figure(ap.exact.f1)} / {short_figure(ap.overlap.f1)}",
                     ]
                 )
             if not art.pairs:
                 rows.append([art.article_id, "(one annotator)", f"{art.n_relations:,}", ""])
         rows_table(["article", "pair", "relations", "F1"], rows)
     return "\n".join(lines)
-
-
-def _value_text(value: Value) -> str:
-    if value is None or value == frozenset():
-        return "(none)"
-    if isinstance(value, frozenset):
-        return "+".join(sorted(map(str, value)))
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)

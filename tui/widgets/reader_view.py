@@ -338,23 +338,24 @@ class ReaderView(ScrollView, can_focus=True):
         if ranges == self.linked:
             return
         self.linked = ranges
-        mask = bytearray(len(self.article.text)) if ranges else bytearray()
-        for start, end in ranges:
-            lo, hi = max(start, 0), min(end, len(mask))
-            mask[lo:hi] = b"\x01" * (hi - lo)
-        self._linked = mask
+        self._linked = self._covered(ranges)
         self.refresh()
 
     def set_suggestions(self, spans: Sequence[tuple[int, int]]) -> None:
         """Suggestions to draw (dim and underlined: offered, not annotated)."""
+        self._suggested = self._covered(spans)
+        self.refresh()
+
+    def _covered(self, ranges: Sequence[tuple[int, int]]) -> bytearray:
+        """Per offset of the text: 1 inside one of `ranges` (empty when there are none:
+        render_line reads past the end as 0)."""
         size = len(self.article.text)
-        marks = bytearray(size)
-        for start, end in spans:
+        mask = bytearray(size) if ranges else bytearray()
+        for start, end in ranges:
             lo, hi = max(start, 0), min(end, size)
             if hi > lo:
-                marks[lo:hi] = b"\x01" * (hi - lo)
-        self._suggested = marks
-        self.refresh()
+                mask[lo:hi] = b"\x01" * (hi - lo)
+        return mask
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
