@@ -192,17 +192,9 @@ def _json_lines(file: str, lines: Iterable[str | bytes]) -> Iterator[tuple[int, 
 def _hashiya_attributes(f: _Fields, span: dict[str, Any], where: str) -> dict[str, Any]:
     """The attributes a Hashiya export writes on a span: its `labels` (any attribute),
     or the five fields of earlier exports (actor as id or object)."""
+    if isinstance(span.get("labels"), dict):
+        return _labels_object(f, span, where)
     out: dict[str, Any] = {}
-    labels = span.get("labels")
-    if isinstance(labels, dict):
-        for name, value in labels.items():
-            if isinstance(value, list):
-                out[name] = [
-                    f.typed(v, f"{where}.labels.{name}[{i}]", str) for i, v in enumerate(value)
-                ]
-            elif value is not None:
-                out[name] = f.typed(value, f"{where}.labels.{name}", (str, bool))
-        return out
     for name in HASHIYA_ATTRIBUTES:
         value = span.get(name)
         if value is None:
@@ -411,7 +403,8 @@ def _hashiya_links(f: _Fields, links: Any) -> dict[LinkKey, tuple[str | None, di
 
 
 def _labels_object(f: _Fields, holder: dict[str, Any], where: str) -> dict[str, Any]:
-    """A relation's `labels` object as Hashiya writes it (attribute -> value or values)."""
+    """A span's or relation's `labels` object as Hashiya writes it (attribute -> value
+    or values)."""
     labels = holder.get("labels")
     if not isinstance(labels, dict):
         return {}

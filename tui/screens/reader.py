@@ -264,8 +264,12 @@ class ReaderScreen(HashiyaScreen):
             line.stylize("bold red", 0, len(message))
         self.query_one("#reader-status", Static).update(line, layout=False)
 
-    def _not_saved(self, exc: StoreError) -> None:
-        """A write failed (disk full, read-only, busy): say so; the screen keeps what is saved."""
+    def _not_saved(self, exc: StoreError | PassageError) -> None:
+        """A write failed (disk full, read-only, busy: the screen reads again what is saved)
+        or was refused (a passage the text cannot hold): say so in one line."""
+        if isinstance(exc, PassageError):
+            self._status(f"not saved: {exc}", error=True)
+            return
         self.refresh_passages()
         self._status(f"not saved: {exc.reason}", error=True)
 
@@ -356,11 +360,8 @@ class ReaderScreen(HashiyaScreen):
                 kind=result.kind,
             )
             self.hashiya.store.add_passage(passage)
-        except StoreError as exc:
+        except (StoreError, PassageError) as exc:
             self._not_saved(exc)
-            return None
-        except PassageError as exc:
-            self._status(f"not saved: {exc}", error=True)
             return None
         self.history.record(Change(None, passage))
         self.view.clear_selection()
@@ -400,11 +401,8 @@ class ReaderScreen(HashiyaScreen):
                     )
                     return
                 self.hashiya.store.update_passage(edited)
-            except StoreError as exc:
+            except (StoreError, PassageError) as exc:
                 self._not_saved(exc)
-                return
-            except PassageError as exc:
-                self._status(f"not saved: {exc}", error=True)
                 return
             self.history.record(Change(passage, edited))
             self.refresh_passages()
@@ -603,11 +601,8 @@ class ReaderScreen(HashiyaScreen):
                 self._store_new_actors(result.new_actors)
                 labels = document_labels(self.article, self.annotator, result.chosen, self.schema)
                 self.hashiya.store.set_document_labels(labels, by=self.annotator)
-            except StoreError as exc:
+            except (StoreError, PassageError) as exc:
                 self._not_saved(exc)
-                return
-            except PassageError as exc:
-                self._status(f"not saved: {exc}", error=True)
                 return
             self.panel.show_document(labels.labels)
             self._status("article labels saved" if labels.labels else "article labels cleared")

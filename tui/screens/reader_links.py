@@ -234,11 +234,8 @@ class Linking:
                     self.screen.schema,
                     kind=kind,
                 )
-            except StoreError as exc:
+            except (StoreError, PassageError) as exc:
                 self.screen._not_saved(exc)
-                return
-            except PassageError as exc:
-                self.screen._status(f"not saved: {exc}", error=True)
                 return
             self._ask_link_labels(origin, made, choice, made)
 
