@@ -24,12 +24,13 @@ from annotations.export.native import (
     LabelOrder,
     Layout,
     NativeRecord,
-    check_quote,
+    QuoteError,
     dumps_line,
     line_relations,
     native_record,
     parse_native_line,
     record_dict,
+    row_spans,
     span_dict,
     used_actors,
 )
@@ -167,7 +168,15 @@ def export_records(
                 continue
             article = articles.get(key[0])
             text: str = article[5]
-            spans = [_span_dict(row, text, order, threads, suggested_by) for row in rows]
+            try:
+                spans = row_spans(rows, text, order, threads)
+            except QuoteError as exc:
+                raise ExportError(str(exc)) from None
+            if suggested_by:
+                for span in spans:
+                    source = suggested_by.get(span["id"])
+                    if source is not None:  # accepted from a suggestion: which suggester
+                        span["suggested_by"] = source
             if flt.include_suggestions:
                 offered = [_suggested_span(s, order) for s in store.open_suggestions(*key)]
                 if offered:
@@ -228,36 +237,6 @@ def _comment_dicts(store: Store) -> dict[str, list[dict[str, str]]]:
         passage_id: [{"author": c.author, "text": c.body, "at": c.at} for c in thread]
         for passage_id, thread in store.comment_threads().items()
     }
-
-
-def _span_dict(
-    row: tuple[Any, ...],
-    text: str,
-    order: LabelOrder,
-    threads: Mapping[str, list[dict[str, str]]],
-    suggested_by: Mapping[str, str],
-) -> dict[str, Any]:
-    passage_id, article_id, _, start, end, quoted, stored = row[:7]
-    try:
-        check_quote(passage_id, article_id, text, start, end, quoted)
-    except ValueError as exc:
-        raise ExportError(str(exc)) from None
-    thread = threads.get(passage_id)
-    span = span_dict(
-        passage_id,
-        start,
-        end,
-        quoted,
-        order(stored),
-        row[7],
-        row[8],
-        [dict(c) for c in thread] if thread else None,
-        kind=row[9],
-    )
-    source = suggested_by.get(passage_id)
-    if source is not None:  # accepted from a suggestion: which suggester made it
-        span["suggested_by"] = source
-    return span
 
 
 def _suggested_span(s: Any, order: LabelOrder) -> dict[str, Any]:

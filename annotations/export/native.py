@@ -276,6 +276,56 @@ def span_dict(
     return span
 
 
+def row_spans(
+    rows: Iterable[Sequence[Any]],
+    text: str,
+    order: LabelOrder,
+    threads: Mapping[str, list[dict[str, str]]],
+) -> list[dict[str, Any]]:
+    """The spans of stored passage rows of one article, as `span_dict` makes them: each
+    row (id, article id, annotator, start, end, quoted text, labels as stored, created
+    at, updated at, kind); `threads` the comment threads by passage id (copied in).
+
+    The export's inner loop, so `span_dict` and `check_quote` are spelled out here.
+    Raises QuoteError (from `check_quote`) if a row's quote does not fit `text`."""
+    spans = []
+    append = spans.append
+    seen = order.seen
+    length = len(text)
+    for span_id, article_id, _, start, end, quoted, stored, created_at, updated_at, kind in rows:
+        if not 0 <= start <= end <= length or text[start:end] != quoted:
+            check_quote(span_id, article_id, text, start, end, quoted)
+        labels = seen.get(stored)
+        labels = order(stored) if labels is None else labels.copy()
+        if kind:
+            span = {
+                "id": span_id,
+                "start": start,
+                "end": end,
+                "text": quoted,
+                "kind": kind,
+                "labels": labels,
+                "created_at": created_at,
+                "updated_at": updated_at,
+            }
+        else:
+            span = {
+                "id": span_id,
+                "start": start,
+                "end": end,
+                "text": quoted,
+                "labels": labels,
+                "created_at": created_at,
+                "updated_at": updated_at,
+            }
+        if threads:
+            thread = threads.get(span_id)
+            if thread:
+                span["comments"] = [dict(c) for c in thread]
+        append(span)
+    return spans
+
+
 def record_dict(
     article: Sequence[Any],
     annotator: str,
@@ -324,10 +374,21 @@ def used_actors(
     for actor_id in layout.actor_ids(document_labels, document=True):
         if actor_id not in seen:
             seen[actor_id] = actor_dict(actor_id)
+    # `layout.actor_ids` spelled out: this runs for every span of an export.
+    attributes = layout.actor_attributes
     for span in spans:
-        for actor_id in layout.actor_ids(span["labels"]):
-            if actor_id not in seen:
-                seen[actor_id] = actor_dict(actor_id)
+        labels = span["labels"]
+        for attr_id in attributes:
+            value = labels.get(attr_id)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                if value not in seen:
+                    seen[value] = actor_dict(value)
+            elif isinstance(value, list):
+                for actor_id in value:
+                    if actor_id not in seen:
+                        seen[actor_id] = actor_dict(actor_id)
     return list(seen.values())
 
 
@@ -536,17 +597,21 @@ def line_relations(
     ]
 
 
+class QuoteError(ValueError):
+    """A passage's offsets or quoted text do not fit its article's text."""
+
+
 def check_quote(
     passage_id: str, article_id: str, text: str, start: int, end: int, quoted: str
 ) -> str:
-    """`quoted`, after checking it is text[start:end]; ValueError if it is not."""
+    """`quoted`, after checking it is text[start:end]; QuoteError if it is not."""
     if not 0 <= start <= end <= len(text):
-        raise ValueError(
+        raise QuoteError(
             f"passage {passage_id}: offsets {start}..{end} do not fit the text "
             f"of article {article_id!r} (length {len(text)})"
         )
     if text[start:end] != quoted:
-        raise ValueError(
+        raise QuoteError(
             f"passage {passage_id}: quoted text {quoted!r} differs from the article's "
             f"{text[start:end]!r}"
         )
@@ -578,7 +643,9 @@ def lookup_actor(actor_lookup: ActorLookup, actor_id: str) -> ActorInfo:
 # (str.splitlines, editors). They only ever occur inside JSON strings, so escaping them
 # there keeps the line one line without changing the value.
 _LINE_SAFE = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# Records are trees the exporters build (no cycles to look for: that check costs a
+# dictionary entry per object written).
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
 def dumps_line(record: Mapping[str, Any]) -> str:
