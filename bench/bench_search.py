@@ -135,12 +135,13 @@ PREFIXES = ["ال", "امر", "الحك", "سو", "داع", "الانس"]
 
 
 def _prefix_ms(conn: sqlite3.Connection) -> float:
-    """Median CPU ms of a first page of bm25-ranked matches of each prefix in PREFIXES."""
-    sql = "SELECT rowid FROM plain_fts WHERE plain_fts MATCH ? ORDER BY rank LIMIT 50"
+    """CPU ms of the slowest prefix of PREFIXES: its newest 50 matches, as search's window
+    is found (bm25 ranking then costs the same with or without prefix indexes)."""
+    sql = "SELECT rowid FROM plain_fts WHERE plain_fts MATCH ? ORDER BY rowid DESC LIMIT 50"
     took = [
         best_timing(3, lambda p=p: conn.execute(sql, (f'"{p}"*',)).fetchall()).cpu for p in PREFIXES
     ]
-    return statistics.median(took) * 1000
+    return max(took) * 1000
 
 
 def _prefix_rows(folder: Path, rows: list[tuple[str, str, str]]) -> Iterator[Row]:
@@ -160,7 +161,7 @@ def _prefix_rows(folder: Path, rows: list[tuple[str, str, str]]) -> Iterator[Row
     )
     with_ms, without_ms = _prefix_ms(with_conn), _prefix_ms(without_conn)
     yield Row(
-        name=f"prefix query median, {option.lstrip(', ')}, {label}",
+        name=f"prefix query, slowest, {option.lstrip(', ')}, {label}",
         figure=with_ms,
         unit="ms",
         baseline=f"without prefix indexes {without_ms:.1f} ms",
