@@ -225,11 +225,15 @@ def make_article_utf8(
     id: str | None = None,
     metadata: dict[str, Any] | None = None,
     imported_at: str | None = None,
+    raw_utf8: bytes | None = None,
 ) -> tuple[Article, bytes]:
     """`make_article`, with the stored text's UTF-8 beside it: the id is its hash, and a
-    bulk import hands the same bytes to `Store.add_articles` instead of encoding again."""
+    bulk import hands the same bytes to `Store.add_articles` instead of encoding again.
+
+    `raw_utf8`, if given, is `raw_text` encoded (an import has it from its checks): it is
+    the stored text's UTF-8 too when normalizing changes nothing, as in most text."""
     text = normalize(raw_text)
-    utf8 = text.encode("utf-8")
+    utf8 = raw_utf8 if raw_utf8 is not None and text is raw_text else text.encode("utf-8")
     paragraphs = paragraph_spans(text)
     if title is None or source is None:
         derived_title, derived_source = _title_and_source(text, paragraphs)

@@ -69,6 +69,7 @@ class HashiyaApp(TypeAheadApp):
         self.last_read: str | None = None  # the article the reader showed last (for the list)
         self._data_version: int | None = None
         self._last_input = 0.0
+        self.fault: str | None = None  # a database fault no screen caught: the app stopped on it
 
     @property
     def base_schema(self) -> LabelSchema:
@@ -123,6 +124,20 @@ class HashiyaApp(TypeAheadApp):
         """Build the search folding table and the actors' search keys now, off the UI
         thread: the first actor search of a session would otherwise pay for them."""
         self.label_schema.find_actors("a")
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A database fault (busy, read-only, disk full, corrupt) that no screen caught
+        stops the app with its one line, not a traceback: every change is committed
+        before it is shown, so nothing saved is lost. Anything else is a bug, and
+        Textual's traceback is what a bug report needs."""
+        if isinstance(error, StoreError):
+            self.fault = str(error)
+            self._return_code = 1
+            self._exception_event.set()  # a test's Pilot stops waiting on the stopped screen
+            self.bell()
+            self._close_messages_no_wait()  # what Textual's own fatal-error exit does
+            return
+        super()._handle_exception(error)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
@@ -332,5 +347,7 @@ def run_app(settings: Settings) -> None:
             app.run()
         finally:
             release_collection()  # if the app stopped before its first frame
+    if app.fault is not None:
+        raise StoreError(app.fault)  # the CLI prints it as one line
     if app.return_code:  # a crash: Textual has printed the traceback
         raise SystemExit(app.return_code)

@@ -22,6 +22,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 
 from annotations.search.normalize import normalize, normalize_text, tokenize
 
@@ -200,30 +201,49 @@ def index_articles(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, str]
     The articles must be in the `articles` table (the index refers to them). All rows
     are indexed in one savepoint: all or none. Returns the number of rows indexed.
     """
-    cursor = conn.cursor()
     count = 0
-
-    def normalised_rows() -> Iterator[tuple[int, str, str]]:
-        nonlocal count
-        for article_id, title, text in rows:
-            found = cursor.execute(
-                "SELECT docid FROM search_docs WHERE article_id = ?", (article_id,)
-            ).fetchone()
-            if found is None:
-                cursor.execute("INSERT INTO search_docs (article_id) VALUES (?)", (article_id,))
-                docid = cursor.lastrowid
-                assert docid is not None
-            else:
-                docid = found[0]
-                cursor.execute("DELETE FROM search_fts WHERE rowid = ?", (docid,))
-            count += 1
-            yield docid, normalize_text(title or ""), normalize_text(text or "")
-
+    rows = iter(rows)
     with _savepoint(conn):
-        conn.executemany(
-            "INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)", normalised_rows()
-        )
+        while chunk := list(islice(rows, _INDEX_CHUNK)):
+            count += len(chunk)
+            _index_chunk(conn, chunk)
     return count
+
+
+# Rows looked up, numbered and inserted together: one statement per chunk instead of two
+# a row. Below SQLite's smallest limit of host parameters (999).
+_INDEX_CHUNK = 500
+
+
+def _index_chunk(conn: sqlite3.Connection, chunk: list[tuple[str, str, str]]) -> None:
+    # An id given twice is indexed once, with its last text, as indexing it again would.
+    latest = {article_id: (title, text) for article_id, title, text in chunk}
+    marks = ", ".join("?" * len(latest))
+    found = dict(
+        conn.execute(
+            f"SELECT article_id, docid FROM search_docs WHERE article_id IN ({marks})",
+            list(latest),
+        ).fetchall()
+    )
+    if found:
+        conn.executemany(
+            "DELETE FROM search_fts WHERE rowid = ?", [(docid,) for docid in found.values()]
+        )
+    new = [article_id for article_id in latest if article_id not in found]
+    if new:
+        # The numbers SQLite would give them one by one: after the largest in use.
+        (largest,) = conn.execute("SELECT max(docid) FROM search_docs").fetchone()
+        first = (largest or 0) + 1
+        numbered = list(enumerate(new, start=first))
+        conn.executemany("INSERT INTO search_docs (docid, article_id) VALUES (?, ?)", numbered)
+        found.update((article_id, docid) for docid, article_id in numbered)
+    conn.executemany(
+        "INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)",
+        [
+            (found[article_id], normalize_text(title or ""), normalize_text(text or ""))
+            for article_id, (title, text) in latest.items()
+        ],
+    )
 
 
 def remove_article(conn: sqlite3.Connection, article_id: str) -> bool:

@@ -118,3 +118,44 @@ def test_progress_is_called_again_once_the_interval_passes(
         import_paths(store, [str(source)], progress=calls.append)
     assert sum(calls) == source.stat().st_size
     assert 3 <= len(calls) <= 7
+
+
+def test_make_article_utf8_reuses_the_raw_utf8_only_when_the_text_is_unchanged() -> None:
+    plain = "قال الوزير إن الاتفاق نهائي.\n"
+    article, utf8 = make_article_utf8(plain, raw_utf8=plain.encode("utf-8"))
+    assert utf8 == article.text.encode("utf-8") and article.id == article_id(plain)
+    # CRLF and a decomposed letter change in normalizing: the raw bytes are not the text's
+    changed = "e\u0301\r\nقال\n"
+    article, utf8 = make_article_utf8(changed, raw_utf8=changed.encode("utf-8"))
+    assert article.text == "\u00e9\nقال\n"
+    assert utf8 == article.text.encode("utf-8") and article.id == article_id(article.text)
+
+
+SURROGATE = "a lone surrogate \\ud800 (half of a UTF-16 pair, not a character)"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        # the first field in the line's order is named, the text or another
+        ('{"title": "\\ud800", "text": "نص \\ud800"}', f"field 'title': {SURROGATE}"),
+        ('{"text": "نص \\ud800", "title": "\\ud800"}', f"field 'text': {SURROGATE}"),
+        ('{"text": "نص", "x": 1, "title": "\\ud800"}', f"field 'title': {SURROGATE}"),
+        # the surrogate is found before the other field checks, as before
+        ('{"text": "نص \\ud800", "title": 3}', f"field 'text': {SURROGATE}"),
+        ('{"text": "نص", "title": 3, "m": ["\\ud800"]}', f"field 'm[0]': {SURROGATE}"),
+        ('{"text": ["\\ud800"]}', f"field 'text[0]': {SURROGATE}"),
+        ('{"text": "نص", "\\ud800": 1}', "field '[\"\\ud800\"]': the key holds " + SURROGATE),
+        ('{"text": "نص", "title": 3}', "field 'title' is not a string"),
+        ('{"text": 3}', "field 'text' is not a string"),
+    ],
+)
+def test_a_lone_surrogate_is_named_in_the_lines_order(
+    tmp_path: Path, line: str, message: str
+) -> None:
+    source = tmp_path / "s.jsonl"
+    source.write_text(line + "\n" + json.dumps({"text": "سليم"}) + "\n", encoding="utf-8")
+    with Store(tmp_path / "h.db") as store:
+        report = import_paths(store, [str(source)])
+        assert report.rejected == [f"{source}:1: {message}"]
+        assert len(report.imported) == 1

@@ -407,3 +407,44 @@ def test_the_core_does_not_import_textual() -> None:
         "assert 'textual' not in sys.modules and 'rich' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_indexing_in_chunks_numbers_and_replaces_as_one_by_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rows indexed a chunk at a time get the docids and index entries that indexing them
+    one at a time gives, an id repeated inside a chunk or across chunks included."""
+    seeds = seed_rows()
+    rows = [
+        (f"{n:03d}-{i}", title, text)
+        for i, (n, (_, title, text)) in enumerate((n, seeds[n % len(seeds)]) for n in range(7))
+    ]
+    again = [(rows[1][0], "عنوان", "نص جديد عن الأنبار"), rows[4], (rows[1][0], "", "كلمةجديدة")]
+    one_by_one = make_db(rows)
+    for row in [*rows, *again]:
+        index_articles(one_by_one, [row])
+    monkeypatch.setattr(search_index, "_INDEX_CHUNK", 3)
+    chunked = make_db(rows)
+    assert index_articles(chunked, [*rows, *again]) == len(rows) + len(again)
+
+    def contents(conn: sqlite3.Connection) -> list[object]:
+        docs = conn.execute("SELECT docid, article_id FROM search_docs ORDER BY docid")
+        fts = conn.execute("SELECT rowid, title, body FROM search_fts ORDER BY rowid")
+        return [docs.fetchall(), fts.fetchall()]
+
+    assert contents(chunked) == contents(one_by_one)
+    for query in ["كلمةجديدة", "الانبار ", "داعش "]:
+        assert search(chunked, query) == search(one_by_one, query)
+
+
+def test_a_bad_row_in_the_middle_of_a_chunk_indexes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(search_index, "_INDEX_CHUNK", 3)
+    rows = seed_rows()
+    conn = make_db(rows)
+    bad = [*rows[:2], ("nope", "", "كلمةجديدة"), *rows[2:]]
+    with pytest.raises(sqlite3.IntegrityError):
+        index_articles(conn, bad)
+    assert conn.execute("SELECT count(*) FROM search_docs").fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM search_fts").fetchone() == (0,)
