@@ -288,7 +288,7 @@ def row_spans(
 
     The export's inner loop, so `span_dict` and `check_quote` are spelled out here.
     Raises QuoteError (from `check_quote`) if a row's quote does not fit `text`."""
-    spans = []
+    spans: list[dict[str, Any]] = []
     append = spans.append
     seen = order.seen
     length = len(text)
