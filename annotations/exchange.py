@@ -151,6 +151,9 @@ def export_records(
             if not flt.articles or article_id in flt.articles
         }
     articles = _ArticleCache(store)
+    # Shared by every line that lists the actor (a record is read, never changed, by the
+    # writers; one that edits a record copies it first): a copy per line and actor was
+    # a twentieth of an export.
     actor_dicts = {actor_id: info.to_dict() for actor_id, info in actors.items()}
     threads = _comment_dicts(store)
     order = LabelOrder(layout)
@@ -207,7 +210,7 @@ def _actor_dict(known: Mapping[str, dict[str, Any]], actor_id: str) -> dict[str,
     found = known.get(actor_id)
     if found is None:
         return {"id": actor_id, "name_ar": None, "name_en": None, "aliases": []}
-    return {**found, "aliases": list(found["aliases"])}
+    return found
 
 
 def native_line(record: Mapping[str, Any]) -> str:
