@@ -75,6 +75,9 @@ _RUN_SPLIT = re.compile("(" + _RUN.pattern + ")")
 # A run's glyphs, one per letter, the alef of a lam-alef ligature as MERGED.
 _WORD_CACHE: dict[str, str] = {}
 _WORD_CACHE_LIMIT = 200_000
+# `shape_text`'s: a piece of text between spaces, shaped (it may hold other characters).
+_PIECE_CACHE: dict[str, str] = {}
+_PIECE_CACHE_LIMIT = 100_000
 MERGED = "\x00"  # never in text that is shaped: controls are not letters
 
 
@@ -98,6 +101,23 @@ def shape_text(text: str) -> str | None:
     """`text` with each Arabic letter replaced by its glyph: the same length, the alef of
     a lam-alef ligature as MERGED (the lam's glyph is the ligature). Joining stops at
     anything but a letter. None if the reshaper's output cannot be aligned."""
+    # A space is not a letter: the text is shaped a space-separated piece at a time,
+    # each piece once (a str.split is far cheaper than the runs' regex over the text).
+    pieces = text.split(" ")
+    cache = _PIECE_CACHE
+    missing = set(pieces).difference(cache)
+    if missing:
+        if len(cache) > _PIECE_CACHE_LIMIT:
+            cache.clear()
+        for piece in missing:
+            shaped = _shape_piece(piece)
+            if shaped is None:
+                return None
+            cache[piece] = shaped
+    return " ".join(map(cache.__getitem__, pieces))
+
+
+def _shape_piece(text: str) -> str | None:
     parts = _RUN_SPLIT.split(text)
     words = parts[1::2]
     if not _shaped(words):
@@ -132,6 +152,7 @@ def shape(bases: Sequence[str], breakers: Sequence[int] = ()) -> list[str] | Non
 def clear_cache() -> None:
     """Forget the runs shaped so far (for measurements)."""
     _WORD_CACHE.clear()
+    _PIECE_CACHE.clear()
 
 
 def _split(runs: list[tuple[int, int]], breakers: Sequence[int]) -> list[tuple[int, int]]:
