@@ -109,21 +109,14 @@ def shape_text(text: str) -> str | None:
     if missing:
         if len(cache) > _PIECE_CACHE_LIMIT:
             cache.clear()
-        for piece in missing:
-            shaped = _shape_piece(piece)
-            if shaped is None:
-                return None
-            cache[piece] = shaped
+        split = [(piece, _RUN_SPLIT.split(piece)) for piece in missing]
+        # The reshaper once for the runs of every new piece.
+        if not _shaped([word for _piece, parts in split for word in parts[1::2]]):
+            return None
+        for piece, parts in split:
+            parts[1::2] = map(_WORD_CACHE.__getitem__, parts[1::2])
+            cache[piece] = "".join(parts)
     return " ".join(map(cache.__getitem__, pieces))
-
-
-def _shape_piece(text: str) -> str | None:
-    parts = _RUN_SPLIT.split(text)
-    words = parts[1::2]
-    if not _shaped(words):
-        return None
-    parts[1::2] = map(_WORD_CACHE.__getitem__, words)
-    return "".join(parts)
 
 
 def shape(bases: Sequence[str], breakers: Sequence[int] = ()) -> list[str] | None:
