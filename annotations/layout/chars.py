@@ -185,6 +185,9 @@ _PROFILES = _Profiles()
 # bytes through a table per block, the high bytes saying which table applies. A
 # str.translate over a mapping makes an int per character, which costs ten times more.
 _BLOCK_TABLES: dict[int, bytes] = {}  # high byte -> the profile byte of each low byte
+# Shorter texts (titles, names: what the first screen shows) are profiled a character
+# at a time: a block's table classifies 256 characters, most of which a title lacks.
+_BULK_PROFILE: Final = 128
 _MOST_BLOCKS: Final = 4  # more blocks than this in one text (or one beyond the BMP): str.translate
 
 
@@ -199,6 +202,8 @@ def _block_table(high: int) -> bytes:
 
 def profile(text: str) -> bytes:
     """The profile byte of every character of `text` (see LAYOUT_OF, BIDI_OF)."""
+    if len(text) < _BULK_PROFILE:  # a title, a name: not worth a block's table
+        return text.translate(_PROFILES).encode("latin-1")
     if text.isascii():
         return text.encode("ascii").translate(_block_table(0))
     units = text.encode("utf-16-le", "surrogatepass")

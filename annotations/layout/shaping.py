@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, cached_property
 
 from arabic_reshaper import ArabicReshaper
 from arabic_reshaper.letters import FINAL, INITIAL, ISOLATED, LETTERS_ARABIC, MEDIAL
@@ -63,9 +63,27 @@ def reshaper_configuration() -> dict[str, bool | str]:
     return configuration
 
 
+class _LamAlefReshaper(ArabicReshaper):
+    """The reshaper of `reshaper_configuration`, its ligature pattern made from the
+    four lam-alef ligatures alone. The library makes it on the first reshape by asking
+    its configuration about each of its hundreds of ligatures, a millisecond of the
+    first frame; here the same pattern and groups, in the library's order (a test
+    compares them)."""
+
+    @cached_property
+    def _ligatures_re(self) -> re.Pattern[str]:
+        patterns: list[str] = []
+        self._re_group_index_to_ligature_forms = {}
+        for name, (match, forms) in LIGATURES:
+            if name in _LAM_ALEF_LIGATURES:
+                self._re_group_index_to_ligature_forms[len(patterns)] = forms
+                patterns.append(f"({match})")
+        return re.compile("|".join(patterns), re.UNICODE)
+
+
 @cache
 def _reshaper() -> ArabicReshaper:
-    return ArabicReshaper(configuration=reshaper_configuration())
+    return _LamAlefReshaper(configuration=reshaper_configuration())
 
 
 # Maximal runs of joining letters: joining never crosses anything else, so a run is
