@@ -17,7 +17,6 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from annotations.config import Settings, check_keymap, default_annotator
-from annotations.history import History
 from annotations.layout import ParagraphLayout
 from annotations.store import Store, StoreError
 from annotations.text import printable
@@ -30,6 +29,7 @@ from tui.typeahead import TypeAheadApp
 from tui.widgets.bidi_text import english_line, set_bidi_marks, visual
 
 if TYPE_CHECKING:
+    from annotations.history import History
     from annotations.schema import LabelSchema
 
 # Other processes' commits (a colleague's import or tags) are looked for this often,
@@ -63,13 +63,23 @@ class HashiyaApp(TypeAheadApp):
         self.store = store
         self._base_schema = schema
         self._label_schema: LabelSchema | None = None
-        self.history = History(store, settings.annotator)  # undo/redo for the whole session
+        self._history: History | None = None
         self.sub_title = english_line(f"{settings.db_path} · {settings.annotator}")
         self._exports: dict[str, tuple[Path, int]] = {}  # delivery name -> temp file, lines
         self.last_read: str | None = None  # the article the reader showed last (for the list)
         self._data_version: int | None = None
         self._last_input = 0.0
         self.fault: str | None = None  # a database fault no screen caught: the app stopped on it
+
+    @property
+    def history(self) -> History:
+        """Undo and redo for the whole session (made when first asked for: the list
+        does not need it, nor its module, before its first frame)."""
+        if self._history is None:
+            from annotations.history import History
+
+            self._history = History(self.store, self.settings.annotator)
+        return self._history
 
     @property
     def base_schema(self) -> LabelSchema:

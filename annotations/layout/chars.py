@@ -105,6 +105,7 @@ def clear_cache() -> None:
     """Forget the characters seen so far (for measurements)."""
     _CACHE.clear()
     _PROFILES.clear()
+    _BLOCK_TABLES.clear()
 
 
 def char_infos(text: str) -> list[CharInfo]:
@@ -179,9 +180,53 @@ class _Profiles(dict[int, str]):
 _PROFILES = _Profiles()
 
 
+# Text of a few 256-character blocks of the BMP (Arabic with ASCII, Latin-1 and some
+# punctuation: news) is profiled with bytes methods over its UTF-16 code units: the low
+# bytes through a table per block, the high bytes saying which table applies. A
+# str.translate over a mapping makes an int per character, which costs ten times more.
+_BLOCK_TABLES: dict[int, bytes] = {}  # high byte -> the profile byte of each low byte
+# Shorter texts (titles, names: what the first screen shows) are profiled a character
+# at a time: a block's table classifies 256 characters, most of which a title lacks.
+_BULK_PROFILE: Final = 128
+_MOST_BLOCKS: Final = 4  # more blocks than this in one text (or one beyond the BMP): str.translate
+
+
+def _block_table(high: int) -> bytes:
+    table = _BLOCK_TABLES.get(high)
+    if table is None:
+        base = high << 8
+        table = "".join([_PROFILES[base + low] for low in range(256)]).encode("latin-1")
+        _BLOCK_TABLES[high] = table
+    return table
+
+
 def profile(text: str) -> bytes:
     """The profile byte of every character of `text` (see LAYOUT_OF, BIDI_OF)."""
-    return text.translate(_PROFILES).encode("latin-1")
+    if len(text) < _BULK_PROFILE:  # a title, a name: not worth a block's table
+        return text.translate(_PROFILES).encode("latin-1")
+    if text.isascii():
+        return text.encode("ascii").translate(_block_table(0))
+    units = text.encode("utf-16-le", "surrogatepass")
+    if len(units) != 2 * len(text):  # a character beyond the BMP: a surrogate pair
+        return text.translate(_PROFILES).encode("latin-1")
+    high = units[1::2]
+    low = units[0::2]
+    first = high[0]
+    rest = high.translate(None, bytes((first,)))
+    if not rest:
+        return low.translate(_block_table(first))
+    blocks = [first]
+    while rest and len(blocks) < _MOST_BLOCKS:
+        blocks.append(rest[0])
+        rest = rest.translate(None, bytes((rest[0],)))
+    if rest:
+        return text.translate(_PROFILES).encode("latin-1")
+    combined = 0
+    for block in blocks:
+        is_block = bytes(block) + b"\xff" + bytes(255 - block)  # 0xFF at `block`, else 0
+        in_block = int.from_bytes(high.translate(is_block), "little")
+        combined |= int.from_bytes(low.translate(_block_table(block)), "little") & in_block
+    return combined.to_bytes(len(low), "little")
 
 
 # bytes.translate tables over layout codes: 1 for a character that starts a cell / is a

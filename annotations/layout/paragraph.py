@@ -22,7 +22,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterator, MutableSequence, Sequence
-from functools import cache, partial
+from functools import cache
 from itertools import chain, compress, repeat
 from threading import RLock
 from typing import Any, Final, NamedTuple, overload
@@ -56,7 +56,9 @@ class Cell(NamedTuple):
     rtl: bool  # drawn at an odd level
 
 
-_make_cell = partial(tuple.__new__, Cell)  # a Cell from a tuple, in bulk
+# Cells in bulk: map(_new_tuple, repeat(Cell), tuples) calls tuple.__new__ directly,
+# cheaper than a partial or Cell's own __new__.
+_new_tuple = tuple.__new__
 
 # Over plain text's layout codes (`chars.LAYOUT_OF`) and levels.
 _MARK_RUNS = re.compile(b"m+")
@@ -123,12 +125,19 @@ class VisualLine:
         if self._cells is not None:
             return self._cells
         texts, starts, ends, widths, rtl, order = self._columns  # type: ignore[misc]
+        count = len(texts)
         if order is None:
-            flags = repeat(rtl, len(texts))
-            return tuple(map(_make_cell, zip(texts, starts, ends, widths, flags, strict=True)))
+            flags = repeat(rtl, count)
+            return tuple(
+                map(
+                    _new_tuple,
+                    repeat(Cell, count),
+                    zip(texts, starts, ends, widths, flags, strict=True),
+                )
+            )
         odd = map(_ODD.__getitem__, rtl)  # type: ignore[arg-type]
         logical = list(zip(texts, starts, ends, widths, odd, strict=True))
-        return tuple(map(_make_cell, map(logical.__getitem__, order)))
+        return tuple(map(_new_tuple, repeat(Cell, len(order)), map(logical.__getitem__, order)))
 
     @property
     def text(self) -> str:
@@ -1143,19 +1152,28 @@ class ParagraphLayout:
         """Cells [first, last) as one visual line holding the logical slice [start, end)."""
         if first >= last:
             return VisualLine((), start, end, 0, self.rtl)
+        if cells.uniform == self.level and cells.narrow:
+            # The block is at the paragraph level throughout, every cell one column (most
+            # lines of news): L1 changes nothing, L2 is a reversal or nothing. The
+            # columns are fresh slices, read only from now on.
+            count = last - first
+            if self.level:
+                before = first - 1 if first else None  # a reversed slice [last - 1 .. first]
+                texts = cells.texts[last - 1 : before : -1]
+                if self.shape and flags:  # the logical first glyph is the last one
+                    self._unjoin(texts, flags, -1, 0)
+                starts = cells.starts[last - 1 : before : -1]
+                ends = cells.ends[last - 1 : before : -1]
+            else:
+                texts = cells.texts[first:last]
+                if self.shape and flags:
+                    self._unjoin(texts, flags)
+                starts, ends = cells.starts[first:last], cells.ends[first:last]
+            columns: _Columns = (texts, starts, ends, (1,) * count, self.level == 1, None)
+            return VisualLine._of_columns(columns, start, end, count, self.rtl)
         texts = cells.texts[first:last]
         if self.shape and flags:
             self._unjoin(texts, flags)
-        if cells.uniform == self.level and cells.narrow:
-            # The block is at the paragraph level throughout, every cell one column (most
-            # lines of news): L1 changes nothing, L2 is a reversal or nothing.
-            count = last - first
-            starts, ends = cells.starts[first:last], cells.ends[first:last]
-            if self.level:
-                texts.reverse()
-                starts, ends = starts[::-1], ends[::-1]
-            columns: _Columns = (tuple(texts), starts, ends, (1,) * count, self.level == 1, None)
-            return VisualLine._of_columns(columns, start, end, count, self.rtl)
         levels = cells.levels[first:last]
         widths = cells.widths[first:last]
         base_level = self.level
@@ -1191,19 +1209,20 @@ class ParagraphLayout:
         return VisualLine._of_columns(columns, start, end, sum(widths), self.rtl)
 
     @staticmethod
-    def _unjoin(texts: list[str], flags: int) -> None:
+    def _unjoin(texts: list[str], flags: int, first: int = 0, last: int = -1) -> None:
         """No joining across a line break inside a word: the first and last glyphs of a
-        line (`flags`) as if nothing came before or after them."""
+        line (`flags`; at `texts[first]` and `texts[last]`) as if nothing came before or
+        after them."""
         if flags & UNJOIN_FIRST:
-            text = texts[0]
+            text = texts[first]
             glyph = shaping.unjoin_before(text[:1])
             if glyph != text[:1]:
-                texts[0] = glyph + text[1:]
+                texts[first] = glyph + text[1:]
         if flags & UNJOIN_LAST:
-            text = texts[-1]
+            text = texts[last]
             glyph = shaping.unjoin_after(text[:1])
             if glyph != text[:1]:
-                texts[-1] = glyph + text[1:]
+                texts[last] = glyph + text[1:]
 
     def visual_line(self, start: int = 0, end: int | None = None) -> VisualLine:
         """The logical slice [start, end) as one visual line, however wide: no wrapping.

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, cached_property
 
 from arabic_reshaper import ArabicReshaper
 from arabic_reshaper.letters import FINAL, INITIAL, ISOLATED, LETTERS_ARABIC, MEDIAL
@@ -63,9 +63,27 @@ def reshaper_configuration() -> dict[str, bool | str]:
     return configuration
 
 
+class _LamAlefReshaper(ArabicReshaper):
+    """The reshaper of `reshaper_configuration`, its ligature pattern made from the
+    four lam-alef ligatures alone. The library makes it on the first reshape by asking
+    its configuration about each of its hundreds of ligatures, a millisecond of the
+    first frame; here the same pattern and groups, in the library's order (a test
+    compares them)."""
+
+    @cached_property
+    def _ligatures_re(self) -> re.Pattern[str]:
+        patterns: list[str] = []
+        self._re_group_index_to_ligature_forms = {}
+        for name, (match, forms) in LIGATURES:
+            if name in _LAM_ALEF_LIGATURES:
+                self._re_group_index_to_ligature_forms[len(patterns)] = forms
+                patterns.append(f"({match})")
+        return re.compile("|".join(patterns), re.UNICODE)
+
+
 @cache
 def _reshaper() -> ArabicReshaper:
-    return ArabicReshaper(configuration=reshaper_configuration())
+    return _LamAlefReshaper(configuration=reshaper_configuration())
 
 
 # Maximal runs of joining letters: joining never crosses anything else, so a run is
@@ -75,6 +93,9 @@ _RUN_SPLIT = re.compile("(" + _RUN.pattern + ")")
 # A run's glyphs, one per letter, the alef of a lam-alef ligature as MERGED.
 _WORD_CACHE: dict[str, str] = {}
 _WORD_CACHE_LIMIT = 200_000
+# `shape_text`'s: a piece of text between spaces, shaped (it may hold other characters).
+_PIECE_CACHE: dict[str, str] = {}
+_PIECE_CACHE_LIMIT = 100_000
 MERGED = "\x00"  # never in text that is shaped: controls are not letters
 
 
@@ -98,12 +119,22 @@ def shape_text(text: str) -> str | None:
     """`text` with each Arabic letter replaced by its glyph: the same length, the alef of
     a lam-alef ligature as MERGED (the lam's glyph is the ligature). Joining stops at
     anything but a letter. None if the reshaper's output cannot be aligned."""
-    parts = _RUN_SPLIT.split(text)
-    words = parts[1::2]
-    if not _shaped(words):
-        return None
-    parts[1::2] = map(_WORD_CACHE.__getitem__, words)
-    return "".join(parts)
+    # A space is not a letter: the text is shaped a space-separated piece at a time,
+    # each piece once (a str.split is far cheaper than the runs' regex over the text).
+    pieces = text.split(" ")
+    cache = _PIECE_CACHE
+    missing = set(pieces).difference(cache)
+    if missing:
+        if len(cache) > _PIECE_CACHE_LIMIT:
+            cache.clear()
+        split = [(piece, _RUN_SPLIT.split(piece)) for piece in missing]
+        # The reshaper once for the runs of every new piece.
+        if not _shaped([word for _piece, parts in split for word in parts[1::2]]):
+            return None
+        for piece, parts in split:
+            parts[1::2] = map(_WORD_CACHE.__getitem__, parts[1::2])
+            cache[piece] = "".join(parts)
+    return " ".join(map(cache.__getitem__, pieces))
 
 
 def shape(bases: Sequence[str], breakers: Sequence[int] = ()) -> list[str] | None:
@@ -132,6 +163,7 @@ def shape(bases: Sequence[str], breakers: Sequence[int] = ()) -> list[str] | Non
 def clear_cache() -> None:
     """Forget the runs shaped so far (for measurements)."""
     _WORD_CACHE.clear()
+    _PIECE_CACHE.clear()
 
 
 def _split(runs: list[tuple[int, int]], breakers: Sequence[int]) -> list[tuple[int, int]]:

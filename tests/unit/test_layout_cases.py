@@ -155,6 +155,21 @@ def test_the_reshaper_keeps_harakat_and_only_lam_alef_ligatures() -> None:
     assert line.text == "\ufeea\ufee0\ufedf\ufe8d"  # four cells, not the wide ﷲ (U+FDF2)
 
 
+def test_the_reshapers_ligature_pattern_is_the_librarys_for_its_configuration() -> None:
+    # The layout's reshaper makes its pattern from the lam-alef ligatures alone; the
+    # library's, asking its configuration about every ligature, must be the same.
+    from arabic_reshaper import ArabicReshaper
+
+    from annotations.layout import shaping
+
+    library = ArabicReshaper(configuration=reshaper_configuration())
+    ours = shaping._reshaper()
+    assert ours._ligatures_re.pattern == library._ligatures_re.pattern
+    assert ours._ligatures_re.flags == library._ligatures_re.flags
+    assert ours._re_group_index_to_ligature_forms == library._re_group_index_to_ligature_forms
+    assert len(ours._re_group_index_to_ligature_forms) == 4
+
+
 def test_column_ranges_of_a_mixed_span() -> None:
     # «في Google» in an RTL line: the span is two visual pieces.
     (line,) = ParagraphLayout("قال في Google أمس", shape=False).lines(80)
