@@ -191,11 +191,29 @@ class Browser:
 
     def keys(self, *keys: str) -> None:
         """Type into the terminal (xterm.js listens on its hidden textarea)."""
+        from selenium.webdriver.common.action_chains import ActionChains
         from selenium.webdriver.common.by import By
+        from selenium.webdriver.common.keys import Keys
 
         area = self.driver.find_element(By.CSS_SELECTOR, ".xterm-helper-textarea")
+        # Focused, then keys to the focused element: ChromeDriver 150 refuses send_keys
+        # on the textarea itself, which xterm.js keeps invisible ("not interactable").
+        # A key such as `Keys.SHIFT + Keys.LEFT` holds its modifiers down for the rest of
+        # it, as element.send_keys does.
+        self.driver.execute_script("arguments[0].focus()", area)
+        modifiers = {Keys.SHIFT, Keys.CONTROL, Keys.ALT, Keys.META}
         for key in keys:
-            area.send_keys(key)
+            chain = ActionChains(self.driver)
+            held = []
+            for char in key:
+                if char in modifiers:
+                    chain.key_down(char)
+                    held.append(char)
+                else:
+                    chain.send_keys(char)
+            for char in reversed(held):
+                chain.key_up(char)
+            chain.perform()
 
     def screenshot(self, path: Path) -> Path:
         self.driver.save_screenshot(str(path))
