@@ -123,7 +123,7 @@ def _articles_rows(folder: Path, n: int, repeat: int) -> Iterator[Row]:
 
 def _parse_lines(path: Path) -> None:
     """Decode and parse every line: what no reader of the file can skip."""
-    with path.open("rb") as lines:
+    with path.open("rb", buffering=JSONL_BUFFER) as lines:
         for raw in lines:
             json.loads(raw.decode("utf-8"))
 
@@ -149,7 +149,10 @@ def _spans_rows(folder: Path, n_articles: int, repeat: int) -> Iterator[Row]:
                 for i in range(0, len(rows), 1000):
                     fresh.add_passages(rows[i : i + 1000], by="", action="import")
             floor.append(took())
-        with Store(folder / f"spans{attempt}.db") as fresh, exported.open("rb") as lines:
+        with (
+            Store(folder / f"spans{attempt}.db") as fresh,
+            exported.open("rb", buffering=JSONL_BUFFER) as lines,
+        ):
             with timing() as took:
                 result = import_annotation_lines(fresh, schema, exported.name, lines)
             assert result.passages_added == n_spans, result.summary

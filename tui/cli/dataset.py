@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import IO, Any, cast
 
 import click
 
@@ -33,6 +33,7 @@ from annotations.export.formats import (
 )
 from annotations.export.labelled import MissingPackage
 from annotations.export.spacy_docbin import ALIGNMENT_MODES
+from annotations.importer import JSONL_BUFFER
 from annotations.interop.imports import (
     FOREIGN_FORMATS,
     LABEL_TO_CHOICES,
@@ -466,7 +467,11 @@ def import_annotations_command(
             failed = True
             continue
         try:
-            handle = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
+            # The article import's buffer: lines carry whole articles (a tenth faster).
+            if name == "-":
+                handle: IO[bytes] = sys.stdin.buffer
+            else:
+                handle = open(name, "rb", buffering=JSONL_BUFFER)  # noqa: SIM115
             size = 0 if name == "-" else os.fstat(handle.fileno()).st_size
         except OSError as exc:
             say(f"{name}: cannot read ({exc.strerror})", err=True)
