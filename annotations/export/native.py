@@ -297,27 +297,18 @@ def row_spans(
             check_quote(span_id, article_id, text, start, end, quoted)
         labels = seen.get(stored)
         labels = order(stored) if labels is None else labels.copy()
-        if kind:
-            span = {
-                "id": span_id,
-                "start": start,
-                "end": end,
-                "text": quoted,
-                "kind": kind,
-                "labels": labels,
-                "created_at": created_at,
-                "updated_at": updated_at,
-            }
-        else:
-            span = {
-                "id": span_id,
-                "start": start,
-                "end": end,
-                "text": quoted,
-                "labels": labels,
-                "created_at": created_at,
-                "updated_at": updated_at,
-            }
+        span = {
+            "id": span_id,
+            "start": start,
+            "end": end,
+            "text": quoted,
+            "kind": kind,
+            "labels": labels,
+            "created_at": created_at,
+            "updated_at": updated_at,
+        }
+        if not kind:  # the default kind is not written (the other keys keep their order)
+            del span["kind"]
         if threads:
             thread = threads.get(span_id)
             if thread:
